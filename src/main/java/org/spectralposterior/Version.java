@@ -1,0 +1,1 @@
+package org.spectralposterior; public final class Version { private Version() {} public static final String NAME = "Spectral Posterior"; }

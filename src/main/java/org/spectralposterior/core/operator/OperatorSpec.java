@@ -1,0 +1,118 @@
+package org.spectralposterior.core.operator;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a degradation operator is, independent of the grid it is applied on: its kind and
+ * parameters. It is what a degraded image carries so that later commands can rebuild the exact
+ * operator (see {@link #toProperties()}).
+ *
+ * @param kind      the operator family
+ * @param blurSigma Gaussian standard deviation in pixels ({@link Kind#GAUSSIAN})
+ * @param length    motion length in pixels ({@link Kind#MOTION})
+ * @param angle     motion angle in degrees, counter-clockwise from the x axis ({@link Kind#MOTION})
+ * @param psf       PSF pixels, row-major ({@link Kind#PSF}); centre at (psfWidth/2, psfHeight/2)
+ */
+public record OperatorSpec(Kind kind, double blurSigma, double length, double angle, double[] psf, int psfWidth, int psfHeight) {
+
+	public enum Kind {
+		NONE("none"), GAUSSIAN("gaussian"), MOTION("motion"), PSF("psf");
+
+		public final String key;
+
+		Kind(final String key) {
+			this.key = key;
+		}
+
+		public static Kind parse(final String s) {
+			for (final Kind k : values()) if (k.key.equalsIgnoreCase(s.trim())) return k;
+			throw new IllegalArgumentException("Unknown operator '" + s + "': use none, gaussian, motion or psf");
+		}
+	}
+
+	public OperatorSpec {
+		if (kind == Kind.GAUSSIAN && !(blurSigma > 0 && Double.isFinite(blurSigma))) {
+			throw new IllegalArgumentException("blur_sigma must be a positive number of pixels, got " + blurSigma);
+		}
+		if (kind == Kind.MOTION && !(length >= 0 && Double.isFinite(length))) {
+			throw new IllegalArgumentException("motion_length must be a non-negative number of pixels, got " + length);
+		}
+		if (kind == Kind.MOTION && !Double.isFinite(angle)) throw new IllegalArgumentException("motion_angle must be a finite number of degrees");
+		if (kind == Kind.PSF) Kernels.checkPsf(psf, psfWidth, psfHeight);
+	}
+
+	public static OperatorSpec none() {
+		return new OperatorSpec(Kind.NONE, 0, 0, 0, null, 0, 0);
+	}
+
+	public static OperatorSpec gaussian(final double sigma) {
+		return new OperatorSpec(Kind.GAUSSIAN, sigma, 0, 0, null, 0, 0);
+	}
+
+	public static OperatorSpec motion(final double length, final double angleDegrees) {
+		return new OperatorSpec(Kind.MOTION, 0, length, angleDegrees, null, 0, 0);
+	}
+
+	public static OperatorSpec psf(final double[] pixels, final int width, final int height) {
+		return new OperatorSpec(Kind.PSF, 0, 0, 0, pixels.clone(), width, height);
+	}
+
+	/** Key=value description, with the same keys as the command parameters. */
+	public Map<String, String> toProperties() {
+		final Map<String, String> m = new LinkedHashMap<>();
+		m.put("operator", kind.key);
+		switch (kind) {
+			case GAUSSIAN -> m.put("blur_sigma", Double.toString(blurSigma));
+			case MOTION -> {
+				m.put("motion_length", Double.toString(length));
+				m.put("motion_angle", Double.toString(angle));
+			}
+			case PSF -> {
+				m.put("psf_width", Integer.toString(psfWidth));
+				m.put("psf_height", Integer.toString(psfHeight));
+				final StringBuilder sb = new StringBuilder();
+				for (int i = 0; i < psf.length; i++) sb.append(i == 0 ? "" : ",").append(psf[i]);
+				m.put("psf_values", sb.toString());
+			}
+			default -> {}
+		}
+		return m;
+	}
+
+	/** Reads back what {@link #toProperties()} wrote; missing or malformed keys give a clear message. */
+	public static OperatorSpec fromProperties(final Map<String, String> m) {
+		final String op = m.get("operator");
+		if (op == null) throw new IllegalArgumentException("The measurement does not say which operator degraded it; choose the operator explicitly.");
+		final Kind kind = Kind.parse(op);
+		try {
+			return switch (kind) {
+				case NONE -> none();
+				case GAUSSIAN -> gaussian(Double.parseDouble(m.get("blur_sigma")));
+				case MOTION -> motion(Double.parseDouble(m.get("motion_length")), Double.parseDouble(m.get("motion_angle")));
+				case PSF -> {
+					final int w = Integer.parseInt(m.get("psf_width")), h = Integer.parseInt(m.get("psf_height"));
+					final String[] parts = m.get("psf_values").split(",");
+					final double[] v = new double[parts.length];
+					for (int i = 0; i < v.length; i++) v[i] = Double.parseDouble(parts[i]);
+					if (v.length != w * h) throw new IllegalArgumentException("psf_values has " + v.length + " numbers, expected " + w * h);
+					yield psf(v, w, h);
+				}
+			};
+		}
+		catch (final NullPointerException | NumberFormatException e) {
+			throw new IllegalArgumentException("The measurement's operator description is incomplete or malformed (" + e.getMessage() + "); choose the operator explicitly.");
+		}
+	}
+
+	/** Short human-readable description for titles and tables. */
+	public String describe() {
+		return switch (kind) {
+			case NONE -> "denoising (A = I)";
+			case GAUSSIAN -> String.format(Locale.ROOT, "Gaussian blur σ=%g px", blurSigma);
+			case MOTION -> String.format(Locale.ROOT, "motion blur %g px at %g°", length, angle);
+			case PSF -> "PSF " + psfWidth + "×" + psfHeight;
+		};
+	}
+}

@@ -1,0 +1,95 @@
+package org.spectralposterior.core.prior;
+
+import java.util.List;
+
+import org.spectralposterior.core.fourier.HalfPlane;
+import org.spectralposterior.core.fourier.RealFft2;
+import org.spectralposterior.core.fourier.Spectrum;
+
+/**
+ * Estimates a {@link GaussianPrior} from exemplar images.
+ * <ul>
+ * <li>{@link Estimator#ADSN}: one exemplar u of size h×w (MATH §2.2). Texton t = (per(u) − ū)/sqrt(hw),
+ * zero-padded into the target grid ("spot"), λ = |fft(t)|². The padding keeps the per-pixel variance
+ * equal to the exemplar's, so a prior learnt on a ROI applies to the whole image.</li>
+ * <li>{@link Estimator#PERIODOGRAM}: J exemplars of the same size; λ is the average of their ADSN
+ * spectra, with one common mean (the mean over all exemplars). On the exemplars' own grid this is
+ * the averaged periodogram of MATH §2.3, λ_k = (1/(J d)) Σ_j |fft2(per(x_j) − μ)_k|², computed after
+ * periodisation ([R]: the spec lists periodisation as optional; we always apply it).</li>
+ * </ul>
+ */
+public final class PriorEstimator {
+
+	/** Smallest exemplar side accepted: below this a spectrum is mostly border artefact. */
+	public static final int MIN_SIDE = 8;
+
+	public enum Estimator {
+		ADSN("adsn"), PERIODOGRAM("periodogram");
+
+		public final String key;
+
+		Estimator(final String key) {
+			this.key = key;
+		}
+
+		public static Estimator parse(final String s) {
+			for (final Estimator e : values()) if (e.key.equalsIgnoreCase(s.trim())) return e;
+			throw new IllegalArgumentException("Unknown estimator '" + s + "': use adsn or periodogram");
+		}
+	}
+
+	private PriorEstimator() {}
+
+	/** ADSN prior from one exemplar, living on a targetHeight×targetWidth grid. */
+	public static GaussianPrior adsn(final double[] exemplar, final int height, final int width, final int targetHeight, final int targetWidth) {
+		return periodogram(List.of(exemplar), height, width, targetHeight, targetWidth);
+	}
+
+	/** Averaged-spectrum prior from exemplars of one size (see class comment). */
+	public static GaussianPrior periodogram(final List<double[]> exemplars, final int height, final int width, final int targetHeight, final int targetWidth) {
+		if (exemplars.isEmpty()) throw new IllegalArgumentException("No exemplar given: a prior needs at least one image");
+		if (height < MIN_SIDE || width < MIN_SIDE) {
+			throw new IllegalArgumentException("The exemplar is " + width + "×" + height + " pixels; a prior needs at least " + MIN_SIDE + "×" + MIN_SIDE + ". Select a larger region.");
+		}
+		if (targetHeight < height || targetWidth < width) {
+			throw new IllegalArgumentException("The target size " + targetWidth + "×" + targetHeight + " is smaller than the exemplar " + width + "×" + height
+				+ "; choose a target at least as large as the exemplar (or crop the exemplar).");
+		}
+		double sum = 0;
+		long n = 0;
+		for (final double[] x : exemplars) {
+			if (x.length != height * width) throw new IllegalArgumentException("All exemplars must have the same size " + width + "×" + height);
+			for (final double v : x) {
+				if (!Double.isFinite(v)) throw new IllegalArgumentException("The exemplar contains NaN or infinite pixels; replace them (e.g. Process > Math > Remove NaNs) first.");
+				sum += v;
+			}
+			n += x.length;
+		}
+		final double mean = sum / n;
+		final HalfPlane target = new HalfPlane(targetHeight, targetWidth);
+		final RealFft2 fft = new RealFft2(target);
+		final double[] padded = new double[target.pixels];
+		final double[] spec = fft.newSpectrum();
+		final double[] lambda = new double[target.size];
+		// unitary |F t|² = |fft t|²/D on the target grid (D = target pixels); we want |fft t|² with
+		// t = (per(x) − μ)/sqrt(hw), hence the factor D/(hw) per exemplar, averaged over J.
+		final double factor = (double) target.pixels / ((double) height * width) / exemplars.size();
+		for (final double[] x : exemplars) {
+			final double[] p = PeriodicComponent.of(x, height, width);
+			java.util.Arrays.fill(padded, 0);
+			for (int r = 0; r < height; r++) {
+				for (int c = 0; c < width; c++) padded[r * targetWidth + c] = p[r * width + c] - mean;
+			}
+			fft.forward(padded, spec);
+			for (int i = 0; i < target.size; i++) {
+				lambda[i] += factor * (spec[2 * i] * spec[2 * i] + spec[2 * i + 1] * spec[2 * i + 1]);
+			}
+		}
+		double max = 0;
+		for (final double l : lambda) max = Math.max(max, l);
+		if (!(max > 0)) {
+			throw new IllegalArgumentException("The exemplar is constant, so its spectrum is zero and defines no texture; select a textured region.");
+		}
+		return new GaussianPrior(mean, new Spectrum(target, lambda));
+	}
+}
