@@ -20,6 +20,7 @@ public final class RealFft2 {
 	private final double[] column;
 	private final double[] spectrumScratch;
 	private final double scale;
+	private final double inverseRowScale;
 
 	public RealFft2(final HalfPlane plane) {
 		this.plane = plane;
@@ -29,6 +30,8 @@ public final class RealFft2 {
 		column = new double[2 * plane.height];
 		spectrumScratch = new double[2 * plane.size];
 		scale = 1 / Math.sqrt(plane.pixels);
+		// realInverse(.., true) divides by W; the unitary inverse needs W/sqrt(d) overall.
+		inverseRowScale = plane.width / Math.sqrt(plane.pixels);
 	}
 
 	public RealFft2(final int height, final int width) {
@@ -77,8 +80,10 @@ public final class RealFft2 {
 		final int w = plane.width, h = plane.height, cols = plane.cols;
 		for (int r = 0; r < h; r++) {
 			packRow(spectrumScratch, 2 * r * cols, row);
-			rowFft.realInverse(row, false);
-			for (int c = 0; c < w; c++) pixels[r * w + c] = row[c] * scale;
+			// Unscaled realInverse returns W/2 · x for even W but W · x for odd W; the scaled
+			// variant is consistent, so use it and undo its 1/W.
+			rowFft.realInverse(row, true);
+			for (int c = 0; c < w; c++) pixels[r * w + c] = row[c] * inverseRowScale;
 		}
 	}
 
@@ -89,8 +94,8 @@ public final class RealFft2 {
 		final int w = plane.width, h = plane.height, cols = plane.cols;
 		for (int r = 0; r < h; r++) {
 			packRow(spectrumScratch, 2 * r * cols, row);
-			rowFft.realInverse(row, false);
-			for (int c = 0; c < w; c++) pixels[r * w + c] = (float) (row[c] * scale);
+			rowFft.realInverse(row, true);
+			for (int c = 0; c < w; c++) pixels[r * w + c] = (float) (row[c] * inverseRowScale);
 		}
 	}
 

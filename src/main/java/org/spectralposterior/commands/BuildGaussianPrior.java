@@ -1,0 +1,54 @@
+package org.spectralposterior.commands;
+
+import java.io.File;
+
+import ij.ImagePlus;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.imagej.PriorTask;
+import org.spectralposterior.imagej.TaskResult;
+
+/** Plugins › Spectral Posterior › Build Gaussian Prior. See {@link PriorTask}. */
+@Plugin(type = Command.class, menuPath = SpectralCommand.MENU + BuildGaussianPrior.LABEL, label = BuildGaussianPrior.LABEL,
+	description = "Estimate a stationary Gaussian prior (ADSN or averaged periodogram) from the image's rectangular ROI or the whole image")
+public class BuildGaussianPrior extends SpectralCommand {
+
+	public static final String LABEL = "Build Gaussian Prior";
+
+	@Parameter(label = "Image", description = "Exemplar image; its rectangular ROI (if any) is the region learnt from", persist = false)
+	public ImagePlus image;
+
+	@Parameter(label = "Estimator", choices = { "adsn", "periodogram" }, description = "adsn: one exemplar; periodogram: every stack slice (and overlay rectangle of the ROI's size)", persist = false)
+	public String estimator = "adsn";
+
+	@Parameter(label = "Target width (0 = image width)", min = "0", persist = false)
+	public int target_width = 0;
+
+	@Parameter(label = "Target height (0 = image height)", min = "0", persist = false)
+	public int target_height = 0;
+
+	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
+	public File output_folder;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Prior")
+	public ImagePlus prior;
+
+	@Override
+	protected TaskResult compute(final Progress progress) {
+		return PriorTask.run(image, estimator, target_width, target_height, progress);
+	}
+
+	@Override
+	protected void publish(final TaskResult r) {
+		prior = r.images().get(0);
+	}
+
+	@Override
+	protected File outputFolder() {
+		return output_folder;
+	}
+}

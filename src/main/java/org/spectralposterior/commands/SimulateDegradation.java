@@ -1,0 +1,86 @@
+package org.spectralposterior.commands;
+
+import java.io.File;
+
+import ij.ImagePlus;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.operator.OperatorSpec;
+import org.spectralposterior.imagej.DegradationTask;
+import org.spectralposterior.imagej.Planes;
+import org.spectralposterior.imagej.TaskResult;
+
+/** Plugins › Spectral Posterior › Simulate Degradation. See {@link DegradationTask}. */
+@Plugin(type = Command.class, menuPath = SpectralCommand.MENU + SimulateDegradation.LABEL, label = SimulateDegradation.LABEL,
+	description = "Blur (circular convolution) and add white Gaussian noise, exactly as the posterior model assumes")
+public class SimulateDegradation extends SpectralCommand {
+
+	public static final String LABEL = "Simulate Degradation";
+
+	@Parameter(label = "Clean image", persist = false)
+	public ImagePlus image;
+
+	@Parameter(label = "Operator", choices = { "none", "gaussian", "motion", "psf" }, persist = false)
+	public String operator = "gaussian";
+
+	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false)
+	public double blur_sigma = 2;
+
+	@Parameter(label = "Motion length (px)", min = "0", persist = false)
+	public double motion_length = 9;
+
+	@Parameter(label = "Motion angle (degrees)", persist = false)
+	public double motion_angle = 0;
+
+	@Parameter(label = "PSF image (operator = psf)", required = false, persist = false)
+	public ImagePlus psf;
+
+	@Parameter(label = "Noise sigma (intensity units)", min = "0", persist = false)
+	public double noise_sigma = 5;
+
+	@Parameter(label = "Random seed", persist = false)
+	public long seed = 1;
+
+	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
+	public File output_folder;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Degraded")
+	public ImagePlus degraded;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "PSF")
+	public ImagePlus psf_image;
+
+	@Override
+	protected TaskResult compute(final Progress progress) {
+		return DegradationTask.run(image, operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), noise_sigma, seed);
+	}
+
+	@Override
+	protected void publish(final TaskResult r) {
+		degraded = r.images().get(0);
+		psf_image = r.images().size() > 1 ? r.images().get(1) : null;
+	}
+
+	@Override
+	protected File outputFolder() {
+		return output_folder;
+	}
+
+	/** The operator chosen by the shared parameters {@code operator, blur_sigma, motion_*, psf}. */
+	static OperatorSpec operatorSpec(final String operator, final double blurSigma, final double length, final double angle, final ImagePlus psf) {
+		return switch (OperatorSpec.Kind.parse(operator)) {
+			case NONE -> OperatorSpec.none();
+			case GAUSSIAN -> OperatorSpec.gaussian(blurSigma);
+			case MOTION -> OperatorSpec.motion(length, angle);
+			case PSF -> {
+				if (psf == null) throw new IllegalArgumentException("operator=psf needs a PSF image: open it and choose it as psf.");
+				Planes.checkReadable(psf, "PSF");
+				yield OperatorSpec.psf(Planes.readCurrent(psf), psf.getWidth(), psf.getHeight());
+			}
+		};
+	}
+}

@@ -1,0 +1,42 @@
+package org.spectralposterior.imagej;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ij.ImagePlus;
+import org.spectralposterior.core.operator.OperatorSpec;
+
+/** The degradation a measurement image carries in its Info property (see {@link Metadata}). */
+public final class MeasurementImage {
+
+	public static final String KIND = "measurement";
+
+	private MeasurementImage() {}
+
+	public static void annotate(final ImagePlus imp, final OperatorSpec op, final double sigma, final long seed, final String source) {
+		final Map<String, String> m = new LinkedHashMap<>();
+		m.put(Metadata.KIND, KIND);
+		m.putAll(op.toProperties());
+		m.put("noise_sigma", Double.toString(sigma));
+		m.put("seed", Long.toString(seed));
+		m.put("source", source);
+		m.put("model", "v = circular convolution(x, kernel centred at pixel (0,0)) + noise_sigma * N(0, I)");
+		Metadata.write(imp, m);
+	}
+
+	/** The operator recorded in a measurement image, or a message telling the user to choose one. */
+	public static OperatorSpec operator(final ImagePlus imp) {
+		final Map<String, String> m = Metadata.read(imp);
+		if (!KIND.equals(m.get(Metadata.KIND))) {
+			throw new IllegalArgumentException("The measurement '" + imp.getTitle() + "' does not record its degradation (it was not made by Simulate Degradation); "
+				+ "choose operator and noise_sigma explicitly.");
+		}
+		return OperatorSpec.fromProperties(m);
+	}
+
+	public static double noiseSigma(final ImagePlus imp) {
+		final String s = Metadata.read(imp).get("noise_sigma");
+		if (s == null) throw new IllegalArgumentException("The measurement '" + imp.getTitle() + "' does not record its noise level; give noise_sigma explicitly.");
+		return Double.parseDouble(s);
+	}
+}

@@ -1,0 +1,58 @@
+package org.spectralposterior.imagej;
+
+import java.awt.Color;
+import java.awt.Font;
+
+import ij.ImagePlus;
+import ij.process.ColorProcessor;
+import ij.process.ImageProcessor;
+
+/** The PNG overview: measurement, two samples, mean, std and W2 map side by side, labelled. */
+final class Overview {
+
+	private static final int LABEL = 18;
+
+	private Overview() {}
+
+	static ImagePlus montage(final ImagePlus measurement, final ImagePlus samples, final ImagePlus mean, final ImagePlus std, final ImagePlus w2) {
+		final int w = measurement.getWidth(), h = measurement.getHeight();
+		final int n = Math.min(2, samples.getStackSize());
+		final ImageProcessor[] tiles = new ImageProcessor[3 + n + 1];
+		final String[] labels = new String[tiles.length];
+		int t = 0;
+		// Measurement, samples and mean share one display range so they can be compared.
+		final double lo = measurement.getProcessor().getMin(), hi = measurement.getProcessor().getMax();
+		tiles[t] = measurement.getProcessor().duplicate().convertToFloat();
+		tiles[t].setMinAndMax(lo, hi);
+		labels[t++] = "measurement";
+		for (int s = 1; s <= n; s++) {
+			tiles[t] = samples.getStack().getProcessor(s).duplicate();
+			tiles[t].setMinAndMax(lo, hi);
+			labels[t++] = "sample " + s;
+		}
+		tiles[t] = mean.getProcessor().duplicate();
+		tiles[t].setMinAndMax(lo, hi);
+		labels[t++] = "mean";
+		tiles[t] = std.getProcessor().duplicate();
+		tiles[t].setMinAndMax(0, Math.max(std.getProcessor().getMax(), 1e-12));
+		labels[t++] = "std";
+		tiles[t] = w2.getProcessor().duplicate();
+		tiles[t].resetMinAndMax();
+		if (tiles[t].getMax() <= tiles[t].getMin()) tiles[t].setMinAndMax(0, 1);
+		labels[t++] = "W2 map";
+		final ColorProcessor out = new ColorProcessor(t * w, h + LABEL);
+		out.setColor(Color.WHITE);
+		out.fill();
+		for (int i = 0; i < t; i++) out.insert(tiles[i].convertToByte(true).convertToRGB(), i * w, LABEL);
+		try {
+			out.setColor(Color.BLACK);
+			out.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+			out.setAntialiasedText(true);
+			for (int i = 0; i < t; i++) out.drawString(labels[i], i * w + 4, LABEL - 3);
+		}
+		catch (final RuntimeException | Error e) {
+			// Headless machines without fonts cannot draw text; the tiles alone still inform.
+		}
+		return new ImagePlus(Planes.baseTitle(samples).replace("_samples", "") + "_overview", out);
+	}
+}

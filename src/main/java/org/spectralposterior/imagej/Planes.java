@@ -1,0 +1,105 @@
+package org.spectralposterior.imagej;
+
+import java.awt.Rectangle;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+import net.imglib2.Cursor;
+import net.imglib2.FinalInterval;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+
+/**
+ * The image-access layer between ImageJ and the core: ImageJ planes are wrapped as ImgLib2 images
+ * without copying, cropped with views, and read into the core's row-major {@code double[]}.
+ */
+public final class Planes {
+
+	private Planes() {}
+
+	/** Rejects images the core cannot read, with the fix in the message. */
+	public static void checkReadable(final ImagePlus imp, final String role) {
+		if (imp == null) throw new IllegalArgumentException("No " + role + " image: open an image first (File > Open).");
+		if (imp.getType() == ImagePlus.COLOR_RGB || imp.getType() == ImagePlus.COLOR_256) {
+			throw new IllegalArgumentException("The " + role + " image '" + imp.getTitle() + "' is RGB/indexed colour; convert it with Image > Type > 8-bit (or 32-bit), "
+				+ "or split its channels with Image > Color > Split Channels and process each one.");
+		}
+	}
+
+	/** Wraps one ImageJ plane as an ImgLib2 image over the same pixel array (no copy). */
+	public static RandomAccessibleInterval<? extends RealType<?>> wrap(final ImageProcessor ip) {
+		final int w = ip.getWidth(), h = ip.getHeight();
+		final Object pixels = ip.getPixels();
+		if (pixels instanceof byte[] b) return ArrayImgs.unsignedBytes(b, w, h);
+		if (pixels instanceof short[] s) return ArrayImgs.unsignedShorts(s, w, h);
+		if (pixels instanceof float[] f) return ArrayImgs.floats(f, w, h);
+		throw new IllegalArgumentException("Unsupported pixel type " + pixels.getClass().getSimpleName() + ": use 8-, 16- or 32-bit greyscale images.");
+	}
+
+	/** Reads stack plane {@code index} (1-based) inside {@code roi} into a new row-major array. */
+	public static double[] read(final ImagePlus imp, final int index, final Rectangle roi) {
+		final ImageProcessor ip = imp.getStack().getProcessor(index);
+		return read(wrap(ip), roi, imp.getTitle());
+	}
+
+	private static <T extends RealType<?>> double[] read(final RandomAccessibleInterval<T> img, final Rectangle r, final String title) {
+		final RandomAccessibleInterval<T> view = Views.interval(img, new FinalInterval(new long[] { r.x, r.y }, new long[] { r.x + r.width - 1L, r.y + r.height - 1L }));
+		final double[] out = new double[r.width * r.height];
+		final Cursor<T> cursor = Views.flatIterable(view).cursor();
+		int i = 0;
+		while (cursor.hasNext()) {
+			final double v = cursor.next().getRealDouble();
+			if (!Double.isFinite(v)) {
+				throw new IllegalArgumentException("The image '" + title + "' contains NaN or infinite pixels; replace them first (Process > Math > Remove NaNs).");
+			}
+			out[i++] = v;
+		}
+		return out;
+	}
+
+	/** Whole current plane of an image. */
+	public static double[] readCurrent(final ImagePlus imp) {
+		return read(imp, imp.getCurrentSlice(), new Rectangle(0, 0, imp.getWidth(), imp.getHeight()));
+	}
+
+	public static FloatProcessor toProcessor(final double[] pixels, final int width, final int height) {
+		final float[] f = new float[pixels.length];
+		for (int i = 0; i < f.length; i++) f[i] = (float) pixels[i];
+		return new FloatProcessor(width, height, f);
+	}
+
+	/** A new 32-bit image carrying the calibration of {@code source} (pixel size, units). */
+	public static ImagePlus newImage(final String title, final ImageProcessor ip, final ImagePlus source) {
+		final ImagePlus imp = new ImagePlus(title, ip);
+		copyCalibration(source, imp);
+		imp.resetDisplayRange();
+		return imp;
+	}
+
+	public static ImagePlus newStack(final String title, final ImageStack stack, final ImagePlus source) {
+		final ImagePlus imp = new ImagePlus(title, stack);
+		copyCalibration(source, imp);
+		return imp;
+	}
+
+	public static void copyCalibration(final ImagePlus source, final ImagePlus target) {
+		if (source == null) return;
+		final Calibration c = source.getCalibration().copy();
+		// Intensity calibration (a function of 8/16-bit values) does not apply to 32-bit outputs.
+		c.disableDensityCalibration();
+		target.setCalibration(c);
+	}
+
+	/** Title without a file extension, for output titles. */
+	public static String baseTitle(final ImagePlus imp) {
+		String t = imp.getTitle();
+		final int dot = t.lastIndexOf('.');
+		if (dot > 0 && t.length() - dot <= 5) t = t.substring(0, dot);
+		return t.replace(' ', '_');
+	}
+}

@@ -1,0 +1,61 @@
+package org.spectralposterior.imagej;
+
+import java.util.Locale;
+import java.util.Map;
+
+import ij.ImagePlus;
+import ij.process.FloatProcessor;
+import org.spectralposterior.core.fourier.FullGrid;
+import org.spectralposterior.core.fourier.HalfPlane;
+import org.spectralposterior.core.fourier.Spectrum;
+import org.spectralposterior.core.prior.GaussianPrior;
+
+/**
+ * A prior as an ImageJ image: a 32-bit H×W window whose pixels are log10 λ_k (fftshifted, DC at the
+ * centre; NaN where λ_k = 0) and whose Info property holds the mean and provenance. The pixels
+ * <em>are</em> the model (to float precision, ~1e-6 relative in λ), so a prior saved as TIFF and
+ * reopened — or computed elsewhere and pasted in — is a valid input to later commands.
+ */
+public final class PriorImage {
+
+	public static final String KIND = "prior";
+
+	private PriorImage() {}
+
+	public static ImagePlus create(final String title, final GaussianPrior prior, final ImagePlus source, final Map<String, String> provenance) {
+		final HalfPlane plane = prior.plane();
+		final double[] full = prior.spectrum().toShiftedFullGrid();
+		final float[] px = new float[full.length];
+		for (int i = 0; i < px.length; i++) px[i] = full[i] > 0 ? (float) Math.log10(full[i]) : Float.NaN;
+		final ImagePlus imp = Planes.newImage(title, new FloatProcessor(plane.width, plane.height, px), source);
+		// A spectrum has no spatial calibration: frequency units are not the image's units.
+		imp.setCalibration(null);
+		final Map<String, String> m = new java.util.LinkedHashMap<>();
+		m.put(Metadata.KIND, KIND);
+		m.put("format", "1");
+		m.put("mean", Double.toString(prior.mean()));
+		m.put("width", Integer.toString(plane.width));
+		m.put("height", Integer.toString(plane.height));
+		m.put("pixel_variance", String.format(Locale.ROOT, "%.9g", prior.pixelVariance()));
+		m.put("pixels", "log10 of the prior spectrum lambda_k (unitary DFT), fftshifted (DC at column W/2, row H/2); NaN where lambda_k = 0");
+		m.putAll(provenance);
+		Metadata.write(imp, m);
+		return imp;
+	}
+
+	/** Reads a prior image back; a clear message if the image is not one. */
+	public static GaussianPrior read(final ImagePlus imp) {
+		if (imp == null) throw new IllegalArgumentException("No prior image: run Plugins > Spectral Posterior > Build Gaussian Prior first, or open a saved prior TIFF.");
+		final Map<String, String> m = Metadata.read(imp);
+		if (!KIND.equals(m.get(Metadata.KIND)) || !m.containsKey("mean")) {
+			throw new IllegalArgumentException("The image '" + imp.getTitle() + "' is not a prior made by Build Gaussian Prior (its Info has no spectral_posterior=prior); choose a prior image.");
+		}
+		if (imp.getType() != ImagePlus.GRAY32) throw new IllegalArgumentException("The prior image '" + imp.getTitle() + "' must stay 32-bit; it was converted. Rebuild the prior.");
+		final HalfPlane plane = new HalfPlane(imp.getHeight(), imp.getWidth());
+		final float[] px = (float[]) imp.getProcessor().getPixels();
+		final double[] full = new double[px.length];
+		for (int i = 0; i < px.length; i++) full[i] = Float.isNaN(px[i]) ? 0 : Math.pow(10, px[i]);
+		final double[] half = FullGrid.unshiftedHalf(plane, full);
+		return new GaussianPrior(Double.parseDouble(m.get("mean")), new Spectrum(plane, half));
+	}
+}

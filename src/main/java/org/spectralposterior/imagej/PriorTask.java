@@ -1,0 +1,104 @@
+package org.spectralposterior.imagej;
+
+import java.awt.Rectangle;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ij.ImagePlus;
+import ij.gui.Overlay;
+import ij.gui.Roi;
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.prior.GaussianPrior;
+import org.spectralposterior.core.prior.PriorEstimator;
+import org.spectralposterior.core.prior.PriorEstimator.Estimator;
+
+/**
+ * Build Gaussian Prior: estimates a prior from the image's rectangular ROI (or the whole image)
+ * and returns it as a prior image titled {@code <image>_prior}.
+ * <ul>
+ * <li>{@code adsn}: the current plane inside the ROI is the one exemplar.</li>
+ * <li>{@code periodogram}: every plane of the stack inside the ROI, plus every rectangle of the
+ * image's overlay that has the ROI's size (several ROIs of one texture), is an exemplar.</li>
+ * </ul>
+ */
+public final class PriorTask {
+
+	private PriorTask() {}
+
+	public static TaskResult run(final ImagePlus image, final String estimatorName, final int targetWidth, final int targetHeight, final Progress progress) {
+		Planes.checkReadable(image, "input");
+		if (image.getNChannels() > 1) {
+			throw new IllegalArgumentException("The image '" + image.getTitle() + "' has " + image.getNChannels()
+				+ " channels; build one prior per channel (Image > Color > Split Channels) — one prior models one channel.");
+		}
+		final Estimator estimator = Estimator.parse(estimatorName);
+		final Rectangle roi = roiOf(image);
+		final List<Rectangle> rects = new ArrayList<>();
+		rects.add(roi);
+		if (estimator == Estimator.PERIODOGRAM) rects.addAll(overlayRectangles(image, roi));
+		final List<Integer> planes = new ArrayList<>();
+		if (estimator == Estimator.PERIODOGRAM) for (int z = 1; z <= image.getStackSize(); z++) planes.add(z);
+		else planes.add(image.getCurrentSlice());
+
+		final List<double[]> exemplars = new ArrayList<>();
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		for (final int z : planes) {
+			for (final Rectangle r : rects) {
+				progress.checkCancelled();
+				final double[] x = Planes.read(image, z, r);
+				for (final double v : x) {
+					lo = Math.min(lo, v);
+					hi = Math.max(hi, v);
+				}
+				exemplars.add(x);
+			}
+		}
+		final int tw = targetWidth <= 0 ? image.getWidth() : targetWidth;
+		final int th = targetHeight <= 0 ? image.getHeight() : targetHeight;
+		final GaussianPrior prior = PriorEstimator.periodogram(exemplars, roi.height, roi.width, th, tw);
+		progress.update(1, 1);
+
+		final Map<String, String> provenance = new LinkedHashMap<>();
+		provenance.put("estimator", estimator.key);
+		provenance.put("source", image.getTitle());
+		provenance.put("roi", roi.x + "," + roi.y + "," + roi.width + "," + roi.height);
+		provenance.put("exemplars", Integer.toString(exemplars.size()));
+		// The exemplars' intensity range: the "auto" data range that maps images to [-1, 1].
+		provenance.put("data_min", Double.toString(lo));
+		provenance.put("data_max", Double.toString(hi));
+		final ImagePlus out = PriorImage.create(Planes.baseTitle(image) + "_prior", prior, image, provenance);
+		return new TaskResult().addImage(out);
+	}
+
+	/** The rectangle to learn from: the ROI's bounds if there is an area ROI, else the whole image. */
+	static Rectangle roiOf(final ImagePlus image) {
+		final Roi roi = image.getRoi();
+		if (roi == null || !roi.isArea()) return new Rectangle(0, 0, image.getWidth(), image.getHeight());
+		return checkInside(roi.getBounds(), image);
+	}
+
+	static Rectangle checkInside(final Rectangle r, final ImagePlus image) {
+		if (r.x < 0 || r.y < 0 || r.x + r.width > image.getWidth() || r.y + r.height > image.getHeight() || r.width <= 0 || r.height <= 0) {
+			throw new IllegalArgumentException("The ROI " + r.x + "," + r.y + "," + r.width + "," + r.height + " lies (partly) outside the " + image.getWidth() + "×" + image.getHeight()
+				+ " image; draw it inside the image.");
+		}
+		if (r.width < PriorEstimator.MIN_SIDE || r.height < PriorEstimator.MIN_SIDE) {
+			throw new IllegalArgumentException("The ROI is " + r.width + "×" + r.height + " pixels; a prior needs at least " + PriorEstimator.MIN_SIDE + "×" + PriorEstimator.MIN_SIDE
+				+ ". Draw a larger rectangle.");
+		}
+		return r;
+	}
+
+	private static List<Rectangle> overlayRectangles(final ImagePlus image, final Rectangle roi) {
+		final List<Rectangle> out = new ArrayList<>();
+		final Overlay overlay = image.getOverlay();
+		if (overlay == null) return out;
+		for (final Roi r : overlay.toArray()) {
+			final Rectangle b = r.getBounds();
+			if (r.isArea() && b.width == roi.width && b.height == roi.height && !b.equals(roi)) out.add(checkInside(b, image));
+		}
+		return out;
+	}
+}
