@@ -1,0 +1,76 @@
+package org.spectralposterior.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end on a sample image, through {@link Main#run} (no System.exit). */
+class CliTest {
+
+	record Outcome(int code, String out, String err) {}
+
+	static Outcome cli(final String... args) {
+		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		final int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+		return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void demoPipelineWritesEveryOutputAndPrintsItsPath(@TempDir final Path dir) throws Exception {
+		final String out = "output_folder=" + dir;
+		Outcome o = cli("Build Gaussian Prior", "image=sample-images/gravel.png", "roi=128,128,128,128", "target_width=0", out);
+		assertEquals(0, o.code, o.err);
+		assertEquals(dir.resolve("gravel_prior.tif").toString(), o.out.trim());
+		o = cli("Simulate Degradation", "image=sample-images/gravel.png", "operator=gaussian", "blur_sigma=2", "noise_sigma=5", "seed=7", out);
+		assertEquals(0, o.code, o.err);
+		o = cli("Posterior Sampling", "prior=" + dir.resolve("gravel_prior.tif"), "measurement=" + dir.resolve("gravel_degraded.tif"), "samples=4", "seed=1",
+			"ground_truth=sample-images/gravel.png", out);
+		assertEquals(0, o.code, o.err);
+		final String[] lines = o.out.trim().split("\\R");
+		assertEquals(7, lines.length, o.out);
+		for (final String line : lines) assertTrue(Files.isRegularFile(Path.of(line)), line);
+		final String csv = Files.readString(dir.resolve("gravel_degraded_exact_results.csv"));
+		final String[] header = csv.split("\\R")[0].split(","), row = csv.split("\\R")[1].split(",");
+		final int psnr = java.util.Arrays.asList(header).indexOf("PSNR mean (dB)"), cov = java.util.Arrays.asList(header).indexOf("coverage ±2 std");
+		// A Wiener-filtered gravel at σ_blur = 2, σ = 5 is clearly better than the measurement; the
+		// ±2 std band of a well-specified Gaussian model covers about 95% of the pixels.
+		assertTrue(Double.parseDouble(row[psnr]) > 20, csv);
+		assertTrue(Math.abs(Double.parseDouble(row[cov]) - 0.95) < 0.04, csv);
+	}
+
+	@Test
+	void helpListsCommandsAndParameters() {
+		final Outcome o = cli("--help");
+		assertEquals(0, o.code);
+		for (final String s : new String[] { "Build Gaussian Prior", "Simulate Degradation", "Posterior Sampling", "estimator", "noise_sigma", "output_folder", "roi" }) {
+			assertTrue(o.out.contains(s), s);
+		}
+	}
+
+	@Test
+	void badInputExitsNonZeroWithTheMessageOnStderr(@TempDir final Path dir) {
+		Outcome o = cli("Build Gaussian Prior", "image=sample-images/gravel.png", "roi=500,500,64,64", "output_folder=" + dir);
+		assertEquals(2, o.code);
+		assertTrue(o.err.contains("outside"), o.err);
+		o = cli("Build Gaussian Prior", "image=no/such.png");
+		assertEquals(2, o.code);
+		assertTrue(o.err.contains("no such image file"), o.err);
+		o = cli("Simulate Degradation", "image=sample-images/gravel.png", "noise_sigma=-2", "output_folder=" + dir);
+		assertEquals(2, o.code);
+		assertTrue(o.err.contains("noise_sigma"), o.err);
+		o = cli("Simulate Degradation", "image=sample-images/gravel.png", "colour=red");
+		assertEquals(2, o.code);
+		assertTrue(o.err.contains("Unknown parameter 'colour'"), o.err);
+		o = cli("Make Coffee");
+		assertEquals(2, o.code);
+		assertEquals(0, dir.toFile().list().length);
+	}
+}

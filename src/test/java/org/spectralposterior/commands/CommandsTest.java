@@ -1,0 +1,158 @@
+package org.spectralposterior.commands;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.measure.Calibration;
+import ij.process.FloatProcessor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.spectralposterior.core.prior.GaussianPrior;
+import org.spectralposterior.imagej.PriorImage;
+
+/** The three commands run through CommandService in a plain SciJava Context, as Fiji and the CLI run them. */
+class CommandsTest {
+
+	private static Context context;
+	private static CommandService commands;
+
+	@BeforeAll
+	static void start() {
+		context = new Context();
+		commands = context.service(CommandService.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		context.dispose();
+	}
+
+	static ImagePlus gravel(final int size) {
+		final ImagePlus full = IJ.openImage(new File("sample-images/gravel.png").getAbsolutePath());
+		full.setRoi(new Roi(100, 60, size, size));
+		final ImagePlus crop = full.crop();
+		crop.setTitle("gravel.png");
+		final Calibration cal = crop.getCalibration();
+		cal.pixelWidth = 0.25;
+		cal.pixelHeight = 0.25;
+		cal.setUnit("µm");
+		return crop;
+	}
+
+	static CommandModule run(final Class<? extends SpectralCommand> type, final Object... kv) throws Exception {
+		final Map<String, Object> in = new HashMap<>();
+		for (int i = 0; i < kv.length; i += 2) in.put((String) kv[i], kv[i + 1]);
+		return (CommandModule) commands.run(type, false, in).get();
+	}
+
+	@Test
+	void priorDegradeSampleEndToEnd(@TempDir final Path dir) throws Exception {
+		final ImagePlus image = gravel(96);
+		final float[] before = ((float[]) image.getProcessor().convertToFloat().getPixels()).clone();
+		image.setRoi(new Roi(8, 8, 64, 64));
+
+		final CommandModule p = run(BuildGaussianPrior.class, "image", image, "estimator", "adsn");
+		assertFalse(p.isCanceled(), () -> p.getCancelReason());
+		final ImagePlus prior = (ImagePlus) p.getOutput("prior");
+		assertEquals("gravel_prior", prior.getTitle());
+		assertEquals(96, prior.getWidth(), "the prior lives on the whole image by default");
+		final GaussianPrior model = PriorImage.read(prior);
+		assertEquals(96, model.plane().height);
+
+		final CommandModule d = run(SimulateDegradation.class, "image", image, "operator", "motion", "motion_length", 7.0, "motion_angle", 30.0, "noise_sigma", 4.0, "seed", 3L);
+		assertFalse(d.isCanceled(), () -> d.getCancelReason());
+		final ImagePlus degraded = (ImagePlus) d.getOutput("degraded");
+		assertEquals("gravel_degraded", degraded.getTitle());
+		assertNotNull(d.getOutput("psf_image"));
+		assertEquals(0.25, degraded.getCalibration().pixelWidth, "outputs carry the input calibration");
+		assertEquals("µm", degraded.getCalibration().getUnit());
+
+		final CommandModule s = run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 5, "seed", 11L, "ground_truth", image, "output_folder", dir.toFile());
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		final ImagePlus samples = (ImagePlus) s.getOutput("samples_stack");
+		assertEquals("gravel_degraded_exact_samples", samples.getTitle());
+		assertEquals(5, samples.getStackSize());
+		assertEquals(0.25, samples.getCalibration().pixelWidth);
+		for (final String t : new String[] { "samples", "mean", "std", "w2map", "w2spectrum" }) {
+			assertTrue(Files.isRegularFile(dir.resolve("gravel_degraded_exact_" + t + ".tif")), t);
+		}
+		assertTrue(Files.isRegularFile(dir.resolve("gravel_degraded_exact_results.csv")));
+		assertTrue(Files.isRegularFile(dir.resolve("gravel_degraded_exact_overview.png")));
+		final String csv = Files.readString(dir.resolve("gravel_degraded_exact_results.csv"));
+		assertTrue(csv.contains("PSNR mean (dB)") && csv.contains("coverage ±2 std"), csv);
+
+		// Same seed, same samples; the input image is untouched.
+		final CommandModule s2 = run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 5, "seed", 11L);
+		assertArrayEquals((float[]) samples.getStack().getPixels(3), (float[]) ((ImagePlus) s2.getOutput("samples_stack")).getStack().getPixels(3));
+		assertArrayEquals(before, (float[]) image.getProcessor().convertToFloat().getPixels());
+	}
+
+	@Test
+	void priorSurvivesTiffRoundTrip(@TempDir final Path dir) throws Exception {
+		final ImagePlus image = gravel(40);
+		final CommandModule p = run(BuildGaussianPrior.class, "image", image, "estimator", "periodogram", "output_folder", dir.toFile());
+		final GaussianPrior original = PriorImage.read((ImagePlus) p.getOutput("prior"));
+		final GaussianPrior reopened = PriorImage.read(IJ.openImage(dir.resolve("gravel_prior.tif").toString()));
+		assertEquals(original.mean(), reopened.mean(), 0);
+		final double[] a = original.spectrum().values(), b = reopened.spectrum().values();
+		for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-6 * a[i] + 1e-12, "λ survives as float log10 to ~1e-6");
+	}
+
+	@Test
+	void badInputsCancelWithAClearMessageAndNoOutput(@TempDir final Path dir) throws Exception {
+		final ImagePlus image = gravel(48);
+		expectFailure(run(BuildGaussianPrior.class, "estimator", "adsn"), "No input image");
+		final ImagePlus rgb = new ImagePlus("rgb", image.getProcessor().convertToRGB());
+		expectFailure(run(BuildGaussianPrior.class, "image", rgb), "Image > Type");
+		final FloatProcessor nan = (FloatProcessor) image.getProcessor().convertToFloat();
+		nan.setf(3, 4, Float.NaN);
+		expectFailure(run(BuildGaussianPrior.class, "image", new ImagePlus("nan", nan)), "NaN");
+		final ImagePlus flat = new ImagePlus("flat", new FloatProcessor(32, 32));
+		expectFailure(run(BuildGaussianPrior.class, "image", flat), "constant");
+		final ImagePlus small = gravel(48);
+		small.setRoi(new Roi(2, 2, 5, 5));
+		expectFailure(run(BuildGaussianPrior.class, "image", small), "5×5");
+		expectFailure(run(SimulateDegradation.class, "image", image, "noise_sigma", -1.0), "noise_sigma");
+		expectFailure(run(SimulateDegradation.class, "image", image, "operator", "psf", "psf", new ImagePlus("zero", new FloatProcessor(5, 5))), "sums to zero");
+		final FloatProcessor inf = new FloatProcessor(3, 3);
+		inf.setf(1, 1, Float.POSITIVE_INFINITY);
+		expectFailure(run(SimulateDegradation.class, "image", image, "operator", "psf", "psf", new ImagePlus("inf", inf)), "NaN or infinite");
+		final FloatProcessor big = new FloatProcessor(60, 60);
+		big.setf(30, 30, 1);
+		expectFailure(run(SimulateDegradation.class, "image", image, "operator", "psf", "psf", new ImagePlus("big", big)), "larger than the image");
+
+		final ImagePlus prior = (ImagePlus) run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final ImagePlus degraded = (ImagePlus) run(SimulateDegradation.class, "image", gravel(40), "noise_sigma", 2.0).getOutput("degraded");
+		expectFailure(run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "output_folder", dir.toFile()), "target_width=40");
+		final ImagePlus degraded48 = (ImagePlus) run(SimulateDegradation.class, "image", image, "noise_sigma", 2.0).getOutput("degraded");
+		expectFailure(run(PosteriorSampling.class, "prior", prior, "measurement", degraded48, "samples", 0), "at least 1");
+		expectFailure(run(PosteriorSampling.class, "prior", prior, "measurement", degraded48, "samples", Integer.MAX_VALUE), "memory");
+		expectFailure(run(PosteriorSampling.class, "prior", degraded48, "measurement", degraded48), "not a prior");
+		assertEquals(0, dir.toFile().list().length, "a failed run writes nothing");
+	}
+
+	static void expectFailure(final CommandModule m, final String fragment) {
+		assertTrue(m.isCanceled(), "should have been refused");
+		assertNotNull(m.getCancelReason());
+		assertTrue(m.getCancelReason().contains(fragment), () -> "message '" + m.getCancelReason() + "' should mention '" + fragment + "'");
+		assertNull(((SpectralCommand) m.getCommand()).result(), "no output on failure");
+	}
+}
