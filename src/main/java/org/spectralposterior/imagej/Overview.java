@@ -14,7 +14,7 @@ final class Overview {
 
 	private Overview() {}
 
-	static ImagePlus montage(final ImagePlus measurement, final ImagePlus samples, final ImagePlus mean, final ImagePlus std, final ImagePlus w2) {
+	static ImagePlus montage(final ImagePlus measurement, final ImagePlus samples, final ImagePlus mean, final ImagePlus std, final ImagePlus w2, final double w2Total) {
 		final int w = measurement.getWidth(), h = measurement.getHeight();
 		final int n = Math.min(2, samples.getStackSize());
 		final ImageProcessor[] tiles = new ImageProcessor[3 + n + 1];
@@ -34,12 +34,15 @@ final class Overview {
 		tiles[t].setMinAndMax(lo, hi);
 		labels[t++] = "mean";
 		tiles[t] = std.getProcessor().duplicate();
-		tiles[t].setMinAndMax(0, Math.max(std.getProcessor().getMax(), 1e-12));
-		labels[t++] = "std";
+		// Zero is black and twice the largest std white, so a uniform std map reads as mid-grey.
+		tiles[t].resetMinAndMax();
+		final double stdMax = tiles[t].getMax();
+		tiles[t].setMinAndMax(0, Math.max(2 * stdMax, 1e-12));
+		labels[t++] = String.format(java.util.Locale.ROOT, "std (max %.3g)", stdMax);
 		tiles[t] = w2.getProcessor().duplicate();
 		tiles[t].resetMinAndMax();
 		if (tiles[t].getMax() <= tiles[t].getMin()) tiles[t].setMinAndMax(0, 1);
-		labels[t++] = "W2 map";
+		labels[t++] = String.format(java.util.Locale.ROOT, "W2 map (W2 = %.3g)", w2Total);
 		final ColorProcessor out = new ColorProcessor(t * w, h + LABEL);
 		out.setColor(Color.WHITE);
 		out.fill();

@@ -105,7 +105,7 @@ public final class SamplingTask {
 		}
 		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp).addImage(w2Imp).addImage(w2Spec);
 		result.addTable(base + "_results", table);
-		result.addFigure(base + "_overview", Overview.montage(measurement, samplesImp, meanImp, stdImp, w2Imp));
+		result.addFigure(base + "_overview", Overview.montage(measurement, samplesImp, meanImp, stdImp, w2Imp, w2.distance()));
 		return result;
 	}
 
