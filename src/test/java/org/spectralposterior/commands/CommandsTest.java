@@ -106,6 +106,28 @@ class CommandsTest {
 	}
 
 	@Test
+	void synthesizedTexturesFollowThePrior() throws Exception {
+		final ImagePlus prior = (ImagePlus) run(BuildGaussianPrior.class, "image", gravel(64)).getOutput("prior");
+		final CommandModule m = run(SynthesizeTexture.class, "prior", prior, "samples", 8, "seed", 5L);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ImagePlus tex = (ImagePlus) m.getOutput("textures");
+		assertEquals("gravel_prior_samples", tex.getTitle());
+		final GaussianPrior model = PriorImage.read(prior);
+		double sum = 0, sq = 0;
+		final int n = tex.getStackSize() * 64 * 64;
+		for (int z = 1; z <= tex.getStackSize(); z++) {
+			for (final float v : (float[]) tex.getStack().getPixels(z)) {
+				sum += v;
+				sq += v * v;
+			}
+		}
+		final double mean = sum / n, var = sq / n - mean * mean;
+		// 8 fields of 64² pixels are correlated, so allow a generous 10% on the variance.
+		assertEquals(model.pixelVariance(), var, 0.1 * model.pixelVariance());
+		assertEquals(model.mean(), mean, 3 * Math.sqrt(model.pixelVariance() / 8));
+	}
+
+	@Test
 	void priorSurvivesTiffRoundTrip(@TempDir final Path dir) throws Exception {
 		final ImagePlus image = gravel(40);
 		final CommandModule p = run(BuildGaussianPrior.class, "image", image, "estimator", "periodogram", "output_folder", dir.toFile());
