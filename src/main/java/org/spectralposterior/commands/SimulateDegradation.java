@@ -56,7 +56,7 @@ public class SimulateDegradation extends SpectralCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return DegradationTask.run(image, operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), noise_sigma, seed);
+		return DegradationTask.run(image, operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), noise_sigma, seed, progress);
 	}
 
 	@Override

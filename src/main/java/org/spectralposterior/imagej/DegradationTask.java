@@ -1,13 +1,17 @@
 package org.spectralposterior.imagej;
 
+import java.awt.Rectangle;
+
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.process.FloatProcessor;
+import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.operator.Degradation;
 import org.spectralposterior.core.operator.OperatorSpec;
 
 /**
- * Simulate Degradation: v = A x + σ n on the current plane of the clean image. Outputs
+ * Simulate Degradation: v = A x + σ n on every plane of the clean image (hyperstack shape kept). Outputs
  * {@code <image>_degraded} (carrying its operator and σ) and, for blurs, {@code <image>_psf}: the
  * normalised kernel, centred, as the operator really applies it.
  */
@@ -15,15 +19,22 @@ public final class DegradationTask {
 
 	private DegradationTask() {}
 
-	public static TaskResult run(final ImagePlus clean, final OperatorSpec spec, final double sigma, final long seed) {
+	public static TaskResult run(final ImagePlus clean, final OperatorSpec spec, final double sigma, final long seed, final Progress progress) {
 		Planes.checkReadable(clean, "clean");
 		Degradation.checkNoise(sigma);
 		final int w = clean.getWidth(), h = clean.getHeight();
 		final BlurOperator op = BlurOperator.of(spec, h, w);
-		final double[] x = Planes.readCurrent(clean);
-		final double[] v = Degradation.simulate(x, op, sigma, seed);
+		final ImageStack out = new ImageStack(w, h);
+		final Rectangle whole = new Rectangle(0, 0, w, h);
+		for (int i = 1; i <= clean.getStackSize(); i++) {
+			progress.checkCancelled();
+			// Independent, reproducible noise per plane; plane 1 uses the seed itself.
+			final double[] v = Degradation.simulate(Planes.read(clean, i, whole), op, sigma, seed + 0x9E3779B97F4A7C15L * (i - 1));
+			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(v, w, h));
+			progress.update(i, clean.getStackSize());
+		}
 		final String base = Planes.baseTitle(clean);
-		final ImagePlus degraded = Planes.newImage(base + "_degraded", Planes.toProcessor(v, w, h), clean);
+		final ImagePlus degraded = Planes.hyperstack(base + "_degraded", out, clean.getNChannels(), clean.getNSlices(), clean.getNFrames(), clean, true);
 		MeasurementImage.annotate(degraded, spec, sigma, seed, clean.getTitle());
 		final TaskResult result = new TaskResult().addImage(degraded);
 		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(psfImage(base + "_psf", op, spec));

@@ -2,11 +2,14 @@ package org.spectralposterior.imagej;
 
 import java.awt.Rectangle;
 
+import ij.CompositeImage;
+import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.Calibration;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
+import ij.process.LUT;
 import net.imglib2.Cursor;
 import net.imglib2.FinalInterval;
 import net.imglib2.RandomAccessibleInterval;
@@ -84,6 +87,39 @@ public final class Planes {
 	public static ImagePlus newStack(final String title, final ImageStack stack, final ImagePlus source) {
 		final ImagePlus imp = new ImagePlus(title, stack);
 		copyCalibration(source, imp);
+		return imp;
+	}
+
+	/**
+	 * A new C×Z×T hyperstack (ImageJ's c-fastest order) with {@code source}'s calibration and, for
+	 * several channels, its composite mode and LUTs; with {@code sameUnits} the display range of each
+	 * channel too (for outputs in the input's intensity units: samples, means).
+	 */
+	public static ImagePlus hyperstack(final String title, final ImageStack stack, final int nc, final int nz, final int nt, final ImagePlus source, final boolean sameUnits) {
+		ImagePlus imp = new ImagePlus(title, stack);
+		imp.setDimensions(nc, nz, nt);
+		if (nc * nz * nt > 1 && (nz > 1 || nt > 1 || nc > 1)) imp.setOpenAsHyperStack(true);
+		copyCalibration(source, imp);
+		if (nc > 1) {
+			final int mode = source instanceof CompositeImage ci ? ci.getMode() : IJ.COMPOSITE;
+			final CompositeImage comp = new CompositeImage(imp, mode);
+			if (source instanceof CompositeImage ci) {
+				final LUT[] luts = ci.getLuts();
+				for (int c = 0; c < nc && c < luts.length; c++) {
+					final LUT lut = (LUT) luts[c].clone();
+					if (!sameUnits) {
+						comp.setPosition(c + 1, 1, 1);
+						comp.resetDisplayRange();
+						lut.min = comp.getDisplayRangeMin();
+						lut.max = comp.getDisplayRangeMax();
+					}
+					comp.setChannelLut(lut, c + 1);
+				}
+			}
+			imp = comp;
+		}
+		else if (sameUnits && source != null) imp.setDisplayRange(source.getDisplayRangeMin(), source.getDisplayRangeMax());
+		else imp.resetDisplayRange();
 		return imp;
 	}
 

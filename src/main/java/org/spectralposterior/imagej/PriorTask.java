@@ -19,9 +19,10 @@ import org.spectralposterior.core.prior.PriorEstimator.Estimator;
  * and returns it as a prior image titled {@code <image>_prior}.
  * <ul>
  * <li>{@code adsn}: the current plane inside the ROI is the one exemplar.</li>
- * <li>{@code periodogram}: every plane of the stack inside the ROI, plus every rectangle of the
+ * <li>{@code periodogram}: every slice and frame inside the ROI, plus every rectangle of the
  * image's overlay that has the ROI's size (several ROIs of one texture), is an exemplar.</li>
  * </ul>
+ * A multichannel image gives one prior per channel (a prior image with as many channels).
  */
 public final class PriorTask {
 
@@ -29,47 +30,57 @@ public final class PriorTask {
 
 	public static TaskResult run(final ImagePlus image, final String estimatorName, final int targetWidth, final int targetHeight, final Progress progress) {
 		Planes.checkReadable(image, "input");
-		if (image.getNChannels() > 1) {
-			throw new IllegalArgumentException("The image '" + image.getTitle() + "' has " + image.getNChannels()
-				+ " channels; build one prior per channel (Image > Color > Split Channels) — one prior models one channel.");
-		}
 		final Estimator estimator = Estimator.parse(estimatorName);
 		final Rectangle roi = roiOf(image);
 		final List<Rectangle> rects = new ArrayList<>();
 		rects.add(roi);
 		if (estimator == Estimator.PERIODOGRAM) rects.addAll(overlayRectangles(image, roi));
-		final List<Integer> planes = new ArrayList<>();
-		if (estimator == Estimator.PERIODOGRAM) for (int z = 1; z <= image.getStackSize(); z++) planes.add(z);
-		else planes.add(image.getCurrentSlice());
-
-		final List<double[]> exemplars = new ArrayList<>();
-		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-		for (final int z : planes) {
-			for (final Rectangle r : rects) {
-				progress.checkCancelled();
-				final double[] x = Planes.read(image, z, r);
-				for (final double v : x) {
-					lo = Math.min(lo, v);
-					hi = Math.max(hi, v);
-				}
-				exemplars.add(x);
-			}
-		}
 		final int tw = targetWidth <= 0 ? image.getWidth() : targetWidth;
 		final int th = targetHeight <= 0 ? image.getHeight() : targetHeight;
-		final GaussianPrior prior = PriorEstimator.periodogram(exemplars, roi.height, roi.width, th, tw);
-		progress.update(1, 1);
-
+		final int nc = image.getNChannels();
+		final List<GaussianPrior> priors = new ArrayList<>();
 		final Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("estimator", estimator.key);
 		provenance.put("source", image.getTitle());
 		provenance.put("roi", roi.x + "," + roi.y + "," + roi.width + "," + roi.height);
-		provenance.put("exemplars", Integer.toString(exemplars.size()));
-		// The exemplars' intensity range: the "auto" data range that maps images to [-1, 1].
-		provenance.put("data_min", Double.toString(lo));
-		provenance.put("data_max", Double.toString(hi));
-		final ImagePlus out = PriorImage.create(Planes.baseTitle(image) + "_prior", prior, image, provenance);
+		// One prior per channel: channels of a hyperstack are different quantities.
+		for (int c = 1; c <= nc; c++) {
+			final List<double[]> exemplars = new ArrayList<>();
+			double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+			for (final int index : planesOf(image, c, estimator)) {
+				for (final Rectangle r : rects) {
+					progress.checkCancelled();
+					final double[] x = Planes.read(image, index, r);
+					for (final double v : x) {
+						lo = Math.min(lo, v);
+						hi = Math.max(hi, v);
+					}
+					exemplars.add(x);
+				}
+			}
+			priors.add(PriorEstimator.periodogram(exemplars, roi.height, roi.width, th, tw));
+			progress.update(c, nc);
+			final String suffix = c == 1 ? "" : "_c" + c;
+			provenance.put("exemplars" + suffix, Integer.toString(exemplars.size()));
+			// The exemplars' intensity range: the "auto" data range that maps images to [-1, 1].
+			provenance.put("data_min" + suffix, Double.toString(lo));
+			provenance.put("data_max" + suffix, Double.toString(hi));
+		}
+		final ImagePlus out = PriorImage.create(Planes.baseTitle(image) + "_prior", priors, image, provenance);
 		return new TaskResult().addImage(out);
+	}
+
+	/** Stack indices of channel c used as exemplars: the current slice/frame (adsn) or all of them. */
+	private static List<Integer> planesOf(final ImagePlus image, final int c, final Estimator estimator) {
+		final List<Integer> out = new ArrayList<>();
+		if (estimator == Estimator.ADSN) {
+			out.add(image.getStackIndex(c, image.getSlice(), image.getFrame()));
+			return out;
+		}
+		for (int t = 1; t <= image.getNFrames(); t++) {
+			for (int z = 1; z <= image.getNSlices(); z++) out.add(image.getStackIndex(c, z, t));
+		}
+		return out;
 	}
 
 	/** The rectangle to learn from: the ROI's bounds if there is an area ROI, else the whole image. */

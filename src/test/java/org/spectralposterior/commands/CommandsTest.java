@@ -128,6 +128,47 @@ class CommandsTest {
 	}
 
 	@Test
+	void hyperstacksArePriorPerChannelAndKeepTheirShapeCalibrationAndLuts() throws Exception {
+		final ImagePlus g = gravel(48);
+		final ij.ImageStack stack = new ij.ImageStack(48, 48);
+		for (int z = 0; z < 2; z++) {
+			for (int c = 0; c < 2; c++) {
+				final ij.process.ImageProcessor ip = g.getProcessor().convertToShort(false);
+				ip.multiply(c == 0 ? 1 : 3);
+				ip.add(z * 10);
+				stack.addSlice(ip);
+			}
+		}
+		final ImagePlus imp = new ImagePlus("hyper.tif", stack);
+		imp.setDimensions(2, 2, 1);
+		imp.setCalibration(g.getCalibration().copy());
+		final ij.CompositeImage comp = new ij.CompositeImage(imp, ij.IJ.COMPOSITE);
+		comp.setChannelLut(ij.process.LUT.createLutFromColor(java.awt.Color.MAGENTA), 2);
+
+		final ImagePlus prior = (ImagePlus) run(BuildGaussianPrior.class, "image", comp, "estimator", "periodogram").getOutput("prior");
+		final java.util.List<GaussianPrior> priors = PriorImage.readAll(prior);
+		assertEquals(2, priors.size());
+		// Only the slice offsets (at DC) break the exact factor 9 between the channels.
+		assertEquals(9, priors.get(1).pixelVariance() / priors.get(0).pixelVariance(), 0.3, "channel 2 is 3× channel 1");
+
+		final ImagePlus degraded = (ImagePlus) run(SimulateDegradation.class, "image", comp, "noise_sigma", 2.0).getOutput("degraded");
+		assertEquals(2, degraded.getNChannels());
+		assertEquals(2, degraded.getNSlices());
+		final CommandModule s = run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 3, "ground_truth", comp);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		final ImagePlus samples = (ImagePlus) s.getOutput("samples_stack");
+		assertEquals(2, samples.getNChannels());
+		assertEquals(2, samples.getNSlices());
+		assertEquals(3, samples.getNFrames(), "samples run along frames");
+		assertTrue(samples.isComposite());
+		assertEquals(java.awt.Color.MAGENTA.getRGB(), ((ij.CompositeImage) samples).getChannelLut(2).getRGB(255));
+		assertEquals(0.25, samples.getCalibration().pixelWidth);
+		final ImagePlus mean = (ImagePlus) s.getOutput("mean");
+		assertEquals(4, mean.getStackSize());
+		assertEquals(4, ((SpectralCommand) s.getCommand()).result().tables().values().iterator().next().size(), "one results row per plane");
+	}
+
+	@Test
 	void priorSurvivesTiffRoundTrip(@TempDir final Path dir) throws Exception {
 		final ImagePlus image = gravel(40);
 		final CommandModule p = run(BuildGaussianPrior.class, "image", image, "estimator", "periodogram", "output_folder", dir.toFile());
