@@ -37,6 +37,21 @@ public final class BlurOperator {
 		}
 	}
 
+	/**
+	 * An operator given directly by its transfer function h on the half plane (complex, interleaved),
+	 * for analyses on synthetic spectra; its kernel is the inverse transform of h.
+	 */
+	public static BlurOperator ofTransfer(final HalfPlane plane, final double[] transfer) {
+		if (transfer.length != 2 * plane.size) throw new IllegalArgumentException("The transfer function must have " + 2 * plane.size + " values");
+		final RealFft2 fft = new RealFft2(plane);
+		final double[] kernel = new double[plane.pixels];
+		final double[] unitary = transfer.clone();
+		final double s = 1 / Math.sqrt(plane.pixels);
+		for (int i = 0; i < unitary.length; i++) unitary[i] *= s;
+		fft.inverse(unitary, kernel);
+		return new BlurOperator(plane, null, kernel);
+	}
+
 	/** Builds the operator described by {@code spec} on an H×W grid. */
 	public static BlurOperator of(final OperatorSpec spec, final int height, final int width) {
 		final HalfPlane plane = new HalfPlane(height, width);

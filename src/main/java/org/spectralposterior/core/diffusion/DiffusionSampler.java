@@ -1,0 +1,353 @@
+package org.spectralposterior.core.diffusion;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.fourier.HalfPlane;
+import org.spectralposterior.core.fourier.HermitianNoise;
+import org.spectralposterior.core.fourier.RealFft2;
+import org.spectralposterior.core.operator.BlurOperator;
+import org.spectralposterior.core.posterior.ExactPosterior;
+import org.spectralposterior.core.posterior.OutputLaw;
+import org.spectralposterior.core.prior.GaussianPrior;
+
+/**
+ * A zero-shot diffusion sampler run with the exact score of a Gaussian prior, for a circulant
+ * operator. Two ways to run it, which agree in law:
+ * <ul>
+ * <li>{@link #closedForm()}: the exact output law per frequency, from the recurrences
+ * p ← a p + κ, q ← a q + c, s² ← a² s² + ν² (MATH §8, Appendix A);</li>
+ * <li>{@link #stepper}: the algorithm as written, step by step in the Fourier domain with fresh noise.</li>
+ * </ul>
+ * Every step is x_s = φ x̂0 + ψ x_t + ν z + κ conj(h) (v − h x̂0) [+ χ conj(h)(v − h x_t/sqrt(ᾱ_t)) for
+ * ScoreALD], with the exact denoiser x̂0 = M + g (x_t − sqrt(ᾱ_t) M), g = sqrt(ᾱ_t) λ/(ᾱ_t λ + 1 − ᾱ_t).
+ * <p>
+ * ScoreALD [R]: the likelihood of x_t is taken as N(v; A x_t/sqrt(ᾱ_t), (σ² + γ_t²) I), γ_t² = (1 − ᾱ_t)/ᾱ_t,
+ * and its gradient is scaled by ζ_t = w_t (σ² + γ_t²); the heuristic w_t = 1 − ᾱ_t/ᾱ_s (the strided β)
+ * is the annealed-Langevin rule "step ∝ noise level²". Hence χ = w_t/sqrt(ᾱ_t).
+ * SDEdit [R]: x_init(v) is the exact posterior mean (Wiener filter); the start law is
+ * p = sqrt(ᾱ_t0) κ*, q = sqrt(ᾱ_t0) q*, s² = 1 − ᾱ_t0.
+ */
+public final class DiffusionSampler {
+
+	/** Pseudo-inverse threshold on ρ = |h|² for DDNM (relative to a kernel summing to 1). */
+	public static final double PINV_THRESHOLD = 1e-3;
+	/** DPS code default ζ' (SR and deblurring configs), for images in [−1, 1]. */
+	public static final double DPS_ZETA = 0.3;
+
+	/**
+	 * @param weights per-step weights in execution order (noisiest step first), or null for the
+	 *                method's heuristic
+	 * @param t0      SDEdit start time (ignored otherwise)
+	 */
+	public record Config(Method method, Schedule schedule, int steps, BaseStep base, double eta, double[] weights, int t0) {}
+
+	private final GaussianPrior prior;
+	private final BlurOperator op;
+	private final double sigma;
+	private final Config cfg;
+	private final int n;
+	private final int[] tau;
+	/** Per step j = 0..n−1 in execution order. */
+	private final double[] abT, abS, phi, psi, nu, weight;
+	private final OutputLaw posterior;
+
+	public DiffusionSampler(final GaussianPrior prior, final BlurOperator op, final double sigma, final Config cfg) {
+		if (!prior.plane().sameShape(op.plane())) throw new IllegalArgumentException("The prior is " + prior.plane() + " but the operator is " + op.plane() + ".");
+		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
+		BaseStep.checkEta(cfg.eta());
+		if (cfg.method() == Method.PIGDM && sigma == 0) {
+			throw new IllegalArgumentException("PiGDM's noisy form divides by (1 − ᾱ_t)ρ + σ², which vanishes at the last steps where the blur removes frequencies; "
+				+ "it needs noise_sigma > 0. Use DDNM or CGDM for noiseless measurements.");
+		}
+		this.prior = prior;
+		this.op = op;
+		this.sigma = sigma;
+		this.cfg = cfg;
+		final Schedule sch = cfg.schedule();
+		final int tMax;
+		if (cfg.method() == Method.SDEDIT) {
+			if (cfg.t0() < 1 || cfg.t0() > sch.T()) throw new IllegalArgumentException("SDEdit's start t0 = " + cfg.t0() + " must lie in (0, T] = (0, " + sch.T() + "].");
+			tMax = cfg.t0();
+		}
+		else tMax = sch.T();
+		tau = sch.strided(cfg.steps(), tMax);
+		n = cfg.steps();
+		abT = new double[n];
+		abS = new double[n];
+		phi = new double[n];
+		psi = new double[n];
+		nu = new double[n];
+		weight = new double[n];
+		final double[] coef = new double[3];
+		for (int j = 0; j < n; j++) {
+			abT[j] = sch.alphaBar(tau[n - j]);
+			abS[j] = sch.alphaBar(tau[n - j - 1]);
+			cfg.base().coefficients(abT[j], abS[j], cfg.eta(), coef);
+			phi[j] = coef[0];
+			psi[j] = coef[1];
+			nu[j] = coef[2];
+		}
+		if (cfg.weights() != null) {
+			if (!cfg.method().weighted()) throw new IllegalArgumentException(cfg.method().label + " has no guidance weights; leave the weights at heuristic.");
+			if (cfg.weights().length != n) throw new IllegalArgumentException("The weights list has " + cfg.weights().length + " values but there are " + n + " steps; give one weight per step.");
+			for (int j = 0; j < n; j++) {
+				final double w = cfg.weights()[j];
+				if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("Weight " + (j + 1) + " is " + w + "; weights must be finite and ≥ 0.");
+				weight[j] = w;
+			}
+		}
+		else for (int j = 0; j < n; j++) weight[j] = heuristicWeight(j);
+		posterior = ExactPosterior.of(prior, op, sigma);
+	}
+
+	/** The published default weight of the method at step j (execution order). */
+	private double heuristicWeight(final int j) {
+		return switch (cfg.method()) {
+			case DPS, CGDM, DDNM -> 1;
+			case DPS_NORMALIZED -> DPS_ZETA;
+			// The natural weight φ(1 − ᾱ_t)/sqrt(ᾱ_t) (MATH §7.2) with the ancestral φ = sqrt(ᾱ_s)β/(1 − ᾱ_t)
+			// whatever the base step: a property of the schedule alone. This is the convention that
+			// reproduces MATH §12 for η = 0 (1.4537452 at n = 20; the DDIM(0) φ would give 1.6069).
+			case PIGDM -> (abS[j] >= 1 ? 1 : Math.sqrt(abS[j]) * (1 - abT[j] / abS[j]) / (1 - abT[j])) * (1 - abT[j]) / Math.sqrt(abT[j]);
+			case SCORE_ALD -> 1 - abT[j] / abS[j];
+			case UNCONDITIONAL, SDEDIT -> 0;
+		};
+	}
+
+	/** The weights in use, execution order (a copy). */
+	public double[] weights() {
+		return weight.clone();
+	}
+
+	public int steps() {
+		return n;
+	}
+
+	public OutputLaw posterior() {
+		return posterior;
+	}
+
+	public Config config() {
+		return cfg;
+	}
+
+	/** κ of step j at one frequency (g and ρ given); the DPS-normalised weight is passed in. */
+	private double kappa(final int j, final double w, final double lam, final double rho, final double g) {
+		return switch (cfg.method()) {
+			case UNCONDITIONAL, SDEDIT, SCORE_ALD -> 0;
+			case DPS, DPS_NORMALIZED -> w * g;
+			case PIGDM -> w * g / ((1 - abT[j]) * rho + sigma * sigma);
+			case DDNM -> rho > PINV_THRESHOLD ? phi[j] * w / rho : 0;
+			case CGDM -> {
+				final double gam = lam * (1 - abT[j]) / (abT[j] * lam + 1 - abT[j]);
+				final double den = gam * rho + sigma * sigma;
+				yield den > 0 ? w * phi[j] * gam / den : 0;
+			}
+		};
+	}
+
+	/** χ of ScoreALD's x_t-likelihood term (0 for the others). */
+	private double chi(final int j) {
+		return cfg.method() == Method.SCORE_ALD ? weight[j] / Math.sqrt(abT[j]) : 0;
+	}
+
+	/** The closed-form output law and the gain of the initial noise. */
+	public record Law(OutputLaw law, double[] initialNoiseGain, double[] weights, boolean exact) {}
+
+	/**
+	 * The exact output law (MATH §8). For the residual-normalised DPS the weight ζ'/‖r_t‖ uses
+	 * sqrt(E‖r_t‖²) over the measurement marginal (MATH §7.3, linearisation; {@code exact = false}).
+	 * Frequencies are processed in cache-sized blocks, in parallel, each block running all steps.
+	 */
+	public Law closedForm() {
+		final HalfPlane plane = prior.plane();
+		final int size = plane.size;
+		final double[] lam = prior.spectrum().values(), rho = op.rho();
+		final double[] p = new double[size], s2 = new double[size], gain = new double[size];
+		final double[] w = cfg.method() == Method.DPS_NORMALIZED ? normalizedDpsWeights() : weight;
+		final double p0, s20, g0;
+		if (cfg.method() == Method.SDEDIT) {
+			p0 = Double.NaN;
+			s20 = 1 - abT[0];
+			g0 = Math.sqrt(s20);
+		}
+		else {
+			p0 = 0;
+			s20 = 1;
+			g0 = 1;
+		}
+		final int block = 2048;
+		final int blocks = (size + block - 1) / block;
+		IntStream.range(0, blocks).parallel().forEach(b -> {
+			final int from = b * block, to = Math.min(size, from + block);
+			for (int k = from; k < to; k++) {
+				p[k] = Double.isNaN(p0) ? Math.sqrt(abT[0]) * posterior.p()[k] : p0;
+				s2[k] = s20;
+				gain[k] = g0;
+			}
+			for (int j = 0; j < n; j++) {
+				final double sab = Math.sqrt(abT[j]), one = 1 - abT[j], ph = phi[j], ps = psi[j], nu2 = nu[j] * nu[j], wj = w[j];
+				final double chiJ = chi(j), chiRho = chiJ / sab;
+				for (int k = from; k < to; k++) {
+					final double l = lam[k], r = rho[k];
+					final double g = sab * l / (abT[j] * l + one);
+					final double kap = kappa(j, wj, l, r, g);
+					final double a = (ph - kap * r) * g + ps - chiRho * r;
+					p[k] = a * p[k] + kap + chiJ;
+					s2[k] = a * a * s2[k] + nu2;
+					gain[k] *= a;
+				}
+			}
+		});
+		// The bias lives at DC only (constant prior mean): a scalar recurrence.
+		final double[] q = new double[size];
+		final double m = prior.meanDc();
+		double qq = cfg.method() == Method.SDEDIT ? Math.sqrt(abT[0]) * posterior.q()[0] : 0;
+		for (int j = 0; j < n; j++) {
+			final double l = lam[0], r = rho[0];
+			final double g = Math.sqrt(abT[j]) * l / (abT[j] * l + 1 - abT[j]);
+			final double kap = kappa(j, w[j], l, r, g);
+			final double a = (phi[j] - kap * r) * g + psi[j] - chi(j) / Math.sqrt(abT[j]) * r;
+			qq = a * qq + (phi[j] - kap * r) * (1 - g * Math.sqrt(abT[j])) * m;
+		}
+		q[0] = qq;
+		return new Law(new OutputLaw(op, p, q, s2), gain, w.clone(), cfg.method().linear());
+	}
+
+	/**
+	 * Linearised residual-normalised DPS (MATH §7.3): w_t = ζ'_t / sqrt(E‖r_t‖²), the expectation over
+	 * the sampler's current law and the measurement marginal. Needs a reduction over all
+	 * frequencies before each step, so it runs step by step over the whole spectrum.
+	 */
+	private double[] normalizedDpsWeights() {
+		final HalfPlane plane = prior.plane();
+		final int size = plane.size;
+		final double[] lam = prior.spectrum().values(), rho = op.rho();
+		final double[] p = new double[size], s2 = new double[size];
+		java.util.Arrays.fill(s2, 1);
+		double q = 0;
+		final double m = prior.meanDc(), var = sigma * sigma;
+		final double[] w = new double[n];
+		for (int j = 0; j < n; j++) {
+			final double sab = Math.sqrt(abT[j]), one = 1 - abT[j];
+			double e = 0;
+			for (int k = 0; k < size; k++) {
+				final double l = lam[k], r = rho[k];
+				final double g = sab * l / (abT[j] * l + one);
+				final double u = 1 - g * r * p[k];
+				double term = u * u * (r * l + var) + r * g * g * s2[k];
+				if (k == 0) {
+					final double bias = g * (sab * m - r * p[k] * m - q);
+					term += r * bias * bias;
+				}
+				e += plane.multiplicity(k) * term;
+			}
+			w[j] = e > 0 ? weight[j] / Math.sqrt(e) : 0;
+			for (int k = 0; k < size; k++) {
+				final double l = lam[k], r = rho[k];
+				final double g = sab * l / (abT[j] * l + one);
+				final double kap = w[j] * g;
+				final double a = (phi[j] - kap * r) * g + psi[j];
+				if (k == 0) q = a * q + (phi[j] - kap * r) * (1 - g * sab) * m;
+				p[k] = a * p[k] + kap;
+				s2[k] = a * a * s2[k] + nu[j] * nu[j];
+			}
+		}
+		return w;
+	}
+
+	/** Snapshot of a step-by-step run after step {@code step}: x_t at time t and the x̂0 that produced it (pixels). */
+	public record Snapshot(int step, int t, double[] xt, double[] x0hat) {}
+
+	/** A step-by-step sampler for one measurement. Not thread-safe; reuses its buffers. */
+	public Stepper stepper(final double[] measurement, final long seed) {
+		return new Stepper(measurement, seed);
+	}
+
+	public final class Stepper {
+		private final HalfPlane plane = prior.plane();
+		private final RealFft2 fft = new RealFft2(plane);
+		private final double[] v = fft.newSpectrum(), x = fft.newSpectrum(), x0 = fft.newSpectrum(), z = fft.newSpectrum(), init;
+		private final SplittableRandom rng;
+		private final double[] lam = prior.spectrum().values(), rho = op.rho(), h = op.transfer();
+
+		private Stepper(final double[] measurement, final long seed) {
+			fft.forward(measurement, v);
+			rng = new SplittableRandom(seed);
+			init = cfg.method() == Method.SDEDIT ? posterior.meanSpectrum(v) : null;
+		}
+
+		/** One sample into {@code out}; snapshots every {@code every} steps (0 = none) into {@code trajectory}. */
+		public void sample(final double[] out, final Progress progress, final int every, final List<Snapshot> trajectory) {
+			final int size = plane.size;
+			final double m = prior.meanDc();
+			HermitianNoise.fill(plane, rng, x);
+			if (init != null) {
+				final double a = Math.sqrt(abT[0]), b = Math.sqrt(1 - abT[0]);
+				for (int i = 0; i < x.length; i++) x[i] = a * init[i] + b * x[i];
+			}
+			for (int j = 0; j < n; j++) {
+				if (progress != null) progress.checkCancelled();
+				final double sab = Math.sqrt(abT[j]), one = 1 - abT[j], ph = phi[j], ps = psi[j], nuJ = nu[j];
+				// x̂0 and the residual r = v − h x̂0 (kept in z for now).
+				double rNorm2 = 0;
+				for (int k = 0; k < size; k++) {
+					final double l = lam[k];
+					final double g = sab * l / (abT[j] * l + one);
+					double re = g * x[2 * k], im = g * x[2 * k + 1];
+					if (k == 0) re += m * (1 - g * sab);
+					x0[2 * k] = re;
+					x0[2 * k + 1] = im;
+					final double hr = h[2 * k], hi = h[2 * k + 1];
+					final double rr = v[2 * k] - (hr * re - hi * im), ri = v[2 * k + 1] - (hr * im + hi * re);
+					z[2 * k] = rr;
+					z[2 * k + 1] = ri;
+					rNorm2 += plane.multiplicity(k) * (rr * rr + ri * ri);
+				}
+				final double wj = cfg.method() == Method.DPS_NORMALIZED ? (rNorm2 > 0 ? weight[j] / Math.sqrt(rNorm2) : 0) : weight[j];
+				final double chiJ = chi(j);
+				for (int k = 0; k < size; k++) {
+					final double l = lam[k], r = rho[k];
+					final double g = sab * l / (abT[j] * l + one);
+					final double kap = kappa(j, wj, l, r, g);
+					final double hr = h[2 * k], hi = -h[2 * k + 1];
+					// κ conj(h) r
+					double gr = kap * (hr * z[2 * k] - hi * z[2 * k + 1]), gi = kap * (hr * z[2 * k + 1] + hi * z[2 * k]);
+					if (chiJ != 0) {
+						final double er = v[2 * k] - (h[2 * k] * x[2 * k] - h[2 * k + 1] * x[2 * k + 1]) / sab;
+						final double ei = v[2 * k + 1] - (h[2 * k] * x[2 * k + 1] + h[2 * k + 1] * x[2 * k]) / sab;
+						gr += chiJ * (hr * er - hi * ei);
+						gi += chiJ * (hr * ei + hi * er);
+					}
+					x[2 * k] = ph * x0[2 * k] + ps * x[2 * k] + gr;
+					x[2 * k + 1] = ph * x0[2 * k + 1] + ps * x[2 * k + 1] + gi;
+				}
+				if (nuJ > 0) {
+					HermitianNoise.fill(plane, rng, z);
+					for (int i = 0; i < x.length; i++) x[i] += nuJ * z[i];
+				}
+				if (trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1)) {
+					final double[] xt = new double[plane.pixels], xh = new double[plane.pixels];
+					fft.inverse(x, xt);
+					fft.inverse(x0, xh);
+					trajectory.add(new Snapshot(j + 1, tau[n - j - 1], xt, xh));
+				}
+			}
+			fft.inverse(x, out);
+		}
+
+		/** The spectrum of the last sample (unitary, half plane); valid after {@link #sample}. */
+		public double[] lastSpectrum() {
+			return x;
+		}
+	}
+
+	/** Convenience: the trajectory list type. */
+	public static List<Snapshot> newTrajectory() {
+		return new ArrayList<>();
+	}
+}
