@@ -164,11 +164,26 @@ public final class DiffusionSampler {
 	 * Frequencies are processed in cache-sized blocks, in parallel, each block running all steps.
 	 */
 	public Law closedForm() {
+		return closedForm(null);
+	}
+
+	/**
+	 * As {@link #closedForm()}, but the residual-normalised DPS weights are linearised given this
+	 * measurement (pixels) rather than over the measurement marginal (MATH §7.3 "given v"); the other
+	 * methods do not depend on it.
+	 */
+	public Law closedForm(final double[] measurement) {
 		final HalfPlane plane = prior.plane();
 		final int size = plane.size;
 		final double[] lam = prior.spectrum().values(), rho = op.rho();
 		final double[] p = new double[size], s2 = new double[size], gain = new double[size];
-		final double[] w = cfg.method() == Method.DPS_NORMALIZED ? normalizedDpsWeights() : weight;
+		double[] vSpec = null;
+		if (measurement != null && cfg.method() == Method.DPS_NORMALIZED) {
+			final RealFft2 fft = new RealFft2(plane);
+			vSpec = fft.newSpectrum();
+			fft.forward(measurement, vSpec);
+		}
+		final double[] w = cfg.method() == Method.DPS_NORMALIZED ? normalizedDpsWeights(vSpec) : weight;
 		final double p0, s20, g0;
 		if (cfg.method() == Method.SDEDIT) {
 			p0 = Double.NaN;
@@ -223,7 +238,7 @@ public final class DiffusionSampler {
 	 * the sampler's current law and the measurement marginal. Needs a reduction over all
 	 * frequencies before each step, so it runs step by step over the whole spectrum.
 	 */
-	private double[] normalizedDpsWeights() {
+	private double[] normalizedDpsWeights(final double[] vSpec) {
 		final HalfPlane plane = prior.plane();
 		final int size = plane.size;
 		final double[] lam = prior.spectrum().values(), rho = op.rho();
@@ -239,10 +254,21 @@ public final class DiffusionSampler {
 				final double l = lam[k], r = rho[k];
 				final double g = sab * l / (abT[j] * l + one);
 				final double u = 1 - g * r * p[k];
-				double term = u * u * (r * l + var) + r * g * g * s2[k];
-				if (k == 0) {
-					final double bias = g * (sab * m - r * p[k] * m - q);
-					term += r * bias * bias;
+				double term = r * g * g * s2[k];
+				if (vSpec == null) {
+					// Marginal: V_k ~ N(h_k M_k, ρλ + σ²); the bias only at DC.
+					term += u * u * (r * l + var);
+					if (k == 0) {
+						final double bias = g * (sab * m - r * p[k] * m - q);
+						term += r * bias * bias;
+					}
+				}
+				else {
+					// Given v: |(1 − gρp) V − h ((1 − g sqrt(ᾱ)) M + g q)|², the offset only at DC.
+					final double off = k == 0 ? (1 - g * sab) * m + g * q : 0;
+					final double hr = op.transfer()[2 * k], hi = op.transfer()[2 * k + 1];
+					final double er = u * vSpec[2 * k] - hr * off, ei = u * vSpec[2 * k + 1] - hi * off;
+					term += er * er + ei * ei;
 				}
 				e += plane.multiplicity(k) * term;
 			}
@@ -274,6 +300,7 @@ public final class DiffusionSampler {
 		private final double[] v = fft.newSpectrum(), x = fft.newSpectrum(), x0 = fft.newSpectrum(), z = fft.newSpectrum(), init;
 		private final SplittableRandom rng;
 		private final double[] lam = prior.spectrum().values(), rho = op.rho(), h = op.transfer();
+		private final double[] usedWeights = new double[n];
 
 		private Stepper(final double[] measurement, final long seed) {
 			fft.forward(measurement, v);
@@ -309,6 +336,7 @@ public final class DiffusionSampler {
 					rNorm2 += plane.multiplicity(k) * (rr * rr + ri * ri);
 				}
 				final double wj = cfg.method() == Method.DPS_NORMALIZED ? (rNorm2 > 0 ? weight[j] / Math.sqrt(rNorm2) : 0) : weight[j];
+				usedWeights[j] = wj;
 				final double chiJ = chi(j);
 				for (int k = 0; k < size; k++) {
 					final double l = lam[k], r = rho[k];
@@ -338,6 +366,11 @@ public final class DiffusionSampler {
 				}
 			}
 			fft.inverse(x, out);
+		}
+
+		/** The weights the last sample used (for DPS-normalised: ζ'/‖r_t‖ as realised). */
+		public double[] lastWeights() {
+			return usedWeights.clone();
 		}
 
 		/** The spectrum of the last sample (unitary, half plane); valid after {@link #sample}. */

@@ -44,7 +44,11 @@ class RegressionTest {
 
 	/** MATH §12 Problem A. */
 	static GaussianPrior problemAPrior() {
-		final HalfPlane plane = new HalfPlane(32, 32);
+		return problemAPriorOfSize(32);
+	}
+
+	static GaussianPrior problemAPriorOfSize(final int size) {
+		final HalfPlane plane = new HalfPlane(size, size);
 		final double[] lam = new double[plane.size];
 		for (int i = 0; i < lam.length; i++) {
 			final double k2 = Math.pow(plane.freqRow(i), 2) + Math.pow(plane.freqCol(i), 2);
