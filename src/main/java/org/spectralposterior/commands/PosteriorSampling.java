@@ -26,8 +26,46 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(label = "Measurement", persist = false)
 	public ImagePlus measurement;
 
-	@Parameter(label = "Method", choices = { SamplingTask.EXACT }, persist = false)
+	@Parameter(label = "Method", choices = { SamplingTask.EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "sdedit", "scoreald", "unconditional" },
+		description = "exact posterior, or a diffusion sampler run with the exact Gaussian score", persist = false)
 	public String method = SamplingTask.EXACT;
+
+	@Parameter(label = "Diffusion: mode", choices = { "closed form", "step by step" },
+		description = "closed form: exact samples of the sampler's output law; step by step: the algorithm as written, with fresh noise each step", persist = false)
+	public String mode = "closed form";
+
+	@Parameter(label = "Diffusion: sampling steps n", min = "1", persist = false)
+	public int steps = 50;
+
+	@Parameter(label = "Diffusion: schedule", choices = { "linear", "cosine", "table" }, persist = false)
+	public String schedule = "linear";
+
+	@Parameter(label = "Diffusion: training steps T", min = "1", persist = false)
+	public int train_steps = 1000;
+
+	@Parameter(label = "Diffusion: ᾱ table (schedule = table)", required = false, persist = false)
+	public String schedule_table = "";
+
+	@Parameter(label = "Diffusion: base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
+	public String base_step = "ddpm";
+
+	@Parameter(label = "Diffusion: DDIM eta", min = "0", max = "1", stepSize = "0.1", persist = false)
+	public double eta = 0;
+
+	@Parameter(label = "Diffusion: weights", choices = { "heuristic", "custom" }, persist = false)
+	public String weights = "heuristic";
+
+	@Parameter(label = "Diffusion: weight list (custom; noisiest step first)", required = false, persist = false)
+	public String weight_list = "";
+
+	@Parameter(label = "SDEdit: start time t0", min = "1", persist = false)
+	public int t0 = 500;
+
+	@Parameter(label = "Diffusion: data range (auto or lo,hi)", description = "intensities mapped to [-1, 1] before any diffusion step; auto = the prior exemplar's min..max", persist = false)
+	public String data_range = "auto";
+
+	@Parameter(label = "Diffusion: trajectory every k steps (0 = none)", min = "0", persist = false)
+	public int trajectory_every = 0;
 
 	@Parameter(label = "Number of samples", min = "1", persist = false)
 	public int samples = 16;
@@ -74,11 +112,18 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(type = ItemIO.OUTPUT, label = "W2 spectrum")
 	public ImagePlus w2_spectrum;
 
+	@Parameter(type = ItemIO.OUTPUT, label = "Trajectory x_t")
+	public ImagePlus trajectory_xt;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Trajectory x̂0")
+	public ImagePlus trajectory_x0;
+
 	@Override
 	protected TaskResult compute(final Progress progress) {
 		final boolean fromMeasurement = FROM_MEASUREMENT.equalsIgnoreCase(operator == null ? FROM_MEASUREMENT : operator.trim());
 		final SamplingTask.Request req = new SamplingTask.Request(method, samples, seed,
-			fromMeasurement ? null : SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), noise_sigma);
+			fromMeasurement ? null : SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), noise_sigma, mode, schedule, train_steps, schedule_table,
+			steps, base_step, eta, weights, weight_list, t0, data_range, trajectory_every);
 		return SamplingTask.run(prior, measurement, ground_truth, req, progress);
 	}
 
@@ -89,6 +134,8 @@ public class PosteriorSampling extends SpectralCommand {
 		std = r.images().get(2);
 		w2_map = r.images().get(3);
 		w2_spectrum = r.images().get(4);
+		trajectory_xt = r.images().size() > 5 ? r.images().get(5) : null;
+		trajectory_x0 = r.images().size() > 6 ? r.images().get(6) : null;
 	}
 
 	@Override

@@ -56,6 +56,15 @@ public final class PriorImage {
 		return imp;
 	}
 
+	/** The intensity range of the exemplars of channel c (1-based), recorded at estimation: the "auto" data range. */
+	public static double[] dataRange(final ImagePlus imp, final int channel) {
+		final Map<String, String> m = Metadata.read(imp);
+		final String suffix = channel == 1 ? "" : "_c" + channel;
+		final String lo = m.get("data_min" + suffix), hi = m.get("data_max" + suffix);
+		if (lo == null || hi == null) throw new IllegalArgumentException("The prior '" + imp.getTitle() + "' does not record its exemplars' intensity range; give data_range=lo,hi (e.g. 0,255).");
+		return new double[] { Double.parseDouble(lo), Double.parseDouble(hi) };
+	}
+
 	/** Reads the prior of the first channel; see {@link #readAll}. */
 	public static GaussianPrior read(final ImagePlus imp) {
 		return readAll(imp).get(0);

@@ -8,6 +8,10 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.diffusion.BaseStep;
+import org.spectralposterior.core.diffusion.DiffusionSampler;
+import org.spectralposterior.core.diffusion.IntensityMap;
+import org.spectralposterior.core.diffusion.Method;
 import org.spectralposterior.core.metric.ImageQuality;
 import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.operator.BlurOperator;
@@ -27,8 +31,30 @@ public final class SamplingTask {
 
 	public static final String EXACT = "exact posterior";
 
-	/** Inputs beyond images; {@code operator == null} means "read it from the measurement". */
-	public record Request(String method, int samples, long seed, OperatorSpec operator, double noiseSigma) {}
+	/**
+	 * Inputs beyond images; {@code operator == null} means "read it from the measurement". The
+	 * diffusion settings are ignored by the exact posterior.
+	 */
+	public record Request(String method, int samples, long seed, OperatorSpec operator, double noiseSigma, String mode, String schedule, int trainSteps, String scheduleTable, int steps,
+		String baseStep, double eta, String weights, String weightList, int t0, String dataRange, int trajectoryEvery) {
+
+		/** The exact posterior (or closed-form) request with default diffusion settings. */
+		public static Request exact(final String method, final int samples, final long seed, final OperatorSpec operator, final double noiseSigma) {
+			return new Request(method, samples, seed, operator, noiseSigma, "closed form", "linear", 1000, "", 50, "ddpm", 0, "heuristic", "", 500, "auto", 0);
+		}
+
+		boolean stepByStep() {
+			final String m = mode == null ? "" : mode.trim().toLowerCase(Locale.ROOT);
+			if (m.equals("step by step")) return true;
+			if (m.equals("closed form") || m.isEmpty()) return false;
+			throw new IllegalArgumentException("mode must be 'closed form' or 'step by step', got '" + mode + "'.");
+		}
+
+		MethodRun.Settings settings() {
+			if (trajectoryEvery < 0) throw new IllegalArgumentException("trajectory_every must be ≥ 0 (0 = no trajectory), got " + trajectoryEvery + ".");
+			return new MethodRun.Settings(method, stepByStep(), schedule, trainSteps, scheduleTable, steps, baseStep, eta, weights, weightList, t0, dataRange, trajectoryEvery);
+		}
+	}
 
 	private SamplingTask() {}
 
@@ -59,6 +85,9 @@ public final class SamplingTask {
 			}
 		}
 		final BlurOperator op = BlurOperator.of(spec, h, w);
+		final MethodRun.Settings settings = req.settings();
+		if (!settings.exact()) settings.config(); // bad diffusion settings fail before any work
+		final List<DiffusionSampler.Snapshot> trajectory = new java.util.ArrayList<>();
 		final int ns = req.samples();
 		final String base = Planes.baseTitle(measurement) + "_" + method;
 		final ImageStack samples = new ImageStack(w, h, nc * nz * nt * ns);
@@ -72,33 +101,34 @@ public final class SamplingTask {
 					final int index = measurement.getStackIndex(c, z, t);
 					final GaussianPrior prior = priors.get(priors.size() == 1 ? 0 : c - 1);
 					final double[] v = Planes.read(measurement, index, whole);
-					final OutputLaw posterior = ExactPosterior.of(prior, op, sigma);
-					final OutputLaw law = posterior; // the only method so far: the exact posterior sampler
+					final double[] range = settings.exact() ? null : dataRange(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
+					final MethodRun run = new MethodRun(settings, prior, range, op, sigma, v);
 					// One independent, reproducible stream per plane.
-					final OutputLaw.Sampler sampler = law.sampler(v, req.seed() + 0x9E3779B97F4A7C15L * (index - 1));
+					final long planeSeed = req.seed() + 0x9E3779B97F4A7C15L * (index - 1);
 					for (int s = 1; s <= ns; s++) {
 						progress.checkCancelled();
 						final float[] px = new float[w * h];
-						sampler.next(px);
+						final boolean record = trajectory.isEmpty() && s == 1 && settings.trajectoryEvery() > 0 && settings.stepByStep();
+						run.sample(px, planeSeed, progress, record ? settings.trajectoryEvery() : 0, record ? trajectory : null);
 						final int frame = (t - 1) * ns + s;
 						final int out = (frame - 1) * nc * nz + (z - 1) * nc + c;
 						samples.setPixels(px, out);
 						samples.setSliceLabel(label(nc, nz, nt, c, z, t) + "sample " + s, out);
 						progress.update(++done, (long) planes * ns);
 					}
-					final double[] mean = law.meanImage(v);
-					final double std = Math.sqrt(law.pixelVariance());
+					final double[] mean = run.mean();
+					final double std = run.std();
 					final double[] stdMap = new double[w * h];
 					java.util.Arrays.fill(stdMap, std);
-					final Wasserstein.Result w2 = Wasserstein.between(law, posterior, v);
-					final Wasserstein.Expected expected = Wasserstein.expected(law, posterior, prior, sigma);
+					final Wasserstein.Result w2 = run.w2;
+					final Wasserstein.Expected expected = run.expected;
 					means.setProcessor(Planes.toProcessor(mean, w, h), index);
 					stds.setProcessor(Planes.toProcessor(stdMap, w, h), index);
 					w2maps.setProcessor(Planes.toProcessor(w2.pixelMap(), w, h), index);
 					w2specs.setProcessor(Planes.toProcessor(log10(w2.spectralMap()), w, h), index);
 
 					table.incrementCounter();
-					table.addValue("method", law == posterior ? EXACT : method);
+					table.addValue("method", settings.exact() ? EXACT : run.sampler.config().method().label);
 					if (planes > 1) {
 						table.addValue("channel", c);
 						table.addValue("slice", z);
@@ -108,19 +138,30 @@ public final class SamplingTask {
 					table.addValue("noise_sigma", sigma);
 					table.addValue("samples", ns);
 					table.addValue("seed", Long.toString(req.seed()));
+					if (!settings.exact()) {
+						final DiffusionSampler.Config cfg = run.sampler.config();
+						table.addValue("mode", settings.stepByStep() ? "step by step" : "closed form");
+						table.addValue("steps", cfg.steps());
+						table.addValue("schedule", cfg.schedule().toString());
+						table.addValue("base step", cfg.base().key + (cfg.base() == BaseStep.DDIM ? " η=" + cfg.eta() : ""));
+						table.addValue("weights", cfg.weights() == null ? "heuristic" : "custom");
+						if (cfg.method() == Method.SDEDIT) table.addValue("t0", cfg.t0());
+						table.addValue("intensity map", run.map.toString());
+						table.addValue("law", run.lawKind());
+					}
 					table.addValue("W2", w2.distance());
 					table.addValue("W2^2", w2.squared());
 					table.addValue("W2^2 mean part", w2.meanPart());
 					table.addValue("W2^2 covariance part", w2.covariancePart());
 					table.addValue("E_v W2^2", expected.squared());
 					table.addValue("E_v W2^2 per pixel", expected.perPixel());
-					table.addValue("posterior trace", posterior.plane().sumAll(posterior.s2()));
+					table.addValue("posterior trace", run.posteriorTrace());
 					table.addValue("output std per pixel", std);
 					if (groundTruth != null) {
 						final double[] truth = Planes.read(groundTruth, index, whole);
-						final double range = ImageQuality.dataRange(truth);
-						table.addValue("PSNR mean (dB)", ImageQuality.psnr(truth, mean, range));
-						table.addValue("SSIM mean", ImageQuality.ssim(truth, mean, w, h, range));
+						final double peak = ImageQuality.dataRange(truth);
+						table.addValue("PSNR mean (dB)", ImageQuality.psnr(truth, mean, peak));
+						table.addValue("SSIM mean", ImageQuality.ssim(truth, mean, w, h, peak));
 						table.addValue("coverage ±2 std", ImageQuality.coverage(truth, mean, stdMap, 2));
 					}
 				}
@@ -134,6 +175,19 @@ public final class SamplingTask {
 		w2Spec.setProperty("Info", "spectral_posterior=w2spectrum\npixels=log10 of the per-frequency W2^2 contributions, fftshifted; NaN where zero\n");
 
 		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp).addImage(w2Imp).addImage(w2Spec);
+		if (!trajectory.isEmpty()) {
+			final IntensityMap map = IntensityMap.parse(settings.dataRange(), dataRange(priorImp, 1, settings.dataRange())[0], dataRange(priorImp, 1, settings.dataRange())[1]);
+			final ImageStack xt = new ImageStack(w, h), x0 = new ImageStack(w, h);
+			for (final DiffusionSampler.Snapshot snap : trajectory) {
+				final double[] a = snap.xt().clone(), b = snap.x0hat().clone();
+				map.fromUnit(a);
+				map.fromUnit(b);
+				xt.addSlice("step " + snap.step() + " t=" + snap.t(), Planes.toProcessor(a, w, h));
+				x0.addSlice("step " + snap.step() + " x̂0 from t", Planes.toProcessor(b, w, h));
+			}
+			result.addImage(Planes.hyperstack(base + "_trajectory_xt", xt, 1, xt.getSize(), 1, measurement, true));
+			result.addImage(Planes.hyperstack(base + "_trajectory_x0", x0, 1, x0.getSize(), 1, measurement, true));
+		}
 		result.addTable(base + "_results", table);
 		result.addFigure(base + "_overview", Overview.montage(measurement, samplesImp, meanImp, stdImp, w2Imp, table.getValue("W2", 0)));
 		return result;
@@ -143,10 +197,19 @@ public final class SamplingTask {
 		return (nc > 1 ? "c" + c + " " : "") + (nz > 1 ? "z" + z + " " : "") + (nt > 1 ? "t" + t + " " : "");
 	}
 
+	/** The choices offered for {@code method}: the exact posterior, then the diffusion samplers' keys. */
+	public static final String[] METHODS = { EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "sdedit", "scoreald", "unconditional" };
+
 	public static String methodKey(final String method) {
 		final String m = method == null ? "" : method.trim().toLowerCase(Locale.ROOT);
 		if (m.equals(EXACT) || m.equals("exact")) return "exact";
-		throw new IllegalArgumentException("Unknown method '" + method + "'; available: " + EXACT + ".");
+		return Method.parse(m).key;
+	}
+
+	/** The data range of channel c for data_range=auto (read lazily: explicit ranges need no metadata). */
+	static double[] dataRange(final ImagePlus priorImp, final int channel, final String dataRange) {
+		if (dataRange != null && !dataRange.isBlank() && !dataRange.trim().equalsIgnoreCase("auto")) return new double[] { 0, 1 };
+		return PriorImage.dataRange(priorImp, channel);
 	}
 
 	/** Refuses zero samples and stacks that would not fit in the free heap (estimated first). */

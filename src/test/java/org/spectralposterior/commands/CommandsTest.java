@@ -169,6 +169,49 @@ class CommandsTest {
 	}
 
 	@Test
+	void diffusionSamplersRunThroughPosteriorSampling() throws Exception {
+		final ImagePlus image = gravel(48);
+		final ImagePlus prior = (ImagePlus) run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final ImagePlus degraded = (ImagePlus) run(SimulateDegradation.class, "image", image, "operator", "gaussian", "blur_sigma", 1.5, "noise_sigma", 6.0).getOutput("degraded");
+		double cgdm = 0, dps = 0;
+		for (final String m : new String[] { "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "sdedit", "scoreald", "unconditional" }) {
+			final CommandModule s = run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", m, "samples", 2, "steps", 40);
+			assertFalse(s.isCanceled(), () -> m + ": " + s.getCancelReason());
+			final ImagePlus samples = (ImagePlus) s.getOutput("samples_stack");
+			assertEquals("gravel_degraded_" + m + "_samples", samples.getTitle());
+			final ij.measure.ResultsTable t = ((SpectralCommand) s.getCommand()).result().tables().values().iterator().next();
+			final double w2 = t.getValue("W2", 0);
+			assertTrue(w2 > 0 && Double.isFinite(w2), m + " W2 " + w2);
+			if (m.equals("cgdm")) cgdm = t.getValue("E_v W2^2", 0);
+			if (m.equals("dps")) dps = t.getValue("E_v W2^2", 0);
+		}
+		assertTrue(cgdm < dps, "the exact conditional score beats linear DPS at its heuristic weight");
+
+		// Step by step: same law, so the same mean output; a trajectory when asked for.
+		final CommandModule closed = run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm", "samples", 1, "steps", 20);
+		final CommandModule steps = run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm", "samples", 2, "steps", 20, "mode", "step by step",
+			"trajectory_every", 5, "data_range", "0,255");
+		assertFalse(steps.isCanceled(), () -> steps.getCancelReason());
+		final ImagePlus traj = (ImagePlus) steps.getOutput("trajectory_xt");
+		assertEquals("gravel_degraded_pigdm_trajectory_xt", traj.getTitle());
+		assertEquals(4, traj.getStackSize());
+		assertNotNull(steps.getOutput("trajectory_x0"));
+		final float[] a = (float[]) ((ImagePlus) closed.getOutput("mean")).getProcessor().getPixels();
+		final float[] b = (float[]) ((ImagePlus) steps.getOutput("mean")).getProcessor().getPixels();
+		double diff = 0;
+		for (int i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
+		// Diffusion samplers are not equivariant to the intensity map (their noise has a fixed scale in
+		// [−1, 1]), so the data range changes the law — a little, for these two similar ranges.
+		assertTrue(diff > 1e-3 && diff < 20, "auto range (gravel's min..max) vs 0,255: " + diff);
+
+		expectFailure(run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "dps", "steps", 2000), "exceeds");
+		expectFailure(run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "dps", "weights", "custom", "weight_list", "1,2"), "one weight per step");
+		expectFailure(run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "sdedit", "t0", 5000), "t0");
+		expectFailure(run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "dps", "data_range", "5"), "data_range");
+		expectFailure(run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "dps", "base_step", "ddim", "eta", 2.0), "eta");
+	}
+
+	@Test
 	void priorSurvivesTiffRoundTrip(@TempDir final Path dir) throws Exception {
 		final ImagePlus image = gravel(40);
 		final CommandModule p = run(BuildGaussianPrior.class, "image", image, "estimator", "periodogram", "output_folder", dir.toFile());

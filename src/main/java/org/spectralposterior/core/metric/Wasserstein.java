@@ -96,6 +96,18 @@ public final class Wasserstein {
 			return Math.sqrt(squared());
 		}
 
+		/** The same laws with intensities multiplied by {@code factor}: W2 scales by it, W2² by its square. */
+		public Result scaled(final double factor) {
+			final double f2 = factor * factor;
+			final double[] md = meanDensity.clone(), cd = covarianceDensity.clone(), px = pixelMap.clone();
+			for (int i = 0; i < md.length; i++) {
+				md[i] *= f2;
+				cd[i] *= f2;
+			}
+			for (int i = 0; i < px.length; i++) px[i] *= factor;
+			return new Result(plane, meanPart * f2, covariancePart * f2, md, cd, px);
+		}
+
 		/** Per-frequency contributions on the full grid, fftshifted; they sum to {@link #squared()}. */
 		public double[] spectralMap() {
 			final double[] d = new double[plane.size];
@@ -118,6 +130,14 @@ public final class Wasserstein {
 
 		public double[] spectralMap() {
 			return FullGrid.shifted(plane, density);
+		}
+
+		/** See {@link Result#scaled}. */
+		public Expected scaled(final double factor) {
+			final double f2 = factor * factor;
+			final double[] d = density.clone();
+			for (int i = 0; i < d.length; i++) d[i] *= f2;
+			return new Expected(plane, meanPart * f2, covariancePart * f2, d);
 		}
 	}
 }

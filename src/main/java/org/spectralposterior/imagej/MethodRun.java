@@ -1,0 +1,127 @@
+package org.spectralposterior.imagej;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.diffusion.BaseStep;
+import org.spectralposterior.core.diffusion.DiffusionSampler;
+import org.spectralposterior.core.diffusion.IntensityMap;
+import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.Schedule;
+import org.spectralposterior.core.metric.Wasserstein;
+import org.spectralposterior.core.operator.BlurOperator;
+import org.spectralposterior.core.posterior.ExactPosterior;
+import org.spectralposterior.core.posterior.OutputLaw;
+import org.spectralposterior.core.prior.GaussianPrior;
+
+/**
+ * One method on one measurement plane, in the image's own intensity units. The exact posterior runs
+ * in image units directly; a diffusion sampler runs in [−1, 1] units (the {@link IntensityMap}), and
+ * everything it returns is mapped back: samples and means affinely, W2 by the scale factor.
+ */
+final class MethodRun {
+
+	/** What the user chose, independent of the plane. */
+	record Settings(String method, boolean stepByStep, String schedule, int trainSteps, String scheduleTable, int steps, String baseStep, double eta, String weights, String weightList,
+		int t0, String dataRange, int trajectoryEvery) {
+
+		boolean exact() {
+			return SamplingTask.methodKey(method).equals("exact");
+		}
+
+		DiffusionSampler.Config config() {
+			final Method m = Method.parse(method);
+			double[] w = null;
+			final String mode = weights == null ? "heuristic" : weights.trim().toLowerCase(Locale.ROOT);
+			if (mode.equals("custom")) {
+				if (weightList == null || weightList.isBlank()) throw new IllegalArgumentException("weights=custom needs weight_list=w1,w2,… (one per step, noisiest first).");
+				final String[] parts = weightList.trim().split("[,;\\s]+");
+				w = new double[parts.length];
+				try {
+					for (int i = 0; i < w.length; i++) w[i] = Double.parseDouble(parts[i]);
+				}
+				catch (final NumberFormatException e) {
+					throw new IllegalArgumentException("weight_list must be numbers separated by commas: " + e.getMessage());
+				}
+			}
+			else if (!mode.equals("heuristic")) throw new IllegalArgumentException("weights must be heuristic or custom, got '" + weights + "'.");
+			return new DiffusionSampler.Config(m, Schedule.parse(schedule, trainSteps, scheduleTable), steps, BaseStep.parse(baseStep), eta, w, t0);
+		}
+	}
+
+	final OutputLaw law, posterior;
+	final Wasserstein.Result w2;
+	final Wasserstein.Expected expected;
+	final IntensityMap map;
+	final DiffusionSampler sampler;
+	private final double[] v;
+	private final double[] vUnit;
+	private final Settings settings;
+	private OutputLaw.Sampler exactSampler;
+	private DiffusionSampler.Stepper stepper;
+	private final double[] buffer;
+
+	MethodRun(final Settings s, final GaussianPrior prior, final double[] dataRange, final BlurOperator op, final double sigma, final double[] v) {
+		this.settings = s;
+		this.v = v;
+		buffer = new double[v.length];
+		if (s.exact()) {
+			posterior = law = ExactPosterior.of(prior, op, sigma);
+			w2 = Wasserstein.between(law, posterior, v);
+			expected = Wasserstein.expected(law, posterior, prior, sigma);
+			map = null;
+			sampler = null;
+			vUnit = null;
+			return;
+		}
+		map = IntensityMap.parse(s.dataRange(), dataRange[0], dataRange[1]);
+		final GaussianPrior priorUnit = map.toUnit(prior);
+		final double sigmaUnit = map.noiseToUnit(sigma);
+		vUnit = v.clone();
+		map.toUnit(vUnit);
+		sampler = new DiffusionSampler(priorUnit, op, sigmaUnit, s.config());
+		law = sampler.closedForm(vUnit).law();
+		posterior = sampler.posterior();
+		w2 = Wasserstein.between(law, posterior, vUnit).scaled(map.half());
+		expected = Wasserstein.expected(law, posterior, priorUnit, sigmaUnit).scaled(map.half());
+	}
+
+	/** One sample in image units. */
+	void sample(final float[] out, final long seed, final Progress progress, final int every, final List<DiffusionSampler.Snapshot> trajectory) {
+		if (settings.stepByStep() && sampler != null) {
+			if (stepper == null) stepper = sampler.stepper(vUnit, seed);
+			stepper.sample(buffer, progress, every, trajectory);
+		}
+		else {
+			if (exactSampler == null) exactSampler = law.sampler(map == null ? v : vUnit, seed);
+			exactSampler.next(buffer);
+		}
+		if (map != null) map.fromUnit(buffer);
+		for (int i = 0; i < out.length; i++) out[i] = (float) buffer[i];
+	}
+
+	/** The law's mean in image units. */
+	double[] mean() {
+		if (map == null) return law.meanImage(v);
+		final double[] m = law.meanImage(vUnit);
+		map.fromUnit(m);
+		return m;
+	}
+
+	/** The law's per-pixel std in image units (uniform for a circulant covariance). */
+	double std() {
+		return Math.sqrt(law.pixelVariance()) * (map == null ? 1 : map.half());
+	}
+
+	/** Posterior trace in image units². */
+	double posteriorTrace() {
+		final double f = map == null ? 1 : map.half() * map.half();
+		return posterior.plane().sumAll(posterior.s2()) * f;
+	}
+
+	String lawKind() {
+		if (sampler == null) return "exact";
+		return sampler.config().method().linear() ? "exact (closed form)" : "linearised given v (MATH §7.3)";
+	}
+}
