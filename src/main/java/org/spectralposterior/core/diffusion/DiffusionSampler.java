@@ -33,6 +33,9 @@ import org.spectralposterior.core.prior.GaussianPrior;
  */
 public final class DiffusionSampler {
 
+	/** Frequencies per parallel block: large enough to amortise the fork, small enough to stay in cache. */
+	private static final int BLOCK = 8192;
+
 	/** Pseudo-inverse threshold on ρ = |h|² for DDNM (relative to a kernel summing to 1). */
 	public static final double PINV_THRESHOLD = 1e-3;
 	/** DPS code default ζ' (SR and deblurring configs), for images in [−1, 1]. */
@@ -312,53 +315,62 @@ public final class DiffusionSampler {
 		public void sample(final double[] out, final Progress progress, final int every, final List<Snapshot> trajectory) {
 			final int size = plane.size;
 			final double m = prior.meanDc();
-			HermitianNoise.fill(plane, rng, x);
+			HermitianNoise.fillParallel(plane, rng.nextLong(), x);
 			if (init != null) {
 				final double a = Math.sqrt(abT[0]), b = Math.sqrt(1 - abT[0]);
 				for (int i = 0; i < x.length; i++) x[i] = a * init[i] + b * x[i];
 			}
+			final boolean normalized = cfg.method() == Method.DPS_NORMALIZED;
 			for (int j = 0; j < n; j++) {
 				if (progress != null) progress.checkCancelled();
-				final double sab = Math.sqrt(abT[j]), one = 1 - abT[j], ph = phi[j], ps = psi[j], nuJ = nu[j];
-				// x̂0 and the residual r = v − h x̂0 (kept in z for now).
-				double rNorm2 = 0;
-				for (int k = 0; k < size; k++) {
-					final double l = lam[k];
-					final double g = sab * l / (abT[j] * l + one);
-					double re = g * x[2 * k], im = g * x[2 * k + 1];
-					if (k == 0) re += m * (1 - g * sab);
-					x0[2 * k] = re;
-					x0[2 * k + 1] = im;
+				final double sab = Math.sqrt(abT[j]), ab = abT[j], one = 1 - abT[j], ph = phi[j], ps = psi[j], nuJ = nu[j];
+				final double dc = m * (1 - (sab * lam[0] / (ab * lam[0] + one)) * sab);
+				double wj = weight[j];
+				if (normalized) {
+					// ζ'/‖v − A x̂0‖ needs the whole residual before the step: one extra pass.
+					double rNorm2 = 0;
+					for (int k = 0; k < size; k++) {
+						final double g = sab * lam[k] / (ab * lam[k] + one);
+						final double re = g * x[2 * k] + (k == 0 ? dc : 0), im = g * x[2 * k + 1];
+						final double hr = h[2 * k], hi = h[2 * k + 1];
+						final double rr = v[2 * k] - (hr * re - hi * im), ri = v[2 * k + 1] - (hr * im + hi * re);
+						rNorm2 += plane.multiplicity(k) * (rr * rr + ri * ri);
+					}
+					wj = rNorm2 > 0 ? weight[j] / Math.sqrt(rNorm2) : 0;
+				}
+				usedWeights[j] = wj;
+				final boolean snapshot = trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1);
+				if (nuJ > 0) HermitianNoise.fillParallel(plane, rng.nextLong(), z);
+				final double chiJ = chi(j), noise = nuJ > 0 ? nuJ : 0, wStep = wj;
+				// One fused pass: x̂0 = M + g(x − sqrt(ᾱ)M), r = v − h x̂0, x ← φ x̂0 + ψ x + κ conj(h) r + ν z,
+				// over blocks of frequencies in parallel (each k is independent).
+				final int jj = j;
+				IntStream.range(0, (size + BLOCK - 1) / BLOCK).parallel().forEach(b -> {
+				for (int k = b * BLOCK, end = Math.min(size, k + BLOCK); k < end; k++) {
+					final double l = lam[k], r = rho[k];
+					final double g = sab * l / (ab * l + one);
+					final double xr = x[2 * k], xi = x[2 * k + 1];
+					final double re = g * xr + (k == 0 ? dc : 0), im = g * xi;
+					if (snapshot) {
+						x0[2 * k] = re;
+						x0[2 * k + 1] = im;
+					}
 					final double hr = h[2 * k], hi = h[2 * k + 1];
 					final double rr = v[2 * k] - (hr * re - hi * im), ri = v[2 * k + 1] - (hr * im + hi * re);
-					z[2 * k] = rr;
-					z[2 * k + 1] = ri;
-					rNorm2 += plane.multiplicity(k) * (rr * rr + ri * ri);
-				}
-				final double wj = cfg.method() == Method.DPS_NORMALIZED ? (rNorm2 > 0 ? weight[j] / Math.sqrt(rNorm2) : 0) : weight[j];
-				usedWeights[j] = wj;
-				final double chiJ = chi(j);
-				for (int k = 0; k < size; k++) {
-					final double l = lam[k], r = rho[k];
-					final double g = sab * l / (abT[j] * l + one);
-					final double kap = kappa(j, wj, l, r, g);
-					final double hr = h[2 * k], hi = -h[2 * k + 1];
+					final double kap = kappa(jj, wStep, l, r, g);
 					// κ conj(h) r
-					double gr = kap * (hr * z[2 * k] - hi * z[2 * k + 1]), gi = kap * (hr * z[2 * k + 1] + hi * z[2 * k]);
+					double gr = kap * (hr * rr + hi * ri), gi = kap * (hr * ri - hi * rr);
 					if (chiJ != 0) {
-						final double er = v[2 * k] - (h[2 * k] * x[2 * k] - h[2 * k + 1] * x[2 * k + 1]) / sab;
-						final double ei = v[2 * k + 1] - (h[2 * k] * x[2 * k + 1] + h[2 * k + 1] * x[2 * k]) / sab;
-						gr += chiJ * (hr * er - hi * ei);
-						gi += chiJ * (hr * ei + hi * er);
+						final double er = v[2 * k] - (hr * xr - hi * xi) / sab, ei = v[2 * k + 1] - (hr * xi + hi * xr) / sab;
+						gr += chiJ * (hr * er + hi * ei);
+						gi += chiJ * (hr * ei - hi * er);
 					}
-					x[2 * k] = ph * x0[2 * k] + ps * x[2 * k] + gr;
-					x[2 * k + 1] = ph * x0[2 * k + 1] + ps * x[2 * k + 1] + gi;
+					final double zr = noise > 0 ? noise * z[2 * k] : 0, zi = noise > 0 ? noise * z[2 * k + 1] : 0;
+					x[2 * k] = ph * re + ps * xr + gr + zr;
+					x[2 * k + 1] = ph * im + ps * xi + gi + zi;
 				}
-				if (nuJ > 0) {
-					HermitianNoise.fill(plane, rng, z);
-					for (int i = 0; i < x.length; i++) x[i] += nuJ * z[i];
-				}
-				if (trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1)) {
+				});
+				if (snapshot) {
 					final double[] xt = new double[plane.pixels], xh = new double[plane.pixels];
 					fft.inverse(x, xt);
 					fft.inverse(x0, xh);

@@ -29,6 +29,26 @@ public final class HermitianNoise {
 		if (w % 2 == 0 && cols > 1) pairColumn(plane, rng, spectrum, cols - 1);
 	}
 
+	/**
+	 * The same law, drawn in parallel: row r of the unpaired columns uses its own generator seeded by
+	 * (seed, r), so the result does not depend on how rows are spread over threads; the paired
+	 * columns 0 and W/2 come from one further generator.
+	 */
+	public static void fillParallel(final HalfPlane plane, final long seed, final double[] spectrum) {
+		final int h = plane.height, cols = plane.cols, w = plane.width;
+		java.util.stream.IntStream.range(0, h).parallel().forEach(r -> {
+			final SplittableRandom rr = new SplittableRandom(seed + 0x9E3779B97F4A7C15L * (r + 1));
+			final int base = 2 * r * cols;
+			for (int c = 1; c < cols; c++) {
+				spectrum[base + 2 * c] = HALF * rr.nextGaussian();
+				spectrum[base + 2 * c + 1] = HALF * rr.nextGaussian();
+			}
+		});
+		final SplittableRandom paired = new SplittableRandom(seed);
+		pairColumn(plane, paired, spectrum, 0);
+		if (w % 2 == 0 && cols > 1) pairColumn(plane, paired, spectrum, cols - 1);
+	}
+
 	private static void pairColumn(final HalfPlane plane, final SplittableRandom rng, final double[] s, final int c) {
 		final int h = plane.height, cols = plane.cols;
 		for (int r = 0; r <= h / 2; r++) {
