@@ -18,8 +18,6 @@ import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.measure.Calibration;
 import ij.process.FloatProcessor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -31,18 +29,12 @@ import org.spectralposterior.imagej.PriorImage;
 /** The three commands run through CommandService in a plain SciJava Context, as Fiji and the CLI run them. */
 class CommandsTest {
 
-	private static Context context;
 	private static CommandService commands;
 
-	@BeforeAll
-	static void start() {
-		context = new Context();
-		commands = context.service(CommandService.class);
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
+	/** One SciJava context for all command tests (creating one takes about a second). */
+	static synchronized CommandService commands() {
+		if (commands == null) commands = new Context().service(CommandService.class);
+		return commands;
 	}
 
 	static ImagePlus gravel(final int size) {
@@ -60,7 +52,7 @@ class CommandsTest {
 	static CommandModule run(final Class<? extends SpectralCommand> type, final Object... kv) throws Exception {
 		final Map<String, Object> in = new HashMap<>();
 		for (int i = 0; i < kv.length; i += 2) in.put((String) kv[i], kv[i + 1]);
-		return (CommandModule) commands.run(type, false, in).get();
+		return (CommandModule) commands().run(type, false, in).get();
 	}
 
 	@Test

@@ -1,0 +1,84 @@
+package org.spectralposterior.commands;
+
+import java.io.File;
+
+import ij.ImagePlus;
+import org.scijava.plugin.Parameter;
+import org.scijava.widget.FileWidget;
+import org.spectralposterior.core.operator.OperatorSpec;
+import org.spectralposterior.imagej.AnalysisTask;
+import org.spectralposterior.imagej.MeasurementImage;
+
+/** Parameters shared by the measurement-free analyses: prior, degradation, schedule, intensity range. */
+public abstract class AnalysisCommand extends SpectralCommand {
+
+	@Parameter(label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
+	public ImagePlus prior;
+
+	@Parameter(label = "Measurement (optional: its recorded operator)", required = false, persist = false)
+	public ImagePlus measurement;
+
+	@Parameter(label = "Operator", choices = { PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" }, persist = false)
+	public String operator = "gaussian";
+
+	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false)
+	public double blur_sigma = 2;
+
+	@Parameter(label = "Motion length (px)", min = "0", persist = false)
+	public double motion_length = 9;
+
+	@Parameter(label = "Motion angle (degrees)", persist = false)
+	public double motion_angle = 0;
+
+	@Parameter(label = "PSF image (operator = psf)", required = false, persist = false)
+	public ImagePlus psf;
+
+	@Parameter(label = "Noise sigma (image units; ignored when the operator comes from the measurement)", min = "0", persist = false)
+	public double noise_sigma = 5;
+
+	@Parameter(label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
+	public String schedule = "linear";
+
+	@Parameter(label = "Training steps T", min = "1", persist = false)
+	public int train_steps = 1000;
+
+	@Parameter(label = "ᾱ table (schedule = table)", required = false, persist = false)
+	public String schedule_table = "";
+
+	@Parameter(label = "Base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
+	public String base_step = "ddpm";
+
+	@Parameter(label = "DDIM eta", min = "0", max = "1", stepSize = "0.1", persist = false)
+	public double eta = 0;
+
+	@Parameter(label = "Data range (auto or lo,hi)", persist = false)
+	public String data_range = "auto";
+
+	@Parameter(label = "SDEdit: start time t0", min = "1", persist = false)
+	public int t0 = 500;
+
+	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
+	public File output_folder;
+
+	protected AnalysisTask.Setup setup() {
+		final boolean fromMeasurement = PosteriorSampling.FROM_MEASUREMENT.equalsIgnoreCase(operator == null ? "" : operator.trim());
+		final OperatorSpec spec;
+		final double sigma;
+		if (fromMeasurement) {
+			if (measurement == null) throw new IllegalArgumentException("operator=" + PosteriorSampling.FROM_MEASUREMENT + " needs a measurement image; give one or choose the operator.");
+			spec = MeasurementImage.operator(measurement);
+			sigma = MeasurementImage.noiseSigma(measurement);
+		}
+		else {
+			spec = SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf);
+			sigma = noise_sigma;
+		}
+		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
+		return new AnalysisTask.Setup(prior, spec, sigma, schedule, train_steps, schedule_table, base_step, eta, data_range);
+	}
+
+	@Override
+	protected File outputFolder() {
+		return output_folder;
+	}
+}

@@ -1,0 +1,37 @@
+package org.spectralposterior.commands;
+
+import ij.ImagePlus;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.imagej.AnalysisTask;
+import org.spectralposterior.imagej.TaskResult;
+
+/** Plugins › Spectral Posterior › Transfer Functions (MATH §8). */
+@Plugin(type = Command.class, menuPath = SpectralCommand.MENU + TransferFunctions.LABEL, label = TransferFunctions.LABEL,
+	description = "Per-frequency measurement→output transfer of each sampler next to the Wiener filter, and its noise→output gains")
+public class TransferFunctions extends AnalysisCommand {
+
+	public static final String LABEL = "Transfer Functions";
+
+	@Parameter(label = "Methods (comma-separated)", persist = false)
+	public String methods = "dps,pigdm,cgdm,ddnm";
+
+	@Parameter(label = "Sampling steps n", min = "1", persist = false)
+	public int steps = 50;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Transfer functions")
+	public ImagePlus transfer;
+
+	@Override
+	protected TaskResult compute(final Progress progress) {
+		return AnalysisTask.transfer(setup(), methods, steps, t0, progress);
+	}
+
+	@Override
+	protected void publish(final TaskResult r) {
+		transfer = r.images().get(0);
+	}
+}

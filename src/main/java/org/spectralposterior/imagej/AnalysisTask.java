@@ -1,0 +1,251 @@
+package org.spectralposterior.imagej;
+
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.gui.Plot;
+import ij.measure.ResultsTable;
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.diffusion.BaseStep;
+import org.spectralposterior.core.diffusion.DiffusionSampler;
+import org.spectralposterior.core.diffusion.IntensityMap;
+import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.ReverseDynamics;
+import org.spectralposterior.core.diffusion.Schedule;
+import org.spectralposterior.core.fourier.FullGrid;
+import org.spectralposterior.core.fourier.HalfPlane;
+import org.spectralposterior.core.metric.Wasserstein;
+import org.spectralposterior.core.operator.BlurOperator;
+import org.spectralposterior.core.operator.OperatorSpec;
+import org.spectralposterior.core.posterior.OutputLaw;
+import org.spectralposterior.core.prior.GaussianPrior;
+
+/**
+ * The measurement-free analyses: Compare Samplers (expected W2 against the number of steps),
+ * Transfer Functions (measurement → output and noise → output, per frequency) and Reverse-Dynamics
+ * Sensitivity. They need the prior, the operator and σ only (for the first channel of the prior).
+ */
+public final class AnalysisTask {
+
+	/** The degradation and diffusion settings shared by the analyses. */
+	public record Setup(ImagePlus priorImp, OperatorSpec operator, double sigma, String schedule, int trainSteps, String scheduleTable, String baseStep, double eta, String dataRange) {
+
+		GaussianPrior prior() {
+			return PriorImage.read(priorImp);
+		}
+
+		IntensityMap map() {
+			final double[] r = SamplingTask.dataRange(priorImp, 1, dataRange);
+			return IntensityMap.parse(dataRange, r[0], r[1]);
+		}
+
+		DiffusionSampler sampler(final Method m, final int steps, final int t0) {
+			final GaussianPrior prior = prior();
+			final IntensityMap map = map();
+			final BlurOperator op = BlurOperator.of(operator, prior.plane().height, prior.plane().width);
+			return new DiffusionSampler(map.toUnit(prior), op, map.noiseToUnit(sigma), new DiffusionSampler.Config(m, Schedule.parse(schedule, trainSteps, scheduleTable), steps,
+				BaseStep.parse(baseStep), eta, null, t0));
+		}
+	}
+
+	private AnalysisTask() {}
+
+	static List<Method> methods(final String list) {
+		final List<Method> out = new ArrayList<>();
+		for (final String s : list.split("[,;]")) if (!s.isBlank()) out.add(Method.parse(s));
+		if (out.isEmpty()) throw new IllegalArgumentException("methods is empty; give e.g. methods=dps,pigdm,cgdm");
+		return out;
+	}
+
+	static int[] ints(final String list, final String name) {
+		final String[] p = list.trim().split("[,;\\s]+");
+		final int[] v = new int[p.length];
+		try {
+			for (int i = 0; i < v.length; i++) v[i] = Integer.parseInt(p[i]);
+		}
+		catch (final NumberFormatException e) {
+			throw new IllegalArgumentException(name + " must be whole numbers separated by commas, got '" + list + "'.");
+		}
+		return v;
+	}
+
+	/** Compare Samplers: E_v W2 (image units) for each method and number of steps, heuristic weights. */
+	public static TaskResult compare(final Setup setup, final String methodList, final String stepList, final int t0, final Progress progress) {
+		final List<Method> methods = methods(methodList);
+		final int[] steps = ints(stepList, "steps_list");
+		final double half = setup.map().half();
+		final GaussianPrior unitPrior = setup.map().toUnit(setup.prior());
+		final double sigmaUnit = setup.map().noiseToUnit(setup.sigma());
+		final ResultsTable table = new ResultsTable();
+		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
+		final Plot plot = new Plot(base + "_compare_plot", "sampling steps n", "expected W2 to the posterior (image units)");
+		plot.setLogScaleX();
+		final Color[] colors = { Color.BLUE, Color.RED, new Color(0, 140, 0), Color.MAGENTA, Color.ORANGE, Color.CYAN.darker(), Color.DARK_GRAY, Color.PINK.darker() };
+		int done = 0;
+		double ymax = 0;
+		final StringBuilder legend = new StringBuilder();
+		for (int mi = 0; mi < methods.size(); mi++) {
+			final Method m = methods.get(mi);
+			final double[] xs = new double[steps.length], ys = new double[steps.length];
+			for (int i = 0; i < steps.length; i++) {
+				progress.checkCancelled();
+				final DiffusionSampler ds = setup.sampler(m, steps[i], t0);
+				final DiffusionSampler.Law law = ds.closedForm();
+				final Wasserstein.Expected e = Wasserstein.expected(law.law(), ds.posterior(), unitPrior, sigmaUnit).scaled(half);
+				table.incrementCounter();
+				table.addValue("method", m.label);
+				table.addValue("steps", steps[i]);
+				table.addValue("E_v W2^2", e.squared());
+				table.addValue("E_v W2", Math.sqrt(e.squared()));
+				table.addValue("E_v W2^2 per pixel", e.perPixel());
+				table.addValue("mean part", e.meanPart());
+				table.addValue("covariance part", e.covariancePart());
+				table.addValue("law", law.exact() ? "exact" : "linearised (marginal)");
+				xs[i] = steps[i];
+				ys[i] = Math.sqrt(e.squared());
+				ymax = Math.max(ymax, ys[i]);
+				progress.update(++done, (long) methods.size() * steps.length);
+			}
+			plot.setColor(colors[mi % colors.length]);
+			plot.addPoints(xs, ys, Plot.CONNECTED_CIRCLES);
+			legend.append(m.label).append('\n');
+		}
+		// The exact posterior sampler is the zero line.
+		plot.setColor(Color.BLACK);
+		plot.addPoints(new double[] { Math.max(1, min(steps)), max(steps) }, new double[] { 0, 0 }, Plot.LINE);
+		legend.append("exact posterior (0)");
+		plot.setLimits(Math.max(1, min(steps)) / 1.2, max(steps) * 1.2, 0, ymax * 1.05);
+		plot.addLegend(legend.toString());
+		final ImagePlus plotImp = plot.getImagePlus();
+		plotImp.setTitle(base + "_compare_plot");
+		return new TaskResult().addImage(plotImp).addTable(base + "_compare", table);
+	}
+
+	/** Transfer Functions: |p conj(h)| of each method next to the Wiener filter, and noise → output gains. */
+	public static TaskResult transfer(final Setup setup, final String methodList, final int steps, final int t0, final Progress progress) {
+		final List<Method> methods = methods(methodList);
+		final GaussianPrior prior = setup.prior();
+		final HalfPlane plane = prior.plane();
+		final double half = setup.map().half();
+		final ImageStack stack = new ImageStack(plane.width, plane.height);
+		OutputLaw posterior = null;
+		int done = 0;
+		for (final Method m : methods) {
+			progress.checkCancelled();
+			final DiffusionSampler ds = setup.sampler(m, steps, t0);
+			if (posterior == null) {
+				posterior = ds.posterior();
+				stack.addSlice("Wiener |κ* conj(h)| (exact posterior)", image(plane, gainOf(posterior)));
+				stack.addSlice("exact posterior std s* (image units)", image(plane, scaledSqrt(posterior.s2(), half)));
+			}
+			final DiffusionSampler.Law law = ds.closedForm();
+			stack.addSlice(m.label + ": measurement→output |p conj(h)|", image(plane, gainOf(law.law())));
+			stack.addSlice(m.label + ": output std s (image units)", image(plane, scaledSqrt(law.law().s2(), half)));
+			final double[] g = law.initialNoiseGain().clone();
+			for (int i = 0; i < g.length; i++) g[i] = Math.abs(g[i]);
+			stack.addSlice(m.label + ": initial noise→output |Πa|", image(plane, g));
+			final double[] inj = new double[plane.size];
+			for (int i = 0; i < inj.length; i++) inj[i] = Math.sqrt(Math.max(0, law.law().s2()[i] - law.initialNoiseGain()[i] * law.initialNoiseGain()[i])) * half;
+			stack.addSlice(m.label + ": injected noise→output (image units)", image(plane, inj));
+			progress.update(++done, methods.size());
+		}
+		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
+		final ImagePlus imp = new ImagePlus(base + "_transfer", stack);
+		imp.setProperty("Info", "spectral_posterior=transfer\npixels=per-frequency gains, fftshifted (DC at the centre)\nsteps=" + steps + "\n");
+		imp.resetDisplayRange();
+		return new TaskResult().addImage(imp);
+	}
+
+	private static double[] gainOf(final OutputLaw law) {
+		final double[] rho = law.operator().rho(), p = law.p(), out = new double[p.length];
+		for (int i = 0; i < p.length; i++) out[i] = Math.abs(p[i]) * Math.sqrt(rho[i]);
+		return out;
+	}
+
+	private static double[] scaledSqrt(final double[] v, final double f) {
+		final double[] out = new double[v.length];
+		for (int i = 0; i < v.length; i++) out[i] = Math.sqrt(v[i]) * f;
+		return out;
+	}
+
+	private static ij.process.FloatProcessor image(final HalfPlane plane, final double[] half) {
+		return Planes.toProcessor(FullGrid.shifted(plane, half), plane.width, plane.height);
+	}
+
+	/** Reverse-Dynamics Sensitivity: impulse responses at chosen t, enclosed energy and spectral radius against t. */
+	public static TaskResult sensitivity(final Setup setup, final String timeList, final String radiusList, final Progress progress) {
+		final GaussianPrior prior = setup.map().toUnit(setup.prior());
+		final HalfPlane plane = prior.plane();
+		final Schedule sch = Schedule.parse(setup.schedule(), setup.trainSteps(), setup.scheduleTable());
+		final int[] times = ints(timeList, "times");
+		for (final int t : times) if (t < 1 || t > sch.T()) throw new IllegalArgumentException("times must lie in 1.." + sch.T() + ", got " + t + ".");
+		final int[] radii = ints(radiusList, "radii");
+		final ImageStack score = new ImageStack(plane.width, plane.height), step = new ImageStack(plane.width, plane.height);
+		for (final int t : times) {
+			progress.checkCancelled();
+			score.addSlice("t=" + t, Planes.toProcessor(ReverseDynamics.impulseResponse(plane, ReverseDynamics.scoreJacobian(prior.spectrum(), sch, t)), plane.width, plane.height));
+			step.addSlice("t=" + t, Planes.toProcessor(ReverseDynamics.impulseResponse(plane, ReverseDynamics.stepJacobian(prior.spectrum(), sch, t)), plane.width, plane.height));
+		}
+		// Curves against every t of the schedule (sub-sampled to ≤ 200 points).
+		final int stride = Math.max(1, sch.T() / 200);
+		final List<Integer> ts = new ArrayList<>();
+		for (int t = 1; t <= sch.T(); t += stride) ts.add(t);
+		final ResultsTable table = new ResultsTable();
+		final double[] tx = new double[ts.size()], rad = new double[ts.size()];
+		final double[][] enc = new double[radii.length][ts.size()];
+		for (int i = 0; i < ts.size(); i++) {
+			progress.checkCancelled();
+			final int t = ts.get(i);
+			final double[] ms = ReverseDynamics.stepJacobian(prior.spectrum(), sch, t);
+			final double[] g = ReverseDynamics.impulseResponse(plane, ReverseDynamics.scoreJacobian(prior.spectrum(), sch, t));
+			tx[i] = t;
+			rad[i] = ReverseDynamics.spectralRadius(ms);
+			table.incrementCounter();
+			table.addValue("t", t);
+			table.addValue("alpha_bar", sch.alphaBar(t));
+			table.addValue("step spectral radius", rad[i]);
+			table.addValue("score spectral radius", ReverseDynamics.spectralRadius(ReverseDynamics.scoreJacobian(prior.spectrum(), sch, t)));
+			for (int r = 0; r < radii.length; r++) {
+				enc[r][i] = ReverseDynamics.enclosedEnergy(plane, g, radii[r]);
+				table.addValue(String.format(Locale.ROOT, "score energy within r=%d", radii[r]), enc[r][i]);
+			}
+			progress.update(i + 1, ts.size());
+		}
+		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
+		final Plot energy = new Plot(base + "_enclosed_energy", "t", "score-Jacobian energy within r");
+		final Color[] colors = { Color.BLUE, Color.RED, new Color(0, 140, 0), Color.MAGENTA, Color.ORANGE, Color.DARK_GRAY };
+		final StringBuilder legend = new StringBuilder();
+		for (int r = 0; r < radii.length; r++) {
+			energy.setColor(colors[r % colors.length]);
+			energy.addPoints(tx, enc[r], Plot.LINE);
+			legend.append("r = ").append(radii[r]).append('\n');
+		}
+		energy.setLimits(0, sch.T(), 0, 1.02);
+		energy.addLegend(legend.toString().trim());
+		final Plot radius = new Plot(base + "_spectral_radius", "t", "spectral radius of the reverse-step Jacobian");
+		radius.addPoints(tx, rad, Plot.LINE);
+		final ImagePlus scoreImp = new ImagePlus(base + "_impulse_score", score), stepImp = new ImagePlus(base + "_impulse_step", step);
+		scoreImp.resetDisplayRange();
+		stepImp.resetDisplayRange();
+		final ImagePlus e = energy.getImagePlus(), rr = radius.getImagePlus();
+		e.setTitle(base + "_enclosed_energy");
+		rr.setTitle(base + "_spectral_radius");
+		return new TaskResult().addImage(scoreImp).addImage(stepImp).addImage(e).addImage(rr).addTable(base + "_sensitivity", table);
+	}
+
+	private static int min(final int[] v) {
+		int m = Integer.MAX_VALUE;
+		for (final int x : v) m = Math.min(m, x);
+		return m;
+	}
+
+	private static int max(final int[] v) {
+		int m = Integer.MIN_VALUE;
+		for (final int x : v) m = Math.max(m, x);
+		return m;
+	}
+}

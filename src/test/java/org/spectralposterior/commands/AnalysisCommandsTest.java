@@ -1,0 +1,72 @@
+package org.spectralposterior.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.command.CommandModule;
+
+class AnalysisCommandsTest {
+
+	static ResultsTable table(final CommandModule m) {
+		return ((SpectralCommand) m.getCommand()).result().tables().values().iterator().next();
+	}
+
+	@Test
+	void compareSamplersGivesATableAndAPlot(@TempDir final Path dir) throws Exception {
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(40)).getOutput("prior");
+		final CommandModule m = CommandsTest.run(CompareSamplers.class, "prior", prior, "methods", "dps,cgdm,pigdm", "steps_list", "10,50,250", "noise_sigma", 5.0, "output_folder", dir.toFile());
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable t = table(m);
+		assertEquals(9, t.size());
+		// CGDM (rows 3..5): only time discretisation separates it from the posterior, so it improves with n.
+		assertTrue(t.getValue("E_v W2^2", 3) > t.getValue("E_v W2^2", 4) && t.getValue("E_v W2^2", 4) > t.getValue("E_v W2^2", 5), "CGDM converges");
+		assertEquals("gravel_compare_plot", ((ImagePlus) m.getOutput("plot")).getTitle());
+		assertTrue(Files.isRegularFile(dir.resolve("gravel_compare.csv")));
+		assertTrue(Files.isRegularFile(dir.resolve("gravel_compare_plot.tif")));
+		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "methods", "magic"), "Unknown method");
+		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "operator", "from measurement"), "needs a measurement");
+	}
+
+	@Test
+	void transferFunctionsOfCgdmApproachTheWienerFilter() throws Exception {
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(32)).getOutput("prior");
+		final CommandModule m = CommandsTest.run(TransferFunctions.class, "prior", prior, "methods", "cgdm,dps", "steps", 1000, "noise_sigma", 5.0);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ImagePlus tf = (ImagePlus) m.getOutput("transfer");
+		assertEquals(2 + 4 * 2, tf.getStackSize());
+		assertTrue(tf.getStack().getSliceLabel(1).startsWith("Wiener"));
+		final float[] wiener = (float[]) tf.getStack().getPixels(1), cgdm = (float[]) tf.getStack().getPixels(3), dps = (float[]) tf.getStack().getPixels(7);
+		double errC = 0, errD = 0, norm = 0;
+		for (int i = 0; i < wiener.length; i++) {
+			errC += Math.pow(cgdm[i] - wiener[i], 2);
+			errD += Math.pow(dps[i] - wiener[i], 2);
+			norm += wiener[i] * wiener[i];
+		}
+		assertTrue(errC < 1e-3 * norm, "CGDM with n = T transfers like the Wiener filter: " + errC / norm);
+		assertTrue(errD > errC, "DPS at its heuristic weight does not");
+	}
+
+	@Test
+	void reverseDynamicsSensitivity() throws Exception {
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(32)).getOutput("prior");
+		final CommandModule m = CommandsTest.run(ReverseDynamicsSensitivity.class, "prior", prior, "times", "1000,100,1", "radii", "1,4");
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		assertEquals(3, ((ImagePlus) m.getOutput("impulse_score")).getStackSize());
+		assertEquals(3, ((ImagePlus) m.getOutput("impulse_step")).getStackSize());
+		final ResultsTable t = table(m);
+		assertEquals(200, t.size());
+		for (int i = 0; i < t.size(); i++) {
+			final double e1 = t.getValue("score energy within r=1", i), e4 = t.getValue("score energy within r=4", i);
+			assertTrue(e1 <= e4 + 1e-12 && e4 <= 1 + 1e-12, "enclosed energy grows with r");
+		}
+		CommandsTest.expectFailure(CommandsTest.run(ReverseDynamicsSensitivity.class, "prior", prior, "times", "0"), "times must lie");
+	}
+}
