@@ -58,6 +58,7 @@ public abstract class SpectralCommand extends ContextCommand {
 			result = r;
 			publish(r);
 			showTables(r);
+			MacroVisibility.register(r);
 			if (status != null) status.showStatus(getClass().getSimpleName() + ": done");
 		}
 		catch (final IllegalArgumentException e) {

@@ -1,0 +1,181 @@
+package org.spectralposterior.ij1;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.macro.Interpreter;
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.module.ModuleItem;
+import org.spectralposterior.commands.SpectralCommand;
+import org.spectralposterior.imagej.TaskResult;
+
+/**
+ * Runs a SciJava command for plain ImageJ 1.x. Parameters are read generically from the command's
+ * inputs, so every command and parameter works without code here: macro keys are the parameter
+ * names, image parameters take image titles, choices their choice text.
+ */
+final class SciJavaBridge {
+
+	private static Context context;
+
+	private SciJavaBridge() {}
+
+	private static synchronized Context context() {
+		if (context == null) context = new Context(CommandService.class);
+		return context;
+	}
+
+	/** Returns null on success, else the message to show. */
+	static String run(final String label, final String options) {
+		// Plain ImageJ loads plugins with its own class loader; SciJava finds plugins (and loads the
+		// command classes) through the thread's context class loader, so point it at ours.
+		final Thread thread = Thread.currentThread();
+		final ClassLoader previous = thread.getContextClassLoader();
+		thread.setContextClassLoader(SciJavaBridge.class.getClassLoader());
+		try {
+			return runInContext(label, options);
+		}
+		finally {
+			thread.setContextClassLoader(previous);
+		}
+	}
+
+	private static String runInContext(final String label, final String options) {
+		final CommandService commands = context().service(CommandService.class);
+		CommandInfo info = null;
+		for (final CommandInfo c : commands.getCommands()) {
+			if (c.getClassName().startsWith(SpectralCommand.class.getPackageName() + ".") && c.getTitle().equalsIgnoreCase(label.trim())) info = c;
+		}
+		if (info == null) return "Unknown Spectral Posterior command '" + label + "'.";
+		final Map<String, Object> inputs = new LinkedHashMap<>();
+		try {
+			final CommandModule defaults = (CommandModule) info.createModule();
+			if (options == null) {
+				if (!dialog(info, defaults, inputs)) return null; // cancelled by the user
+			}
+			else fromOptions(info, defaults, options, inputs);
+			final CommandModule module = (CommandModule) commands.run(info, false, inputs).get();
+			if (module.isCanceled()) return module.getCancelReason();
+			final TaskResult r = ((SpectralCommand) module.getCommand()).result();
+			if (r != null && !r.images().isEmpty()) {
+				if (!Interpreter.isBatchMode()) {
+					// Interactive plain ImageJ: show every output, the main one last so it is current.
+					for (int i = r.images().size() - 1; i >= 0; i--) r.images().get(i).show();
+				}
+				// The command ran on a SciJava thread; make the main output current for this (the macro's) thread.
+				else WindowManager.setTempCurrentImage(r.images().get(0));
+			}
+			return null;
+		}
+		catch (final IllegalArgumentException e) {
+			return e.getMessage();
+		}
+		catch (final Exception e) {
+			return "Failed: " + e;
+		}
+	}
+
+	private static boolean skip(final ModuleItem<?> item) {
+		return org.scijava.service.Service.class.isAssignableFrom(item.getType()) || Context.class.isAssignableFrom(item.getType());
+	}
+
+	private static void fromOptions(final CommandInfo info, final CommandModule defaults, final String options, final Map<String, Object> inputs) {
+		for (final ModuleItem<?> item : info.inputs()) {
+			if (skip(item)) continue;
+			final String key = item.getName();
+			final String value = Macro.getValue(options, key, null);
+			if (value == null) continue;
+			inputs.put(key, convert(item, key, value));
+		}
+	}
+
+	static Object convert(final ModuleItem<?> item, final String key, final String value) {
+		final Class<?> type = item.getType();
+		if (ImagePlus.class.isAssignableFrom(type)) {
+			if (value.isEmpty() || value.equals("none")) return null;
+			final ImagePlus imp = WindowManager.getImage(value);
+			if (imp == null) throw new IllegalArgumentException(key + "=" + value + ": no open image has that title.");
+			return imp;
+		}
+		if (File.class.isAssignableFrom(type)) return value.isEmpty() ? null : new File(value);
+		if (item.getChoices() != null && !item.getChoices().isEmpty()) {
+			for (final Object c : item.getChoices()) if (c.toString().equalsIgnoreCase(value)) return c.toString();
+			throw new IllegalArgumentException(key + "=" + value + " is not one of " + item.getChoices() + ".");
+		}
+		try {
+			if (type == int.class || type == Integer.class) return (int) Math.round(Double.parseDouble(value));
+			if (type == long.class || type == Long.class) return Long.parseLong(value);
+			if (type == double.class || type == Double.class) return Double.parseDouble(value);
+		}
+		catch (final NumberFormatException e) {
+			throw new IllegalArgumentException(key + "=" + value + " is not a number.");
+		}
+		return value;
+	}
+
+	/** A GenericDialog with one field per parameter, labelled by its name so the recorder writes name=value. */
+	private static boolean dialog(final CommandInfo info, final CommandModule defaults, final Map<String, Object> inputs) {
+		final GenericDialog gd = new GenericDialog(info.getTitle());
+		final List<ModuleItem<?>> items = new ArrayList<>();
+		final String[] titles = imageTitles();
+		for (final ModuleItem<?> item : info.inputs()) {
+			if (skip(item)) continue;
+			items.add(item);
+			final String key = item.getName();
+			final Object def = defaults.getInput(key);
+			final Class<?> type = item.getType();
+			if (ImagePlus.class.isAssignableFrom(type)) {
+				final String[] choices = item.isRequired() ? titles : prepend("none", titles);
+				final ImagePlus current = WindowManager.getCurrentImage();
+				gd.addChoice(key, choices, item.isRequired() && current != null ? current.getTitle() : choices.length > 0 ? choices[0] : "none");
+			}
+			else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
+				gd.addChoice(key, item.getChoices().stream().map(Object::toString).toArray(String[]::new), String.valueOf(def));
+			}
+			else if (type == int.class || type == long.class) gd.addNumericField(key, def == null ? 0 : ((Number) def).doubleValue(), 0);
+			else if (type == double.class) gd.addNumericField(key, def == null ? 0 : ((Number) def).doubleValue(), 4);
+			else if (File.class.isAssignableFrom(type)) gd.addDirectoryField(key, def == null ? "" : def.toString());
+			else gd.addStringField(key, def == null ? "" : def.toString(), 24);
+		}
+		gd.showDialog();
+		if (gd.wasCanceled()) return false;
+		for (final ModuleItem<?> item : items) {
+			final Class<?> type = item.getType();
+			final String key = item.getName();
+			final String value;
+			if (ImagePlus.class.isAssignableFrom(type) || (item.getChoices() != null && !item.getChoices().isEmpty())) value = gd.getNextChoice();
+			else if (type == int.class || type == long.class || type == double.class) value = Double.toString(gd.getNextNumber());
+			else value = gd.getNextString();
+			final Object v = convert(item, key, value);
+			if (v != null) inputs.put(key, v);
+		}
+		return true;
+	}
+
+	private static String[] imageTitles() {
+		final int[] ids = WindowManager.getIDList();
+		if (ids == null) return new String[0];
+		final String[] t = new String[ids.length];
+		for (int i = 0; i < ids.length; i++) t[i] = WindowManager.getImage(ids[i]).getTitle();
+		return t;
+	}
+
+	private static String[] prepend(final String first, final String[] rest) {
+		final String[] out = new String[rest.length + 1];
+		out[0] = first;
+		System.arraycopy(rest, 0, out, 1, rest.length);
+		return out;
+	}
+
+}

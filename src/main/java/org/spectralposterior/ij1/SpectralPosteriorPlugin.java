@@ -1,0 +1,41 @@
+package org.spectralposterior.ij1;
+
+import ij.IJ;
+import ij.Macro;
+import ij.plugin.PlugIn;
+
+/**
+ * The ImageJ 1.x entry point of every command (see plugins.config). Plain ImageJ ignores SciJava
+ * annotations, so this bridge runs the same SciJava command with the same parameters: from the
+ * macro options when called by a macro, else from a dialog generated from the command's
+ * parameters (which the recorder records in the same key=value syntax). In Fiji the SciJava command
+ * of the same label replaces this entry.
+ * <p>
+ * This class refers to no SciJava type, so it loads even where scijava-common is missing; the
+ * SciJava side lives in {@link SciJavaBridge}, loaded only when needed.
+ */
+public class SpectralPosteriorPlugin implements PlugIn {
+
+	@Override
+	public void run(final String label) {
+		try {
+			Class.forName("org.scijava.Context", false, getClass().getClassLoader());
+		}
+		catch (final ClassNotFoundException e) {
+			IJ.error("Spectral Posterior", "Spectral Posterior needs scijava-common and its other libraries next to its jar\n"
+				+ "(copy the jars of the release bundle into ImageJ's plugins/jars folder).");
+			return;
+		}
+		final String options = Macro.getOptions();
+		final String error = SciJavaBridge.run(label, options);
+		if (error != null) {
+			if (options != null) {
+				// Called from a macro: report and abort it rather than let it continue without outputs.
+				IJ.log("Spectral Posterior: " + error);
+				IJ.error("Spectral Posterior", error);
+				Macro.abort();
+			}
+			else IJ.error("Spectral Posterior", error);
+		}
+	}
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Plain ImageJ 1.x for real: the release bundle in a fresh plugins/ folder, `ImageJ -batch` of a
+# macro under xvfb-run, on ImageJ 1.53t (Debian bookworm's version) and 1.54p. Run after `mvn package`.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+if ! command -v xvfb-run >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xvfb xauth >/dev/null
+fi
+jar=$(ls target/Spectral_Posterior-*.jar | grep -v -e '-cli' -e '-sources' -e '-tests' | head -n 1)
+pass=0; fail=0
+for v in 1.53t 1.54p; do
+  mvn -B -q dependency:get -Dartifact=net.imagej:ij:$v >/dev/null
+  ij=~/.m2/repository/net/imagej/ij/$v/ij-$v.jar
+  home=$(mktemp -d); out=$(mktemp -d)
+  mkdir -p "$home/plugins/jars"
+  cp "$jar" "$home/plugins/"
+  cp target/bundle/jars/*.jar "$home/plugins/jars/"
+  log=$(timeout 300 xvfb-run -a java -Xmx2g -Duser.home="$home" -Dplugins.dir="$home" -jar "$ij" -batch src/test/ij1/batch.ijm "$PWD/sample-images|$out" 2>&1 || true)
+  n=$(find "$out" -name "*.tif" | wc -l)
+  if echo "$log" | grep -q "BATCH OK" && [ "$n" -eq 10 ]; then echo "ImageJ $v batch: ok ($n outputs saved by title)"; pass=$((pass+1));
+  else echo "ImageJ $v batch: FAILED ($n outputs)"; echo "$log" | tail -20; fail=$((fail+1)); fi
+  log=$(timeout 120 xvfb-run -a java -Duser.home="$home" -Dplugins.dir="$home" -jar "$ij" -batch src/test/ij1/bad-input.ijm 2>&1 || true)
+  if echo "$log" | grep -q "constant" && ! echo "$log" | grep -q "NOT REACHED"; then echo "ImageJ $v bad input: ok (macro stopped with the message)"; pass=$((pass+1));
+  else echo "ImageJ $v bad input: FAILED"; echo "$log" | tail -20; fail=$((fail+1)); fi
+  rm -rf "$home" "$out"
+done
+echo "ij1: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
