@@ -22,6 +22,15 @@ for v in 1.53t 1.54p; do
   log=$(timeout 120 xvfb-run -a java -Duser.home="$home" -Dplugins.dir="$home" -jar "$ij" -batch src/test/ij1/bad-input.ijm 2>&1 || true)
   if echo "$log" | grep -q "constant" && ! echo "$log" | grep -q "NOT REACHED"; then echo "ImageJ $v bad input: ok (macro stopped with the message)"; pass=$((pass+1));
   else echo "ImageJ $v bad input: FAILED"; echo "$log" | tail -20; fail=$((fail+1)); fi
+  # The shipped macros, headless.
+  for m in demo batch-folder compare-samplers; do
+    mo=$(mktemp -d)
+    if [ $m = batch-folder ]; then in=$(mktemp -d); cp sample-images/gravel.png sample-images/brick.png "$in/"; else in="$PWD/sample-images"; fi
+    log=$(timeout 300 xvfb-run -a java -Xmx2g -Duser.home="$home" -Dplugins.dir="$home" -jar "$ij" -batch macros/$m.ijm "$in|$mo" 2>&1 || true)
+    if echo "$log" | grep -q "OK" && [ "$(find "$mo" -type f | wc -l)" -gt 0 ]; then echo "ImageJ $v macros/$m.ijm: ok ($(find "$mo" -type f | wc -l) files)"; pass=$((pass+1));
+    else echo "ImageJ $v macros/$m.ijm: FAILED"; echo "$log" | grep -v '^\s*at ' | tail -20; fail=$((fail+1)); fi
+    rm -rf "$mo"
+  done
   rm -rf "$home" "$out"
 done
 echo "ij1: $pass passed, $fail failed"
