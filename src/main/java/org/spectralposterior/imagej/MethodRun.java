@@ -9,6 +9,7 @@ import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.Method;
 import org.spectralposterior.core.diffusion.Schedule;
+import org.spectralposterior.core.metric.MonteCarloW2;
 import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.posterior.ExactPosterior;
@@ -61,6 +62,7 @@ final class MethodRun {
 	private OutputLaw.Sampler exactSampler;
 	private DiffusionSampler.Stepper stepper;
 	private final double[] buffer;
+	private MonteCarloW2 monteCarlo;
 
 	MethodRun(final Settings s, final GaussianPrior prior, final double[] dataRange, final BlurOperator op, final double sigma, final double[] v) {
 		this.settings = s;
@@ -90,8 +92,15 @@ final class MethodRun {
 	/** One sample in image units. */
 	void sample(final float[] out, final long seed, final Progress progress, final int every, final List<DiffusionSampler.Snapshot> trajectory) {
 		if (settings.stepByStep() && sampler != null) {
-			if (stepper == null) stepper = sampler.stepper(vUnit, seed);
+			if (stepper == null) {
+				stepper = sampler.stepper(vUnit, seed);
+				final org.spectralposterior.core.fourier.RealFft2 fft = new org.spectralposterior.core.fourier.RealFft2(law.plane());
+				final double[] vs = fft.newSpectrum();
+				fft.forward(vUnit, vs);
+				monteCarlo = new MonteCarloW2(law.plane(), posterior.meanSpectrum(vs), posterior.s2());
+			}
 			stepper.sample(buffer, progress, every, trajectory);
+			monteCarlo.add(stepper.lastSpectrum());
 		}
 		else {
 			if (exactSampler == null) exactSampler = law.sampler(map == null ? v : vUnit, seed);
@@ -118,6 +127,17 @@ final class MethodRun {
 	double posteriorTrace() {
 		final double f = map == null ? 1 : map.half() * map.half();
 		return posterior.plane().sumAll(posterior.s2()) * f;
+	}
+
+	/**
+	 * W2² (image units²) of the step-by-step samples to the posterior, estimated by Monte Carlo with a
+	 * 95% jackknife interval; null unless at least 3 step-by-step samples were drawn.
+	 */
+	MonteCarloW2.Estimate monteCarlo() {
+		if (monteCarlo == null || monteCarlo.count() < 3) return null;
+		final MonteCarloW2.Estimate e = monteCarlo.estimate();
+		final double f = map.half() * map.half();
+		return new MonteCarloW2.Estimate(e.w2Squared() * f, e.low() * f, e.high() * f, e.samples());
 	}
 
 	String lawKind() {

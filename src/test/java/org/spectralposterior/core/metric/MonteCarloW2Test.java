@@ -1,0 +1,44 @@
+package org.spectralposterior.core.metric;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.spectralposterior.core.fourier.RealFft2;
+import org.spectralposterior.core.operator.BlurOperator;
+import org.spectralposterior.core.operator.OperatorSpec;
+import org.spectralposterior.core.posterior.ExactPosterior;
+import org.spectralposterior.core.posterior.OutputLaw;
+import org.spectralposterior.core.posterior.ExactPosteriorDenseTest;
+import org.spectralposterior.core.prior.GaussianPrior;
+
+class MonteCarloW2Test {
+
+	@Test
+	void monteCarloIntervalCoversTheClosedForm() {
+		final GaussianPrior prior = ExactPosteriorDenseTest.randomPrior(16, 16, 4);
+		final BlurOperator op = BlurOperator.of(OperatorSpec.gaussian(1), 16, 16);
+		final OutputLaw post = ExactPosterior.of(prior, op, 0.3);
+		final double[] p = post.p().clone(), s2 = post.s2().clone();
+		for (int i = 0; i < p.length; i++) {
+			p[i] *= 0.7;
+			s2[i] *= 2;
+		}
+		final OutputLaw law = new OutputLaw(op, p, post.q().clone(), s2);
+		final double[] v = op.apply(prior.sampler(1).next());
+		final double exact = Wasserstein.between(law, post, v).squared();
+		final RealFft2 fft = new RealFft2(law.plane());
+		final double[] vs = fft.newSpectrum();
+		fft.forward(v, vs);
+		final MonteCarloW2 mc = new MonteCarloW2(law.plane(), post.meanSpectrum(vs), post.s2());
+		final OutputLaw.Sampler sampler = law.sampler(v, 3);
+		final double[] x = new double[256], xs = fft.newSpectrum();
+		for (int s = 0; s < 400; s++) {
+			sampler.next(x);
+			fft.forward(x, xs);
+			mc.add(xs);
+		}
+		final MonteCarloW2.Estimate e = mc.estimate();
+		assertTrue(e.low() <= exact && exact <= e.high(), "95% interval [" + e.low() + ", " + e.high() + "] should hold " + exact);
+		assertTrue(e.high() - e.low() < 0.5 * exact, "and be informative");
+	}
+}
