@@ -9,9 +9,9 @@ fi
 jar=$(ls target/Spectral_Posterior-*.jar | grep -v -e '-cli' -e '-sources' -e '-tests' | head -n 1)
 pass=0; fail=0
 for v in 1.53t 1.54p; do
-  mvn -B -q dependency:get -Dartifact=net.imagej:ij:$v >/dev/null
-  ij=~/.m2/repository/net/imagej/ij/$v/ij-$v.jar
   home=$(mktemp -d); out=$(mktemp -d)
+  mvn -B -q dependency:copy -Dartifact=net.imagej:ij:$v -DoutputDirectory="$home/ij" >/dev/null
+  ij="$home/ij/ij-$v.jar"
   mkdir -p "$home/plugins/jars"
   cp "$jar" "$home/plugins/"
   cp target/bundle/jars/*.jar "$home/plugins/jars/"
