@@ -22,6 +22,24 @@ for v in 1.53t 1.54p; do
   log=$(timeout 120 xvfb-run -a java -Duser.home="$home" -Dplugins.dir="$home" -jar "$ij" -batch src/test/ij1/bad-input.ijm 2>&1 || true)
   if echo "$log" | grep -q "constant" && ! echo "$log" | grep -q "NOT REACHED"; then echo "ImageJ $v bad input: ok (macro stopped with the message)"; pass=$((pass+1));
   else echo "ImageJ $v bad input: FAILED"; echo "$log" | tail -20; fail=$((fail+1)); fi
+  # The recorder: each command run as from the menu through its generated dialog, the recorded lines
+  # replayed twice in a batch macro must give identical outputs (same seed).
+  rec=$(timeout 180 xvfb-run -a java -Duser.home="$home" -Dplugins.dir="$home" -cp "$ij" src/test/ij1/RecorderCheck.java "$PWD/sample-images" 2>&1 | grep '^RECORDED ' | sed 's/^RECORDED //' || true)
+  if [ "$(echo "$rec" | grep -c '^run(')" -eq 7 ]; then
+    sums=""
+    for k in 1 2; do
+      ro=$(mktemp -d)
+      { echo 'setBatchMode(true);'; echo "open(\"$PWD/sample-images/gravel.png\"); rename(\"gravel.png\");"; echo "$rec";
+        echo "selectImage(\"gravel_degraded_exact_samples\"); saveAs(\"Tiff\", \"$ro/replay.tif\");"; } > "$ro/replay.ijm"
+      timeout 180 xvfb-run -a java -Duser.home="$home" -Dplugins.dir="$home" -jar "$ij" -batch "$ro/replay.ijm" >/dev/null 2>&1 || true
+      sums="$sums $( [ -f "$ro/replay.tif" ] && md5sum < "$ro/replay.tif" | cut -c1-32 || echo missing)"
+      rm -rf "$ro"
+    done
+    set -- $sums
+    if [ "$1" != missing ] && [ "$1" = "$2" ]; then echo "ImageJ $v recorder: ok (7 recorded lines, one per command, replayed twice, identical outputs)"; pass=$((pass+1));
+    else echo "ImageJ $v recorder: FAILED (replay checksums: $sums)"; echo "$rec"; fail=$((fail+1)); fi
+  else echo "ImageJ $v recorder: FAILED (recorded: $rec)"; fail=$((fail+1)); fi
+
   # The shipped macros, headless.
   for m in demo batch-folder compare-samplers; do
     mo=$(mktemp -d)

@@ -115,7 +115,7 @@ final class SciJavaBridge {
 		}
 		try {
 			if (type == int.class || type == Integer.class) return (int) Math.round(Double.parseDouble(value));
-			if (type == long.class || type == Long.class) return Long.parseLong(value);
+			if (type == long.class || type == Long.class) return value.matches("-?\\d+") ? Long.parseLong(value) : Math.round(Double.parseDouble(value));
 			if (type == double.class || type == Double.class) return Double.parseDouble(value);
 		}
 		catch (final NumberFormatException e) {
@@ -137,8 +137,7 @@ final class SciJavaBridge {
 			final Class<?> type = item.getType();
 			if (ImagePlus.class.isAssignableFrom(type)) {
 				final String[] choices = item.isRequired() ? titles : prepend("none", titles);
-				final ImagePlus current = WindowManager.getCurrentImage();
-				gd.addChoice(key, choices, item.isRequired() && current != null ? current.getTitle() : choices.length > 0 ? choices[0] : "none");
+				gd.addChoice(key, choices, item.isRequired() ? defaultImage(key, choices) : "none");
 			}
 			else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
 				gd.addChoice(key, item.getChoices().stream().map(Object::toString).toArray(String[]::new), String.valueOf(def));
@@ -161,6 +160,16 @@ final class SciJavaBridge {
 			if (v != null) inputs.put(key, v);
 		}
 		return true;
+	}
+
+	/** A prior for "prior", a measurement for "measurement", else the current image. */
+	private static String defaultImage(final String key, final String[] titles) {
+		for (final String t : titles) {
+			final String kind = org.spectralposterior.imagej.Metadata.kind(WindowManager.getImage(t));
+			if (key.equals("prior") && "prior".equals(kind) || key.equals("measurement") && "measurement".equals(kind)) return t;
+		}
+		final ImagePlus current = WindowManager.getCurrentImage();
+		return current != null ? current.getTitle() : titles.length > 0 ? titles[0] : "none";
 	}
 
 	private static String[] imageTitles() {

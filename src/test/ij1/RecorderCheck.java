@@ -1,0 +1,87 @@
+import java.awt.Button;
+import java.awt.Component;
+import java.awt.Container;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.gui.GenericDialog;
+import ij.plugin.frame.Recorder;
+
+/**
+ * The macro recorder under a real (xvfb) display: each command is run interactively, its generated
+ * dialog is confirmed with its defaults, and the recorded lines are printed for the replay test.
+ * Usage: java -Dplugins.dir=HOME -cp ij.jar RecorderCheck.java SAMPLE_IMAGES
+ */
+public class RecorderCheck {
+	public static void main(final String[] args) throws Exception {
+		new ImageJ(ImageJ.NO_SHOW);
+		final Recorder recorder = new Recorder();
+		final Thread clicker = new Thread(() -> {
+			while (true) {
+				for (final Window w : Window.getWindows()) {
+					if (w instanceof java.awt.Dialog d && w.isShowing() && !(w instanceof GenericDialog)) {
+						System.err.println("other dialog: " + d.getTitle() + " " + text(d));
+						d.dispose();
+					}
+					if (w instanceof GenericDialog && w.isShowing()) {
+						final Button ok = find((Container) w);
+						if (ok != null) ((GenericDialog) w).actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, ok.getLabel()));
+					}
+				}
+				try {
+					Thread.sleep(200);
+				}
+				catch (final InterruptedException e) {
+					return;
+				}
+			}
+		});
+		clicker.setDaemon(true);
+		clicker.start();
+		final ImagePlus g = IJ.openImage(args[0] + "/gravel.png");
+		g.setTitle("gravel.png");
+		g.show();
+		// As from the menu: an Executer thread, which the recorder follows (IJ.run from code is not recorded).
+		menu("Build Gaussian Prior", "gravel_prior");
+		IJ.selectWindow("gravel.png");
+		menu("Simulate Degradation", "gravel_degraded");
+		menu("Posterior Sampling", "gravel_degraded_exact_samples");
+		menu("Synthesize Texture", "gravel_prior_samples");
+		menu("Compare Samplers", "gravel_compare_plot");
+		menu("Transfer Functions", "gravel_transfer");
+		menu("Reverse-Dynamics Sensitivity", "gravel_impulse_score");
+		Thread.sleep(500);
+		for (final String line : recorder.getText().split("\\n")) if (line.startsWith("run(\"")) System.out.println("RECORDED " + line);
+		System.exit(0);
+	}
+
+	static void menu(final String command, final String output) throws InterruptedException {
+		new ij.Executer(command, ij.WindowManager.getCurrentImage());
+		for (int i = 0; i < 600 && ij.WindowManager.getImage(output) == null; i++) Thread.sleep(100);
+		if (ij.WindowManager.getImage(output) == null) throw new IllegalStateException(command + " made no " + output);
+	}
+
+	static String text(final Container c) {
+		final StringBuilder sb = new StringBuilder();
+		for (final Component k : c.getComponents()) {
+			if (k instanceof java.awt.Label l) sb.append(l.getText()).append(' ');
+			if (k instanceof java.awt.TextArea t) sb.append(t.getText()).append(' ');
+			if (k instanceof Container cc) sb.append(text(cc));
+		}
+		return sb.toString();
+	}
+
+	static Button find(final Container c) {
+		for (final Component k : c.getComponents()) {
+			if (k instanceof Button b && b.getLabel().trim().equals("OK")) return b;
+			if (k instanceof Container cc) {
+				final Button b = find(cc);
+				if (b != null) return b;
+			}
+		}
+		return null;
+	}
+}
