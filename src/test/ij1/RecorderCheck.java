@@ -62,6 +62,8 @@ public class RecorderCheck {
 		new ij.Executer(command, ij.WindowManager.getCurrentImage());
 		for (int i = 0; i < 600 && ij.WindowManager.getImage(output) == null; i++) Thread.sleep(100);
 		if (ij.WindowManager.getImage(output) == null) throw new IllegalStateException(command + " made no " + output);
+		// The Executer thread (named after the command) records the line when the plugin returns: wait for it.
+		for (int i = 0; i < 600 && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(command)); i++) Thread.sleep(100);
 	}
 
 	static String text(final Container c) {
