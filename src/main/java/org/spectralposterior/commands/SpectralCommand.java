@@ -103,7 +103,10 @@ public abstract class SpectralCommand extends ContextCommand {
 		return new Progress() {
 			@Override
 			public void update(final long done, final long total) {
-				if (status != null) status.showProgress((int) Math.min(done, Integer.MAX_VALUE), (int) Math.min(total, Integer.MAX_VALUE));
+				final int d = (int) Math.min(done, Integer.MAX_VALUE), t = (int) Math.min(total, Integer.MAX_VALUE);
+				if (status != null) status.showProgress(d, t);
+				// Plain ImageJ's progress bar (a no-op without an ImageJ window; Fiji shows one bar either way).
+				if (IJ.getInstance() != null) IJ.showProgress(d, t);
 			}
 
 			@Override
