@@ -43,12 +43,20 @@ public final class AnalysisTask {
 			return IntensityMap.parse(dataRange, r[0], r[1]);
 		}
 
-		DiffusionSampler sampler(final Method m, final int steps, final int t0) {
+		/** The problem in [−1, 1] units, read once: the prior and operator do not change across methods. */
+		Problem problem() {
 			final GaussianPrior prior = prior();
 			final IntensityMap map = map();
-			final BlurOperator op = BlurOperator.of(operator, prior.plane().height, prior.plane().width);
-			return new DiffusionSampler(map.toUnit(prior), op, map.noiseToUnit(sigma), new DiffusionSampler.Config(m, Schedule.parse(schedule, trainSteps, scheduleTable), steps,
-				BaseStep.parse(baseStep), eta, null, t0));
+			return new Problem(this, map.toUnit(prior), BlurOperator.of(operator, prior.plane().height, prior.plane().width), map.noiseToUnit(sigma), map.half(),
+				Schedule.parse(schedule, trainSteps, scheduleTable));
+		}
+	}
+
+	/** A prior, operator and noise level in [−1, 1] units, with the factor back to image units. */
+	record Problem(Setup setup, GaussianPrior unitPrior, BlurOperator op, double unitSigma, double half, Schedule schedule) {
+
+		DiffusionSampler sampler(final Method m, final int steps, final int t0) {
+			return new DiffusionSampler(unitPrior, op, unitSigma, new DiffusionSampler.Config(m, schedule, steps, BaseStep.parse(setup.baseStep()), setup.eta(), null, t0));
 		}
 	}
 
@@ -77,9 +85,8 @@ public final class AnalysisTask {
 	public static TaskResult compare(final Setup setup, final String methodList, final String stepList, final int t0, final Progress progress) {
 		final List<Method> methods = methods(methodList);
 		final int[] steps = ints(stepList, "steps_list");
-		final double half = setup.map().half();
-		final GaussianPrior unitPrior = setup.map().toUnit(setup.prior());
-		final double sigmaUnit = setup.map().noiseToUnit(setup.sigma());
+		final Problem problem = setup.problem();
+		final double half = problem.half();
 		final ResultsTable table = new ResultsTable();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
 		final Plot plot = new Plot(base + "_compare_plot", "sampling steps n", "expected W2 to the posterior (image units)");
@@ -93,9 +100,9 @@ public final class AnalysisTask {
 			final double[] xs = new double[steps.length], ys = new double[steps.length];
 			for (int i = 0; i < steps.length; i++) {
 				progress.checkCancelled();
-				final DiffusionSampler ds = setup.sampler(m, steps[i], t0);
+				final DiffusionSampler ds = problem.sampler(m, steps[i], t0);
 				final DiffusionSampler.Law law = ds.closedForm();
-				final Wasserstein.Expected e = Wasserstein.expected(law.law(), ds.posterior(), unitPrior, sigmaUnit).scaled(half);
+				final Wasserstein.Expected e = Wasserstein.expected(law.law(), ds.posterior(), problem.unitPrior(), problem.unitSigma()).scaled(half);
 				table.incrementCounter();
 				table.addValue("method", m.label);
 				table.addValue("steps", steps[i]);
@@ -128,15 +135,15 @@ public final class AnalysisTask {
 	/** Transfer Functions: |p conj(h)| of each method next to the Wiener filter, and noise → output gains. */
 	public static TaskResult transfer(final Setup setup, final String methodList, final int steps, final int t0, final Progress progress) {
 		final List<Method> methods = methods(methodList);
-		final GaussianPrior prior = setup.prior();
-		final HalfPlane plane = prior.plane();
-		final double half = setup.map().half();
+		final Problem problem = setup.problem();
+		final HalfPlane plane = problem.unitPrior().plane();
+		final double half = problem.half();
 		final ImageStack stack = new ImageStack(plane.width, plane.height);
 		OutputLaw posterior = null;
 		int done = 0;
 		for (final Method m : methods) {
 			progress.checkCancelled();
-			final DiffusionSampler ds = setup.sampler(m, steps, t0);
+			final DiffusionSampler ds = problem.sampler(m, steps, t0);
 			if (posterior == null) {
 				posterior = ds.posterior();
 				stack.addSlice("Wiener |κ* conj(h)| (exact posterior)", image(plane, gainOf(posterior)));

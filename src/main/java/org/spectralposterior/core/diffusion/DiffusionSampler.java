@@ -1,6 +1,5 @@
 package org.spectralposterior.core.diffusion;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -389,10 +388,5 @@ public final class DiffusionSampler {
 		public double[] lastSpectrum() {
 			return x;
 		}
-	}
-
-	/** Convenience: the trajectory list type. */
-	public static List<Snapshot> newTrajectory() {
-		return new ArrayList<>();
 	}
 }
