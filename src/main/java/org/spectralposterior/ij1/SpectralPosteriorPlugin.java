@@ -30,9 +30,12 @@ public class SpectralPosteriorPlugin implements PlugIn {
 		final String error = SciJavaBridge.run(label, options);
 		if (error != null) {
 			if (options != null) {
-				// Called from a macro: report and abort it rather than let it continue without outputs.
+				// Called from a macro: report in the log (stdout under -batch) and abort the macro, so it
+				// neither continues without outputs nor waits on a dialog nobody will close.
 				IJ.log("Spectral Posterior: " + error);
-				IJ.error("Spectral Posterior", error);
+				if (!ij.macro.Interpreter.isBatchMode() && IJ.getInstance() != null) IJ.error("Spectral Posterior", error);
+				// Stop the interpreter itself (Macro.abort alone does not stop a -batch macro).
+				ij.macro.Interpreter.abort();
 				Macro.abort();
 			}
 			else IJ.error("Spectral Posterior", error);
