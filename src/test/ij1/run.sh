@@ -34,7 +34,11 @@ for v in 1.53t 1.54p; do
 
   # The recorder: each command run as from the menu through its generated dialog, the recorded lines
   # replayed twice in a batch macro must give identical outputs (same seed).
-  rec=$(timeout 180 xvfb-run -a java -Duser.home="$home" -Dplugins.dir="$home" -cp "$ij" src/test/ij1/RecorderCheck.java "$PWD/sample-images" 2>&1 | grep '^RECORDED ' | sed 's/^RECORDED //' || true)
+  # (Two attempts: a GUI run under xvfb can lose a race with the display at start-up.)
+  for attempt in 1 2; do
+    rec=$(timeout 180 xvfb-run -a java -Duser.home="$home" -Dplugins.dir="$home" -cp "$ij" src/test/ij1/RecorderCheck.java "$PWD/sample-images" 2>&1 | grep '^RECORDED ' | sed 's/^RECORDED //' || true)
+    [ "$(echo "$rec" | grep -c '^run(')" -eq 7 ] && break
+  done
   if [ "$(echo "$rec" | grep -c '^run(')" -eq 7 ]; then
     sums=""
     for k in 1 2; do
