@@ -64,7 +64,7 @@ final class MethodRun {
 	private final double[] buffer;
 	private MonteCarloW2 monteCarlo;
 
-	MethodRun(final Settings s, final GaussianPrior prior, final double[] dataRange, final BlurOperator op, final double sigma, final double[] v) {
+	MethodRun(final Settings s, final GaussianPrior prior, final double[] dataRange, final BlurOperator op, final double sigma, final double[] v, final Progress progress) {
 		this.settings = s;
 		this.v = v;
 		buffer = new double[v.length];
@@ -83,7 +83,9 @@ final class MethodRun {
 		vUnit = v.clone();
 		map.toUnit(vUnit);
 		sampler = new DiffusionSampler(priorUnit, op, sigmaUnit, s.config());
-		law = sampler.closedForm(vUnit).law();
+		// A long closed form (large images, n ~ T) must stop on Esc / interruption of the calling thread.
+		final Thread caller = Thread.currentThread();
+		law = sampler.closedForm(vUnit, () -> caller.isInterrupted() || progress.cancelled()).law();
 		posterior = sampler.posterior();
 		w2 = Wasserstein.between(law, posterior, vUnit).scaled(map.half());
 		expected = Wasserstein.expected(law, posterior, priorUnit, sigmaUnit).scaled(map.half());

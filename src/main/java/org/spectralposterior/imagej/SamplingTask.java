@@ -102,7 +102,7 @@ public final class SamplingTask {
 					final GaussianPrior prior = priors.get(priors.size() == 1 ? 0 : c - 1);
 					final double[] v = Planes.read(measurement, index, whole);
 					final double[] range = settings.exact() ? null : dataRange(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
-					final MethodRun run = new MethodRun(settings, prior, range, op, sigma, v);
+					final MethodRun run = new MethodRun(settings, prior, range, op, sigma, v, progress);
 					// One independent, reproducible stream per plane.
 					final long planeSeed = req.seed() + 0x9E3779B97F4A7C15L * (index - 1);
 					for (int s = 1; s <= ns; s++) {

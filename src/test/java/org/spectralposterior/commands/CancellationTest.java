@@ -45,5 +45,24 @@ class CancellationTest {
 		assertTrue(cmd.isCanceled());
 		assertNull(cmd.result(), "no outputs");
 		assertTrue(dir.toFile().list().length == 0, "nothing written");
+
+		// A 1000-step closed form is long too: interruption stops it between steps.
+		final PosteriorSampling diffusion = new PosteriorSampling();
+		new Context(org.scijava.app.StatusService.class).inject(diffusion);
+		diffusion.prior = prior;
+		diffusion.measurement = degraded;
+		diffusion.method = "pigdm";
+		diffusion.steps = 1000;
+		diffusion.samples = 1;
+		final Thread w2 = new Thread(diffusion);
+		w2.start();
+		Thread.sleep(800);
+		final long t1 = System.nanoTime();
+		w2.interrupt();
+		w2.join(5000);
+		System.out.printf("cancellation of a 2048², 1000-step closed form took %.3f s%n", (System.nanoTime() - t1) / 1e9);
+		assertFalse(w2.isAlive());
+		assertTrue(diffusion.isCanceled() && diffusion.getCancelReason().startsWith("Cancelled"), "cancelled, not finished or failed: " + diffusion.getCancelReason());
+		assertNull(diffusion.result());
 	}
 }

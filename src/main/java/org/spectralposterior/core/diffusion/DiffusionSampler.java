@@ -175,6 +175,15 @@ public final class DiffusionSampler {
 	 * methods do not depend on it.
 	 */
 	public Law closedForm(final double[] measurement) {
+		return closedForm(measurement, () -> false);
+	}
+
+	/**
+	 * As {@link #closedForm(double[])}, checking {@code cancelled} at every step of every block (the
+	 * blocks run on pool threads, so the caller's interruption must be captured in the supplier);
+	 * throws {@link java.util.concurrent.CancellationException} when it turns true.
+	 */
+	public Law closedForm(final double[] measurement, final java.util.function.BooleanSupplier cancelled) {
 		final HalfPlane plane = prior.plane();
 		final int size = plane.size;
 		final double[] lam = prior.spectrum().values(), rho = op.rho();
@@ -207,6 +216,7 @@ public final class DiffusionSampler {
 				gain[k] = g0;
 			}
 			for (int j = 0; j < n; j++) {
+				if (cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Cancelled by the user");
 				final double sab = Math.sqrt(abT[j]), one = 1 - abT[j], ph = phi[j], ps = psi[j], nu2 = nu[j] * nu[j], wj = w[j];
 				final double chiJ = chi(j), chiRho = chiJ / sab;
 				for (int k = from; k < to; k++) {
