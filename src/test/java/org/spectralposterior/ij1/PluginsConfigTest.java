@@ -1,0 +1,35 @@
+package org.spectralposterior.ij1;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+import org.spectralposterior.commands.SpectralCommand;
+
+/** plugins.config lists exactly the SciJava commands, by the same labels, all running the bridge. */
+class PluginsConfigTest {
+
+	@Test
+	void pluginsConfigMatchesTheSciJavaCommands() throws Exception {
+		final TreeSet<String> commands = new TreeSet<>();
+		try (Context context = new Context(CommandService.class)) {
+			for (final CommandInfo c : context.service(CommandService.class).getCommands()) {
+				if (c.getClassName().startsWith(SpectralCommand.class.getPackageName() + ".")) commands.add(c.getTitle());
+			}
+		}
+		final TreeSet<String> config = new TreeSet<>();
+		for (final String line : Files.readAllLines(Path.of("plugins.config"))) {
+			if (line.isBlank() || line.startsWith("#")) continue;
+			final String label = line.split("\"")[1];
+			assertEquals("Plugins>Spectral Posterior, \"" + label + "\", org.spectralposterior.ij1.SpectralPosteriorPlugin(\"" + label + "\")", line.trim());
+			config.add(label);
+		}
+		assertEquals(commands, config, "every command has one plugins.config entry with its label");
+	}
+}
