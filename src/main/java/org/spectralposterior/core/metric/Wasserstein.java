@@ -61,6 +61,12 @@ public final class Wasserstein {
 	 */
 	public static Expected expected(final OutputLaw law, final OutputLaw posterior, final GaussianPrior prior, final double sigma) {
 		final HalfPlane plane = law.plane();
+		if (!plane.sameShape(posterior.plane())) throw new IllegalArgumentException("The two laws live on different grids: " + plane + " and " + posterior.plane());
+		if (!plane.sameShape(prior.plane())) throw new IllegalArgumentException("The prior lives on a " + prior.plane() + " grid but the laws on a " + plane + " grid");
+		if (!java.util.Arrays.equals(law.operator().rho(), posterior.operator().rho())) {
+			throw new IllegalArgumentException("The two laws use different operators (" + law.operator().spec().describe() + " and " + posterior.operator().spec().describe()
+				+ "); the expected W2 needs both for the same degradation.");
+		}
 		final double[] rho = law.operator().rho();
 		final double[] lambda = prior.spectrum().values();
 		final double[] p = law.p(), q = law.q(), s2 = law.s2();

@@ -57,13 +57,22 @@ public final class PriorEstimator {
 		}
 		double sum = 0;
 		long n = 0;
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
 		for (final double[] x : exemplars) {
 			if (x.length != height * width) throw new IllegalArgumentException("All exemplars must have the same size " + width + "×" + height);
 			for (final double v : x) {
 				if (!Double.isFinite(v)) throw new IllegalArgumentException("The exemplar contains NaN or infinite pixels; replace them (e.g. Process > Math > Remove NaNs) first.");
 				sum += v;
+				lo = Math.min(lo, v);
+				hi = Math.max(hi, v);
 			}
 			n += x.length;
+		}
+		// The spectrum is zero exactly when every pixel equals the common mean. Test that on the
+		// pixels: after the mean and the FFT-based periodisation, rounding leaves a ~1e-30 spectrum
+		// that a "max > 0" test on λ does not catch.
+		if (lo == hi) {
+			throw new IllegalArgumentException("The exemplar is constant, so its spectrum is zero and defines no texture; select a textured region.");
 		}
 		final double mean = sum / n;
 		final HalfPlane target = new HalfPlane(targetHeight, targetWidth);

@@ -110,6 +110,16 @@ public class ExactPosteriorDenseTest {
 	}
 
 	@Test
+	void noiselessBlurWithExactZerosKeepsThePriorThere() {
+		// A 2×2 box has h = 0 exactly on the Nyquist row and column of an even grid; the FFT gives ~1e-17.
+		final GaussianPrior prior = randomPrior(8, 8, 6);
+		final BlurOperator op = BlurOperator.of(OperatorSpec.psf(new double[] { 1, 1, 1, 1 }, 2, 2), 8, 8);
+		final OutputLaw law = ExactPosterior.of(prior, op, 0);
+		final double[] v = op.apply(prior.sampler(1).next());
+		for (final double m : law.meanImage(v)) assertEquals(0.4, m, 50, "finite, sensible mean");
+	}
+
+	@Test
 	void noiselessBlurMatchesDenseWithPseudoInverse() {
 		// σ = 0 with an invertible ASAᵀ (λ > 0, h ≠ 0 everywhere): plain inverse, exact interpolation.
 		final HalfPlane plane = new HalfPlane(6, 5);

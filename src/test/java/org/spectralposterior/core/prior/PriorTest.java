@@ -139,6 +139,10 @@ class PriorTest {
 	@Test
 	void badExemplarsAreRefused() {
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> PriorEstimator.adsn(new double[64], 8, 8, 8, 8)).getMessage().contains("constant"));
+		// A constant 0.3 leaves a ~1e-30 rounding spectrum: still constant.
+		final double[] c = new double[9 * 11];
+		java.util.Arrays.fill(c, 0.3);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> PriorEstimator.adsn(c, 9, 11, 9, 11)).getMessage().contains("constant"));
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> PriorEstimator.adsn(new double[35], 5, 7, 8, 8)).getMessage().contains("at least 8×8"));
 		final double[] nan = texture(8, 8, 1);
 		nan[3] = Double.NaN;
