@@ -17,6 +17,9 @@ import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+import org.scijava.thread.ThreadService;
+import org.spectralposterior.commands.BatchModeOutputs;
 import org.spectralposterior.commands.SpectralCommand;
 import org.spectralposterior.imagej.TaskResult;
 
@@ -32,7 +35,7 @@ final class SciJavaBridge {
 	private SciJavaBridge() {}
 
 	private static synchronized Context context() {
-		if (context == null) context = new Context(CommandService.class);
+		if (context == null) context = new Context(CommandService.class, ModuleService.class, ThreadService.class);
 		return context;
 	}
 
@@ -65,16 +68,18 @@ final class SciJavaBridge {
 				if (!dialog(info, defaults, inputs)) return null; // cancelled by the user
 			}
 			else fromOptions(info, defaults, options, inputs);
-			final CommandModule module = (CommandModule) commands.run(info, false, inputs).get();
+			// Run as Fiji runs it (on a SciJava thread whose parent is this, the macro's, thread), with
+			// the one postprocessor that matters without a SciJava UI: the batch-mode outputs.
+			final ModuleService modules = context().service(ModuleService.class);
+			final BatchModeOutputs batch = new BatchModeOutputs();
+			context().inject(batch);
+			final CommandModule module = (CommandModule) modules.run(modules.createModule(info), List.of(), List.of(batch), inputs).get();
 			if (module.isCanceled()) return module.getCancelReason();
 			final TaskResult r = ((SpectralCommand) module.getCommand()).result();
 			if (r != null && !r.images().isEmpty()) {
-				if (!Interpreter.isBatchMode()) {
-					// Interactive plain ImageJ: show every output, the main one last so it is current.
-					for (int i = r.images().size() - 1; i >= 0; i--) r.images().get(i).show();
-				}
-				// The command ran on a SciJava thread; make the main output current for this (the macro's) thread.
-				else WindowManager.setTempCurrentImage(r.images().get(0));
+				// Interactive plain ImageJ: show every output, the main one last so it is current. (In
+				// batch mode BatchModeOutputs has registered them and made the main one current here.)
+				if (!Interpreter.isBatchMode()) for (int i = r.images().size() - 1; i >= 0; i--) r.images().get(i).show();
 			}
 			return null;
 		}

@@ -1,0 +1,152 @@
+package org.spectralposterior.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.macro.Interpreter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.display.DisplayPostprocessor;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+import org.scijava.module.process.AbstractPostprocessorPlugin;
+import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.PluginService;
+
+/**
+ * The batch-mode macro path as Fiji runs it, without Fiji (which is not on Maven Central).
+ * imagej-legacy runs {@code run("Posterior Sampling", …)} as {@code moduleService.run(info, true)}
+ * from the macro's thread: every SciJava pre- and postprocessor, on a SciJava thread whose parent is
+ * the macro's; its display step shows each unresolved {@code ImagePlus} output with
+ * {@code imp.show()} (imagej-legacy's ImagePlus display viewer). Here the display step is replaced by
+ * {@link LegacyDisplayStep}, which does exactly that; everything else is the real SciJava pipeline.
+ */
+class FijiBatchModeTest {
+
+	/** imagej-legacy's display step for ImagePlus outputs: {@code imp.show()} on each unresolved one. */
+	static final class LegacyDisplayStep extends AbstractPostprocessorPlugin {
+		final List<ImagePlus> shown = new ArrayList<>();
+
+		@Override
+		public void process(final Module module) {
+			for (final ModuleItem<?> item : module.getInfo().outputs()) {
+				if (module.isOutputResolved(item.getName()) || !(item.getValue(module) instanceof ImagePlus)) continue;
+				final ImagePlus imp = (ImagePlus) item.getValue(module);
+				shown.add(imp);
+				// Headless, only batch mode can really "show" (it appends to the batch-mode table).
+				if (Interpreter.isBatchMode()) imp.show();
+				module.resolveOutput(item.getName());
+			}
+		}
+	}
+
+	@AfterEach
+	void leaveBatchMode() {
+		Interpreter.batchMode = false;
+		WindowManager.setTempCurrentImage(null);
+	}
+
+	private static ImagePlus[] inputs() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(64);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final ImagePlus degraded = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "gaussian", "blur_sigma", 1.5, "noise_sigma", 3.0, "seed", 2L).getOutput("degraded");
+		return new ImagePlus[] { prior, degraded };
+	}
+
+	/** Runs Posterior Sampling through the full SciJava pipeline with the legacy display step in place of SciJava's. */
+	private static CommandModule runAsFiji(final ImagePlus prior, final ImagePlus degraded, final LegacyDisplayStep display, final boolean withOurs) throws Exception {
+		final CommandService commands = CommandsTest.commands();
+		final PluginService plugins = commands.context().service(PluginService.class);
+		final ModuleService modules = commands.context().service(ModuleService.class);
+		final List<PostprocessorPlugin> post = new ArrayList<>();
+		for (final PostprocessorPlugin p : plugins.createInstancesOfType(PostprocessorPlugin.class)) {
+			if (p instanceof DisplayPostprocessor) post.add(display);
+			else if (withOurs || !(p instanceof BatchModeOutputs)) post.add(p);
+		}
+		final Map<String, Object> in = new HashMap<>();
+		in.put("prior", prior);
+		in.put("measurement", degraded);
+		in.put("samples", 3);
+		in.put("seed", 5L);
+		final CommandInfo info = commands.getCommand(PosteriorSampling.class);
+		final Module module = modules.createModule(info);
+		return (CommandModule) modules.run(module, plugins.createInstancesOfType(PreprocessorPlugin.class), post, in).get();
+	}
+
+	@Test
+	void batchModeOutputsComeBeforeTheDisplayStep() {
+		final List<PostprocessorPlugin> post = CommandsTest.commands().context().service(PluginService.class).createInstancesOfType(PostprocessorPlugin.class);
+		int ours = -1, display = -1;
+		for (int i = 0; i < post.size(); i++) {
+			if (post.get(i) instanceof BatchModeOutputs) ours = i;
+			if (post.get(i) instanceof DisplayPostprocessor) display = i;
+		}
+		assertTrue(ours >= 0 && display >= 0 && ours < display, "SciJava orders the postprocessors by priority: ours " + ours + ", display " + display);
+	}
+
+	@Test
+	void batchModeMacroSeesEveryOutputOnceAndTheMainOneIsCurrent() throws Exception {
+		final ImagePlus[] in = inputs();
+		Interpreter.batchMode = true;
+		for (final ImagePlus imp : in) imp.show(); // what open()/earlier run() calls leave in a batch-mode macro
+		assertSame(in[1], WindowManager.getCurrentImage());
+		final int before = Interpreter.getBatchModeImageCount();
+
+		final LegacyDisplayStep display = new LegacyDisplayStep();
+		final CommandModule m = runAsFiji(in[0], in[1], display, true);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+
+		final String[] outputs = { "samples_stack", "mean", "std", "w2_map", "w2_spectrum" };
+		assertEquals(before + outputs.length, Interpreter.getBatchModeImageCount(), "each output registered once (nImages)");
+		for (final String name : outputs) {
+			final ImagePlus imp = (ImagePlus) m.getOutput(name);
+			assertNotNull(imp, name + " keeps its value for scripts");
+			int seen = 0;
+			for (final int id : Interpreter.getBatchModeImageIDs()) if (id == imp.getID()) seen++;
+			assertEquals(1, seen, name + " is in the batch-mode table once");
+			assertSame(imp, WindowManager.getImage(imp.getTitle()), "selectImage(\"" + imp.getTitle() + "\") finds it");
+		}
+		assertTrue(display.shown.isEmpty(), "the display step did not touch the registered outputs: " + display.shown);
+		assertSame(m.getOutput("samples_stack"), WindowManager.getCurrentImage(), "the main output is current on the macro's thread");
+	}
+
+	@Test
+	void withoutItTheDisplayStepRegistersEveryOutputTwice() throws Exception {
+		// The failure this design avoids, reproduced: proves the emulated display step is not a no-op.
+		final ImagePlus[] in = inputs();
+		Interpreter.batchMode = true;
+		for (final ImagePlus imp : in) imp.show();
+		final int before = Interpreter.getBatchModeImageCount();
+		final LegacyDisplayStep display = new LegacyDisplayStep();
+		final CommandModule m = runAsFiji(in[0], in[1], display, false);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		assertEquals(5, display.shown.size());
+		assertEquals(before + 10, Interpreter.getBatchModeImageCount());
+	}
+
+	@Test
+	void outsideBatchModeTheGuiShowsEachOutputOnce() throws Exception {
+		final ImagePlus[] in = inputs();
+		final LegacyDisplayStep display = new LegacyDisplayStep();
+		final CommandModule m = runAsFiji(in[0], in[1], display, true);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		assertEquals(5, display.shown.size(), "every image output reaches the display step");
+		assertEquals(5, display.shown.stream().distinct().count(), "once each");
+		assertEquals(0, Interpreter.getBatchModeImageCount(), "nothing registered outside batch mode");
+	}
+}
