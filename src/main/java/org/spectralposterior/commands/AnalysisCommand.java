@@ -39,8 +39,8 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	@Parameter(label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
 	public String schedule = "linear";
 
-	@Parameter(label = "Training steps T", min = "1", persist = false)
-	public int train_steps = 1000;
+	@Parameter(label = "Training timesteps T", min = "1", persist = false)
+	public int timesteps = 1000;
 
 	@Parameter(label = "ᾱ table (schedule = table)", required = false, persist = false)
 	public String schedule_table = "";
@@ -74,7 +74,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 			sigma = noise_sigma;
 		}
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
-		return new AnalysisTask.Setup(prior, spec, sigma, schedule, train_steps, schedule_table, base_step, eta, data_range);
+		return new AnalysisTask.Setup(prior, spec, sigma, schedule, timesteps, schedule_table, base_step, eta, data_range);
 	}
 
 	@Override

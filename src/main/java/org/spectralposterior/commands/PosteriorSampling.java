@@ -40,8 +40,8 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(label = "Diffusion: schedule", choices = { "linear", "cosine", "table" }, persist = false)
 	public String schedule = "linear";
 
-	@Parameter(label = "Diffusion: training steps T", min = "1", persist = false)
-	public int train_steps = 1000;
+	@Parameter(label = "Diffusion: training timesteps T", min = "1", persist = false)
+	public int timesteps = 1000;
 
 	@Parameter(label = "Diffusion: ᾱ table (schedule = table)", required = false, persist = false)
 	public String schedule_table = "";
@@ -122,7 +122,7 @@ public class PosteriorSampling extends SpectralCommand {
 	protected TaskResult compute(final Progress progress) {
 		final boolean fromMeasurement = FROM_MEASUREMENT.equalsIgnoreCase(operator == null ? FROM_MEASUREMENT : operator.trim());
 		final SamplingTask.Request req = new SamplingTask.Request(method, samples, seed,
-			fromMeasurement ? null : SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), noise_sigma, mode, schedule, train_steps, schedule_table,
+			fromMeasurement ? null : SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), noise_sigma, mode, schedule, timesteps, schedule_table,
 			steps, base_step, eta, weights, weight_list, t0, data_range, trajectory_every);
 		return SamplingTask.run(prior, measurement, ground_truth, req, progress);
 	}

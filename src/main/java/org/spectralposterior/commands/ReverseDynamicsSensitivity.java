@@ -32,8 +32,8 @@ public class ReverseDynamicsSensitivity extends SpectralCommand {
 	@Parameter(label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
 	public String schedule = "linear";
 
-	@Parameter(label = "Training steps T", min = "2", persist = false)
-	public int train_steps = 1000;
+	@Parameter(label = "Training timesteps T", min = "2", persist = false)
+	public int timesteps = 1000;
 
 	@Parameter(label = "ᾱ table (schedule = table)", required = false, persist = false)
 	public String schedule_table = "";
@@ -58,7 +58,7 @@ public class ReverseDynamicsSensitivity extends SpectralCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		final AnalysisTask.Setup setup = new AnalysisTask.Setup(prior, OperatorSpec.none(), 0, schedule, train_steps, schedule_table, "ddpm", 0, data_range);
+		final AnalysisTask.Setup setup = new AnalysisTask.Setup(prior, OperatorSpec.none(), 0, schedule, timesteps, schedule_table, "ddpm", 0, data_range);
 		return AnalysisTask.sensitivity(setup, times, radii, progress);
 	}
 

@@ -2,6 +2,9 @@ package org.spectralposterior.ij1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ij.Macro;
+import org.scijava.module.ModuleItem;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeSet;
@@ -31,5 +34,26 @@ class PluginsConfigTest {
 			config.add(label);
 		}
 		assertEquals(commands, config, "every command has one plugins.config entry with its label");
+	}
+
+	/**
+	 * ImageJ's Macro.getValue (which imagej-legacy's MacroPreprocessor uses too) finds "key=" anywhere
+	 * not preceded by a letter, so a key that ends another after an underscore (steps, train_steps)
+	 * would read the other's value when it comes first. Every key must be read back exactly, in any order.
+	 */
+	@Test
+	void everyMacroKeyIsReadBackExactlyWhateverTheOrder() {
+		try (Context context = new Context(CommandService.class)) {
+			for (final CommandInfo c : context.service(CommandService.class).getCommands()) {
+				if (!c.getClassName().startsWith(SpectralCommand.class.getPackageName() + ".")) continue;
+				for (final ModuleItem<?> a : c.inputs()) {
+					for (final ModuleItem<?> b : c.inputs()) {
+						if (a == b) continue;
+						final String options = b.getName() + "=other " + a.getName() + "=mine";
+						assertEquals("mine", Macro.getValue(options, a.getName(), null), c.getTitle() + ": '" + a.getName() + "' after '" + b.getName() + "'");
+					}
+				}
+			}
+		}
 	}
 }
