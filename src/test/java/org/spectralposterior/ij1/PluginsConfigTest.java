@@ -15,7 +15,7 @@ import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
 import org.spectralposterior.commands.SpectralCommand;
 
-/** plugins.config lists exactly the SciJava commands, by the same labels, all running the bridge. */
+/** plugins.config lists exactly the SciJava commands, by the same labels and menu, all running the bridge. */
 class PluginsConfigTest {
 
 	@Test
@@ -23,7 +23,13 @@ class PluginsConfigTest {
 		final TreeSet<String> commands = new TreeSet<>();
 		try (Context context = new Context(CommandService.class)) {
 			for (final CommandInfo c : context.service(CommandService.class).getCommands()) {
-				if (c.getClassName().startsWith(SpectralCommand.class.getPackageName() + ".")) commands.add(c.getTitle());
+				if (!c.getClassName().startsWith(SpectralCommand.class.getPackageName() + ".")) continue;
+				commands.add(c.getTitle());
+				// Fiji (imagej-legacy IJ1Helper.addMenuItems) lets a SciJava command take over the ImageJ 1.x
+				// item whose label it shares, reusing that item when it sits in the same menu: one menu item.
+				final StringBuilder path = new StringBuilder();
+				for (final org.scijava.MenuEntry e : c.getMenuPath()) path.append(path.length() == 0 ? "" : ">").append(e.getName());
+				assertEquals("Plugins>Spectral Posterior>" + c.getTitle(), path.toString(), "menu path of " + c.getClassName());
 			}
 		}
 		final TreeSet<String> config = new TreeSet<>();
