@@ -31,18 +31,47 @@ class LegacyHeadlessMacroTest {
 		return jar.toFile();
 	}
 
-	@Test
-	void recordedMacroReachesEveryOutputHeadless(@TempDir final Path out) throws Exception {
+	/** A headless ImageJ 1.x with the plugin jar and, as Fiji's jars/ has them, the bundle's libraries. */
+	static LegacyEnvironment headlessImageJ(final Path dir) throws Exception {
 		final LegacyEnvironment ij1 = new LegacyEnvironment(null, true);
 		// ImageJ 1.x reads plugins.config from plugin jars (with an underscore in their name): package the
 		// compiled classes as one, as `mvn package` would.
-		ij1.addPluginClasspath(pluginJar(out.resolve("Spectral_Posterior_test.jar")));
-		// What Fiji has in jars/: the libraries of the release bundle, taken from the test class path.
+		ij1.addPluginClasspath(pluginJar(dir.resolve("Spectral_Posterior_test.jar")));
 		final String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 		for (final String entry : cp.split(File.pathSeparator)) {
 			final String name = new File(entry).getName();
 			if (name.matches("(scijava-common|parsington|imglib2|JTransforms|JLargeArrays|ejml-core|ejml-ddense|commons-math3)-.*\\.jar")) ij1.addPluginClasspath(new File(entry));
 		}
+		return ij1;
+	}
+
+	private static long files(final Path dir) throws Exception {
+		try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+			return s.filter(Files::isRegularFile).count();
+		}
+	}
+
+	/** The three shipped macros, truly headless (no display at all), with their "input|output" argument. */
+	@Test
+	void shippedMacrosRunHeadless(@TempDir final Path dir) throws Exception {
+		final LegacyEnvironment ij1 = headlessImageJ(dir);
+		final Path folder = Files.createDirectories(dir.resolve("in"));
+		for (final String f : new String[] { "gravel.png", "brick.png" }) Files.copy(Path.of("sample-images", f), folder.resolve(f));
+		final String[][] runs = { { "demo", "sample-images" }, { "batch-folder", folder.toString() }, { "compare-samplers", "sample-images" } };
+		final long[] expected = { 7, 20, 16 };
+		for (int i = 0; i < runs.length; i++) {
+			final Path out = Files.createDirectories(dir.resolve("out-" + runs[i][0]));
+			ij1.runMacro(Files.readString(Path.of("macros", runs[i][0] + ".ijm")), new File(runs[i][1]).getAbsolutePath() + "|" + out);
+			assertEquals(expected[i], files(out), "files written by macros/" + runs[i][0] + ".ijm");
+		}
+		for (final String base : new String[] { "gravel", "brick" }) {
+			assertTrue(Files.size(dir.resolve("out-batch-folder/" + base + "/" + base + "_degraded_exact_samples.tif")) > 0, base);
+		}
+	}
+
+	@Test
+	void recordedMacroReachesEveryOutputHeadless(@TempDir final Path out) throws Exception {
+		final LegacyEnvironment ij1 = headlessImageJ(out);
 		final String macro = String.join("\n",
 			"setBatchMode(true);",
 			"open(getArgument() + '/gravel.png');",
