@@ -55,6 +55,54 @@ class FijiBatchModeTest {
 		}
 	}
 
+	/** SciJava's file preprocessor and input harvester: what they would ask the user for. */
+	static final class DialogStep extends org.scijava.module.process.AbstractPreprocessorPlugin {
+		final List<String> asked = new ArrayList<>();
+
+		@Override
+		public void process(final Module module) {
+			for (final ModuleItem<?> item : module.getInfo().inputs()) {
+				if (!module.isInputResolved(item.getName()) && !org.scijava.service.Service.class.isAssignableFrom(item.getType())) asked.add(item.getName());
+			}
+		}
+	}
+
+	@Test
+	void aMacroCallWithOptionsOpensNoDialog() throws Exception {
+		final ImagePlus[] in = inputs();
+		final CommandService commands = CommandsTest.commands();
+		final PluginService plugins = commands.context().service(PluginService.class);
+		final ModuleService modules = commands.context().service(ModuleService.class);
+		for (final boolean withOurs : new boolean[] { false, true }) {
+			// The dialog steps sit at priority ≈ −10000, after every other preprocessor.
+			final DialogStep dialog = new DialogStep();
+			final List<org.scijava.module.process.ModulePreprocessor> pre = new ArrayList<>();
+			for (final PreprocessorPlugin p : plugins.createInstancesOfType(PreprocessorPlugin.class)) {
+				if (p.getClass().getName().startsWith("org.scijava.ui.") || p.getClass().getName().startsWith("org.scijava.widget.")) continue;
+				if (withOurs || !(p instanceof MacroDefaults)) pre.add(p);
+			}
+			pre.add(dialog);
+			final java.util.function.Supplier<String> saved = MacroDefaults.options;
+			MacroDefaults.options = () -> "prior=gravel_prior measurement=gravel_degraded samples=3";
+			try {
+				final Map<String, Object> inputs = new HashMap<>();
+				inputs.put("prior", in[0]);
+				inputs.put("measurement", in[1]);
+				inputs.put("samples", 3);
+				final Module m = modules.run(modules.createModule(commands.getCommand(PosteriorSampling.class)), pre, List.of(), inputs).get();
+				if (withOurs) {
+					assertTrue(dialog.asked.isEmpty(), "no dialog: " + dialog.asked);
+					assertFalse(((CommandModule) m).isCanceled(), () -> ((CommandModule) m).getCancelReason());
+					assertEquals(50, m.getInput("steps"), "omitted keys keep their defaults");
+				}
+				else assertTrue(dialog.asked.contains("output_folder") && dialog.asked.contains("steps"), "without it SciJava would ask for " + dialog.asked);
+			}
+			finally {
+				MacroDefaults.options = saved;
+			}
+		}
+	}
+
 	@AfterEach
 	void leaveBatchMode() {
 		Interpreter.batchMode = false;
