@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Plain ImageJ 1.x for real: the release bundle in a fresh plugins/ folder, `ImageJ -batch` of a
-# macro under xvfb-run, on ImageJ 1.53t (Debian bookworm's version) and 1.54p. Run after `mvn package`.
+# macro under xvfb-run, on ImageJ 1.53t (Debian bookworm's version) and 1.54p, and Debian's `imagej` package
+# itself with the plugin in ~/.imagej/plugins. Run after `mvn package`.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-if ! command -v xvfb-run >/dev/null; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xvfb xauth >/dev/null
+if ! command -v xvfb-run >/dev/null || ! command -v imagej >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xvfb xauth imagej >/dev/null
 fi
 jar=$(ls target/Spectral_Posterior-*.jar | grep -v -e '-cli' -e '-sources' -e '-tests' | head -n 1)
 pass=0; fail=0
@@ -65,5 +66,16 @@ for v in 1.53t 1.54p; do
   done
   rm -rf "$home" "$out"
 done
+# Debian's own `imagej` package (1.53t, /usr/bin/imagej, `-b` = -batch) with the install route of the README:
+# plugin jar in ~/.imagej/plugins, the bundle in ~/.imagej/plugins/jars, in a fresh home.
+home=$(mktemp -d); out=$(mktemp -d)
+mkdir -p "$home/.imagej/plugins/jars"
+cp "$jar" "$home/.imagej/plugins/"
+cp target/bundle/jars/*.jar "$home/.imagej/plugins/jars/"
+log=$(HOME="$home" timeout 300 xvfb-run -a imagej -b "$PWD/src/test/ij1/batch.ijm" "$PWD/sample-images|$out" 2>&1 || true)
+n=$(find "$out" -name "*.tif" | wc -l)
+if echo "$log" | grep -q "BATCH OK" && [ "$n" -eq 10 ]; then echo "Debian imagej (~/.imagej/plugins) batch: ok ($n outputs saved by title)"; pass=$((pass+1));
+else echo "Debian imagej batch: FAILED ($n outputs)"; echo "$log" | tail -20; fail=$((fail+1)); fi
+rm -rf "$home" "$out"
 echo "ij1: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
