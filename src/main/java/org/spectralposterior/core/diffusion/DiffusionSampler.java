@@ -47,14 +47,15 @@ public final class DiffusionSampler {
 	 */
 	public record Config(Method method, Schedule schedule, int steps, BaseStep base, double eta, double[] weights, int t0) {}
 
-	private final GaussianPrior prior;
-	private final BlurOperator op;
-	private final double sigma;
+	// Package-private for WeightObjective, which differentiates the same recurrence.
+	final GaussianPrior prior;
+	final BlurOperator op;
+	final double sigma;
 	private final Config cfg;
-	private final int n;
+	final int n;
 	private final int[] tau;
 	/** Per step j = 0..n−1 in execution order. */
-	private final double[] abT, abS, phi, psi, nu, weight;
+	final double[] abT, abS, phi, psi, nu, weight;
 	private final OutputLaw posterior;
 
 	public DiffusionSampler(final GaussianPrior prior, final BlurOperator op, final double sigma, final Config cfg) {
@@ -129,6 +130,13 @@ public final class DiffusionSampler {
 		return n;
 	}
 
+	/** The timestep t of each sampling step, execution order (noisiest first). */
+	public int[] timesteps() {
+		final int[] t = new int[n];
+		for (int j = 0; j < n; j++) t[j] = tau[n - j];
+		return t;
+	}
+
 	public OutputLaw posterior() {
 		return posterior;
 	}
@@ -138,7 +146,7 @@ public final class DiffusionSampler {
 	}
 
 	/** κ of step j at one frequency (g and ρ given); the DPS-normalised weight is passed in. */
-	private double kappa(final int j, final double w, final double lam, final double rho, final double g) {
+	double kappa(final int j, final double w, final double lam, final double rho, final double g) {
 		return switch (cfg.method()) {
 			case UNCONDITIONAL, SDEDIT, SCORE_ALD -> 0;
 			case DPS, DPS_NORMALIZED -> w * g;
@@ -153,7 +161,7 @@ public final class DiffusionSampler {
 	}
 
 	/** χ of ScoreALD's x_t-likelihood term (0 for the others). */
-	private double chi(final int j) {
+	double chi(final int j) {
 		return cfg.method() == Method.SCORE_ALD ? weight[j] / Math.sqrt(abT[j]) : 0;
 	}
 

@@ -1,0 +1,177 @@
+package org.spectralposterior.core.diffusion;
+
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+
+import org.spectralposterior.core.fourier.HalfPlane;
+import org.spectralposterior.core.posterior.OutputLaw;
+
+/**
+ * The tuning objective of MATH §9.3, ℒ(w) = E_v W2²(sampler law, posterior), as an exact function
+ * of the per-step weights w (execution order, noisiest step first), with its exact gradient by
+ * reverse mode through the per-frequency recurrence of MATH §8 (MATH §10).
+ * <p>
+ * Every tunable method's step is affine in its weight at every frequency: with
+ * g = sqrt(ᾱ_t)λ/(ᾱ_tλ + 1 − ᾱ_t), κ = w κ₁ and χ = w χ₁,
+ * <pre>
+ *   a = (φ − κρ) g + ψ − χρ/sqrt(ᾱ_t),  p ← a p + κ + χ,  s² ← a² s² + ν²,
+ *   q ← a q + (φ − κρ)(1 − g sqrt(ᾱ_t)) M   (DC only),
+ * </pre>
+ * so ∂a/∂w = −κ₁ρg − χ₁ρ/sqrt(ᾱ_t), ∂p/∂w = κ₁ + χ₁ (+ a' p), ∂c/∂w = −κ₁ρ(1 − g sqrt(ᾱ_t))M. The
+ * forward pass keeps (p, s²) before each step for a block of frequencies; the backward pass
+ * carries the adjoints p̄ ← a p̄, s̄ ← a² s̄, q̄ ← a q̄ from the terminal ones
+ * p̄ = 2ρ(p − κ⋆)(ρλ + σ²) [+ 2δρM at DC], s̄ = ∂ℒ/∂s² = 1 − s⋆/s, q̄ = 2δ. Blocks run in parallel
+ * and memory stays at steps × block doubles per thread, whatever the image size.
+ * <p>
+ * The residual-normalised DPS is not affine in its weights (its weight divides by the residual)
+ * and is refused; tune the linear DPS instead.
+ */
+public final class WeightObjective {
+
+	private final DiffusionSampler s;
+	private final Method method;
+	private final HalfPlane plane;
+	private final double[] lam, rho, kStar, sStar, mult;
+	private final double qStarDc, meanDc, var;
+	private final int block;
+
+	public WeightObjective(final DiffusionSampler sampler) {
+		// steps × block × 2 doubles of history per block: at most ~16 MB.
+		this(sampler, (int) Math.max(64, Math.min(4096, (1L << 20) / Math.max(1, sampler.n))));
+	}
+
+	/** With an explicit block of frequencies (tests exercise block boundaries with it). */
+	WeightObjective(final DiffusionSampler sampler, final int block) {
+		this.s = sampler;
+		this.block = block;
+		this.method = sampler.config().method();
+		if (!method.weighted()) throw new IllegalArgumentException(method.label + " has no guidance weights to tune.");
+		if (!method.linear()) throw new IllegalArgumentException(method.label + " divides its weight by the residual, so its law is not affine in the weights; tune the linear DPS (dps) instead.");
+		plane = sampler.prior.plane();
+		lam = sampler.prior.spectrum().values();
+		rho = sampler.op.rho();
+		final OutputLaw post = sampler.posterior();
+		kStar = post.p();
+		sStar = new double[plane.size];
+		for (int k = 0; k < plane.size; k++) sStar[k] = Math.sqrt(post.s2()[k]);
+		qStarDc = post.q()[0];
+		mult = new double[plane.size];
+		for (int k = 0; k < plane.size; k++) mult[k] = plane.multiplicity(k);
+		meanDc = sampler.prior.meanDc();
+		var = sampler.sigma * sampler.sigma;
+	}
+
+	public int steps() {
+		return s.n;
+	}
+
+	/** The method's heuristic weights (execution order). */
+	public double[] heuristicWeights() {
+		return s.weights();
+	}
+
+	/** ℒ(w) only. */
+	public double value(final double[] w) {
+		return evaluate(w, null, () -> false);
+	}
+
+	/**
+	 * ℒ(w), and its gradient into {@code grad} when not null; {@code cancelled} is polled once per
+	 * block and step ({@link CancellationException} when it turns true).
+	 */
+	public double evaluate(final double[] w, final double[] grad, final BooleanSupplier cancelled) {
+		final int n = s.n;
+		if (w.length != n) throw new IllegalArgumentException("The weights list has " + w.length + " values but there are " + n + " steps.");
+		final int blocks = (plane.size + block - 1) / block;
+		final double[][] parts = IntStream.range(0, blocks).parallel().mapToObj(b -> blockPart(b, w, grad != null, cancelled)).toArray(double[][]::new);
+		double total = 0;
+		if (grad != null) java.util.Arrays.fill(grad, 0);
+		for (final double[] part : parts) {
+			total += part[n];
+			if (grad != null) for (int j = 0; j < n; j++) grad[j] += part[j];
+		}
+		return total;
+	}
+
+	/** The block's gradient contributions (indices 0..n−1) and its share of ℒ (index n). */
+	private double[] blockPart(final int b, final double[] w, final boolean wantGrad, final BooleanSupplier cancelled) {
+		final int n = s.n;
+		final int from = b * block, to = Math.min(plane.size, from + block), len = to - from;
+		final boolean dc = from == 0;
+		final double[] p = new double[len], s2 = new double[len];
+		final double[][] pHist = wantGrad ? new double[n][] : null, sHist = wantGrad ? new double[n][] : null;
+		final double[] qHist = wantGrad && dc ? new double[n] : null;
+		java.util.Arrays.fill(s2, 1);
+		double q = 0;
+		for (int j = 0; j < n; j++) {
+			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
+			if (wantGrad) {
+				pHist[j] = p.clone();
+				sHist[j] = s2.clone();
+				if (dc) qHist[j] = q;
+			}
+			final double sab = Math.sqrt(s.abT[j]), one = 1 - s.abT[j], ph = s.phi[j], ps = s.psi[j], nu2 = s.nu[j] * s.nu[j], wj = w[j];
+			final double chi1 = method == Method.SCORE_ALD ? 1 / sab : 0;
+			for (int i = 0; i < len; i++) {
+				final int k = from + i;
+				final double l = lam[k], r = rho[k];
+				final double g = sab * l / (s.abT[j] * l + one);
+				final double k1 = s.kappa(j, 1, l, r, g);
+				final double a = (ph - wj * k1 * r) * g + ps - wj * chi1 * r / sab;
+				if (k == 0) q = a * q + (ph - wj * k1 * r) * (1 - g * sab) * meanDc;
+				p[i] = a * p[i] + wj * (k1 + chi1);
+				s2[i] = a * a * s2[i] + nu2;
+			}
+		}
+		final double[] out = new double[n + 1];
+		final double[] pBar = wantGrad ? new double[len] : null, sBar = wantGrad ? new double[len] : null;
+		double qBar = 0, loss = 0;
+		for (int i = 0; i < len; i++) {
+			final int k = from + i;
+			final double dp = p[i] - kStar[k], sd = Math.sqrt(s2[i]);
+			double term = rho[k] * dp * dp * (rho[k] * lam[k] + var);
+			final double ds = sd - sStar[k];
+			term += ds * ds;
+			double pb = 2 * rho[k] * dp * (rho[k] * lam[k] + var);
+			if (k == 0) {
+				final double delta = dp * rho[0] * meanDc + q - qStarDc;
+				// The bias is a real scalar at DC (multiplicity 1).
+				term += delta * delta;
+				pb += 2 * delta * rho[0] * meanDc;
+				qBar = 2 * delta;
+			}
+			loss += mult[k] * term;
+			if (wantGrad) {
+				pBar[i] = mult[k] * pb;
+				sBar[i] = mult[k] * (sd > 0 ? 1 - sStar[k] / sd : 0);
+			}
+		}
+		out[n] = loss;
+		if (!wantGrad) return out;
+		for (int j = n - 1; j >= 0; j--) {
+			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
+			final double sab = Math.sqrt(s.abT[j]), one = 1 - s.abT[j], ph = s.phi[j], ps = s.psi[j], wj = w[j];
+			final double chi1 = method == Method.SCORE_ALD ? 1 / sab : 0;
+			final double[] pPrev = pHist[j], sPrev = sHist[j];
+			double gj = 0;
+			for (int i = 0; i < len; i++) {
+				final int k = from + i;
+				final double l = lam[k], r = rho[k];
+				final double g = sab * l / (s.abT[j] * l + one);
+				final double k1 = s.kappa(j, 1, l, r, g);
+				final double a = (ph - wj * k1 * r) * g + ps - wj * chi1 * r / sab;
+				final double da = -k1 * r * g - chi1 * r / sab;
+				gj += pBar[i] * (da * pPrev[i] + k1 + chi1) + sBar[i] * 2 * a * da * sPrev[i];
+				if (k == 0) {
+					gj += qBar * (da * qHist[j] - k1 * r * (1 - g * sab) * meanDc);
+					qBar *= a;
+				}
+				pBar[i] *= a;
+				sBar[i] *= a * a;
+			}
+			out[j] = gj;
+		}
+		return out;
+	}
+}
