@@ -66,6 +66,15 @@ public final class WeightObjective {
 		return s.n;
 	}
 
+	public Method method() {
+		return method;
+	}
+
+	/** The timestep of each sampling step, execution order. */
+	public int[] timesteps() {
+		return s.timesteps();
+	}
+
 	/** The method's heuristic weights (execution order). */
 	public double[] heuristicWeights() {
 		return s.weights();

@@ -1,0 +1,88 @@
+package org.spectralposterior.core.diffusion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CancellationException;
+
+import org.junit.jupiter.api.Test;
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.metric.Wasserstein;
+import org.spectralposterior.core.operator.BlurOperator;
+import org.spectralposterior.core.operator.OperatorSpec;
+import org.spectralposterior.core.prior.GaussianPrior;
+
+/** Tuning against MATH §12 (Problem A, η = 1): best constants to the digits given, optimised weights at or below the reference's. */
+class WeightTunerTest {
+
+	static final Progress QUIET = new Progress() {
+		@Override
+		public void update(final long done, final long total) {}
+
+		@Override
+		public boolean cancelled() {
+			return false;
+		}
+	};
+
+	private static DiffusionSampler problemA(final Method m, final int n, final double[] w) {
+		final GaussianPrior prior = RegressionTest.problemAPrior();
+		return new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.gaussian(1.5), 32, 32), 0.05, new DiffusionSampler.Config(m, Schedule.linear(), n, BaseStep.DDIM, 1, w, 0));
+	}
+
+	@Test
+	void problemATable() {
+		// { method, n, best constant (3 decimals), optimised (reference's local optimum: an upper bound) }
+		final Object[][] table = { { Method.DPS, 20, 2.929, 2.123 }, { Method.DPS, 50, 1.214, 0.846 }, { Method.PIGDM, 20, 1.987, 1.818 }, { Method.PIGDM, 50, 0.804, 0.639 } };
+		for (final Object[] row : table) {
+			final Method m = (Method) row[0];
+			final int n = (int) row[1];
+			final WeightTuner.Result r = new WeightTuner(new WeightObjective(problemA(m, n, null)), 0, 500).tune(QUIET);
+			final String what = m + " n=" + n;
+			assertEquals((double) row[2], r.constantLoss(), 6e-4, what + " best constant");
+			assertTrue(r.tunedLoss() <= (double) row[3] + 1e-3, what + ": tuned " + r.tunedLoss() + " above the reference " + row[3]);
+			assertTrue(r.tunedLoss() < r.constantLoss() && r.constantLoss() <= r.heuristicLoss(), what + " ordering");
+			assertEquals(n, r.timesteps().length);
+			// The tuned weights, given back to the sampler as a custom list, have that loss.
+			final DiffusionSampler custom = problemA(m, n, r.tuned());
+			final double check = Wasserstein.expected(custom.closedForm().law(), custom.posterior(), custom.prior, 0.05).squared();
+			assertEquals(r.tunedLoss(), check, 1e-9 * check, what + " through the closed form");
+		}
+	}
+
+	@Test
+	void ddnmWeightsStayFractions() {
+		final WeightTuner.Result r = new WeightTuner(new WeightObjective(problemA(Method.DDNM, 20, null)), 0, 100).tune(QUIET);
+		for (final double w : r.tuned()) assertTrue(w >= 0 && w <= 1, "DDNM weight " + w);
+		assertTrue(r.tunedLoss() <= r.constantLoss());
+	}
+
+	@Test
+	void smoothnessFlattensTheWeights() {
+		final WeightTuner.Result free = new WeightTuner(new WeightObjective(problemA(Method.DPS, 20, null)), 0, 300).tune(QUIET);
+		final WeightTuner.Result smooth = new WeightTuner(new WeightObjective(problemA(Method.DPS, 20, null)), 10, 300).tune(QUIET);
+		assertTrue(roughness(smooth.tuned()) < roughness(free.tuned()), roughness(smooth.tuned()) + " vs " + roughness(free.tuned()));
+		assertTrue(smooth.tunedLoss() >= free.tunedLoss() - 1e-9);
+	}
+
+	private static double roughness(final double[] w) {
+		double s = 0;
+		for (int j = 0; j + 1 < w.length; j++) s += (w[j + 1] - w[j]) * (w[j + 1] - w[j]);
+		return s;
+	}
+
+	@Test
+	void cancellationStopsIt() {
+		final Progress cancelled = new Progress() {
+			@Override
+			public void update(final long done, final long total) {}
+
+			@Override
+			public boolean cancelled() {
+				return true;
+			}
+		};
+		assertThrows(CancellationException.class, () -> new WeightTuner(new WeightObjective(problemA(Method.DPS, 20, null)), 0, 100).tune(cancelled));
+	}
+}
