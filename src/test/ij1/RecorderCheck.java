@@ -51,6 +51,7 @@ public class RecorderCheck {
 		menu("Posterior Sampling", "gravel_degraded_exact_samples");
 		menu("Synthesize Texture", "gravel_prior_samples");
 		menu("Compare Samplers", "gravel_compare_plot");
+		menu("Tune Sampler Weights", "gravel_pigdm_tuned_weights_plot");
 		menu("Transfer Functions", "gravel_transfer");
 		menu("Reverse-Dynamics Sensitivity", "gravel_impulse_score");
 		Thread.sleep(500);

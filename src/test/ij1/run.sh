@@ -38,9 +38,9 @@ for v in 1.53t 1.54p; do
   # (Two attempts: a GUI run under xvfb can lose a race with the display at start-up.)
   for attempt in 1 2; do
     rec=$(timeout 180 xvfb-run -a java -Duser.home="$home" -Dplugins.dir="$home" -cp "$ij" src/test/ij1/RecorderCheck.java "$PWD/sample-images" 2>&1 | grep '^RECORDED ' | sed 's/^RECORDED //' || true)
-    [ "$(echo "$rec" | grep -c '^run(')" -eq 7 ] && break
+    [ "$(echo "$rec" | grep -c '^run(')" -eq 8 ] && break
   done
-  if [ "$(echo "$rec" | grep -c '^run(')" -eq 7 ]; then
+  if [ "$(echo "$rec" | grep -c '^run(')" -eq 8 ]; then
     sums=""
     for k in 1 2; do
       ro=$(mktemp -d)
@@ -51,7 +51,7 @@ for v in 1.53t 1.54p; do
       rm -rf "$ro"
     done
     set -- $sums
-    if [ "$1" != missing ] && [ "$1" = "$2" ]; then echo "ImageJ $v recorder: ok (7 recorded lines, one per command, replayed twice, identical outputs)"; pass=$((pass+1));
+    if [ "$1" != missing ] && [ "$1" = "$2" ]; then echo "ImageJ $v recorder: ok (8 recorded lines, one per command, replayed twice, identical outputs)"; pass=$((pass+1));
     else echo "ImageJ $v recorder: FAILED (replay checksums: $sums)"; echo "$rec"; fail=$((fail+1)); fi
   else echo "ImageJ $v recorder: FAILED (recorded: $rec)"; fail=$((fail+1)); fi
 

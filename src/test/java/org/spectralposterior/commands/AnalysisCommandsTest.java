@@ -69,4 +69,36 @@ class AnalysisCommandsTest {
 		}
 		CommandsTest.expectFailure(CommandsTest.run(ReverseDynamicsSensitivity.class, "prior", prior, "times", "0"), "times must lie");
 	}
+
+	@Test
+	void tunedWeightsGoBackIntoPosteriorSamplingWithTheirLoss(@TempDir final Path dir) throws Exception {
+		final ImagePlus image = CommandsTest.gravel(48);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final ImagePlus degraded = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "motion", "motion_length", 5.0, "motion_angle", 30.0, "noise_sigma",
+			4.0, "seed", 3L).getOutput("degraded");
+		final CommandModule m = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", degraded, "operator", "from measurement", "method", "pigdm", "steps", 20,
+			"output_folder", dir.toFile());
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final var tables = ((SpectralCommand) m.getCommand()).result().tables();
+		final ResultsTable weights = tables.get("gravel_pigdm_tuned_weights"), summary = tables.get("gravel_pigdm_tuning");
+		assertEquals(20, weights.size());
+		assertEquals(1000, weights.getValue("t", 0), "noisiest step first");
+		assertEquals(3, summary.size());
+		final double heuristic = summary.getValue("E_v W2^2", 0), constant = summary.getValue("E_v W2^2", 1), tuned = summary.getValue("E_v W2^2", 2);
+		assertTrue(tuned < constant && constant <= heuristic, heuristic + " ≥ " + constant + " > " + tuned);
+		assertEquals("gravel_pigdm_tuned_weights_plot", ((ImagePlus) m.getOutput("plot")).getTitle());
+		for (final String f : new String[] { "gravel_pigdm_tuned_weights.csv", "gravel_pigdm_tuning.csv", "gravel_pigdm_tuned_weights_plot.tif" }) assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+
+		// The list, given to Posterior Sampling as custom weights, gives that expected W2² (up to the
+		// 6 significant digits of the list).
+		final String list = summary.getStringValue("weight_list", 2);
+		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm", "steps", 20, "weights", "custom", "weight_list", list,
+			"samples", 2, "seed", 1L);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		assertEquals(tuned, table(s).getValue("E_v W2^2", 0), 1e-4 * tuned);
+		final CommandModule h = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm", "steps", 20, "samples", 2, "seed", 1L);
+		assertEquals(heuristic, table(h).getValue("E_v W2^2", 0), 1e-9 * heuristic);
+
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "dps-normalized"), "not affine");
+	}
 }

@@ -31,7 +31,8 @@ public final class WeightObjective {
 
 	private final DiffusionSampler s;
 	private final Method method;
-	private final HalfPlane plane;
+	/** Entries: frequencies (or, binned, groups of frequencies); entry 0 is DC. */
+	private final int size;
 	private final double[] lam, rho, kStar, sStar, mult;
 	private final double qStarDc, meanDc, var;
 	private final int block;
@@ -48,18 +49,106 @@ public final class WeightObjective {
 		this.method = sampler.config().method();
 		if (!method.weighted()) throw new IllegalArgumentException(method.label + " has no guidance weights to tune.");
 		if (!method.linear()) throw new IllegalArgumentException(method.label + " divides its weight by the residual, so its law is not affine in the weights; tune the linear DPS (dps) instead.");
-		plane = sampler.prior.plane();
+		final HalfPlane plane = sampler.prior.plane();
+		size = plane.size;
 		lam = sampler.prior.spectrum().values();
 		rho = sampler.op.rho();
 		final OutputLaw post = sampler.posterior();
 		kStar = post.p();
-		sStar = new double[plane.size];
-		for (int k = 0; k < plane.size; k++) sStar[k] = Math.sqrt(post.s2()[k]);
+		sStar = new double[size];
+		for (int k = 0; k < size; k++) sStar[k] = Math.sqrt(post.s2()[k]);
 		qStarDc = post.q()[0];
-		mult = new double[plane.size];
-		for (int k = 0; k < plane.size; k++) mult[k] = plane.multiplicity(k);
+		mult = new double[size];
+		for (int k = 0; k < size; k++) mult[k] = plane.multiplicity(k);
 		meanDc = sampler.prior.meanDc();
 		var = sampler.sigma * sampler.sigma;
+	}
+
+	private WeightObjective(final DiffusionSampler sampler, final double[] lam, final double[] rho, final double[] kStar, final double[] sStar, final double[] mult, final double qStarDc) {
+		this.s = sampler;
+		this.method = sampler.config().method();
+		this.size = lam.length;
+		this.lam = lam;
+		this.rho = rho;
+		this.kStar = kStar;
+		this.sStar = sStar;
+		this.mult = mult;
+		this.qStarDc = qStarDc;
+		this.meanDc = sampler.prior.meanDc();
+		this.var = sampler.sigma * sampler.sigma;
+		this.block = (int) Math.max(64, Math.min(4096, (1L << 20) / Math.max(1, sampler.n)));
+	}
+
+	/**
+	 * A reduced objective for large images (MATH §10, "dimensionality reduction"): ℒ depends on a
+	 * frequency only through (λ_k, ρ_k), so the non-DC frequencies are grouped on a
+	 * {@code binsPerAxis}² grid in (log λ, log ρ) (frequencies the operator removes, ρ ≈ 0, in
+	 * their own row), each group standing for its members by their multiplicity-weighted mean λ
+	 * and ρ, with the posterior of that mean (κ* = λ/(ρλ + σ²), s*² = λσ²/(ρλ + σ²)). It is the exact
+	 * objective of that smaller problem and an approximation of this one: tune on it, then report
+	 * losses with the full objective. DC is kept exactly.
+	 */
+	public WeightObjective binned(final int binsPerAxis) {
+		if (binsPerAxis < 2) throw new IllegalArgumentException("binsPerAxis must be at least 2");
+		double lLo = Double.POSITIVE_INFINITY, lHi = Double.NEGATIVE_INFINITY, rLo = Double.POSITIVE_INFINITY, rHi = Double.NEGATIVE_INFINITY, rMax = 0;
+		for (int k = 1; k < size; k++) rMax = Math.max(rMax, rho[k]);
+		// Below ~1e-9·max ρ a frequency is as good as removed for both the dynamics (κρ ≪ 1) and ℒ:
+		// one row for them keeps the log ρ range, and so the bins, narrow.
+		final double rZero = 1e-9 * rMax;
+		for (int k = 1; k < size; k++) {
+			if (lam[k] <= 0) continue;
+			lLo = Math.min(lLo, Math.log(lam[k]));
+			lHi = Math.max(lHi, Math.log(lam[k]));
+			if (rho[k] > rZero) {
+				rLo = Math.min(rLo, Math.log(rho[k]));
+				rHi = Math.max(rHi, Math.log(rho[k]));
+			}
+		}
+		final int nb = binsPerAxis, cells = nb * (nb + 1) + 1; // + a row for ρ ≈ 0, + one cell for λ = 0
+		final double[] m = new double[cells], ml = new double[cells], mr = new double[cells];
+		for (int k = 1; k < size; k++) {
+			final int cell;
+			if (lam[k] <= 0) cell = cells - 1;
+			else {
+				final int li = bin(Math.log(lam[k]), lLo, lHi, nb);
+				final int ri = rho[k] > rZero ? 1 + bin(Math.log(rho[k]), rLo, rHi, nb) : 0;
+				cell = ri * nb + li;
+			}
+			m[cell] += mult[k];
+			ml[cell] += mult[k] * lam[k];
+			mr[cell] += mult[k] * rho[k];
+		}
+		int used = 1;
+		for (final double v : m) if (v > 0) used++;
+		final double[] l2 = new double[used], r2 = new double[used], k2 = new double[used], s2 = new double[used], m2 = new double[used];
+		l2[0] = lam[0];
+		r2[0] = rho[0];
+		k2[0] = kStar[0];
+		s2[0] = sStar[0];
+		m2[0] = mult[0];
+		int e = 1;
+		for (int c = 0; c < cells; c++) {
+			if (m[c] == 0) continue;
+			final double l = ml[c] / m[c], r = mr[c] / m[c];
+			final double den = (r > rZero ? r : 0) * l + var;
+			l2[e] = l;
+			r2[e] = r;
+			k2[e] = den > 0 ? l / den : 0;
+			s2[e] = den > 0 ? Math.sqrt(l * var / den) : Math.sqrt(l);
+			m2[e] = m[c];
+			e++;
+		}
+		return new WeightObjective(s, l2, r2, k2, s2, m2, qStarDc);
+	}
+
+	private static int bin(final double x, final double lo, final double hi, final int nb) {
+		if (!(hi > lo)) return 0;
+		return Math.min(nb - 1, (int) ((x - lo) / (hi - lo) * nb));
+	}
+
+	/** The number of entries (frequencies, or groups when binned) the objective sums over. */
+	public int entries() {
+		return size;
 	}
 
 	public int steps() {
@@ -92,7 +181,7 @@ public final class WeightObjective {
 	public double evaluate(final double[] w, final double[] grad, final BooleanSupplier cancelled) {
 		final int n = s.n;
 		if (w.length != n) throw new IllegalArgumentException("The weights list has " + w.length + " values but there are " + n + " steps.");
-		final int blocks = (plane.size + block - 1) / block;
+		final int blocks = (size + block - 1) / block;
 		final double[][] parts = IntStream.range(0, blocks).parallel().mapToObj(b -> blockPart(b, w, grad != null, cancelled)).toArray(double[][]::new);
 		double total = 0;
 		if (grad != null) java.util.Arrays.fill(grad, 0);
@@ -106,7 +195,7 @@ public final class WeightObjective {
 	/** The block's gradient contributions (indices 0..n−1) and its share of ℒ (index n). */
 	private double[] blockPart(final int b, final double[] w, final boolean wantGrad, final BooleanSupplier cancelled) {
 		final int n = s.n;
-		final int from = b * block, to = Math.min(plane.size, from + block), len = to - from;
+		final int from = b * block, to = Math.min(size, from + block), len = to - from;
 		final boolean dc = from == 0;
 		final double[] p = new double[len], s2 = new double[len];
 		final double[][] pHist = wantGrad ? new double[n][] : null, sHist = wantGrad ? new double[n][] : null;

@@ -90,9 +90,37 @@ public final class WeightTuner {
 		}
 		final double c = Math.exp(bestLog);
 		// Stage 2: L-BFGS on θ from the best constant.
-		final double[] theta0 = new double[h.length];
+		final double[] constant = new double[h.length];
 		// (A DDNM optimum at the bound w = 1 would freeze the logistic map: start just inside.)
-		java.util.Arrays.fill(theta0, fraction ? logit(Math.min(c, 0.98)) : Math.log(c));
+		for (int j = 0; j < h.length; j++) constant[j] = fraction ? Math.min(c, 0.98) : c * h[j];
+		final Lbfgs.Result res = lbfgs(constant, maxIterations, progress, 40, total);
+		for (int j = 0; j < h.length; j++) constant[j] = fraction ? c : c * h[j];
+		return finish(res, heuristicLoss, c, constant, bestLoss, progress, total);
+	}
+
+	/**
+	 * Continues a search made on another objective (typically a {@link WeightObjective#binned
+	 * binned} one) on this one: L-BFGS from the better, here, of that search's tuned weights and
+	 * its best constant, for at most {@code iterations} iterations. Every loss of the result is
+	 * this objective's.
+	 */
+	public Result refine(final Result coarse, final int iterations, final Progress progress) {
+		final double c = coarse.bestConstant();
+		final double[] constant = new double[h.length];
+		for (int j = 0; j < h.length; j++) constant[j] = fraction ? c : c * h[j];
+		final double heuristicLoss = objective.value(h), constantLoss = objective.value(constant), coarseLoss = objective.value(coarse.tuned());
+		final double[] start = coarseLoss <= constantLoss ? coarse.tuned().clone() : constant.clone();
+		if (fraction) for (int j = 0; j < start.length; j++) start[j] = Math.min(Math.max(start[j], 1e-6), 0.98);
+		final Lbfgs.Result res = lbfgs(start, iterations, progress, 0, iterations);
+		final Result r = finish(res, heuristicLoss, c, constant, constantLoss, progress, iterations);
+		return new Result(r.timesteps(), r.heuristic(), r.heuristicLoss(), c, constantLoss, r.tuned(), r.tunedLoss(), coarse.iterations() + r.iterations(),
+			coarse.stop() + "; refined on all frequencies: " + r.stop());
+	}
+
+	private Lbfgs.Result lbfgs(final double[] startWeights, final int iterations, final Progress progress, final long offset, final long total) {
+		final BooleanSupplier cancelled = progress::cancelled;
+		final double[] theta0 = new double[h.length];
+		for (int j = 0; j < h.length; j++) theta0[j] = fraction ? logit(startWeights[j]) : Math.log(startWeights[j] / h[j]);
 		final double[] w = new double[h.length], gw = new double[h.length];
 		final Lbfgs.Function f = (theta, g) -> {
 			weights(theta, w);
@@ -106,20 +134,22 @@ public final class WeightTuner {
 			for (int j = 0; j < w.length; j++) g[j] = gw[j] * dWeight(theta[j], w[j]);
 			return v;
 		};
-		final Lbfgs.Result res = new Lbfgs(10, maxIterations, 1e-9, 1e-10).minimize(f, theta0, (it, v) -> progress.update(40 + it, total), cancelled);
+		return new Lbfgs(10, iterations, 1e-9, 1e-10).minimize(f, theta0, (it, v) -> progress.update(offset + it, total), cancelled);
+	}
+
+	private Result finish(final Lbfgs.Result res, final double heuristicLoss, final double c, final double[] constant, final double constantLoss, final Progress progress,
+		final long total) {
 		final double[] tuned = new double[h.length];
 		weights(res.x(), tuned);
 		double tunedLoss = objective.value(tuned);
-		final double[] constant = new double[h.length];
-		for (int j = 0; j < h.length; j++) constant[j] = fraction ? c : c * h[j];
 		// With a smoothness penalty the penalised optimum may trade a little ℒ; without one, never
-		// return worse than where the search started.
-		if (smoothness == 0 && tunedLoss > bestLoss) {
+		// return worse than the best constant.
+		if (smoothness == 0 && tunedLoss > constantLoss) {
 			System.arraycopy(constant, 0, tuned, 0, tuned.length);
-			tunedLoss = bestLoss;
+			tunedLoss = constantLoss;
 		}
 		progress.update(total, total);
-		return new Result(objective.timesteps(), h.clone(), heuristicLoss, c, bestLoss, tuned, tunedLoss, res.iterations(), res.stop());
+		return new Result(objective.timesteps(), h.clone(), heuristicLoss, c, constantLoss, tuned, tunedLoss, res.iterations(), res.stop());
 	}
 
 	private void weights(final double[] theta, final double[] w) {

@@ -52,6 +52,22 @@ class WeightTunerTest {
 	}
 
 	@Test
+	void binnedSearchFindsWeightsAsGoodAsTheFullOne() {
+		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(96);
+		final DiffusionSampler ds = new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.motion(7, 20), 96, 96), 0.05,
+			new DiffusionSampler.Config(Method.DPS, Schedule.linear(), 20, BaseStep.DDIM, 1, null, 0));
+		final WeightObjective exact = new WeightObjective(ds), binned = exact.binned(32);
+		assertTrue(binned.entries() < exact.entries() / 3, binned.entries() + " groups for " + exact.entries() + " frequencies");
+		final double h = exact.value(ds.weights());
+		assertEquals(h, binned.value(ds.weights()), 0.03 * h, "the grouped objective approximates the full one");
+		final WeightTuner.Result full = new WeightTuner(exact, 0, 300).tune(QUIET);
+		final WeightTuner.Result viaBins = new WeightTuner(exact, 0, 300).refine(new WeightTuner(binned, 0, 300).tune(QUIET), 30, QUIET);
+		assertEquals(full.heuristicLoss(), viaBins.heuristicLoss(), 1e-12 * h, "losses are the full objective's");
+		assertEquals(full.constantLoss(), viaBins.constantLoss(), 1e-3 * full.constantLoss(), "the same best constant");
+		assertTrue(viaBins.tunedLoss() <= 1.01 * full.tunedLoss(), "groups + 30 full iterations: " + viaBins.tunedLoss() + " vs the full search's " + full.tunedLoss());
+	}
+
+	@Test
 	void ddnmWeightsStayFractions() {
 		final WeightTuner.Result r = new WeightTuner(new WeightObjective(problemA(Method.DDNM, 20, null)), 0, 100).tune(QUIET);
 		for (final double w : r.tuned()) assertTrue(w >= 0 && w <= 1, "DDNM weight " + w);

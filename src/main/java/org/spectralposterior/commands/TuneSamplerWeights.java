@@ -1,0 +1,43 @@
+package org.spectralposterior.commands;
+
+import ij.ImagePlus;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.imagej.TaskResult;
+import org.spectralposterior.imagej.TuningTask;
+
+/** Plugins › Spectral Posterior › Tune Sampler Weights. See {@link TuningTask}. */
+@Plugin(type = Command.class, menuPath = SpectralCommand.MENU + TuneSamplerWeights.LABEL, label = TuneSamplerWeights.LABEL,
+	description = "Per-step guidance weights minimising the expected W2 to the true posterior, against the heuristic and the best constant")
+public class TuneSamplerWeights extends AnalysisCommand {
+
+	public static final String LABEL = "Tune Sampler Weights";
+
+	@Parameter(label = "Method", choices = { "dps", "pigdm", "cgdm", "ddnm", "scoreald" }, persist = false)
+	public String method = "pigdm";
+
+	@Parameter(label = "Sampling steps n", min = "1", persist = false)
+	public int steps = 50;
+
+	@Parameter(label = "Smoothness penalty γ (0 = none)", min = "0", description = "adds γ Σ (w_{j+1} − w_j)² to the objective", persist = false)
+	public double smoothness = 0;
+
+	@Parameter(label = "Maximum L-BFGS iterations", min = "0", persist = false)
+	public int iterations = 500;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Plot")
+	public ImagePlus plot;
+
+	@Override
+	protected TaskResult compute(final Progress progress) {
+		return TuningTask.run(setup(), method, steps, smoothness, iterations, progress);
+	}
+
+	@Override
+	protected void publish(final TaskResult r) {
+		plot = r.images().get(0);
+	}
+}
