@@ -1,5 +1,6 @@
 // Compare zero-shot diffusion samplers (heuristic weights) by their exact expected W2 to the true
-// posterior, against the number of steps, and sample two of them.
+// posterior, against the number of steps, sample two of them, then tune PiGDM's per-step weights
+// and sample with the tuned weights.
 //   ImageJ -batch macros/compare-samplers.ijm "<folder with gravel.png>|<output folder>"
 args = split(getArgument(), "|");
 if (args.length < 2) {
@@ -21,4 +22,11 @@ for (m = 0; m < 2; m++) {
   method = newArray("pigdm", "cgdm");
   run("Posterior Sampling", "prior=crop_prior measurement=crop_degraded method=" + method[m] + " steps=50 samples=4 seed=1 output_folder=[" + out + "]");
 }
+run("Tune Sampler Weights", "prior=crop_prior measurement=crop_degraded operator=[from measurement] method=pigdm steps=50 output_folder=[" + out + "]");
+// The tuning table (crop_pigdm_tuning, also the "Results" table in batch mode: readable headless)
+// holds the tuned weights in its third row, noisiest step first.
+list = getResultString("weight_list", 2);
+print("PiGDM expected W2^2: heuristic " + getResult("E_v W2^2", 0) + ", tuned " + getResult("E_v W2^2", 2));
+run("Posterior Sampling", "prior=crop_prior measurement=crop_degraded method=pigdm steps=50 weights=custom weight_list=[" + list + "] samples=4 seed=1");
+saveAs("Tiff", out + "crop_degraded_pigdm_tuned_samples.tif");
 print("COMPARE OK");

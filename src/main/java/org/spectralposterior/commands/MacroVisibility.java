@@ -20,14 +20,18 @@ final class MacroVisibility {
 	private MacroVisibility() {}
 
 	static void register(final TaskResult r) {
-		if (!Interpreter.isBatchMode() || r.images().isEmpty()) return;
+		if (!Interpreter.isBatchMode()) return;
 		final List<ImagePlus> images = r.images();
 		for (int i = images.size() - 1; i >= 0; i--) {
 			final ImagePlus imp = images.get(i);
 			if (Interpreter.getBatchModeImage(imp.getID()) == null) Interpreter.addBatchModeImage(imp);
 		}
-		WindowManager.setTempCurrentImage(images.get(0));
-		// Tables become ImageJ's named results windows (headless: kept in memory for the macro).
+		if (!images.isEmpty()) WindowManager.setTempCurrentImage(images.get(0));
+		// The main (first) table also becomes ImageJ's system "Results" table, without a window: headless,
+		// named tables have no window for Table.get*(…, title) to find, and "Results" is the one table an
+		// ImageJ 1.x macro can always read (getResult, getResultString, Table.get*(…, "Results")).
+		if (!r.tables().isEmpty()) ij.plugin.filter.Analyzer.setResultsTable((ResultsTable) r.tables().values().iterator().next().clone());
+		// Tables become ImageJ's named results windows where there is a display.
 		for (final java.util.Map.Entry<String, ResultsTable> e : r.tables().entrySet()) {
 			try {
 				e.getValue().show(e.getKey());

@@ -83,7 +83,7 @@ public final class TuningTask {
 		plot.addLegend(String.format(Locale.ROOT, "heuristic (E W2² = %.4g)\nbest constant (%.4g)\ntuned (%.4g)", r.heuristicLoss() * units, r.constantLoss() * units, r.tunedLoss() * units));
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_tuned_weights_plot");
-		return new TaskResult().addImage(plotImp).addTable(base + "_tuned_weights", weights).addTable(base + "_tuning", summary);
+		return new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);
 	}
 
 	private static void row(final ResultsTable table, final String weights, final double loss, final AnalysisTask.Setup setup, final Method method, final int steps, final String list) {
