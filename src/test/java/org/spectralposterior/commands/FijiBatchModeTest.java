@@ -171,6 +171,9 @@ class FijiBatchModeTest {
 		}
 		assertTrue(display.shown.isEmpty(), "the display step did not touch the registered outputs: " + display.shown);
 		assertSame(m.getOutput("samples_stack"), WindowManager.getCurrentImage(), "the main output is current on the macro's thread");
+		final ij.measure.ResultsTable results = ij.plugin.filter.Analyzer.getResultsTable();
+		assertEquals(1, results.size(), "the results table is the system Results table (readable headless)");
+		assertTrue(results.getValue("E_v W2^2", 0) >= 0);
 	}
 
 	@Test
