@@ -76,7 +76,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(label = "Ground truth (optional)", required = false, persist = false)
 	public ImagePlus ground_truth;
 
-	@Parameter(label = "Operator", choices = { FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" }, persist = false)
+	@Parameter(label = "Operator", choices = { FROM_MEASUREMENT, "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
 	public String operator = FROM_MEASUREMENT;
 
 	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false)
@@ -132,8 +132,9 @@ public class PosteriorSampling extends SpectralCommand {
 		samples_stack = r.images().get(0);
 		mean = r.images().get(1);
 		std = r.images().get(2);
-		w2_map = r.images().get(3);
-		w2_spectrum = r.images().get(4);
+		// (Inpainting has no W2 outputs: its exact sampler is the only method.)
+		w2_map = r.images().size() > 3 ? r.images().get(3) : null;
+		w2_spectrum = r.images().size() > 4 ? r.images().get(4) : null;
 		trajectory_xt = r.images().size() > 5 ? r.images().get(5) : null;
 		trajectory_x0 = r.images().size() > 6 ? r.images().get(6) : null;
 	}

@@ -16,7 +16,7 @@ import org.spectralposterior.imagej.TaskResult;
 
 /** Plugins › Spectral Posterior › Simulate Degradation. See {@link DegradationTask}. */
 @Plugin(type = Command.class, menuPath = SpectralCommand.MENU + SimulateDegradation.LABEL, label = SimulateDegradation.LABEL,
-	description = "Blur (circular convolution) and add white Gaussian noise, exactly as the posterior model assumes")
+	description = "Blur (circular convolution) or mask pixels out (inpainting), and add white Gaussian noise, exactly as the posterior model assumes")
 public class SimulateDegradation extends SpectralCommand {
 
 	public static final String LABEL = "Simulate Degradation";
@@ -24,7 +24,7 @@ public class SimulateDegradation extends SpectralCommand {
 	@Parameter(label = "Clean image", persist = false)
 	public ImagePlus image;
 
-	@Parameter(label = "Operator", choices = { "none", "gaussian", "motion", "psf" }, persist = false)
+	@Parameter(label = "Operator", choices = { "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
 	public String operator = "gaussian";
 
 	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false)
@@ -38,6 +38,9 @@ public class SimulateDegradation extends SpectralCommand {
 
 	@Parameter(label = "PSF image (operator = psf)", required = false, persist = false)
 	public ImagePlus psf;
+
+	@Parameter(label = "Inpainting mask (operator = inpaint; non-zero = observed; none: the image's ROI is the hole)", required = false, persist = false)
+	public ImagePlus mask;
 
 	@Parameter(label = "Noise sigma (intensity units)", min = "0", persist = false)
 	public double noise_sigma = 5;
@@ -54,15 +57,21 @@ public class SimulateDegradation extends SpectralCommand {
 	@Parameter(type = ItemIO.OUTPUT, label = "PSF")
 	public ImagePlus psf_image;
 
+	@Parameter(type = ItemIO.OUTPUT, label = "Mask")
+	public ImagePlus mask_image;
+
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return DegradationTask.run(image, operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), noise_sigma, seed, progress);
+		return DegradationTask.run(image, operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), mask, noise_sigma, seed, progress);
 	}
 
 	@Override
 	protected void publish(final TaskResult r) {
 		degraded = r.images().get(0);
-		psf_image = r.images().size() > 1 ? r.images().get(1) : null;
+		final ImagePlus second = r.images().size() > 1 ? r.images().get(1) : null;
+		final boolean isMask = second != null && "mask".equals(org.spectralposterior.imagej.Metadata.kind(second));
+		psf_image = isMask ? null : second;
+		mask_image = isMask ? second : null;
 	}
 
 	@Override
@@ -74,6 +83,7 @@ public class SimulateDegradation extends SpectralCommand {
 	static OperatorSpec operatorSpec(final String operator, final double blurSigma, final double length, final double angle, final ImagePlus psf) {
 		return switch (OperatorSpec.Kind.parse(operator)) {
 			case NONE -> OperatorSpec.none();
+			case INPAINT -> OperatorSpec.inpaint();
 			case GAUSSIAN -> OperatorSpec.gaussian(blurSigma);
 			case MOTION -> OperatorSpec.motion(length, angle);
 			case PSF -> {

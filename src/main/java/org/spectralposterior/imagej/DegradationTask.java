@@ -20,8 +20,14 @@ public final class DegradationTask {
 	private DegradationTask() {}
 
 	public static TaskResult run(final ImagePlus clean, final OperatorSpec spec, final double sigma, final long seed, final Progress progress) {
+		return run(clean, spec, null, sigma, seed, progress);
+	}
+
+	/** As above; for {@code operator = inpaint} the observed pixels are {@code mask}'s non-zero ones, or, without a mask, those outside the image's area ROI. */
+	public static TaskResult run(final ImagePlus clean, final OperatorSpec spec, final ImagePlus mask, final double sigma, final long seed, final Progress progress) {
 		Planes.checkReadable(clean, "clean");
 		Degradation.checkNoise(sigma);
+		if (spec.kind() == OperatorSpec.Kind.INPAINT) return inpaint(clean, observed(clean, mask), sigma, seed, progress);
 		final int w = clean.getWidth(), h = clean.getHeight();
 		final BlurOperator op = BlurOperator.of(spec, h, w);
 		final ImageStack out = new ImageStack(w, h);
@@ -41,6 +47,62 @@ public final class DegradationTask {
 		return result;
 	}
 
+	/** Observed pixels of an inpainting degradation: the mask's non-zero pixels, else outside the ROI. */
+	static boolean[] observed(final ImagePlus clean, final ImagePlus mask) {
+		final int w = clean.getWidth(), h = clean.getHeight();
+		final boolean[] obs = new boolean[w * h];
+		if (mask != null) {
+			if (mask.getWidth() != w || mask.getHeight() != h) {
+				throw new IllegalArgumentException("The mask is " + mask.getWidth() + "×" + mask.getHeight() + " but the image is " + w + "×" + h + "; give a mask of the image's size.");
+			}
+			final ij.process.ImageProcessor ip = mask.getProcessor();
+			for (int i = 0; i < obs.length; i++) obs[i] = ip.getf(i) != 0 && !Float.isNaN(ip.getf(i));
+		}
+		else {
+			final ij.gui.Roi roi = clean.getRoi();
+			if (roi == null || !roi.isArea()) {
+				throw new IllegalArgumentException("operator=inpaint needs the missing pixels: give a mask image (non-zero = observed) or draw the hole as an area selection on the image.");
+			}
+			final java.awt.Rectangle b = roi.getBounds();
+			final ij.process.ImageProcessor roiMask = roi.getMask();
+			java.util.Arrays.fill(obs, true);
+			for (int y = Math.max(0, b.y); y < Math.min(h, b.y + b.height); y++) {
+				for (int x = Math.max(0, b.x); x < Math.min(w, b.x + b.width); x++) {
+					if (roiMask == null || roiMask.get(x - b.x, y - b.y) != 0) obs[y * w + x] = false;
+				}
+			}
+		}
+		int m = 0;
+		for (final boolean o : obs) if (o) m++;
+		if (m == 0) throw new IllegalArgumentException("The mask observes no pixel; non-zero mask pixels are the observed ones.");
+		if (m == obs.length) throw new IllegalArgumentException("The mask observes every pixel: nothing to inpaint. Zero mask pixels (or the ROI) are the missing ones.");
+		return obs;
+	}
+
+	/** v = x + σ n on the observed pixels, NaN on the missing ones (the mask travels with the measurement). */
+	private static TaskResult inpaint(final ImagePlus clean, final boolean[] obs, final double sigma, final long seed, final Progress progress) {
+		final int w = clean.getWidth(), h = clean.getHeight();
+		final ImageStack out = new ImageStack(w, h);
+		final Rectangle whole = new Rectangle(0, 0, w, h);
+		for (int i = 1; i <= clean.getStackSize(); i++) {
+			progress.checkCancelled();
+			final double[] x = Planes.read(clean, i, whole);
+			final java.util.SplittableRandom rng = new java.util.SplittableRandom(seed + 0x9E3779B97F4A7C15L * (i - 1));
+			for (int p = 0; p < x.length; p++) x[p] = obs[p] ? x[p] + sigma * rng.nextGaussian() : Double.NaN;
+			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(x, w, h));
+			progress.update(i, clean.getStackSize());
+		}
+		final String base = Planes.baseTitle(clean);
+		final ImagePlus degraded = Planes.hyperstack(base + "_degraded", out, clean.getNChannels(), clean.getNSlices(), clean.getNFrames(), clean, true);
+		MeasurementImage.annotate(degraded, OperatorSpec.inpaint(), sigma, seed, clean.getTitle());
+		final byte[] px = new byte[w * h];
+		for (int p = 0; p < px.length; p++) px[p] = (byte) (obs[p] ? 255 : 0);
+		final ImagePlus maskImp = new ImagePlus(base + "_mask", new ij.process.ByteProcessor(w, h, px));
+		maskImp.setCalibration(clean.getCalibration().copy());
+		maskImp.setProperty("Info", Metadata.KIND + "=mask\npixels=255 observed, 0 missing\n");
+		return new TaskResult().addImage(degraded).addImage(maskImp);
+	}
+
 	/** The wrapped kernel cut out around its centre, just large enough to hold its support. */
 	static ImagePlus psfImage(final String title, final BlurOperator op, final OperatorSpec spec) {
 		final int h = op.plane().height, w = op.plane().width;
@@ -48,7 +110,7 @@ public final class DegradationTask {
 			case GAUSSIAN -> (int) Math.ceil(4 * spec.blurSigma());
 			case MOTION -> (int) Math.ceil(spec.length() / 2) + 1;
 			case PSF -> Math.max(spec.psfWidth(), spec.psfHeight()) / 2 + 1;
-			case NONE -> 0;
+			case NONE, INPAINT -> 0;
 		};
 		final int rw = Math.min(radius, (w - 1) / 2), rh = Math.min(radius, (h - 1) / 2);
 		final int sw = 2 * rw + 1, sh = 2 * rh + 1;

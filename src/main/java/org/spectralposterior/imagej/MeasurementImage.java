@@ -20,7 +20,8 @@ public final class MeasurementImage {
 		m.put("noise_sigma", Double.toString(sigma));
 		m.put("seed", Long.toString(seed));
 		m.put("source", source);
-		m.put("model", "v = circular convolution(x, kernel centred at pixel (0,0)) + noise_sigma * N(0, I)");
+		m.put("model", op.kind() == OperatorSpec.Kind.INPAINT ? "v = x + noise_sigma * N(0, I) on the observed pixels; NaN marks the missing ones"
+			: "v = circular convolution(x, kernel centred at pixel (0,0)) + noise_sigma * N(0, I)");
 		Metadata.write(imp, m);
 	}
 

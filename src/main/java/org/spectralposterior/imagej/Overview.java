@@ -23,6 +23,9 @@ final class Overview {
 		// Measurement, samples and mean share one display range so they can be compared.
 		final double lo = measurement.getProcessor().getMin(), hi = measurement.getProcessor().getMax();
 		tiles[t] = measurement.getProcessor().duplicate().convertToFloat();
+		// Missing pixels (NaN, inpainting) show as black.
+		final float[] mpx = (float[]) tiles[t].getPixels();
+		for (int i = 0; i < mpx.length; i++) if (Float.isNaN(mpx[i])) mpx[i] = (float) lo;
 		tiles[t].setMinAndMax(lo, hi);
 		labels[t++] = "measurement";
 		for (int s = 1; s <= n; s++) {
@@ -39,10 +42,12 @@ final class Overview {
 		final double stdMax = tiles[t].getMax();
 		tiles[t].setMinAndMax(0, Math.max(2 * stdMax, 1e-12));
 		labels[t++] = String.format(java.util.Locale.ROOT, "std (max %.3g)", stdMax);
-		tiles[t] = w2.getProcessor().duplicate();
-		tiles[t].resetMinAndMax();
-		if (tiles[t].getMax() <= tiles[t].getMin()) tiles[t].setMinAndMax(0, 1);
-		labels[t++] = String.format(java.util.Locale.ROOT, "W2 map (W2 = %.3g)", w2Total);
+		if (w2 != null) {
+			tiles[t] = w2.getProcessor().duplicate();
+			tiles[t].resetMinAndMax();
+			if (tiles[t].getMax() <= tiles[t].getMin()) tiles[t].setMinAndMax(0, 1);
+			labels[t++] = String.format(java.util.Locale.ROOT, "W2 map (W2 = %.3g)", w2Total);
+		}
 		final ColorProcessor out = new ColorProcessor(t * w, h + LABEL);
 		out.setColor(Color.WHITE);
 		out.fill();

@@ -65,6 +65,14 @@ public final class Planes {
 		return out;
 	}
 
+	/** Stack plane {@code index} (1-based), whole, as stored: NaN (a missing pixel) is kept. */
+	public static double[] readRaw(final ImagePlus imp, final int index) {
+		final ImageProcessor ip = imp.getStack().getProcessor(index);
+		final double[] out = new double[ip.getPixelCount()];
+		for (int i = 0; i < out.length; i++) out[i] = ip.getf(i);
+		return out;
+	}
+
 	/** Whole current plane of an image. */
 	public static double[] readCurrent(final ImagePlus imp) {
 		return read(imp, imp.getCurrentSlice(), new Rectangle(0, 0, imp.getWidth(), imp.getHeight()));

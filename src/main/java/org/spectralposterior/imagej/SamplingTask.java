@@ -77,13 +77,8 @@ public final class SamplingTask {
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
 		final int planes = measurement.getStackSize();
 		checkSampleCount((long) req.samples() * planes, w, h);
-		if (groundTruth != null) {
-			Planes.checkReadable(groundTruth, "ground truth");
-			if (groundTruth.getWidth() != w || groundTruth.getHeight() != h || groundTruth.getStackSize() != planes) {
-				throw new IllegalArgumentException("The ground truth is " + groundTruth.getWidth() + "×" + groundTruth.getHeight() + "×" + groundTruth.getStackSize() + " but the measurement is "
-					+ w + "×" + h + "×" + planes + "; give the clean image the measurement was made from.");
-			}
-		}
+		if (!spec.circulant()) return InpaintingTask.run(priors, measurement, checkedTruth(groundTruth, w, h, planes), req, sigma, progress);
+		checkedTruth(groundTruth, w, h, planes);
 		final BlurOperator op = BlurOperator.of(spec, h, w);
 		final MethodRun.Settings settings = req.settings();
 		if (!settings.exact()) settings.config(); // bad diffusion settings fail before any work
@@ -199,6 +194,16 @@ public final class SamplingTask {
 		result.addTable(base + "_results", table);
 		result.addFigure(base + "_overview", Overview.montage(measurement, samplesImp, meanImp, stdImp, w2Imp, table.getValue("W2", 0)));
 		return result;
+	}
+
+	private static ImagePlus checkedTruth(final ImagePlus groundTruth, final int w, final int h, final int planes) {
+		if (groundTruth == null) return null;
+		Planes.checkReadable(groundTruth, "ground truth");
+		if (groundTruth.getWidth() != w || groundTruth.getHeight() != h || groundTruth.getStackSize() != planes) {
+			throw new IllegalArgumentException("The ground truth is " + groundTruth.getWidth() + "×" + groundTruth.getHeight() + "×" + groundTruth.getStackSize() + " but the measurement is "
+				+ w + "×" + h + "×" + planes + "; give the clean image the measurement was made from.");
+		}
+		return groundTruth;
 	}
 
 	private static String label(final int nc, final int nz, final int nt, final int c, final int z, final int t) {

@@ -12,6 +12,7 @@ final class Kernels {
 			case GAUSSIAN -> gaussian(k, height, width, spec.blurSigma());
 			case MOTION -> motion(k, height, width, spec.length(), spec.angle());
 			case PSF -> psf(k, height, width, spec.psf(), spec.psfWidth(), spec.psfHeight());
+			case INPAINT -> throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
 		}
 		return k;
 	}

@@ -18,7 +18,9 @@ import java.util.Map;
 public record OperatorSpec(Kind kind, double blurSigma, double length, double angle, double[] psf, int psfWidth, int psfHeight) {
 
 	public enum Kind {
-		NONE("none"), GAUSSIAN("gaussian"), MOTION("motion"), PSF("psf");
+		NONE("none"), GAUSSIAN("gaussian"), MOTION("motion"), PSF("psf"),
+		/** A = S_Ω: keep the observed pixels (MATH §3.2). Not a convolution; the mask travels with the measurement. */
+		INPAINT("inpaint");
 
 		public final String key;
 
@@ -28,7 +30,7 @@ public record OperatorSpec(Kind kind, double blurSigma, double length, double an
 
 		public static Kind parse(final String s) {
 			for (final Kind k : values()) if (k.key.equalsIgnoreCase(s.trim())) return k;
-			throw new IllegalArgumentException("Unknown operator '" + s + "': use none, gaussian, motion or psf");
+			throw new IllegalArgumentException("Unknown operator '" + s + "': use none, gaussian, motion, psf or inpaint");
 		}
 	}
 
@@ -53,6 +55,18 @@ public record OperatorSpec(Kind kind, double blurSigma, double length, double an
 
 	public static OperatorSpec motion(final double length, final double angleDegrees) {
 		return new OperatorSpec(Kind.MOTION, 0, length, angleDegrees, null, 0, 0);
+	}
+
+	/** Why a mask cannot go where a convolution is needed, and what handles it instead. */
+	public static final String NOT_CIRCULANT = "Inpainting (a mask of missing pixels) is not a convolution: only Posterior Sampling's exact posterior handles it "
+		+ "(kriging by conjugate gradients); the diffusion samplers and the spectral analyses need a blur or denoising operator.";
+
+	public static OperatorSpec inpaint() {
+		return new OperatorSpec(Kind.INPAINT, 0, 0, 0, null, 0, 0);
+	}
+
+	public boolean circulant() {
+		return kind != Kind.INPAINT;
 	}
 
 	public static OperatorSpec psf(final double[] pixels, final int width, final int height) {
@@ -89,6 +103,7 @@ public record OperatorSpec(Kind kind, double blurSigma, double length, double an
 		try {
 			return switch (kind) {
 				case NONE -> none();
+				case INPAINT -> inpaint();
 				case GAUSSIAN -> gaussian(Double.parseDouble(m.get("blur_sigma")));
 				case MOTION -> motion(Double.parseDouble(m.get("motion_length")), Double.parseDouble(m.get("motion_angle")));
 				case PSF -> {
@@ -113,6 +128,7 @@ public record OperatorSpec(Kind kind, double blurSigma, double length, double an
 			case GAUSSIAN -> String.format(Locale.ROOT, "Gaussian blur σ=%g px", blurSigma);
 			case MOTION -> String.format(Locale.ROOT, "motion blur %g px at %g°", length, angle);
 			case PSF -> "PSF " + psfWidth + "×" + psfHeight;
+			case INPAINT -> "inpainting (missing pixels)";
 		};
 	}
 }

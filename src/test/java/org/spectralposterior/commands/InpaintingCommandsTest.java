@@ -1,0 +1,109 @@
+package org.spectralposterior.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import ij.process.ByteProcessor;
+import org.junit.jupiter.api.Test;
+import org.scijava.command.CommandModule;
+
+/** Simulate Degradation with operator=inpaint, then exact posterior samples by kriging + innovation. */
+class InpaintingCommandsTest {
+
+	@Test
+	void roiHoleDegradeAndSample() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(64);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final Roi hole = new Roi(20, 24, 16, 12);
+		image.setRoi(hole);
+		final float[] before = ((float[]) image.getProcessor().convertToFloat().getPixels()).clone();
+		final CommandModule d = CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "noise_sigma", 2.0, "seed", 4L);
+		assertFalse(d.isCanceled(), () -> d.getCancelReason());
+		final ImagePlus degraded = (ImagePlus) d.getOutput("degraded"), mask = (ImagePlus) d.getOutput("mask_image");
+		assertNull(d.getOutput("psf_image"));
+		assertEquals("gravel_mask", mask.getTitle());
+		assertSame(hole, image.getRoi(), "the input keeps its ROI");
+		final float[] after = (float[]) image.getProcessor().convertToFloat().getPixels();
+		for (int i = 0; i < before.length; i++) assertEquals(before[i], after[i], "input untouched");
+		final float[] v = (float[]) degraded.getProcessor().getPixels();
+		int missing = 0;
+		for (int y = 0; y < 64; y++) {
+			for (int x = 0; x < 64; x++) {
+				final boolean inHole = hole.contains(x, y);
+				assertEquals(inHole, Float.isNaN(v[y * 64 + x]), "NaN exactly in the hole at " + x + "," + y);
+				assertEquals(inHole ? 0 : 255, mask.getProcessor().get(x, y));
+				if (inHole) missing++;
+			}
+		}
+		assertEquals(16 * 12, missing);
+		assertEquals("inpaint", org.spectralposterior.imagej.Metadata.read(degraded).get("operator"));
+
+		image.deleteRoi();
+		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 6, "seed", 2L, "ground_truth", image);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		final ImagePlus samples = (ImagePlus) s.getOutput("samples_stack"), mean = (ImagePlus) s.getOutput("mean"), std = (ImagePlus) s.getOutput("std");
+		assertEquals("gravel_degraded_exact_samples", samples.getTitle());
+		assertEquals(6, samples.getNFrames());
+		assertNull(s.getOutput("w2_map"));
+		assertEquals(0.25, mean.getCalibration().pixelWidth, "outputs carry the calibration");
+		final ResultsTable t = AnalysisCommandsTest.table(s);
+		assertEquals(192, (int) t.getValue("missing pixels", 0));
+		assertTrue(t.getValue("CG worst relative residual", 0) <= 1e-10);
+		// The kriged hole beats filling it with the prior mean, and the std is larger in the hole.
+		final float[] m = (float[]) mean.getProcessor().getPixels(), sd = (float[]) std.getProcessor().getPixels(), truth = after;
+		final double priorMean = org.spectralposterior.imagej.PriorImage.read(prior).mean();
+		double errKrige = 0, errFlat = 0, stdIn = 0, stdOut = 0;
+		for (int y = 0; y < 64; y++) {
+			for (int x = 0; x < 64; x++) {
+				final int i = y * 64 + x;
+				if (hole.contains(x, y)) {
+					errKrige += Math.pow(m[i] - truth[i], 2);
+					errFlat += Math.pow(priorMean - truth[i], 2);
+					stdIn += sd[i] / 192;
+				}
+				else {
+					stdOut += sd[i] / (4096 - 192);
+					assertEquals(v[i], m[i], 4 * 2.0, "the mean follows the observation (σ = 2)");
+				}
+			}
+		}
+		assertTrue(errKrige < errFlat, "kriging " + errKrige + " vs flat fill " + errFlat);
+		assertTrue(stdIn > 3 * stdOut, "std in the hole " + stdIn + " vs observed " + stdOut);
+		assertTrue(t.getValue("PSNR mean in the missing pixels (dB)", 0) > 0);
+	}
+
+	@Test
+	void maskImageAndBadInputs() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(40);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final ByteProcessor bp = new ByteProcessor(40, 40);
+		bp.setValue(255);
+		bp.fill();
+		for (int y = 0; y < 40; y++) for (int x = 0; x < 40; x++) if ((x - 20) * (x - 20) + (y - 18) * (y - 18) < 36) bp.set(x, y, 0);
+		final ImagePlus maskImp = new ImagePlus("m", bp);
+		final CommandModule d = CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", maskImp, "noise_sigma", 0.0);
+		assertFalse(d.isCanceled(), () -> d.getCancelReason());
+		final ImagePlus degraded = (ImagePlus) d.getOutput("degraded");
+		assertTrue(Float.isNaN(degraded.getProcessor().getf(20, 18)) && !Float.isNaN(degraded.getProcessor().getf(0, 0)));
+		// Noiseless: the posterior keeps the observed pixels.
+		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2, "seed", 1L);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		final ImagePlus sample = (ImagePlus) s.getOutput("samples_stack");
+		assertEquals(degraded.getProcessor().getf(0, 0), sample.getStack().getProcessor(1).getf(0, 0), 1e-2);
+
+		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm"), "not a convolution");
+		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", CommandsTest.gravel(40), "operator", "inpaint"), "needs the missing pixels");
+		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("small", new ByteProcessor(8, 8))),
+			"give a mask of the image's size");
+		final ByteProcessor none = new ByteProcessor(40, 40);
+		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("zero", none)), "observes no pixel");
+		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "not a convolution");
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "not a convolution");
+	}
+}
