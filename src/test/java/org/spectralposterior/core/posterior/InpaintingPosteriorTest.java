@@ -146,6 +146,33 @@ class InpaintingPosteriorTest {
 	}
 
 	@Test
+	void aPriorThatFixesTheImageMeanHasItEstimated() {
+		// ADSN-like: λ_0 = 0 pins the image mean to the prior's. Observations offset by +3 prior stds
+		// must move the hole with them, not pile the whole offset of 1000 pixels into 30.
+		final GaussianPrior fitted = prior(32, 32, 0);
+		final double[] lam = fitted.spectrum().values().clone();
+		lam[0] = 0;
+		final GaussianPrior prior = new GaussianPrior(0, new Spectrum(fitted.plane(), lam));
+		final boolean[] obs = new boolean[1024];
+		for (int i = 0; i < obs.length; i++) obs[i] = !(i / 32 >= 10 && i / 32 < 15 && i % 32 >= 10 && i % 32 < 16);
+		final double sd = Math.sqrt(prior.pixelVariance());
+		final double[] v = prior.sampler(4).next();
+		for (int i = 0; i < v.length; i++) v[i] += 3 * sd;
+		final InpaintingPosterior ip = new InpaintingPosterior(prior, obs, 0.05 * sd);
+		assertTrue(ip.meanEstimated());
+		final double[] mean = ip.mean(v, null);
+		double hole = 0;
+		int n = 0;
+		for (int i = 0; i < v.length; i++) {
+			if (obs[i]) continue;
+			hole += mean[i];
+			n++;
+		}
+		assertEquals(3 * sd, hole / n, 1.5 * sd, "the hole follows the observed level");
+		assertTrue(!new InpaintingPosterior(fitted, obs, 0.1).meanEstimated(), "a prior with DC variance keeps it");
+	}
+
+	@Test
 	void aMaskWithNothingObservedIsRefused() {
 		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new InpaintingPosterior(prior(8, 8, 0), new boolean[64], 0.1));
 		assertTrue(e.getMessage().contains("observes no pixel"));
