@@ -56,7 +56,10 @@ class SuperResolutionPosteriorTest {
 		for (final int[] c : cases) {
 			final int hh = c[0], hw = c[1], r = c[2];
 			final GaussianPrior prior = InpaintingPosteriorTest.prior(hh, hw, 0.7);
-			for (final OperatorSpec spec : new OperatorSpec[] { OperatorSpec.motion(3, 30), OperatorSpec.gaussian(0.8) }) {
+			// A centred motion blur is point-symmetric (real h); the 3×3 PSF with its mass off-centre is not,
+			// so it is the one that tells conj(h) from h.
+			final OperatorSpec skew = OperatorSpec.psf(new double[] { 0, 0, 0, 0, 1, 2, 0, 0.5, 1 }, 3, 3);
+			for (final OperatorSpec spec : new OperatorSpec[] { skew, OperatorSpec.motion(3, 30), OperatorSpec.gaussian(0.8) }) {
 				final BlurOperator blur = BlurOperator.of(spec, hh, hw);
 				final DMatrixRMaj a = denseA(blur, hh, hw, r);
 				for (final double sigma : new double[] { 0.1, 0 }) {
@@ -78,7 +81,7 @@ class SuperResolutionPosteriorTest {
 	void samplesHaveThePosteriorLaw() {
 		final int hh = 6, hw = 8, r = 2, d = hh * hw, n = 4000;
 		final GaussianPrior prior = InpaintingPosteriorTest.prior(hh, hw, -0.2);
-		final BlurOperator blur = BlurOperator.of(OperatorSpec.motion(3, 30), hh, hw);
+		final BlurOperator blur = BlurOperator.of(OperatorSpec.psf(new double[] { 0, 0, 0, 0, 1, 2, 0, 0.5, 1 }, 3, 3), hh, hw);
 		final SuperResolutionPosterior sr = new SuperResolutionPosterior(prior, blur, r, 0.15);
 		final double[] v = sr.degrade(prior.sampler(8).next());
 		final DMatrixRMaj[] ref = dense(prior, denseA(blur, hh, hw, r), v, 0.15);
