@@ -66,6 +66,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 		final double sigma;
 		if (fromMeasurement) {
 			if (measurement == null) throw new IllegalArgumentException("operator=" + PosteriorSampling.FROM_MEASUREMENT + " needs a measurement image; give one or choose the operator.");
+			MeasurementImage.checkCirculant(measurement);
 			spec = MeasurementImage.operator(measurement);
 			sigma = MeasurementImage.noiseSigma(measurement);
 		}

@@ -42,6 +42,9 @@ public class SimulateDegradation extends SpectralCommand {
 	@Parameter(label = "Inpainting mask (operator = inpaint; non-zero = observed; none: the image's ROI is the hole)", required = false, persist = false)
 	public ImagePlus mask;
 
+	@Parameter(label = "Downsample ×r (super-resolution; 1 = none)", min = "1", description = "keep every r-th pixel of every r-th row after the blur", persist = false)
+	public int downsample = 1;
+
 	@Parameter(label = "Noise sigma (intensity units)", min = "0", persist = false)
 	public double noise_sigma = 5;
 
@@ -62,7 +65,7 @@ public class SimulateDegradation extends SpectralCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return DegradationTask.run(image, operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), mask, noise_sigma, seed, progress);
+		return DegradationTask.run(image, operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), mask, downsample, noise_sigma, seed, progress);
 	}
 
 	@Override

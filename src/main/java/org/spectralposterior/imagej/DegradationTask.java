@@ -25,9 +25,20 @@ public final class DegradationTask {
 
 	/** As above; for {@code operator = inpaint} the observed pixels are {@code mask}'s non-zero ones, or, without a mask, those outside the image's area ROI. */
 	public static TaskResult run(final ImagePlus clean, final OperatorSpec spec, final ImagePlus mask, final double sigma, final long seed, final Progress progress) {
+		return run(clean, spec, mask, 1, sigma, seed, progress);
+	}
+
+	/** As above, and for {@code downsample > 1} super-resolution: the blurred image keeps every r-th pixel of every r-th row. */
+	public static TaskResult run(final ImagePlus clean, final OperatorSpec spec, final ImagePlus mask, final int downsample, final double sigma, final long seed,
+		final Progress progress) {
 		Planes.checkReadable(clean, "clean");
 		Degradation.checkNoise(sigma);
-		if (spec.kind() == OperatorSpec.Kind.INPAINT) return inpaint(clean, observed(clean, mask), sigma, seed, progress);
+		if (downsample < 1) throw new IllegalArgumentException("downsample must be at least 1, got " + downsample + ".");
+		if (spec.kind() == OperatorSpec.Kind.INPAINT) {
+			if (downsample > 1) throw new IllegalArgumentException("operator=inpaint works on the image's own grid; leave downsample=1.");
+			return inpaint(clean, observed(clean, mask), sigma, seed, progress);
+		}
+		if (downsample > 1) return downsample(clean, spec, downsample, sigma, seed, progress);
 		final int w = clean.getWidth(), h = clean.getHeight();
 		final BlurOperator op = BlurOperator.of(spec, h, w);
 		final ImageStack out = new ImageStack(w, h);
@@ -42,6 +53,35 @@ public final class DegradationTask {
 		final String base = Planes.baseTitle(clean);
 		final ImagePlus degraded = Planes.hyperstack(base + "_degraded", out, clean.getNChannels(), clean.getNSlices(), clean.getNFrames(), clean, true);
 		MeasurementImage.annotate(degraded, spec, sigma, seed, clean.getTitle());
+		final TaskResult result = new TaskResult().addImage(degraded);
+		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(psfImage(base + "_psf", op, spec));
+		return result;
+	}
+
+	/** Super-resolution: v = S_r C x + σ n on a (W/r)×(H/r) grid; the pixel size grows by r. */
+	private static TaskResult downsample(final ImagePlus clean, final OperatorSpec spec, final int r, final double sigma, final long seed, final Progress progress) {
+		final int w = clean.getWidth(), h = clean.getHeight();
+		if (w % r != 0 || h % r != 0) {
+			throw new IllegalArgumentException("The image is " + w + "×" + h + ", not a multiple of downsample=" + r + "; crop it to " + (w / r * r) + "×" + (h / r * r) + " first (Image > Crop).");
+		}
+		if (w / r < 2 || h / r < 2) throw new IllegalArgumentException("downsample=" + r + " leaves fewer than 2×2 pixels of a " + w + "×" + h + " image.");
+		final BlurOperator op = BlurOperator.of(spec, h, w);
+		final ImageStack out = new ImageStack(w / r, h / r);
+		final Rectangle whole = new Rectangle(0, 0, w, h);
+		for (int i = 1; i <= clean.getStackSize(); i++) {
+			progress.checkCancelled();
+			final double[] v = org.spectralposterior.core.posterior.SuperResolutionPosterior.degrade(op, r, Planes.read(clean, i, whole));
+			final java.util.SplittableRandom rng = new java.util.SplittableRandom(seed + 0x9E3779B97F4A7C15L * (i - 1));
+			for (int p = 0; p < v.length; p++) v[p] += sigma * rng.nextGaussian();
+			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(v, w / r, h / r));
+			progress.update(i, clean.getStackSize());
+		}
+		final String base = Planes.baseTitle(clean);
+		final ImagePlus degraded = Planes.hyperstack(base + "_degraded", out, clean.getNChannels(), clean.getNSlices(), clean.getNFrames(), clean, true);
+		final ij.measure.Calibration cal = degraded.getCalibration();
+		cal.pixelWidth *= r;
+		cal.pixelHeight *= r;
+		MeasurementImage.annotate(degraded, spec, r, sigma, seed, clean.getTitle());
 		final TaskResult result = new TaskResult().addImage(degraded);
 		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(psfImage(base + "_psf", op, spec));
 		return result;

@@ -63,6 +63,8 @@ public final class SamplingTask {
 		final List<GaussianPrior> priors = PriorImage.readAll(priorImp);
 		final int w = measurement.getWidth(), h = measurement.getHeight();
 		final GaussianPrior first = priors.get(0);
+		final int factor = req.operator() != null ? 1 : MeasurementImage.downsample(measurement);
+		if (factor > 1) return SuperResolutionTask.run(priorImp, priors, measurement, groundTruth, req, factor, progress);
 		if (first.plane().width != w || first.plane().height != h) {
 			throw new IllegalArgumentException("The prior is " + first.plane() + " but the measurement is " + w + "×" + h
 				+ "; rebuild the prior with target_width=" + w + " target_height=" + h + ".");
@@ -196,7 +198,7 @@ public final class SamplingTask {
 		return result;
 	}
 
-	private static ImagePlus checkedTruth(final ImagePlus groundTruth, final int w, final int h, final int planes) {
+	static ImagePlus checkedTruth(final ImagePlus groundTruth, final int w, final int h, final int planes) {
 		if (groundTruth == null) return null;
 		Planes.checkReadable(groundTruth, "ground truth");
 		if (groundTruth.getWidth() != w || groundTruth.getHeight() != h || groundTruth.getStackSize() != planes) {

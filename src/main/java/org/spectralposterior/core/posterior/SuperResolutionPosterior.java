@@ -80,6 +80,12 @@ public final class SuperResolutionPosterior {
 
 	/** A x: blur on the HR grid, then every r-th pixel of every r-th row. */
 	public double[] degrade(final double[] x) {
+		return degrade(blur, r, x);
+	}
+
+	/** A x for a blur on an H×W grid and a factor r (H and W multiples of r). */
+	public static double[] degrade(final BlurOperator blur, final int r, final double[] x) {
+		final int hW = blur.plane().width, lH = blur.plane().height / r, lW = hW / r;
 		final double[] c = blur.apply(x);
 		final double[] out = new double[lH * lW];
 		for (int y = 0; y < lH; y++) for (int xx = 0; xx < lW; xx++) out[y * lW + xx] = c[(r * y) * hW + r * xx];

@@ -1,0 +1,62 @@
+package org.spectralposterior.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+import org.junit.jupiter.api.Test;
+import org.scijava.command.CommandModule;
+import org.spectralposterior.core.metric.ImageQuality;
+
+/** Simulate Degradation with downsample = r, then exact super-resolution posterior samples on the fine grid. */
+class SuperResolutionCommandsTest {
+
+	@Test
+	void downsampleAndSuperResolve() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(48);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final CommandModule d = CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "gaussian", "blur_sigma", 1.0, "downsample", 2, "noise_sigma", 2.0, "seed", 5L);
+		assertFalse(d.isCanceled(), () -> d.getCancelReason());
+		final ImagePlus low = (ImagePlus) d.getOutput("degraded");
+		assertEquals(24, low.getWidth());
+		assertEquals(24, low.getHeight());
+		assertEquals(0.5, low.getCalibration().pixelWidth, 1e-12, "the pixel size grows by r");
+		assertEquals("2", org.spectralposterior.imagej.Metadata.read(low).get("downsample"));
+
+		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", low, "samples", 4, "seed", 3L, "ground_truth", image);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		final ImagePlus samples = (ImagePlus) s.getOutput("samples_stack"), mean = (ImagePlus) s.getOutput("mean"), std = (ImagePlus) s.getOutput("std");
+		assertEquals(48, samples.getWidth());
+		assertEquals(4, samples.getNFrames());
+		assertEquals(0.25, mean.getCalibration().pixelWidth, 1e-12, "outputs on the fine grid");
+		assertNull(s.getOutput("w2_map"));
+		final ResultsTable t = AnalysisCommandsTest.table(s);
+		// The posterior mean beats nearest-neighbour upsampling of the measurement.
+		final double[] truth = toDouble((float[]) image.getProcessor().convertToFloat().getPixels());
+		final double[] nearest = toDouble((float[]) low.getProcessor().resize(48, 48, false).convertToFloat().getPixels());
+		final double peak = ImageQuality.dataRange(truth);
+		final double psnr = t.getValue("PSNR mean (dB)", 0);
+		assertTrue(psnr > ImageQuality.psnr(truth, nearest, peak) + 1, psnr + " dB vs nearest neighbour " + ImageQuality.psnr(truth, nearest, peak));
+		final double coverage = t.getValue("coverage ±2 std", 0);
+		assertTrue(coverage > 0.8 && coverage <= 1, "±2 std coverage " + coverage);
+		// The exact std is periodic with period 2 and positive.
+		final float[] sd = (float[]) std.getProcessor().getPixels();
+		for (int y = 0; y < 46; y++) for (int x = 0; x < 46; x++) assertEquals(sd[y * 48 + x], sd[(y + 2) * 48 + x + 2], 1e-4 * sd[y * 48 + x]);
+		assertTrue(sd[0] > 0);
+
+		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", low, "method", "dps"), "super-resolution");
+		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", low, "operator", "from measurement"), "super-resolution");
+		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", CommandsTest.gravel(45), "downsample", 2), "not a multiple");
+		final ImagePlus smallPrior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(24)).getOutput("prior");
+		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", smallPrior, "measurement", low), "target_width=48");
+	}
+
+	private static double[] toDouble(final float[] f) {
+		final double[] d = new double[f.length];
+		for (int i = 0; i < f.length; i++) d[i] = f[i];
+		return d;
+	}
+}
