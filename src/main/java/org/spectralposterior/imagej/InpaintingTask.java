@@ -70,7 +70,7 @@ final class InpaintingTask {
 						final int frame = (t - 1) * ns + s;
 						final int out = (frame - 1) * nc * nz + (z - 1) * nc + c;
 						samples.setProcessor(Planes.toProcessor(x, w, h), out);
-						samples.setSliceLabel((nc > 1 ? "c" + c + " " : "") + (nz > 1 ? "z" + z + " " : "") + (nt > 1 ? "t" + t + " " : "") + "sample " + s, out);
+						samples.setSliceLabel(SamplingTask.sampleLabel(nc, nz, nt, c, z, t, s), out);
 						progress.update(++done, (long) planes * ns);
 					}
 					final double[] std = new double[v.length];
@@ -78,17 +78,7 @@ final class InpaintingTask {
 					means.setProcessor(Planes.toProcessor(mean, w, h), index);
 					stds.setProcessor(Planes.toProcessor(std, w, h), index);
 
-					table.incrementCounter();
-					table.addValue("method", SamplingTask.EXACT + " (kriging + innovation, conjugate gradients)");
-					if (planes > 1) {
-						table.addValue("channel", c);
-						table.addValue("slice", z);
-						table.addValue("frame", t);
-					}
-					table.addValue("operator", OperatorSpec.inpaint().describe());
-					table.addValue("noise_sigma", sigma);
-					table.addValue("samples", ns);
-					table.addValue("seed", Long.toString(req.seed()));
+					SamplingTask.rowHeader(table, SamplingTask.EXACT + " (kriging + innovation, conjugate gradients)", planes, c, z, t, OperatorSpec.inpaint().describe(), sigma, ns, req.seed());
 					table.addValue("observed pixels", v.length - missing);
 					table.addValue("missing pixels", missing);
 					table.addValue("CG iterations (mean)", meanIterations);

@@ -198,6 +198,27 @@ public final class SamplingTask {
 		return result;
 	}
 
+	/** The first columns of a results row, shared by every posterior sampling path. */
+	static void rowHeader(final ResultsTable table, final String method, final int planes, final int c, final int z, final int t, final String operator, final double sigma,
+		final int samples, final long seed) {
+		table.incrementCounter();
+		table.addValue("method", method);
+		if (planes > 1) {
+			table.addValue("channel", c);
+			table.addValue("slice", z);
+			table.addValue("frame", t);
+		}
+		table.addValue("operator", operator);
+		table.addValue("noise_sigma", sigma);
+		table.addValue("samples", samples);
+		table.addValue("seed", Long.toString(seed));
+	}
+
+	/** Slice label of sample s of plane (c, z, t). */
+	static String sampleLabel(final int nc, final int nz, final int nt, final int c, final int z, final int t, final int s) {
+		return (nc > 1 ? "c" + c + " " : "") + (nz > 1 ? "z" + z + " " : "") + (nt > 1 ? "t" + t + " " : "") + "sample " + s;
+	}
+
 	static ImagePlus checkedTruth(final ImagePlus groundTruth, final int w, final int h, final int planes) {
 		if (groundTruth == null) return null;
 		Planes.checkReadable(groundTruth, "ground truth");

@@ -73,23 +73,13 @@ final class SuperResolutionTask {
 						final int frame = (t - 1) * ns + s;
 						final int out = (frame - 1) * nc * nz + (z - 1) * nc + c;
 						samples.setProcessor(Planes.toProcessor(x, w, h), out);
-						samples.setSliceLabel((nc > 1 ? "c" + c + " " : "") + (nz > 1 ? "z" + z + " " : "") + (nt > 1 ? "t" + t + " " : "") + "sample " + s, out);
+						samples.setSliceLabel(SamplingTask.sampleLabel(nc, nz, nt, c, z, t, s), out);
 						progress.update(++done, (long) planes * ns);
 					}
 					means.setProcessor(Planes.toProcessor(mean, w, h), index);
 					stds.setProcessor(Planes.toProcessor(std, w, h), index);
 
-					table.incrementCounter();
-					table.addValue("method", SamplingTask.EXACT + " (super-resolution kriging + innovation)");
-					if (planes > 1) {
-						table.addValue("channel", c);
-						table.addValue("slice", z);
-						table.addValue("frame", t);
-					}
-					table.addValue("operator", spec.describe() + ", downsampled ×" + r);
-					table.addValue("noise_sigma", sigma);
-					table.addValue("samples", ns);
-					table.addValue("seed", Long.toString(req.seed()));
+					SamplingTask.rowHeader(table, SamplingTask.EXACT + " (super-resolution kriging + innovation)", planes, c, z, t, spec.describe() + ", downsampled ×" + r, sigma, ns, req.seed());
 					table.addValue("W2", 0);
 					double meanStd = 0;
 					for (final double v : std) meanStd += v / std.length;
