@@ -22,7 +22,7 @@ public class BuildGaussianPrior extends SpectralCommand {
 	@Parameter(label = "Image", description = "Exemplar image; its rectangular ROI (if any) is the region learnt from", persist = false)
 	public ImagePlus image;
 
-	@Parameter(label = "Estimator", choices = { "adsn", "periodogram" }, description = "adsn: one exemplar; periodogram: every stack slice (and overlay rectangle of the ROI's size)", persist = false)
+	@Parameter(label = "Estimator", choices = { "adsn", "periodogram", "smoothed" }, description = "adsn: one exemplar; periodogram: every stack slice (and overlay rectangle of the ROI's size); smoothed: the periodogram with a Parzen lag window (best for inpainting and super-resolution from a ROI)", persist = false)
 	public String estimator = "adsn";
 
 	@Parameter(label = "Target width (0 = image width)", min = "0", persist = false)

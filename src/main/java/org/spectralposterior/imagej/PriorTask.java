@@ -34,7 +34,7 @@ public final class PriorTask {
 		final Rectangle roi = roiOf(image);
 		final List<Rectangle> rects = new ArrayList<>();
 		rects.add(roi);
-		if (estimator == Estimator.PERIODOGRAM) rects.addAll(overlayRectangles(image, roi));
+		if (estimator != Estimator.ADSN) rects.addAll(overlayRectangles(image, roi));
 		final int tw = targetWidth <= 0 ? image.getWidth() : targetWidth;
 		final int th = targetHeight <= 0 ? image.getHeight() : targetHeight;
 		final int nc = image.getNChannels();
@@ -58,7 +58,8 @@ public final class PriorTask {
 					exemplars.add(x);
 				}
 			}
-			priors.add(PriorEstimator.periodogram(exemplars, roi.height, roi.width, th, tw));
+			priors.add(estimator == Estimator.SMOOTHED ? PriorEstimator.smoothed(exemplars, roi.height, roi.width, th, tw)
+				: PriorEstimator.periodogram(exemplars, roi.height, roi.width, th, tw));
 			progress.update(c, nc);
 			final String suffix = c == 1 ? "" : "_c" + c;
 			provenance.put("exemplars" + suffix, Integer.toString(exemplars.size()));

@@ -24,7 +24,9 @@ public final class PriorEstimator {
 	public static final int MIN_SIDE = 8;
 
 	public enum Estimator {
-		ADSN("adsn"), PERIODOGRAM("periodogram");
+		ADSN("adsn"), PERIODOGRAM("periodogram"),
+		/** The periodogram's covariance tapered by a Parzen lag window (Blackman–Tukey): a smooth spectrum. */
+		SMOOTHED("smoothed");
 
 		public final String key;
 
@@ -34,7 +36,7 @@ public final class PriorEstimator {
 
 		public static Estimator parse(final String s) {
 			for (final Estimator e : values()) if (e.key.equalsIgnoreCase(s.trim())) return e;
-			throw new IllegalArgumentException("Unknown estimator '" + s + "': use adsn or periodogram");
+			throw new IllegalArgumentException("Unknown estimator '" + s + "': use adsn, periodogram or smoothed");
 		}
 	}
 
@@ -43,6 +45,42 @@ public final class PriorEstimator {
 	/** ADSN prior from one exemplar, living on a targetHeight×targetWidth grid. */
 	public static GaussianPrior adsn(final double[] exemplar, final int height, final int width, final int targetHeight, final int targetWidth) {
 		return periodogram(List.of(exemplar), height, width, targetHeight, targetWidth);
+	}
+
+	/**
+	 * [R] Blackman–Tukey smoothing of {@link #periodogram}: its covariance (the exemplars' circular-free
+	 * autocovariance, zero beyond the exemplar size) times a separable Parzen lag window reaching zero
+	 * at half the exemplar's size. The window's Fourier transform is non-negative, so the spectrum stays
+	 * non-negative; c(0), hence the pixel variance, is unchanged. Why: an exemplar smaller than the
+	 * target gives a spectrum full of sinc side lobes (the spot's edges), which a kriging from many
+	 * near-exact pixels (inpainting, super-resolution) amplifies into wild values; smoothed, the same
+	 * exemplar predicts as well as the texture allows.
+	 */
+	public static GaussianPrior smoothed(final List<double[]> exemplars, final int height, final int width, final int targetHeight, final int targetWidth) {
+		final GaussianPrior raw = periodogram(exemplars, height, width, targetHeight, targetWidth);
+		final HalfPlane target = raw.plane();
+		final RealFft2 fft = new RealFft2(target);
+		final double[] spec = fft.newSpectrum();
+		final double[] lambda = raw.spectrum().values();
+		for (int k = 0; k < target.size; k++) spec[2 * k] = lambda[k];
+		final double[] cov = new double[target.pixels];
+		fft.inverse(spec, cov);
+		final double ly = Math.max(1, height / 2.0), lx = Math.max(1, width / 2.0);
+		for (int y = 0; y < targetHeight; y++) {
+			final double wy = parzen(Math.min(y, targetHeight - y) / ly);
+			for (int x = 0; x < targetWidth; x++) cov[y * targetWidth + x] *= wy * parzen(Math.min(x, targetWidth - x) / lx);
+		}
+		fft.forward(cov, spec);
+		final double[] out = new double[target.size];
+		for (int k = 0; k < target.size; k++) out[k] = Math.max(0, spec[2 * k]);
+		return new GaussianPrior(raw.mean(), new Spectrum(target, out));
+	}
+
+	/** The Parzen window on |u| < 1 (its transform is a non-negative power of a sinc). */
+	static double parzen(final double u) {
+		final double a = Math.abs(u);
+		if (a >= 1) return 0;
+		return a <= 0.5 ? 1 - 6 * a * a + 6 * a * a * a : 2 * Math.pow(1 - a, 3);
 	}
 
 	/** Averaged-spectrum prior from exemplars of one size (see class comment). */

@@ -83,6 +83,44 @@ class PriorTest {
 	}
 
 	@Test
+	void smoothedSpectrumIsTheDftOfTheLagWindowedAutocorrelation() {
+		final int h = 8, w = 9, th = 12, tw = 10;
+		final double[] u = texture(h, w, 3);
+		final GaussianPrior raw = PriorEstimator.adsn(u, h, w, th, tw), smooth = PriorEstimator.smoothed(java.util.List.of(u), h, w, th, tw);
+		final double[] p = PeriodicComponent.of(u, h, w);
+		double mean = 0;
+		for (final double v : u) mean += v / u.length;
+		final double[] t = new double[th * tw];
+		for (int r = 0; r < h; r++) for (int c = 0; c < w; c++) t[r * tw + c] = (p[r * w + c] - mean) / Math.sqrt(h * w);
+		// Direct circular autocorrelation times the Parzen window reaching zero at half the exemplar size.
+		final double[] ac = new double[th * tw];
+		for (int dr = 0; dr < th; dr++) for (int dc = 0; dc < tw; dc++) {
+			double s = 0;
+			for (int r = 0; r < th; r++) for (int c = 0; c < tw; c++) s += t[r * tw + c] * t[Math.floorMod(r + dr, th) * tw + Math.floorMod(c + dc, tw)];
+			final double a = Math.min(dr, th - dr) / (h / 2.0), b = Math.min(dc, tw - dc) / (w / 2.0);
+			ac[dr * tw + dc] = s * parzen(a) * parzen(b);
+		}
+		final HalfPlane plane = new HalfPlane(th, tw);
+		final RealFft2 fft = new RealFft2(plane);
+		final double[] spec = fft.newSpectrum();
+		fft.forward(ac, spec);
+		for (int k = 0; k < plane.size; k++) {
+			assertEquals(Math.max(0, spec[2 * k] * Math.sqrt(th * tw)), smooth.spectrum().get(k), 1e-9, "λ_" + k);
+			assertTrue(smooth.spectrum().get(k) >= 0);
+		}
+		assertEquals(raw.pixelVariance(), smooth.pixelVariance(), 1e-9, "the lag window keeps c(0)");
+		assertEquals(raw.mean(), smooth.mean(), 1e-12);
+	}
+
+	/** Written out independently of the estimator's. */
+	private static double parzen(final double u) {
+		final double a = Math.abs(u);
+		if (a >= 1) return 0;
+		if (a <= 0.5) return 1 - 6 * a * a * (1 - a);
+		return 2 * (1 - a) * (1 - a) * (1 - a);
+	}
+
+	@Test
 	void periodogramAveragesTheExemplarsSpectra() {
 		final int h = 10, w = 8;
 		final List<double[]> ex = List.of(texture(h, w, 3), texture(h, w, 4), texture(h, w, 5));
