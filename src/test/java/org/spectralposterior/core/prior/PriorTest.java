@@ -54,12 +54,10 @@ class PriorTest {
 		final int h = 8, w = 9, th = 12, tw = 10;
 		final double[] u = texture(h, w, 2);
 		final GaussianPrior prior = PriorEstimator.adsn(u, h, w, th, tw);
-		// Texton t = (per(u) − mean)/sqrt(hw), zero-padded into the target.
 		final double[] p = PeriodicComponent.of(u, h, w);
 		double mean = 0;
 		for (final double v : u) mean += v / u.length;
-		final double[] t = new double[th * tw];
-		for (int r = 0; r < h; r++) for (int c = 0; c < w; c++) t[r * tw + c] = (p[r * w + c] - mean) / Math.sqrt(h * w);
+		final double[] t = texton(u, h, w, th, tw);
 		// Circular autocorrelation by direct sums, then its (unnormalised) DFT must equal λ.
 		final double[] ac = new double[th * tw];
 		for (int dr = 0; dr < th; dr++) for (int dc = 0; dc < tw; dc++) {
@@ -87,11 +85,7 @@ class PriorTest {
 		final int h = 8, w = 9, th = 12, tw = 10;
 		final double[] u = texture(h, w, 3);
 		final GaussianPrior raw = PriorEstimator.adsn(u, h, w, th, tw), smooth = PriorEstimator.smoothed(java.util.List.of(u), h, w, th, tw);
-		final double[] p = PeriodicComponent.of(u, h, w);
-		double mean = 0;
-		for (final double v : u) mean += v / u.length;
-		final double[] t = new double[th * tw];
-		for (int r = 0; r < h; r++) for (int c = 0; c < w; c++) t[r * tw + c] = (p[r * w + c] - mean) / Math.sqrt(h * w);
+		final double[] t = texton(u, h, w, th, tw);
 		// Direct circular autocorrelation times the Parzen window reaching zero at half the exemplar size.
 		final double[] ac = new double[th * tw];
 		for (int dr = 0; dr < th; dr++) for (int dc = 0; dc < tw; dc++) {
@@ -110,6 +104,16 @@ class PriorTest {
 		}
 		assertEquals(raw.pixelVariance(), smooth.pixelVariance(), 1e-9, "the lag window keeps c(0)");
 		assertEquals(raw.mean(), smooth.mean(), 1e-12);
+	}
+
+	/** Texton t = (per(u) − mean)/sqrt(hw), zero-padded into the th×tw target. */
+	private static double[] texton(final double[] u, final int h, final int w, final int th, final int tw) {
+		final double[] p = PeriodicComponent.of(u, h, w);
+		double mean = 0;
+		for (final double v : u) mean += v / u.length;
+		final double[] t = new double[th * tw];
+		for (int r = 0; r < h; r++) for (int c = 0; c < w; c++) t[r * tw + c] = (p[r * w + c] - mean) / Math.sqrt(h * w);
+		return t;
 	}
 
 	/** Written out independently of the estimator's. */
