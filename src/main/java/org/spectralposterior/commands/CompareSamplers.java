@@ -17,7 +17,7 @@ public class CompareSamplers extends AnalysisCommand {
 	public static final String LABEL = "Compare Samplers";
 
 	@Parameter(label = "Methods (comma-separated)", persist = false)
-	public String methods = "dps,dps-normalized,pigdm,cgdm,ddnm,scoreald";
+	public String methods = "dps,dps-normalized,pigdm,cgdm,ddnm,ddrm,scoreald";
 
 	@Parameter(label = "Numbers of steps (comma-separated)", persist = false)
 	public String steps_list = "10,20,50,100,250,1000";

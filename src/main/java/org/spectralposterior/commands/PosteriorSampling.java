@@ -26,7 +26,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(label = "Measurement", persist = false)
 	public ImagePlus measurement;
 
-	@Parameter(label = "Method", choices = { SamplingTask.EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "sdedit", "scoreald", "unconditional" },
+	@Parameter(label = "Method", choices = { SamplingTask.EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "ddrm", "sdedit", "scoreald", "unconditional" },
 		description = "exact posterior, or a diffusion sampler run with the exact Gaussian score", persist = false)
 	public String method = SamplingTask.EXACT;
 

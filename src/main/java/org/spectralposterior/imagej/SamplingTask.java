@@ -234,7 +234,7 @@ public final class SamplingTask {
 	}
 
 	/** The choices offered for {@code method}: the exact posterior, then the diffusion samplers' keys. */
-	public static final String[] METHODS = { EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "sdedit", "scoreald", "unconditional" };
+	public static final String[] METHODS = { EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "ddrm", "sdedit", "scoreald", "unconditional" };
 
 	public static String methodKey(final String method) {
 		final String m = method == null ? "" : method.trim().toLowerCase(Locale.ROOT);

@@ -117,7 +117,7 @@ public final class DiffusionSampler {
 			// reproduces MATH §12 for η = 0 (1.4537452 at n = 20; the DDIM(0) φ would give 1.6069).
 			case PIGDM -> (abS[j] >= 1 ? 1 : Math.sqrt(abS[j]) * (1 - abT[j] / abS[j]) / (1 - abT[j])) * (1 - abT[j]) / Math.sqrt(abT[j]);
 			case SCORE_ALD -> 1 - abT[j] / abS[j];
-			case UNCONDITIONAL, SDEDIT -> 0;
+			case UNCONDITIONAL, SDEDIT, DDRM -> 0;
 		};
 	}
 
@@ -148,7 +148,7 @@ public final class DiffusionSampler {
 	/** κ of step j at one frequency (g and ρ given); the DPS-normalised weight is passed in. */
 	double kappa(final int j, final double w, final double lam, final double rho, final double g) {
 		return switch (cfg.method()) {
-			case UNCONDITIONAL, SDEDIT, SCORE_ALD -> 0;
+			case UNCONDITIONAL, SDEDIT, SCORE_ALD, DDRM -> 0;
 			case DPS, DPS_NORMALIZED -> w * g;
 			case PIGDM -> w * g / ((1 - abT[j]) * rho + sigma * sigma);
 			case DDNM -> rho > PINV_THRESHOLD ? phi[j] * w / rho : 0;
@@ -158,6 +158,71 @@ public final class DiffusionSampler {
 				yield den > 0 ? w * phi[j] * gam / den : 0;
 			}
 		};
+	}
+
+	/** DDRM's published η_b. */
+	static final double DDRM_ETA_B = 1;
+
+	/** DDRM's η: the published 0.85, or eta with base_step = ddim. */
+	double ddrmEta() {
+		return cfg.base() == BaseStep.DDIM ? cfg.eta() : 0.85;
+	}
+
+	/**
+	 * One DDRM step at one frequency as an affine map (MATH §7.5, VP coordinates):
+	 * x_s = a x_t + b conj(h) V + c M + e z, written into {@code out} = {a, b, c, e}. In VE coordinates
+	 * X̄ = X/sqrt(ᾱ), σ_t = sqrt((1 − ᾱ_t)/ᾱ_t), with X̂0 = g x_t + (1 − g sqrt(ᾱ_t)) M and ȳ = conj(h)V/ρ,
+	 * and the authors' branch tests on |h| σ_s against σ_y:
+	 * <pre>
+	 *   |h|σ_s > σ_y:  X̄_s = (1 − η_b) X̂0 + η_b ȳ + sqrt(σ_s² − η_b²σ_y²/ρ) z
+	 *   |h|σ_s < σ_y:  X̄_s = X̂0 + sqrt(1 − η²) σ_s |h| (ȳ − X̂0)/σ_y + η σ_s z
+	 *   otherwise:     X̄_s = X̂0 + sqrt(1 − η²) σ_s (X̄_t − X̂0)/σ_t + η σ_s z   (what A does not see)
+	 * </pre>
+	 */
+	void ddrmStep(final int j, final double l, final double r, final double[] out) {
+		final double abt = abT[j], abs = abS[j], sab = Math.sqrt(abt), sas = Math.sqrt(abs);
+		final double g = sab * l / (abt * l + 1 - abt), bias = 1 - g * sab;
+		final double sigT = Math.sqrt((1 - abt) / abt), sigS = Math.sqrt((1 - abs) / abs);
+		final double eta = ddrmEta(), c1 = Math.sqrt(1 - eta * eta) * sigS, sv = Math.sqrt(r), sy = sigma;
+		double a, b, c, e;
+		if (sv * sigS > sy) {
+			final double d = Math.sqrt(Math.max(0, sigS * sigS - DDRM_ETA_B * DDRM_ETA_B * sy * sy / r));
+			a = (1 - DDRM_ETA_B) * g;
+			b = DDRM_ETA_B / r;
+			c = (1 - DDRM_ETA_B) * bias;
+			e = d;
+		}
+		else if (sv * sigS < sy) {
+			final double f = c1 * sv / sy;
+			a = (1 - f) * g;
+			b = r > 0 ? f / r : 0;
+			c = (1 - f) * bias;
+			e = eta * sigS;
+		}
+		else {
+			final double f = c1 / sigT;
+			a = (1 - f) * g + f / sab;
+			b = 0;
+			c = (1 - f) * bias;
+			e = eta * sigS;
+		}
+		out[0] = sas * a;
+		out[1] = sas * b;
+		out[2] = sas * c;
+		out[3] = sas * e;
+	}
+
+	/** DDRM's x_T at one frequency: {coefficient of conj(h)V, noise variance} (sqrt(ᾱ_T)(ȳ + …) or the prior's). */
+	void ddrmInit(final double r, final double[] out) {
+		final double abt = abT[0], sigT2 = (1 - abt) / abt;
+		if (Math.sqrt(r * sigT2) > sigma) {
+			out[0] = Math.sqrt(abt) / r;
+			out[1] = abt * Math.max(0, sigT2 - sigma * sigma / r);
+		}
+		else {
+			out[0] = 0;
+			out[1] = 1 - abt;
+		}
 	}
 
 	/** χ of ScoreALD's x_t-likelihood term (0 for the others). */
@@ -218,6 +283,10 @@ public final class DiffusionSampler {
 		final int blocks = (size + block - 1) / block;
 		IntStream.range(0, blocks).parallel().forEach(b -> {
 			final int from = b * block, to = Math.min(size, from + block);
+			if (cfg.method() == Method.DDRM) {
+				ddrmBlock(from, to, lam, rho, p, s2, gain, cancelled);
+				return;
+			}
 			for (int k = from; k < to; k++) {
 				p[k] = Double.isNaN(p0) ? Math.sqrt(abT[0]) * posterior.p()[k] : p0;
 				s2[k] = s20;
@@ -242,7 +311,13 @@ public final class DiffusionSampler {
 		final double[] q = new double[size];
 		final double m = prior.meanDc();
 		double qq = cfg.method() == Method.SDEDIT ? Math.sqrt(abT[0]) * posterior.q()[0] : 0;
+		final double[] coef = new double[4];
 		for (int j = 0; j < n; j++) {
+			if (cfg.method() == Method.DDRM) {
+				ddrmStep(j, lam[0], rho[0], coef);
+				qq = coef[0] * qq + coef[2] * m;
+				continue;
+			}
 			final double l = lam[0], r = rho[0];
 			final double g = Math.sqrt(abT[j]) * l / (abT[j] * l + 1 - abT[j]);
 			final double kap = kappa(j, w[j], l, r, g);
@@ -251,6 +326,27 @@ public final class DiffusionSampler {
 		}
 		q[0] = qq;
 		return new Law(new OutputLaw(op, p, q, s2), gain, w.clone(), cfg.method().linear());
+	}
+
+	/** The DDRM closed form for frequencies [from, to): p ← a p + b, s² ← a² s² + e², from DDRM's x_T. */
+	private void ddrmBlock(final int from, final int to, final double[] lam, final double[] rho, final double[] p, final double[] s2, final double[] gain,
+		final java.util.function.BooleanSupplier cancelled) {
+		final double[] coef = new double[4], init = new double[2];
+		for (int k = from; k < to; k++) {
+			ddrmInit(rho[k], init);
+			p[k] = init[0];
+			s2[k] = init[1];
+			gain[k] = Math.sqrt(init[1]);
+		}
+		for (int j = 0; j < n; j++) {
+			if (cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Cancelled by the user");
+			for (int k = from; k < to; k++) {
+				ddrmStep(j, lam[k], rho[k], coef);
+				p[k] = coef[0] * p[k] + coef[1];
+				s2[k] = coef[0] * coef[0] * s2[k] + coef[3] * coef[3];
+				gain[k] *= coef[0];
+			}
+		}
 	}
 
 	/**
@@ -337,6 +433,11 @@ public final class DiffusionSampler {
 				final double a = Math.sqrt(abT[0]), b = Math.sqrt(1 - abT[0]);
 				for (int i = 0; i < x.length; i++) x[i] = a * init[i] + b * x[i];
 			}
+			if (cfg.method() == Method.DDRM) {
+				sampleDdrm(progress, every, trajectory);
+				fft.inverse(x, out);
+				return;
+			}
 			final boolean normalized = cfg.method() == Method.DPS_NORMALIZED;
 			for (int j = 0; j < n; j++) {
 				if (progress != null) progress.checkCancelled();
@@ -395,6 +496,75 @@ public final class DiffusionSampler {
 				}
 			}
 			fft.inverse(x, out);
+		}
+
+		/**
+		 * DDRM as the authors' code runs it, per frequency (A's singular vectors are Fourier modes):
+		 * x_T from ȳ = conj(h)V/ρ, then at each step the branch by |h|σ_s against σ_y, in VE coordinates.
+		 */
+		private void sampleDdrm(final Progress progress, final int every, final List<Snapshot> trajectory) {
+			final int size = plane.size;
+			final double m = prior.meanDc(), sy = sigma, eta = ddrmEta(), etaB = DDRM_ETA_B;
+			{
+				// x currently holds unit white noise z.
+				final double ab = abT[0], sig2 = (1 - ab) / ab;
+				for (int k = 0; k < size; k++) {
+					final double r = rho[k];
+					if (r > 0 && Math.sqrt(r * sig2) > sy) {
+						final double d = Math.sqrt(Math.max(0, sig2 - sy * sy / r)), yr = (h[2 * k] * v[2 * k] + h[2 * k + 1] * v[2 * k + 1]) / r,
+							yi = (h[2 * k] * v[2 * k + 1] - h[2 * k + 1] * v[2 * k]) / r;
+						x[2 * k] = Math.sqrt(ab) * (yr + d * x[2 * k]);
+						x[2 * k + 1] = Math.sqrt(ab) * (yi + d * x[2 * k + 1]);
+					}
+					else {
+						x[2 * k] *= Math.sqrt(1 - ab);
+						x[2 * k + 1] *= Math.sqrt(1 - ab);
+					}
+				}
+			}
+			for (int j = 0; j < n; j++) {
+				if (progress != null) progress.checkCancelled();
+				final double ab = abT[j], sab = Math.sqrt(ab), sas = Math.sqrt(abS[j]);
+				final double sigT = Math.sqrt((1 - ab) / ab), sigS = Math.sqrt((1 - abS[j]) / abS[j]), c1 = Math.sqrt(1 - eta * eta) * sigS;
+				final double dc = m * (1 - (sab * lam[0] / (ab * lam[0] + 1 - ab)) * sab);
+				final boolean snapshot = trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1);
+				HermitianNoise.fillParallel(plane, rng.nextLong(), z);
+				IntStream.range(0, (size + BLOCK - 1) / BLOCK).parallel().forEach(b -> {
+					for (int k = b * BLOCK, end = Math.min(size, k + BLOCK); k < end; k++) {
+						final double l = lam[k], r = rho[k], sv = Math.sqrt(r);
+						final double g = sab * l / (ab * l + 1 - ab);
+						final double x0r = g * x[2 * k] + (k == 0 ? dc : 0), x0i = g * x[2 * k + 1];
+						if (snapshot) {
+							x0[2 * k] = x0r;
+							x0[2 * k + 1] = x0i;
+						}
+						final double yr = r > 0 ? (h[2 * k] * v[2 * k] + h[2 * k + 1] * v[2 * k + 1]) / r : 0;
+						final double yi = r > 0 ? (h[2 * k] * v[2 * k + 1] - h[2 * k + 1] * v[2 * k]) / r : 0;
+						double nr, ni;
+						if (sv * sigS > sy) {
+							final double d = Math.sqrt(Math.max(0, sigS * sigS - etaB * etaB * sy * sy / r));
+							nr = (1 - etaB) * x0r + etaB * yr + d * z[2 * k];
+							ni = (1 - etaB) * x0i + etaB * yi + d * z[2 * k + 1];
+						}
+						else if (sv * sigS < sy) {
+							nr = x0r + c1 * sv * (yr - x0r) / sy + eta * sigS * z[2 * k];
+							ni = x0i + c1 * sv * (yi - x0i) / sy + eta * sigS * z[2 * k + 1];
+						}
+						else {
+							nr = x0r + c1 * (x[2 * k] / sab - x0r) / sigT + eta * sigS * z[2 * k];
+							ni = x0i + c1 * (x[2 * k + 1] / sab - x0i) / sigT + eta * sigS * z[2 * k + 1];
+						}
+						x[2 * k] = sas * nr;
+						x[2 * k + 1] = sas * ni;
+					}
+				});
+				if (snapshot) {
+					final double[] xt = new double[plane.pixels], xh = new double[plane.pixels];
+					fft.inverse(x, xt);
+					fft.inverse(x0, xh);
+					trajectory.add(new Snapshot(j + 1, tau[n - j - 1], xt, xh));
+				}
+			}
 		}
 
 		/** The weights the last sample used (for DPS-normalised: ζ'/‖r_t‖ as realised). */

@@ -23,7 +23,14 @@ public enum Method {
 	/** SDEdit: start at t0 from sqrt(ᾱ_t0)·(Wiener estimate) + noise, then unconditional steps (MATH §0.5). */
 	SDEDIT("sdedit", "SDEdit"),
 	/** ScoreALD: likelihood gradient on x_t itself, annealed step ζ_t (MATH §0.5; form [R], see {@link DiffusionSampler}). */
-	SCORE_ALD("scoreald", "ScoreALD");
+	SCORE_ALD("scoreald", "ScoreALD"),
+	/**
+	 * DDRM (MATH §7.5, checked against the authors' {@code efficient_generalized_steps}): in the
+	 * spectral (here Fourier) coordinates of A, per frequency one of three updates by how the step's
+	 * noise level compares with the measurement's, η = 0.85 and η_b = 1 as published (η = eta with
+	 * base_step = ddim). No per-step weights.
+	 */
+	DDRM("ddrm", "DDRM");
 
 	public final String key;
 	public final String label;
@@ -41,7 +48,7 @@ public enum Method {
 
 	/** Whether the method has per-step weights at all. */
 	public boolean weighted() {
-		return this != UNCONDITIONAL && this != SDEDIT;
+		return this != UNCONDITIONAL && this != SDEDIT && this != DDRM;
 	}
 
 	/** Whether the closed-form law is exact (all but the residual-normalised DPS, which is linearised). */
