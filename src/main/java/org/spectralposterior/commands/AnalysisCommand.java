@@ -15,7 +15,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	@Parameter(label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
 	public ImagePlus prior;
 
-	@Parameter(label = "Measurement (optional: its recorded operator)", required = false, persist = false)
+	@Parameter(label = "Measurement (optional: its recorded operator)", required = false, autoFill = false, persist = false)
 	public ImagePlus measurement;
 
 	@Parameter(label = "Operator", choices = { PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" }, persist = false)
@@ -30,7 +30,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	@Parameter(label = "Motion angle (degrees)", persist = false)
 	public double motion_angle = 0;
 
-	@Parameter(label = "PSF image (operator = psf)", required = false, persist = false)
+	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false)
 	public ImagePlus psf;
 
 	@Parameter(label = "Noise sigma (image units; ignored when the operator comes from the measurement)", min = "0", persist = false)

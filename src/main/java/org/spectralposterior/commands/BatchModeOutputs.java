@@ -1,16 +1,13 @@
 package org.spectralposterior.commands;
 
 import ij.ImagePlus;
-import ij.WindowManager;
 import ij.macro.Interpreter;
 import org.scijava.Priority;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.process.AbstractPostprocessorPlugin;
 import org.scijava.module.process.PostprocessorPlugin;
-import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.scijava.thread.ThreadService;
 import org.spectralposterior.imagej.TaskResult;
 
 /**
@@ -25,16 +22,13 @@ import org.spectralposterior.imagej.TaskResult;
  * it twice) or takes it out again (imagej-legacy issues 271/277). The command has already registered
  * its outputs ({@link MacroVisibility}); this postprocessor, which runs before the display step,
  * marks the image outputs as resolved so the display step leaves them alone (their values stay set
- * for scripts), and makes the main output the current image of the calling thread — the macro's —
- * since ImageJ 1.x keeps the batch-mode current image per thread.
+ * for scripts). (The command itself makes the main output the current image of the calling thread —
+ * the macro's, the pool thread's parent — since ImageJ 1.x keeps the current image per thread.)
  * <p>
  * Outside batch mode it does nothing: the GUI displays every output once, as usual.
  */
 @Plugin(type = PostprocessorPlugin.class, priority = Priority.HIGH)
 public class BatchModeOutputs extends AbstractPostprocessorPlugin {
-
-	@Parameter(required = false)
-	private ThreadService threads;
 
 	@Override
 	public void process(final Module module) {
@@ -44,13 +38,5 @@ public class BatchModeOutputs extends AbstractPostprocessorPlugin {
 		for (final ModuleItem<?> item : module.getInfo().outputs()) {
 			if (ImagePlus.class.isAssignableFrom(item.getType())) module.resolveOutput(item.getName());
 		}
-		if (r.images().isEmpty()) return;
-		final ImagePlus main = r.images().get(0);
-		final Thread caller = threads == null ? null : threads.getParent(Thread.currentThread());
-		if (caller == null || caller == Thread.currentThread()) return; // run in place: MacroVisibility made it current
-		WindowManager.setTempCurrentImage(caller, main);
-		// ImageJ keeps temporary current images per thread until replaced; a pooled SciJava thread
-		// must not hold on to this run's output.
-		WindowManager.setTempCurrentImage(Thread.currentThread(), null);
 	}
 }

@@ -21,7 +21,9 @@ import org.scijava.plugin.Plugin;
  * 317 and 491). Running between the two (priority {@link Priority#LOW}), this marks every input of
  * our commands resolved when options are present. {@code Macro.getOptions()} sees the macro's
  * options from the command's SciJava thread in Fiji (ij1-patcher looks them up along the thread's
- * ancestors). A call without options ({@code run("Posterior Sampling")}) still shows the dialog.
+ * ancestors). A call without options ({@code run("Posterior Sampling")}) still shows the dialog. A key
+ * that is given but could not be converted (a misspelt image title, {@code steps=abc}) cancels the run
+ * with a message rather than silently using the default; {@code none} clears an optional image.
  */
 @Plugin(type = PreprocessorPlugin.class, priority = Priority.LOW)
 public class MacroDefaults extends AbstractPreprocessorPlugin {
@@ -31,7 +33,28 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 
 	@Override
 	public void process(final Module module) {
-		if (!(module.getDelegateObject() instanceof SpectralCommand) || options.get() == null) return;
-		for (final ModuleItem<?> item : module.getInfo().inputs()) module.resolveInput(item.getName());
+		if (!(module.getDelegateObject() instanceof SpectralCommand)) return;
+		final String opts = options.get();
+		if (opts == null) return;
+		for (final ModuleItem<?> item : module.getInfo().inputs()) {
+			final String name = item.getName();
+			final String value = module.isInputResolved(name) ? null : Macro.getValue(opts, name, null);
+			if (value != null) {
+				// Given, yet not converted by imagej-legacy's MacroPreprocessor (which skips what it cannot
+				// convert): say so, as the plain-ImageJ bridge does, instead of running on the default.
+				if (ij.ImagePlus.class.isAssignableFrom(item.getType())) {
+					if (!value.isEmpty() && !value.equalsIgnoreCase("none")) {
+						cancel(name + "=" + value + ": no open image has that title.");
+						return;
+					}
+					module.setInput(name, null);
+				}
+				else if (item.getType().isPrimitive() || Number.class.isAssignableFrom(item.getType())) {
+					cancel(name + "=" + value + " is not a number.");
+					return;
+				}
+			}
+			module.resolveInput(name);
+		}
 	}
 }

@@ -2,7 +2,6 @@ package org.spectralposterior.commands;
 
 import java.util.List;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.macro.Interpreter;
@@ -14,26 +13,26 @@ import org.spectralposterior.imagej.TaskResult;
  * headless runs): Fiji's SciJava layer does not hand command outputs to batch-mode macros
  * (imagej-legacy issue 277), so each output image is registered as a batch-mode image — once: an
  * image already registered is left alone — and the main output becomes the current image. Outside
- * batch mode only the Results table is set (for macros): the GUI displays the outputs once, as usual.
+ * batch mode nothing happens here: the GUI displays the outputs once, as usual.
  */
 final class MacroVisibility {
 
 	private MacroVisibility() {}
 
-	static void register(final TaskResult r) {
-		// The main (first) table also becomes ImageJ's system "Results" table, without a window, for any
-		// macro: headless, named tables have no window for Table.get*(…, title) to find, and "Results" is
-		// the one table an ImageJ 1.x macro can always read (getResult, getResultString).
-		if ((IJ.isMacro() || Interpreter.isBatchMode()) && !r.tables().isEmpty()) {
-			ij.plugin.filter.Analyzer.setResultsTable((ResultsTable) r.tables().values().iterator().next().clone());
-		}
+	/** @param caller the thread whose current image the main output becomes (the macro's) */
+	static void register(final TaskResult r, final Thread caller) {
 		if (!Interpreter.isBatchMode()) return;
+		// The main (first) table also becomes ImageJ's system "Results" table, without a window: headless,
+		// named tables have no window for Table.get*(…, title) to find, and "Results" is the one table an
+		// ImageJ 1.x macro can always read (getResult, getResultString). Batch mode only: in the GUI it
+		// would clear the user's Results window.
+		if (!r.tables().isEmpty()) ij.plugin.filter.Analyzer.setResultsTable((ResultsTable) r.tables().values().iterator().next().clone());
 		final List<ImagePlus> images = r.images();
 		for (int i = images.size() - 1; i >= 0; i--) {
 			final ImagePlus imp = images.get(i);
 			if (Interpreter.getBatchModeImage(imp.getID()) == null) Interpreter.addBatchModeImage(imp);
 		}
-		if (!images.isEmpty()) WindowManager.setTempCurrentImage(images.get(0));
+		if (!images.isEmpty()) WindowManager.setTempCurrentImage(caller, images.get(0));
 		// Tables become ImageJ's named results windows where there is a display.
 		for (final java.util.Map.Entry<String, ResultsTable> e : r.tables().entrySet()) {
 			try {

@@ -73,7 +73,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(label = "Random seed", persist = false)
 	public long seed = 1;
 
-	@Parameter(label = "Ground truth (optional)", required = false, persist = false)
+	@Parameter(label = "Ground truth (optional)", required = false, autoFill = false, persist = false)
 	public ImagePlus ground_truth;
 
 	@Parameter(label = "Operator", choices = { FROM_MEASUREMENT, "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
@@ -88,7 +88,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(label = "Motion angle (degrees)", persist = false)
 	public double motion_angle = 0;
 
-	@Parameter(label = "PSF image (operator = psf)", required = false, persist = false)
+	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false)
 	public ImagePlus psf;
 
 	@Parameter(label = "Noise sigma (ignored when the operator comes from the measurement)", min = "0", persist = false)

@@ -36,10 +36,10 @@ public class SimulateDegradation extends SpectralCommand {
 	@Parameter(label = "Motion angle (degrees)", persist = false)
 	public double motion_angle = 0;
 
-	@Parameter(label = "PSF image (operator = psf)", required = false, persist = false)
+	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false)
 	public ImagePlus psf;
 
-	@Parameter(label = "Inpainting mask (operator = inpaint; non-zero = observed; none: the image's ROI is the hole)", required = false, persist = false)
+	@Parameter(label = "Inpainting mask (operator = inpaint; non-zero = observed; none: the image's ROI is the hole)", required = false, autoFill = false, persist = false)
 	public ImagePlus mask;
 
 	@Parameter(label = "Downsample ×r (super-resolution; 1 = none)", min = "1", description = "keep every r-th pixel of every r-th row after the blur", persist = false)

@@ -13,8 +13,6 @@ import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
-import org.scijava.ui.DialogPrompt;
-import org.scijava.ui.UIService;
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.imagej.TaskResult;
 
@@ -35,7 +33,7 @@ public abstract class SpectralCommand extends ContextCommand {
 	private StatusService status;
 
 	@Parameter(required = false)
-	private UIService ui;
+	private org.scijava.thread.ThreadService threads;
 
 	private TaskResult result;
 	private List<File> written = List.of();
@@ -58,7 +56,10 @@ public abstract class SpectralCommand extends ContextCommand {
 			result = r;
 			publish(r);
 			showTables(r);
-			MacroVisibility.register(r);
+			// The caller's thread (a macro's, in Fiji and through the bridge: SciJava runs the command on
+			// a pool thread whose parent is the caller) is the one whose current image ImageJ consults.
+			final Thread caller = threads == null ? null : threads.getParent(Thread.currentThread());
+			MacroVisibility.register(r, caller != null ? caller : Thread.currentThread());
 			if (status != null) status.showStatus(getClass().getSimpleName() + ": done");
 		}
 		catch (final IllegalArgumentException e) {
@@ -87,11 +88,10 @@ public abstract class SpectralCommand extends ContextCommand {
 
 	private void fail(final String message) {
 		result = null;
+		// SciJava reports a cancelled module's reason itself (ModuleRunner → StatusService.warn, which a
+		// UI shows as a dialog, headless as a log line): a dialog of our own would be a second one.
 		cancel(message);
 		if (log != null) log.error(message);
-		if (ui != null && !ui.isHeadless() && !GraphicsEnvironment.isHeadless() && ui.getDefaultUI() != null) {
-			ui.showDialog(message, "Spectral Posterior", DialogPrompt.MessageType.ERROR_MESSAGE);
-		}
 	}
 
 	private void showTables(final TaskResult r) {

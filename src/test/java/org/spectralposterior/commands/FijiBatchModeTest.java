@@ -103,6 +103,50 @@ class FijiBatchModeTest {
 		}
 	}
 
+	@Test
+	void givenButUnconvertedKeysAreRefusedNotDefaulted() throws Exception {
+		// imagej-legacy's MacroPreprocessor skips a value it cannot convert, leaving the input unresolved.
+		final ImagePlus[] in = inputs();
+		final CommandService commands = CommandsTest.commands();
+		final ModuleService modules = commands.context().service(ModuleService.class);
+		final String[][] cases = { { "steps=abc", "steps=abc is not a number" }, { "ground_truth=nosuch", "ground_truth=nosuch: no open image" }, { "ground_truth=none", null } };
+		for (final String[] c : cases) {
+			final MacroDefaults defaults = new MacroDefaults();
+			commands.context().inject(defaults);
+			final java.util.function.Supplier<String> saved = MacroDefaults.options;
+			MacroDefaults.options = () -> "prior=p measurement=m " + c[0];
+			try {
+				final Map<String, Object> inputs = new HashMap<>();
+				inputs.put("prior", in[0]);
+				inputs.put("measurement", in[1]);
+				inputs.put("samples", 2);
+				final CommandModule m = (CommandModule) modules.run(modules.createModule(commands.getCommand(PosteriorSampling.class)), List.of(defaults), List.of(), inputs).get();
+				if (c[1] == null) {
+					assertFalse(defaults.isCanceled(), defaults.getCancelReason());
+					assertNotNull(((SpectralCommand) m.getCommand()).result(), "ran without a ground truth");
+				}
+				else {
+					assertTrue(defaults.isCanceled() && defaults.getCancelReason().startsWith(c[1]), String.valueOf(defaults.getCancelReason()));
+					assertEquals(null, ((SpectralCommand) m.getCommand()).result(), "nothing ran");
+				}
+			}
+			finally {
+				MacroDefaults.options = saved;
+			}
+		}
+	}
+
+	@Test
+	void optionalImagesAreNotFilledWithTheActiveImage() {
+		// imagej-legacy's ActiveImagePlusPreprocessor fills the single unresolved ImagePlus input unless autoFill = false.
+		for (final CommandInfo info : CommandsTest.commands().getCommands()) {
+			if (!info.getClassName().startsWith(SpectralCommand.class.getPackageName() + ".")) continue;
+			for (final ModuleItem<?> item : info.inputs()) {
+				if (ImagePlus.class.isAssignableFrom(item.getType()) && !item.isRequired()) assertFalse(item.isAutoFill(), info.getTitle() + ": " + item.getName());
+			}
+		}
+	}
+
 	@AfterEach
 	void leaveBatchMode() {
 		Interpreter.batchMode = false;
