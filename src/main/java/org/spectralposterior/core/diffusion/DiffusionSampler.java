@@ -294,8 +294,18 @@ public final class DiffusionSampler {
 			}
 			for (int j = 0; j < n; j++) {
 				if (cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Cancelled by the user");
+				// Π a decays geometrically: flushing it to 0 every 8 steps, well before it could go subnormal
+				// (subnormal arithmetic is ~100× slower), keeps the step loops branch-free, hence vectorised.
+				if ((j & 7) == 7) flushTiny(gain, from, to);
 				final double sab = Math.sqrt(abT[j]), one = 1 - abT[j], ph = phi[j], ps = psi[j], nu2 = nu[j] * nu[j], wj = w[j];
 				final double chiJ = chi(j), chiRho = chiJ / sab;
+				// The common methods get straight-line loops the JIT can vectorise (the generic one calls
+				// kappa() per frequency, which it cannot).
+				if (cfg.method() == Method.PIGDM || cfg.method() == Method.DPS || cfg.method() == Method.DPS_NORMALIZED
+					|| (cfg.method() == Method.CGDM && sigma > 0)) {
+					fastStep(cfg.method(), from, to, lam, rho, p, s2, gain, abT[j], sab, one, ph, ps, nu2, wj, sigma * sigma);
+					continue;
+				}
 				for (int k = from; k < to; k++) {
 					final double l = lam[k], r = rho[k];
 					final double g = sab * l / (abT[j] * l + one);
@@ -303,10 +313,7 @@ public final class DiffusionSampler {
 					final double a = (ph - kap * r) * g + ps - chiRho * r;
 					p[k] = a * p[k] + kap + chiJ;
 					s2[k] = a * a * s2[k] + nu2;
-					// Π a decays geometrically; flushing it before it goes subnormal keeps the loop at full
-					// speed (subnormal multiplies cost ~100× on x86) at no cost in accuracy.
-					final double ga = gain[k] * a;
-					gain[k] = Math.abs(ga) < 1e-250 ? 0 : ga;
+					gain[k] *= a;
 				}
 			}
 		});
@@ -331,6 +338,56 @@ public final class DiffusionSampler {
 		return new Law(new OutputLaw(op, p, q, s2), gain, w.clone(), cfg.method().linear());
 	}
 
+	private static void flushTiny(final double[] v, final int from, final int to) {
+		for (int k = from; k < to; k++) if (Math.abs(v[k]) < 1e-200) v[k] = 0;
+	}
+
+	/**
+	 * One step of the §8 recurrence for frequencies [from, to) for DPS (κ = w g), ΠGDM
+	 * (κ = w g/((1 − ᾱ)ρ + σ²)) and CGDM with σ > 0 (κ = w φ Γ/(Γρ + σ²)): the same arithmetic as
+	 * {@link #kappa}, without the per-frequency call and switch.
+	 */
+	private static void fastStep(final Method method, final int from, final int to, final double[] lam, final double[] rho, final double[] p, final double[] s2,
+		final double[] gain, final double ab, final double sab, final double one, final double ph, final double ps, final double nu2, final double w, final double var) {
+		switch (method) {
+			case DPS, DPS_NORMALIZED -> {
+				for (int k = from; k < to; k++) {
+					final double l = lam[k], r = rho[k];
+					final double g = sab * l / (ab * l + one);
+					final double kap = w * g;
+					final double a = (ph - kap * r) * g + ps;
+					p[k] = a * p[k] + kap;
+					s2[k] = a * a * s2[k] + nu2;
+					gain[k] *= a;
+				}
+			}
+			case PIGDM -> {
+				for (int k = from; k < to; k++) {
+					final double l = lam[k], r = rho[k];
+					final double g = sab * l / (ab * l + one);
+					final double kap = w * g / (one * r + var);
+					final double a = (ph - kap * r) * g + ps;
+					p[k] = a * p[k] + kap;
+					s2[k] = a * a * s2[k] + nu2;
+					gain[k] *= a;
+				}
+			}
+			case CGDM -> {
+				for (int k = from; k < to; k++) {
+					final double l = lam[k], r = rho[k];
+					final double inv = 1 / (ab * l + one);
+					final double g = sab * l * inv, gam = l * one * inv;
+					final double kap = w * ph * gam / (gam * r + var);
+					final double a = (ph - kap * r) * g + ps;
+					p[k] = a * p[k] + kap;
+					s2[k] = a * a * s2[k] + nu2;
+					gain[k] *= a;
+				}
+			}
+			default -> throw new IllegalStateException(method.toString());
+		}
+	}
+
 	/** The DDRM closed form for frequencies [from, to): p ← a p + b, s² ← a² s² + e², from DDRM's x_T. */
 	private void ddrmBlock(final int from, final int to, final double[] lam, final double[] rho, final double[] p, final double[] s2, final double[] gain,
 		final java.util.function.BooleanSupplier cancelled) {
@@ -343,12 +400,12 @@ public final class DiffusionSampler {
 		}
 		for (int j = 0; j < n; j++) {
 			if (cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Cancelled by the user");
+			if ((j & 7) == 7) flushTiny(gain, from, to);
 			for (int k = from; k < to; k++) {
 				ddrmStep(j, lam[k], rho[k], coef);
 				p[k] = coef[0] * p[k] + coef[1];
 				s2[k] = coef[0] * coef[0] * s2[k] + coef[3] * coef[3];
-				final double ga = gain[k] * coef[0];
-				gain[k] = Math.abs(ga) < 1e-250 ? 0 : ga;
+				gain[k] *= coef[0];
 			}
 		}
 	}
