@@ -28,8 +28,8 @@ public final class Wasserstein {
 		for (int i = 0; i < plane.size; i++) {
 			final double dr = meanA[2 * i] - meanB[2 * i], di = meanA[2 * i + 1] - meanB[2 * i + 1];
 			final double ds = Math.sqrt(varA[i]) - Math.sqrt(varB[i]);
-			meanPart[i] = dr * dr + di * di;
-			covPart[i] = ds * ds;
+			meanPart[i] = Double.isNaN(dr) || Double.isNaN(di) ? Double.POSITIVE_INFINITY : dr * dr + di * di;
+			covPart[i] = Double.isNaN(ds) ? Double.POSITIVE_INFINITY : ds * ds;
 			mTotal += plane.multiplicity(i) * meanPart[i];
 			cTotal += plane.multiplicity(i) * covPart[i];
 		}
@@ -83,9 +83,12 @@ public final class Wasserstein {
 			final double delta = dp * rho[i] * m + q[i] - qk[i];
 			mean += delta * delta;
 			final double ds = Math.sqrt(s2[i]) - Math.sqrt(sk2[i]);
+			// A sampler whose recurrence overflowed (a diverging heuristic) is infinitely far, not NaN
+			// (0·∞ where ρ = 0, ∞ − ∞ in the bias).
+			if (!(Double.isFinite(p[i]) && Double.isFinite(q[i]) && Double.isFinite(s2[i]))) mean = Double.POSITIVE_INFINITY;
 			density[i] = mean + ds * ds;
 			meanTotal += plane.multiplicity(i) * mean;
-			covTotal += plane.multiplicity(i) * ds * ds;
+			covTotal += plane.multiplicity(i) * (Double.isNaN(ds) ? Double.POSITIVE_INFINITY : ds * ds);
 		}
 		return new Expected(plane, meanTotal, covTotal, density);
 	}

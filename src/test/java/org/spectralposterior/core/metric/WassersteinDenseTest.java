@@ -82,4 +82,24 @@ class WassersteinDenseTest {
 		final double mean = sum / n, se = Math.sqrt((sq / n - mean * mean) / n);
 		assertEquals(closed, mean, 4.5 * se, "closed form vs MC (4.5 standard errors)");
 	}
+
+	@Test
+	void aDivergedLawIsInfinitelyFarNotNaN() {
+		// A diverging sampler overflows its recurrence; where ρ = 0 that gives 0·∞ = NaN unless handled.
+		final HalfPlane plane = new HalfPlane(4, 4);
+		final double[] lam = new double[plane.size];
+		java.util.Arrays.fill(lam, 1);
+		final GaussianPrior prior = new GaussianPrior(0.5, new org.spectralposterior.core.fourier.Spectrum(plane, lam));
+		final double[] h = new double[2 * plane.size];
+		for (int k = 0; k < plane.size; k++) h[2 * k] = k == 3 ? 0 : 1;
+		final BlurOperator op = BlurOperator.ofTransfer(plane, h);
+		final OutputLaw post = ExactPosterior.of(prior, op, 0.1);
+		final double[] p = post.p().clone(), q = post.q().clone(), s2 = post.s2().clone();
+		p[3] = Double.POSITIVE_INFINITY;
+		s2[3] = Double.POSITIVE_INFINITY;
+		q[0] = Double.NaN;
+		final Wasserstein.Expected e = Wasserstein.expected(new OutputLaw(op, p, q, s2), post, prior, 0.1);
+		assertEquals(Double.POSITIVE_INFINITY, e.squared());
+		assertEquals(0, Wasserstein.expected(post, post, prior, 0.1).squared(), 1e-12);
+	}
 }
