@@ -141,6 +141,22 @@ public final class WeightObjective {
 		return new WeightObjective(s, l2, r2, k2, s2, m2, qStarDc);
 	}
 
+	/** g and κ₁ (κ at w = 1) of step j for entries [from, from + len). */
+	private void gainAndKappa(final int j, final int from, final int len, final double[] g, final double[] k1) {
+		final double sab = Math.sqrt(s.abT[j]), ab = s.abT[j], one = 1 - ab;
+		for (int i = 0; i < len; i++) g[i] = sab * lam[from + i] / (ab * lam[from + i] + one);
+		// κ₁ as DiffusionSampler.kappa(j, 1, …) computes it; the common methods without the per-entry call.
+		switch (method) {
+			case DPS -> System.arraycopy(g, 0, k1, 0, len);
+			case PIGDM -> {
+				for (int i = 0; i < len; i++) k1[i] = g[i] / (one * rho[from + i] + var);
+			}
+			default -> {
+				for (int i = 0; i < len; i++) k1[i] = s.kappa(j, 1, lam[from + i], rho[from + i], g[i]);
+			}
+		}
+	}
+
 	private static int bin(final double x, final double lo, final double hi, final int nb) {
 		if (!(hi > lo)) return 0;
 		return Math.min(nb - 1, (int) ((x - lo) / (hi - lo) * nb));
@@ -200,6 +216,7 @@ public final class WeightObjective {
 		final double[] p = new double[len], s2 = new double[len];
 		final double[][] pHist = wantGrad ? new double[n][] : null, sHist = wantGrad ? new double[n][] : null;
 		final double[] qHist = wantGrad && dc ? new double[n] : null;
+		final double[] gb = new double[len], kb = new double[len];
 		java.util.Arrays.fill(s2, 1);
 		double q = 0;
 		for (int j = 0; j < n; j++) {
@@ -209,15 +226,18 @@ public final class WeightObjective {
 				sHist[j] = s2.clone();
 				if (dc) qHist[j] = q;
 			}
-			final double sab = Math.sqrt(s.abT[j]), one = 1 - s.abT[j], ph = s.phi[j], ps = s.psi[j], nu2 = s.nu[j] * s.nu[j], wj = w[j];
-			final double chi1 = method == Method.SCORE_ALD ? 1 / sab : 0;
+
+			final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j], nu2 = s.nu[j] * s.nu[j], wj = w[j];
+			final double chi1 = method == Method.SCORE_ALD ? 1 / sab : 0, chiR = chi1 / sab;
+			gainAndKappa(j, from, len, gb, kb);
+			if (dc) {
+				final double a0 = (ph - wj * kb[0] * rho[0]) * gb[0] + ps - wj * chiR * rho[0];
+				q = a0 * q + (ph - wj * kb[0] * rho[0]) * (1 - gb[0] * sab) * meanDc;
+			}
+			// Straight-line over arrays: vectorisable (the per-frequency kappa() call is in gainAndKappa).
 			for (int i = 0; i < len; i++) {
-				final int k = from + i;
-				final double l = lam[k], r = rho[k];
-				final double g = sab * l / (s.abT[j] * l + one);
-				final double k1 = s.kappa(j, 1, l, r, g);
-				final double a = (ph - wj * k1 * r) * g + ps - wj * chi1 * r / sab;
-				if (k == 0) q = a * q + (ph - wj * k1 * r) * (1 - g * sab) * meanDc;
+				final double r = rho[from + i], g = gb[i], k1 = kb[i];
+				final double a = (ph - wj * k1 * r) * g + ps - wj * chiR * r;
 				p[i] = a * p[i] + wj * (k1 + chi1);
 				s2[i] = a * a * s2[i] + nu2;
 			}
@@ -249,22 +269,23 @@ public final class WeightObjective {
 		if (!wantGrad) return out;
 		for (int j = n - 1; j >= 0; j--) {
 			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
-			final double sab = Math.sqrt(s.abT[j]), one = 1 - s.abT[j], ph = s.phi[j], ps = s.psi[j], wj = w[j];
-			final double chi1 = method == Method.SCORE_ALD ? 1 / sab : 0;
+			final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j], wj = w[j];
+			final double chi1 = method == Method.SCORE_ALD ? 1 / sab : 0, chiR = chi1 / sab;
 			final double[] pPrev = pHist[j], sPrev = sHist[j];
+			gainAndKappa(j, from, len, gb, kb);
 			double gj = 0;
+			if (dc) {
+				// The DC bias chain (q before its p and s² terms, which the loop below adds).
+				final double r = rho[0], g = gb[0], k1 = kb[0];
+				final double a0 = (ph - wj * k1 * r) * g + ps - wj * chiR * r, da0 = -k1 * r * g - chiR * r;
+				gj += qBar * (da0 * qHist[j] - k1 * r * (1 - g * sab) * meanDc);
+				qBar *= a0;
+			}
 			for (int i = 0; i < len; i++) {
-				final int k = from + i;
-				final double l = lam[k], r = rho[k];
-				final double g = sab * l / (s.abT[j] * l + one);
-				final double k1 = s.kappa(j, 1, l, r, g);
-				final double a = (ph - wj * k1 * r) * g + ps - wj * chi1 * r / sab;
-				final double da = -k1 * r * g - chi1 * r / sab;
+				final double r = rho[from + i], g = gb[i], k1 = kb[i];
+				final double a = (ph - wj * k1 * r) * g + ps - wj * chiR * r;
+				final double da = -k1 * r * g - chiR * r;
 				gj += pBar[i] * (da * pPrev[i] + k1 + chi1) + sBar[i] * 2 * a * da * sPrev[i];
-				if (k == 0) {
-					gj += qBar * (da * qHist[j] - k1 * r * (1 - g * sab) * meanDc);
-					qBar *= a;
-				}
 				pBar[i] *= a;
 				sBar[i] *= a * a;
 			}
