@@ -47,6 +47,30 @@ class CliTest {
 	}
 
 	@Test
+	void inpaintingAndSuperResolutionFromTheCommandLine(@TempDir final Path dir) throws Exception {
+		final String out = "output_folder=" + dir;
+		Outcome o = cli("Build Gaussian Prior", "image=sample-images/gravel.png", "roi=0,256,512,256", "estimator=smoothed", "target_width=512", "target_height=512", out);
+		assertEquals(0, o.code, o.err);
+		// roi= on the clean image is the hole.
+		o = cli("Simulate Degradation", "image=sample-images/gravel.png", "roi=200,100,40,30", "operator=inpaint", "noise_sigma=1", out);
+		assertEquals(0, o.code, o.err);
+		assertTrue(Files.isRegularFile(dir.resolve("gravel_mask.tif")));
+		o = cli("Posterior Sampling", "prior=" + dir.resolve("gravel_prior.tif"), "measurement=" + dir.resolve("gravel_degraded.tif"), "samples=2", "seed=1", out);
+		assertEquals(0, o.code, o.err);
+		assertTrue(Files.readString(dir.resolve("gravel_degraded_exact_results.csv")).contains("missing pixels"));
+		final Path sr = Files.createDirectories(dir.resolve("sr"));
+		o = cli("Simulate Degradation", "image=sample-images/gravel.png", "operator=gaussian", "blur_sigma=1", "downsample=4", "noise_sigma=2", "output_folder=" + sr);
+		assertEquals(0, o.code, o.err);
+		o = cli("Posterior Sampling", "prior=" + dir.resolve("gravel_prior.tif"), "measurement=" + sr.resolve("gravel_degraded.tif"), "samples=2", "seed=1", "output_folder=" + sr);
+		assertEquals(0, o.code, o.err);
+		final ij.ImagePlus mean = ij.IJ.openImage(sr.resolve("gravel_degraded_exact_mean.tif").toString());
+		assertEquals(512, mean.getWidth(), "super-resolved ×4 from 128×128");
+		o = cli("Posterior Sampling", "prior=" + dir.resolve("gravel_prior.tif"), "measurement=" + sr.resolve("gravel_degraded.tif"), "method=dps", "output_folder=" + sr);
+		assertEquals(2, o.code);
+		assertTrue(o.err.contains("super-resolution"), o.err);
+	}
+
+	@Test
 	void helpListsCommandsAndParameters() {
 		final Outcome o = cli("--help");
 		assertEquals(0, o.code);
