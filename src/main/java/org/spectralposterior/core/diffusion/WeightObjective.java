@@ -141,6 +141,17 @@ public final class WeightObjective {
 		return new WeightObjective(s, l2, r2, k2, s2, m2, qStarDc);
 	}
 
+	/** One forward step over arrays (a static method: the JIT vectorises it; as an inline loop reading fields it did not). */
+	private static void forward(final double[] rho, final int from, final int len, final double[] gb, final double[] kb, final double[] p, final double[] s2, final double ph,
+		final double ps, final double wj, final double chiR, final double chi1, final double nu2) {
+		for (int i = 0; i < len; i++) {
+			final double r = rho[from + i], g = gb[i], k1 = kb[i];
+			final double a = (ph - wj * k1 * r) * g + ps - wj * chiR * r;
+			p[i] = a * p[i] + wj * (k1 + chi1);
+			s2[i] = a * a * s2[i] + nu2;
+		}
+	}
+
 	/** g and κ₁ (κ at w = 1) of step j for entries [from, from + len). */
 	private void gainAndKappa(final int j, final int from, final int len, final double[] g, final double[] k1) {
 		final double sab = Math.sqrt(s.abT[j]), ab = s.abT[j], one = 1 - ab;
@@ -234,13 +245,7 @@ public final class WeightObjective {
 				final double a0 = (ph - wj * kb[0] * rho[0]) * gb[0] + ps - wj * chiR * rho[0];
 				q = a0 * q + (ph - wj * kb[0] * rho[0]) * (1 - gb[0] * sab) * meanDc;
 			}
-			// Straight-line over arrays: vectorisable (the per-frequency kappa() call is in gainAndKappa).
-			for (int i = 0; i < len; i++) {
-				final double r = rho[from + i], g = gb[i], k1 = kb[i];
-				final double a = (ph - wj * k1 * r) * g + ps - wj * chiR * r;
-				p[i] = a * p[i] + wj * (k1 + chi1);
-				s2[i] = a * a * s2[i] + nu2;
-			}
+			forward(rho, from, len, gb, kb, p, s2, ph, ps, wj, chiR, chi1, nu2);
 		}
 		final double[] out = new double[n + 1];
 		final double[] pBar = wantGrad ? new double[len] : null, sBar = wantGrad ? new double[len] : null;
