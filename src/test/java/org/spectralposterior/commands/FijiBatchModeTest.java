@@ -67,6 +67,104 @@ class FijiBatchModeTest {
 		}
 	}
 
+	/**
+	 * imagej-legacy's MacroPreprocessor (priority 20000): each input named in the options and convertible is
+	 * set and resolved; image inputs take titles (its String → ImagePlus converter); others are skipped.
+	 */
+	static final class LegacyMacroStep extends org.scijava.module.process.AbstractPreprocessorPlugin {
+		final String options;
+
+		LegacyMacroStep(final String options) {
+			this.options = options;
+		}
+
+		@Override
+		public void process(final Module module) {
+			for (final ModuleItem<?> item : module.getInfo().inputs()) {
+				final String value = ij.Macro.getValue(options, item.getName(), null);
+				if (value == null) continue;
+				final Object converted;
+				if (ImagePlus.class.isAssignableFrom(item.getType())) {
+					converted = WindowManager.getImage(value);
+					if (converted == null) continue;
+				}
+				else if (item.getType() == int.class) {
+					try {
+						converted = Integer.parseInt(value);
+					}
+					catch (final NumberFormatException e) {
+						continue;
+					}
+				}
+				else if (item.getType() == long.class) converted = Long.parseLong(value);
+				else if (item.getType() == double.class) converted = Double.parseDouble(value);
+				else if (item.getType() == String.class) converted = value;
+				else continue;
+				module.setInput(item.getName(), converted);
+				module.resolveInput(item.getName());
+			}
+		}
+	}
+
+	/** imagej-legacy's ActiveImagePlusPreprocessor (10001): the single unresolved, auto-fillable ImagePlus input gets the current image. */
+	static final class ActiveImageStep extends org.scijava.module.process.AbstractPreprocessorPlugin {
+		@Override
+		public void process(final Module module) {
+			ModuleItem<?> single = null;
+			for (final ModuleItem<?> item : module.getInfo().inputs()) {
+				if (!ImagePlus.class.isAssignableFrom(item.getType()) || module.isInputResolved(item.getName()) || !item.isAutoFill()) continue;
+				if (single != null) return;
+				single = item;
+			}
+			if (single == null) return;
+			module.setInput(single.getName(), WindowManager.getCurrentImage());
+			module.resolveInput(single.getName());
+		}
+	}
+
+	@Test
+	void aRecordedStyleLineRunsAsInFijiBatchMode() throws Exception {
+		// The whole Fiji path from an options string: legacy macro step, active-image step, SciJava's own
+		// preprocessors with ours, the command, ours and the legacy display step.
+		final ImagePlus[] in = inputs();
+		Interpreter.batchMode = true;
+		for (final ImagePlus imp : in) imp.show();
+		// psf is given (and ignored: the operator comes from the measurement), so ground_truth is the single
+		// unresolved image input that the active-image step would fill.
+		final String options = "prior=" + in[0].getTitle() + " measurement=" + in[1].getTitle() + " psf=" + in[1].getTitle() + " samples=3 seed=4 operator=[from measurement]";
+		final CommandService commands = CommandsTest.commands();
+		final PluginService plugins = commands.context().service(PluginService.class);
+		final ModuleService modules = commands.context().service(ModuleService.class);
+		final List<org.scijava.module.process.ModulePreprocessor> pre = new ArrayList<>();
+		pre.add(new LegacyMacroStep(options));
+		pre.add(new ActiveImageStep());
+		final DialogStep dialog = new DialogStep();
+		for (final PreprocessorPlugin p : plugins.createInstancesOfType(PreprocessorPlugin.class)) {
+			if (p.getClass().getName().startsWith("org.scijava.ui.") || p.getClass().getName().startsWith("org.scijava.widget.")) continue;
+			pre.add(p);
+		}
+		pre.add(dialog);
+		final LegacyDisplayStep display = new LegacyDisplayStep();
+		final List<PostprocessorPlugin> post = new ArrayList<>();
+		for (final PostprocessorPlugin p : plugins.createInstancesOfType(PostprocessorPlugin.class)) post.add(p instanceof DisplayPostprocessor ? display : p);
+		final int before = Interpreter.getBatchModeImageCount();
+		final java.util.function.Supplier<String> saved = MacroDefaults.options;
+		MacroDefaults.options = () -> options;
+		try {
+			final CommandModule m = (CommandModule) modules.run(modules.createModule(commands.getCommand(PosteriorSampling.class)), pre, post, new HashMap<>()).get();
+			assertFalse(m.isCanceled(), () -> m.getCancelReason());
+			assertTrue(dialog.asked.isEmpty(), "no dialog: " + dialog.asked);
+			assertEquals(null, m.getInput("ground_truth"), "the optional ground truth is not filled with the active image");
+			assertEquals(3, m.getInput("samples"));
+			assertEquals(before + 5, Interpreter.getBatchModeImageCount());
+			assertSame(m.getOutput("samples_stack"), WindowManager.getCurrentImage());
+			assertTrue(display.shown.isEmpty());
+		}
+		finally {
+			MacroDefaults.options = saved;
+		}
+	}
+
 	@Test
 	void aMacroCallWithOptionsOpensNoDialog() throws Exception {
 		final ImagePlus[] in = inputs();
@@ -149,6 +247,8 @@ class FijiBatchModeTest {
 
 	@AfterEach
 	void leaveBatchMode() {
+		// Tests share one JVM: leave no batch-mode image behind for the next one to find by title.
+		for (final int id : Interpreter.getBatchModeImageIDs()) Interpreter.removeBatchModeImage(Interpreter.getBatchModeImage(id));
 		Interpreter.batchMode = false;
 		WindowManager.setTempCurrentImage(null);
 	}
