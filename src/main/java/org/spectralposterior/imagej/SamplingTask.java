@@ -91,87 +91,81 @@ public final class SamplingTask {
 		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes), w2maps = new ImageStack(w, h, planes), w2specs = new ImageStack(w, h, planes);
 		final ResultsTable table = new ResultsTable();
 		final Rectangle whole = new Rectangle(0, 0, w, h);
-		long done = 0;
-		for (int t = 1; t <= nt; t++) {
-			for (int z = 1; z <= nz; z++) {
-				for (int c = 1; c <= nc; c++) {
-					final int index = measurement.getStackIndex(c, z, t);
-					final GaussianPrior prior = priors.get(priors.size() == 1 ? 0 : c - 1);
-					final double[] v = Planes.read(measurement, index, whole);
-					final double[] range = settings.exact() ? null : dataRange(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
-					final MethodRun run = new MethodRun(settings, prior, range, op, sigma, v, progress);
-					// One independent, reproducible stream per plane.
-					final long planeSeed = req.seed() + 0x9E3779B97F4A7C15L * (index - 1);
-					for (int s = 1; s <= ns; s++) {
-						progress.checkCancelled();
-						final float[] px = new float[w * h];
-						final boolean record = trajectory.isEmpty() && s == 1 && settings.trajectoryEvery() > 0 && settings.stepByStep();
-						run.sample(px, planeSeed, progress, record ? settings.trajectoryEvery() : 0, record ? trajectory : null);
-						final int frame = (t - 1) * ns + s;
-						final int out = (frame - 1) * nc * nz + (z - 1) * nc + c;
-						samples.setPixels(px, out);
-						samples.setSliceLabel(label(nc, nz, nt, c, z, t) + "sample " + s, out);
-						progress.update(++done, (long) planes * ns);
-					}
-					final double[] mean = run.mean();
-					final double std = run.std();
-					final double[] stdMap = new double[w * h];
-					java.util.Arrays.fill(stdMap, std);
-					final Wasserstein.Result w2 = run.w2;
-					final Wasserstein.Expected expected = run.expected;
-					means.setProcessor(Planes.toProcessor(mean, w, h), index);
-					stds.setProcessor(Planes.toProcessor(stdMap, w, h), index);
-					w2maps.setProcessor(Planes.toProcessor(w2.pixelMap(), w, h), index);
-					w2specs.setProcessor(Planes.toProcessor(log10(w2.spectralMap()), w, h), index);
-
-					table.incrementCounter();
-					table.addValue("method", settings.exact() ? EXACT : run.sampler.config().method().label);
-					if (planes > 1) {
-						table.addValue("channel", c);
-						table.addValue("slice", z);
-						table.addValue("frame", t);
-					}
-					table.addValue("operator", spec.describe());
-					table.addValue("noise_sigma", sigma);
-					table.addValue("samples", ns);
-					table.addValue("seed", Long.toString(req.seed()));
-					if (!settings.exact()) {
-						final DiffusionSampler.Config cfg = run.sampler.config();
-						table.addValue("mode", settings.stepByStep() ? "step by step" : "closed form");
-						table.addValue("steps", cfg.steps());
-						table.addValue("schedule", cfg.schedule().toString());
-						table.addValue("base step", cfg.base().key + (cfg.base() == BaseStep.DDIM ? " η=" + cfg.eta() : ""));
-						table.addValue("weights", cfg.weights() == null ? "heuristic" : "custom");
-						if (cfg.method() == Method.SDEDIT) table.addValue("t0", cfg.t0());
-						table.addValue("intensity map", run.map.toString());
-						table.addValue("law", run.lawKind());
-					}
-					table.addValue("W2", w2.distance());
-					table.addValue("W2^2", w2.squared());
-					table.addValue("W2^2 mean part", w2.meanPart());
-					table.addValue("W2^2 covariance part", w2.covariancePart());
-					final org.spectralposterior.core.metric.MonteCarloW2.Estimate mc = run.monteCarlo();
-					if (mc != null) {
-						// The step-by-step samples themselves, against the exact posterior (needed where the
-						// law is only linearised: the residual-normalised DPS).
-						table.addValue("W2^2 Monte Carlo", mc.w2Squared());
-						table.addValue("W2^2 MC 95% low", mc.low());
-						table.addValue("W2^2 MC 95% high", mc.high());
-					}
-					table.addValue("E_v W2^2", expected.squared());
-					table.addValue("E_v W2^2 per pixel", expected.perPixel());
-					table.addValue("posterior trace", run.posteriorTrace());
-					table.addValue("output std per pixel", std);
-					if (groundTruth != null) {
-						final double[] truth = Planes.read(groundTruth, index, whole);
-						final double peak = ImageQuality.dataRange(truth);
-						table.addValue("PSNR mean (dB)", ImageQuality.psnr(truth, mean, peak));
-						table.addValue("SSIM mean", ImageQuality.ssim(truth, mean, w, h, peak));
-						table.addValue("coverage ±2 std", ImageQuality.coverage(truth, mean, stdMap, 2));
-					}
-				}
+		final long[] done = { 0 };
+		forEachPlane(measurement, (c, z, t, index) -> {
+			final GaussianPrior prior = priors.get(priors.size() == 1 ? 0 : c - 1);
+			final double[] v = Planes.read(measurement, index, whole);
+			final double[] range = settings.exact() ? null : dataRange(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
+			final MethodRun run = new MethodRun(settings, prior, range, op, sigma, v, progress);
+			// One independent, reproducible stream per plane.
+			final long planeSeed = req.seed() + 0x9E3779B97F4A7C15L * (index - 1);
+			for (int s = 1; s <= ns; s++) {
+				progress.checkCancelled();
+				final float[] px = new float[w * h];
+				final boolean record = trajectory.isEmpty() && s == 1 && settings.trajectoryEvery() > 0 && settings.stepByStep();
+				run.sample(px, planeSeed, progress, record ? settings.trajectoryEvery() : 0, record ? trajectory : null);
+				final int out = sampleSlot(nc, nz, ns, c, z, t, s);
+				samples.setPixels(px, out);
+				samples.setSliceLabel(label(nc, nz, nt, c, z, t) + "sample " + s, out);
+				progress.update(++done[0], (long) planes * ns);
 			}
-		}
+			final double[] mean = run.mean();
+			final double std = run.std();
+			final double[] stdMap = new double[w * h];
+			java.util.Arrays.fill(stdMap, std);
+			final Wasserstein.Result w2 = run.w2;
+			final Wasserstein.Expected expected = run.expected;
+			means.setProcessor(Planes.toProcessor(mean, w, h), index);
+			stds.setProcessor(Planes.toProcessor(stdMap, w, h), index);
+			w2maps.setProcessor(Planes.toProcessor(w2.pixelMap(), w, h), index);
+			w2specs.setProcessor(Planes.toProcessor(log10(w2.spectralMap()), w, h), index);
+
+			table.incrementCounter();
+			table.addValue("method", settings.exact() ? EXACT : run.sampler.config().method().label);
+			if (planes > 1) {
+				table.addValue("channel", c);
+				table.addValue("slice", z);
+				table.addValue("frame", t);
+			}
+			table.addValue("operator", spec.describe());
+			table.addValue("noise_sigma", sigma);
+			table.addValue("samples", ns);
+			table.addValue("seed", Long.toString(req.seed()));
+			if (!settings.exact()) {
+				final DiffusionSampler.Config cfg = run.sampler.config();
+				table.addValue("mode", settings.stepByStep() ? "step by step" : "closed form");
+				table.addValue("steps", cfg.steps());
+				table.addValue("schedule", cfg.schedule().toString());
+				table.addValue("base step", cfg.base().key + (cfg.base() == BaseStep.DDIM ? " η=" + cfg.eta() : ""));
+				table.addValue("weights", cfg.weights() == null ? "heuristic" : "custom");
+				if (cfg.method() == Method.SDEDIT) table.addValue("t0", cfg.t0());
+				table.addValue("intensity map", run.map.toString());
+				table.addValue("law", run.lawKind());
+			}
+			table.addValue("W2", w2.distance());
+			table.addValue("W2^2", w2.squared());
+			table.addValue("W2^2 mean part", w2.meanPart());
+			table.addValue("W2^2 covariance part", w2.covariancePart());
+			final org.spectralposterior.core.metric.MonteCarloW2.Estimate mc = run.monteCarlo();
+			if (mc != null) {
+				// The step-by-step samples themselves, against the exact posterior (needed where the
+				// law is only linearised: the residual-normalised DPS).
+				table.addValue("W2^2 Monte Carlo", mc.w2Squared());
+				table.addValue("W2^2 MC 95% low", mc.low());
+				table.addValue("W2^2 MC 95% high", mc.high());
+			}
+			table.addValue("E_v W2^2", expected.squared());
+			table.addValue("E_v W2^2 per pixel", expected.perPixel());
+			table.addValue("posterior trace", run.posteriorTrace());
+			table.addValue("output std per pixel", std);
+			if (groundTruth != null) {
+				final double[] truth = Planes.read(groundTruth, index, whole);
+				final double peak = ImageQuality.dataRange(truth);
+				table.addValue("PSNR mean (dB)", ImageQuality.psnr(truth, mean, peak));
+				table.addValue("SSIM mean", ImageQuality.ssim(truth, mean, w, h, peak));
+				table.addValue("coverage ±2 std", ImageQuality.coverage(truth, mean, stdMap, 2));
+			}
+		});
 		final ImagePlus samplesImp = Planes.hyperstack(base + "_samples", samples, nc, nz, nt * ns, measurement, true);
 		final ImagePlus meanImp = Planes.hyperstack(base + "_mean", means, nc, nz, nt, measurement, true);
 		final ImagePlus stdImp = Planes.hyperstack(base + "_std", stds, nc, nz, nt, measurement, false);
@@ -196,6 +190,21 @@ public final class SamplingTask {
 		result.addTable(base + "_results", table);
 		result.addFigure(base + "_overview", Overview.montage(measurement, samplesImp, meanImp, stdImp, w2Imp, table.getValue("W2", 0)));
 		return result;
+	}
+
+	/** Work on one plane (channel c, slice z, frame t, 1-based; stack index). */
+	interface PlaneWork {
+		void run(int c, int z, int t, int index);
+	}
+
+	/** Every plane of a hyperstack, frames outermost, channels innermost. */
+	static void forEachPlane(final ImagePlus imp, final PlaneWork work) {
+		for (int t = 1; t <= imp.getNFrames(); t++) for (int z = 1; z <= imp.getNSlices(); z++) for (int c = 1; c <= imp.getNChannels(); c++) work.run(c, z, t, imp.getStackIndex(c, z, t));
+	}
+
+	/** Stack slot of sample s (1-based) of plane (c, z, t) when the samples run along the frames. */
+	static int sampleSlot(final int nc, final int nz, final int ns, final int c, final int z, final int t, final int s) {
+		return ((t - 1) * ns + s - 1) * nc * nz + (z - 1) * nc + c;
 	}
 
 	/** The first columns of a results row, shared by every posterior sampling path. */

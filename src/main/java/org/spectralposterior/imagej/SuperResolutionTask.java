@@ -51,49 +51,43 @@ final class SuperResolutionTask {
 		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes);
 		final ResultsTable table = new ResultsTable();
 		final java.awt.Rectangle lowGrid = new java.awt.Rectangle(0, 0, lw, lh);
-		long done = 0;
-		for (int t = 1; t <= nt; t++) {
-			for (int z = 1; z <= nz; z++) {
-				for (int c = 1; c <= nc; c++) {
-					progress.checkCancelled();
-					final int index = measurement.getStackIndex(c, z, t);
-					final GaussianPrior prior = priors.get(priors.size() == 1 ? 0 : c - 1);
-					final SuperResolutionPosterior posterior = new SuperResolutionPosterior(prior, blur, r, sigma);
-					final double[] mean = posterior.mean(Planes.read(measurement, index, lowGrid));
-					final double[] var = posterior.pixelVariance();
-					final double[] std = new double[var.length];
-					for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]);
-					final long planeSeed = req.seed() + 0x9E3779B97F4A7C15L * (index - 1);
-					final var innovation = posterior.innovationSampler(planeSeed);
-					final SplittableRandom noise = new SplittableRandom(planeSeed ^ 0x5DEECE66DL);
-					final double[] x = new double[w * h];
-					for (int s = 1; s <= ns; s++) {
-						progress.checkCancelled();
-						posterior.sample(mean, innovation, noise, x);
-						final int frame = (t - 1) * ns + s;
-						final int out = (frame - 1) * nc * nz + (z - 1) * nc + c;
-						samples.setProcessor(Planes.toProcessor(x, w, h), out);
-						samples.setSliceLabel(SamplingTask.sampleLabel(nc, nz, nt, c, z, t, s), out);
-						progress.update(++done, (long) planes * ns);
-					}
-					means.setProcessor(Planes.toProcessor(mean, w, h), index);
-					stds.setProcessor(Planes.toProcessor(std, w, h), index);
-
-					SamplingTask.rowHeader(table, SamplingTask.EXACT + " (super-resolution kriging + innovation)", planes, c, z, t, spec.describe() + ", downsampled ×" + r, sigma, ns, req.seed());
-					table.addValue("W2", 0);
-					double meanStd = 0;
-					for (final double v : std) meanStd += v / std.length;
-					table.addValue("output std per pixel (mean)", meanStd);
-					if (groundTruth != null) {
-						final double[] truth = Planes.read(groundTruth, index, new java.awt.Rectangle(0, 0, w, h));
-						final double peak = ImageQuality.dataRange(truth);
-						table.addValue("PSNR mean (dB)", ImageQuality.psnr(truth, mean, peak));
-						table.addValue("SSIM mean", ImageQuality.ssim(truth, mean, w, h, peak));
-						table.addValue("coverage ±2 std", ImageQuality.coverage(truth, mean, std, 2));
-					}
-				}
+		final long[] done = { 0 };
+		SamplingTask.forEachPlane(measurement, (c, z, t, index) -> {
+			progress.checkCancelled();
+			final GaussianPrior prior = priors.get(priors.size() == 1 ? 0 : c - 1);
+			final SuperResolutionPosterior posterior = new SuperResolutionPosterior(prior, blur, r, sigma);
+			final double[] mean = posterior.mean(Planes.read(measurement, index, lowGrid));
+			final double[] var = posterior.pixelVariance();
+			final double[] std = new double[var.length];
+			for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]);
+			final long planeSeed = req.seed() + 0x9E3779B97F4A7C15L * (index - 1);
+			final var innovation = posterior.innovationSampler(planeSeed);
+			final SplittableRandom noise = new SplittableRandom(planeSeed ^ 0x5DEECE66DL);
+			final double[] x = new double[w * h];
+			for (int s = 1; s <= ns; s++) {
+				progress.checkCancelled();
+				posterior.sample(mean, innovation, noise, x);
+				final int out = SamplingTask.sampleSlot(nc, nz, ns, c, z, t, s);
+				samples.setProcessor(Planes.toProcessor(x, w, h), out);
+				samples.setSliceLabel(SamplingTask.sampleLabel(nc, nz, nt, c, z, t, s), out);
+				progress.update(++done[0], (long) planes * ns);
 			}
-		}
+			means.setProcessor(Planes.toProcessor(mean, w, h), index);
+			stds.setProcessor(Planes.toProcessor(std, w, h), index);
+
+			SamplingTask.rowHeader(table, SamplingTask.EXACT + " (super-resolution kriging + innovation)", planes, c, z, t, spec.describe() + ", downsampled ×" + r, sigma, ns, req.seed());
+			table.addValue("W2", 0);
+			double meanStd = 0;
+			for (final double v : std) meanStd += v / std.length;
+			table.addValue("output std per pixel (mean)", meanStd);
+			if (groundTruth != null) {
+				final double[] truth = Planes.read(groundTruth, index, new java.awt.Rectangle(0, 0, w, h));
+				final double peak = ImageQuality.dataRange(truth);
+				table.addValue("PSNR mean (dB)", ImageQuality.psnr(truth, mean, peak));
+				table.addValue("SSIM mean", ImageQuality.ssim(truth, mean, w, h, peak));
+				table.addValue("coverage ±2 std", ImageQuality.coverage(truth, mean, std, 2));
+			}
+		});
 		final ImagePlus samplesImp = highResolution(Planes.hyperstack(base + "_samples", samples, nc, nz, nt * ns, measurement, true), r);
 		final ImagePlus meanImp = highResolution(Planes.hyperstack(base + "_mean", means, nc, nz, nt, measurement, true), r);
 		final ImagePlus stdImp = highResolution(Planes.hyperstack(base + "_std", stds, nc, nz, nt, measurement, false), r);

@@ -50,11 +50,7 @@ public class DiffusionBenchmark {
 
 	@Setup
 	public void setup() {
-		final int ex = 64;
-		final double[] exemplar = new double[ex * ex];
-		final SplittableRandom r = new SplittableRandom(1);
-		for (int i = 0; i < exemplar.length; i++) exemplar[i] = r.nextGaussian() + (i % 7);
-		prior = PriorEstimator.adsn(exemplar, ex, ex, SIZE, SIZE);
+		prior = texturePrior(SIZE);
 		op = BlurOperator.of(OperatorSpec.gaussian(2), SIZE, SIZE);
 		thousand = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 1000, BaseStep.DDPM, 1, null, 0));
 		ten = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 10, BaseStep.DDPM, 1, null, 0));
@@ -64,6 +60,15 @@ public class DiffusionBenchmark {
 		plane = prior.plane();
 		spectrum = new double[2 * plane.size];
 		rng = new SplittableRandom(4);
+	}
+
+	/** An ADSN prior on a size² grid from a fixed 64² synthetic exemplar (shared by the diffusion benchmarks). */
+	static GaussianPrior texturePrior(final int size) {
+		final int ex = 64;
+		final double[] exemplar = new double[ex * ex];
+		final SplittableRandom r = new SplittableRandom(1);
+		for (int i = 0; i < exemplar.length; i++) exemplar[i] = r.nextGaussian() + (i % 7);
+		return PriorEstimator.adsn(exemplar, ex, ex, size, size);
 	}
 
 	@Benchmark

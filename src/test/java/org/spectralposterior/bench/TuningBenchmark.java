@@ -1,6 +1,5 @@
 package org.spectralposterior.bench;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,7 +21,6 @@ import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.operator.OperatorSpec;
 import org.spectralposterior.core.prior.GaussianPrior;
-import org.spectralposterior.core.prior.PriorEstimator;
 
 /**
  * The cost of tuning at 1024², n = 50 (PiGDM): one evaluation of ℒ and its adjoint gradient, on all
@@ -46,11 +44,7 @@ public class TuningBenchmark {
 
 	@Setup
 	public void setup() {
-		final int ex = 64;
-		final double[] exemplar = new double[ex * ex];
-		final SplittableRandom r = new SplittableRandom(1);
-		for (int i = 0; i < exemplar.length; i++) exemplar[i] = r.nextGaussian() + (i % 7);
-		prior = PriorEstimator.adsn(exemplar, ex, ex, SIZE, SIZE);
+		prior = DiffusionBenchmark.texturePrior(SIZE);
 		final BlurOperator op = BlurOperator.of(OperatorSpec.gaussian(2), SIZE, SIZE);
 		sampler = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 50, BaseStep.DDPM, 1, null, 0));
 		full = new WeightObjective(sampler);

@@ -56,6 +56,8 @@ public final class DiffusionSampler {
 	private final int[] tau;
 	/** Per step j = 0..n−1 in execution order. */
 	final double[] abT, abS, phi, psi, nu, weight;
+	/** VE noise levels σ = sqrt((1 − ᾱ)/ᾱ) at the start and end of step j (DDRM's coordinates). */
+	private final double[] veT, veS;
 	private final OutputLaw posterior;
 
 	public DiffusionSampler(final GaussianPrior prior, final BlurOperator op, final double sigma, final Config cfg) {
@@ -93,6 +95,12 @@ public final class DiffusionSampler {
 			phi[j] = coef[0];
 			psi[j] = coef[1];
 			nu[j] = coef[2];
+		}
+		veT = new double[n];
+		veS = new double[n];
+		for (int j = 0; j < n; j++) {
+			veT[j] = Math.sqrt((1 - abT[j]) / abT[j]);
+			veS[j] = Math.sqrt((1 - abS[j]) / abS[j]);
 		}
 		if (cfg.weights() != null) {
 			if (!cfg.method().weighted()) throw new IllegalArgumentException(cfg.method().label + " has no guidance weights; leave the weights at heuristic.");
@@ -180,9 +188,9 @@ public final class DiffusionSampler {
 	 * </pre>
 	 */
 	void ddrmStep(final int j, final double l, final double r, final double[] out) {
-		final double abt = abT[j], abs = abS[j], sab = Math.sqrt(abt), sas = Math.sqrt(abs);
+		final double abt = abT[j], sab = Math.sqrt(abt), sas = Math.sqrt(abS[j]);
 		final double g = sab * l / (abt * l + 1 - abt), bias = 1 - g * sab;
-		final double sigT = Math.sqrt((1 - abt) / abt), sigS = Math.sqrt((1 - abs) / abs);
+		final double sigT = veT[j], sigS = veS[j];
 		final double eta = ddrmEta(), c1 = Math.sqrt(1 - eta * eta) * sigS, sv = Math.sqrt(r), sy = sigma;
 		double a, b, c, e;
 		if (sv * sigS > sy) {
@@ -586,7 +594,7 @@ public final class DiffusionSampler {
 			for (int j = 0; j < n; j++) {
 				if (progress != null) progress.checkCancelled();
 				final double ab = abT[j], sab = Math.sqrt(ab), sas = Math.sqrt(abS[j]);
-				final double sigT = Math.sqrt((1 - ab) / ab), sigS = Math.sqrt((1 - abS[j]) / abS[j]), c1 = Math.sqrt(1 - eta * eta) * sigS;
+				final double sigT = veT[j], sigS = veS[j], c1 = Math.sqrt(1 - eta * eta) * sigS;
 				final double dc = m * (1 - (sab * lam[0] / (ab * lam[0] + 1 - ab)) * sab);
 				final boolean snapshot = trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1);
 				HermitianNoise.fillParallel(plane, rng.nextLong(), z);

@@ -35,6 +35,17 @@ public final class Spectrum {
 		return values;
 	}
 
+	/**
+	 * Multiplies a complex half-plane spectrum (interleaved re, im) by real per-frequency factors, in
+	 * place: applying a circulant operator with real eigenvalues (Σ, Σ^½, (Σ + s²I)⁻¹ …) in Fourier.
+	 */
+	public static void scale(final double[] spectrum, final double[] factors) {
+		for (int k = 0; k < factors.length; k++) {
+			spectrum[2 * k] *= factors[k];
+			spectrum[2 * k + 1] *= factors[k];
+		}
+	}
+
 	/** Σ over all d frequencies = the trace of the covariance. */
 	public double trace() {
 		return plane.sumAll(values);

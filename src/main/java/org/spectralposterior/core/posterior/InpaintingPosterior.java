@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.fourier.RealFft2;
+import org.spectralposterior.core.fourier.Spectrum;
 import org.spectralposterior.core.prior.GaussianPrior;
 
 /**
@@ -30,6 +31,8 @@ public final class InpaintingPosterior {
 	private final double sigma, diagonal;
 	private final RealFft2 fft;
 	private final double[] lam, spec, full, sigmaFull;
+	/** 1/(λ + s²): the preconditioner's eigenvalues. */
+	private final double[] preconditioner;
 	private final int maxIterations;
 	private final boolean meanEstimated;
 	private int lastIterations;
@@ -59,10 +62,12 @@ public final class InpaintingPosterior {
 		meanEstimated = l[0] < 1e-6 * lMax;
 		if (meanEstimated) l[0] = pixels * prior.pixelVariance();
 		this.lam = l;
-		this.centred = new GaussianPrior(0, new org.spectralposterior.core.fourier.Spectrum(prior.plane(), l));
+		this.centred = new GaussianPrior(0, new Spectrum(prior.plane(), l));
 		this.sigma = sigma;
 		this.diagonal = sigma > 0 ? sigma * sigma : 1e-10 * prior.pixelVariance();
 		this.fft = new RealFft2(prior.plane());
+		this.preconditioner = new double[l.length];
+		for (int k = 0; k < l.length; k++) preconditioner[k] = 1 / (l[k] + diagonal);
 		this.spec = fft.newSpectrum();
 		this.full = new double[pixels];
 		this.sigmaFull = new double[pixels];
@@ -72,11 +77,6 @@ public final class InpaintingPosterior {
 	/** Whether the prior fixed the image mean (λ_0 ≈ 0) and it is estimated from the observed pixels instead. */
 	public boolean meanEstimated() {
 		return meanEstimated;
-	}
-
-	/** Number of observed pixels |Ω|. */
-	public int observedCount() {
-		return omega.length;
 	}
 
 	/** CG iterations of the last solve. */
@@ -92,10 +92,7 @@ public final class InpaintingPosterior {
 	/** out = Σ x on the full grid (x and out may be the same array). */
 	private void applyPrior(final double[] x, final double[] out) {
 		fft.forward(x, spec);
-		for (int k = 0; k < lam.length; k++) {
-			spec[2 * k] *= lam[k];
-			spec[2 * k + 1] *= lam[k];
-		}
+		Spectrum.scale(spec, lam);
 		fft.inverse(spec, out);
 	}
 
@@ -122,11 +119,7 @@ public final class InpaintingPosterior {
 		java.util.Arrays.fill(full, 0);
 		for (int j = 0; j < omega.length; j++) full[omega[j]] = u[j];
 		fft.forward(full, spec);
-		for (int k = 0; k < lam.length; k++) {
-			final double f = 1 / (lam[k] + diagonal);
-			spec[2 * k] *= f;
-			spec[2 * k + 1] *= f;
-		}
+		Spectrum.scale(spec, preconditioner);
 		fft.inverse(spec, full);
 		for (int j = 0; j < omega.length; j++) out[j] = full[omega[j]];
 	}

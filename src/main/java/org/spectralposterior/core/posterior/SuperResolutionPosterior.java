@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 
 import org.spectralposterior.core.fourier.HalfPlane;
 import org.spectralposterior.core.fourier.RealFft2;
+import org.spectralposterior.core.fourier.Spectrum;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.prior.GaussianPrior;
 
@@ -28,7 +29,9 @@ public final class SuperResolutionPosterior {
 	private final int r, hH, hW, lH, lW;
 	private final double sigma;
 	private final RealFft2 hr, lr;
-	private final double[] lam, h, denom;
+	private final double[] lam, denom;
+	/** ΣA* without the decimation: λ conj(h) (A* = Cᵀ Sᵀ, and Cᵀ is conj(h) in Fourier — the classic conj/no-conj trap). */
+	private final double[] sigmaAdjoint;
 
 	public SuperResolutionPosterior(final GaussianPrior prior, final BlurOperator blur, final int factor, final double sigma) {
 		final HalfPlane plane = prior.plane();
@@ -50,7 +53,12 @@ public final class SuperResolutionPosterior {
 		this.hr = new RealFft2(plane);
 		this.lr = new RealFft2(lH, lW);
 		this.lam = prior.spectrum().values();
-		this.h = blur.transfer();
+		final double[] h = blur.transfer();
+		sigmaAdjoint = new double[2 * lam.length];
+		for (int j = 0; j < lam.length; j++) {
+			sigmaAdjoint[2 * j] = lam[j] * h[2 * j];
+			sigmaAdjoint[2 * j + 1] = -lam[j] * h[2 * j + 1];
+		}
 		// aga: HR covariance kernel of Cx (spectrum ρλ), decimated, to the LR spectrum.
 		final double[] rho = blur.rho();
 		final double[] s = hr.newSpectrum();
@@ -72,10 +80,6 @@ public final class SuperResolutionPosterior {
 			final double aga = Math.max(0, a[2 * k] * sl);
 			denom[k] = var > 0 || aga > 1e-20 * aMax ? aga + var : 0;
 		}
-	}
-
-	public int factor() {
-		return r;
 	}
 
 	/** A x: blur on the HR grid, then every r-th pixel of every r-th row. */
@@ -108,10 +112,9 @@ public final class SuperResolutionPosterior {
 		final double[] zs = hr.newSpectrum();
 		hr.forward(z, zs);
 		for (int j = 0; j < lam.length; j++) {
-			// λ conj(h): A* = Cᵀ Sᵀ, and Cᵀ is conj(h) in Fourier (the classic conj/no-conj trap).
-			final double re = zs[2 * j], im = zs[2 * j + 1], hr_ = h[2 * j], hi = -h[2 * j + 1];
-			zs[2 * j] = lam[j] * (re * hr_ - im * hi);
-			zs[2 * j + 1] = lam[j] * (re * hi + im * hr_);
+			final double re = zs[2 * j], im = zs[2 * j + 1], fr = sigmaAdjoint[2 * j], fi = sigmaAdjoint[2 * j + 1];
+			zs[2 * j] = re * fr - im * fi;
+			zs[2 * j + 1] = re * fi + im * fr;
 		}
 		final double[] out = new double[hH * hW];
 		hr.inverse(zs, out);
@@ -154,10 +157,7 @@ public final class SuperResolutionPosterior {
 				java.util.Arrays.fill(e, 0);
 				e[a * hW + b] = 1;
 				hr.forward(e, s);
-				for (int j = 0; j < lam.length; j++) {
-					s[2 * j] *= lam[j];
-					s[2 * j + 1] *= lam[j];
-				}
+				Spectrum.scale(s, lam);
 				final double[] sigmaE = new double[hH * hW];
 				hr.inverse(s, sigmaE);
 				final double v = sigmaE[a * hW + b] - krige(degrade(sigmaE))[a * hW + b];

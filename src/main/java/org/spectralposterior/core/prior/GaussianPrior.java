@@ -66,10 +66,7 @@ public final class GaussianPrior {
 
 		public void next(final double[] out) {
 			HermitianNoise.fill(plane(), rng, spec);
-			for (int i = 0; i < sqrtLambda.length; i++) {
-				spec[2 * i] *= sqrtLambda[i];
-				spec[2 * i + 1] *= sqrtLambda[i];
-			}
+			Spectrum.scale(spec, sqrtLambda);
 			spec[0] += meanDc();
 			fft.inverse(spec, out);
 		}

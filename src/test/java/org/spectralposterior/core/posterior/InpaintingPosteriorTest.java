@@ -98,7 +98,7 @@ class InpaintingPosteriorTest {
 
 	@Test
 	void samplesHaveThePosteriorLaw() {
-		final int h = 8, w = 7, d = h * w, n = 4000;
+		final int h = 8, w = 7, n = 4000;
 		final GaussianPrior prior = prior(h, w, -0.3);
 		final boolean[] obs = mask(h, w, 2, 2, 3, 3, 7);
 		final double[] v = prior.sampler(2).next();
@@ -106,24 +106,32 @@ class InpaintingPosteriorTest {
 		final InpaintingPosterior ip = new InpaintingPosterior(prior, obs, sigma);
 		final double[] mean = ip.mean(v, null);
 		final DMatrixRMaj[] ref = dense(prior, obs, v, sigma);
-		final double[] sum = new double[d], x = new double[d];
-		final double[][] cross = new double[d][d];
 		final var innov = ip.innovationSampler(11);
 		final SplittableRandom noise = new SplittableRandom(12);
+		assertSampleLaw(ref[0], ref[1], n, x -> ip.sample(mean, innov, noise, x, null));
+	}
+
+	/**
+	 * n draws against a Gaussian law: per-pixel sample means (z-score < 4.5) and every sample covariance
+	 * within 5·sqrt((Σii Σjj + Σij²)/n).
+	 */
+	static void assertSampleLaw(final DMatrixRMaj mean, final DMatrixRMaj cov, final int n, final java.util.function.Consumer<double[]> draw) {
+		final int d = mean.numRows;
+		final double[] sum = new double[d], x = new double[d];
+		final double[][] cross = new double[d][d];
 		for (int s = 0; s < n; s++) {
-			ip.sample(mean, innov, noise, x, null);
+			draw.accept(x);
 			for (int i = 0; i < d; i++) {
-				final double e = x[i] - ref[0].get(i, 0);
+				final double e = x[i] - mean.get(i, 0);
 				sum[i] += e;
-				for (int j = 0; j <= i; j++) cross[i][j] += e * (x[j] - ref[0].get(j, 0));
+				for (int j = 0; j <= i; j++) cross[i][j] += e * (x[j] - mean.get(j, 0));
 			}
 		}
 		for (int i = 0; i < d; i++) {
-			final double var = ref[1].get(i, i);
-			// Sample mean: z-score < 4.5; covariances: within 5·sqrt((Σii Σjj + Σij²)/n).
+			final double var = cov.get(i, i);
 			assertEquals(0, sum[i] / n, 4.5 * Math.sqrt(Math.max(var, 1e-12) / n) + 1e-9, "mean at " + i);
 			for (int j = 0; j <= i; j++) {
-				final double c = ref[1].get(i, j), se = Math.sqrt((var * ref[1].get(j, j) + c * c) / n);
+				final double c = cov.get(i, j), se = Math.sqrt((var * cov.get(j, j) + c * c) / n);
 				assertEquals(c, cross[i][j] / n, 5 * se + 1e-9, "covariance " + i + "," + j);
 			}
 		}
