@@ -6,6 +6,7 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.FloatProcessor;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.RandomStreams;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.operator.Degradation;
 import org.spectralposterior.core.operator.OperatorSpec;
@@ -45,8 +46,7 @@ public final class DegradationTask {
 		final Rectangle whole = new Rectangle(0, 0, w, h);
 		for (int i = 1; i <= clean.getStackSize(); i++) {
 			progress.checkCancelled();
-			// Independent, reproducible noise per plane; plane 1 uses the seed itself.
-			final double[] v = Degradation.simulate(Planes.read(clean, i, whole), op, sigma, seed + 0x9E3779B97F4A7C15L * (i - 1));
+			final double[] v = Degradation.simulate(Planes.read(clean, i, whole), op, sigma, RandomStreams.plane(seed, i - 1));
 			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(v, w, h));
 			progress.update(i, clean.getStackSize());
 		}
@@ -71,7 +71,7 @@ public final class DegradationTask {
 		for (int i = 1; i <= clean.getStackSize(); i++) {
 			progress.checkCancelled();
 			final double[] v = org.spectralposterior.core.posterior.SuperResolutionPosterior.degrade(op, r, Planes.read(clean, i, whole));
-			final java.util.SplittableRandom rng = new java.util.SplittableRandom(seed + 0x9E3779B97F4A7C15L * (i - 1));
+			final java.util.SplittableRandom rng = RandomStreams.plane(seed, i - 1);
 			for (int p = 0; p < v.length; p++) v[p] += sigma * rng.nextGaussian();
 			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(v, w / r, h / r));
 			progress.update(i, clean.getStackSize());
@@ -127,7 +127,7 @@ public final class DegradationTask {
 		for (int i = 1; i <= clean.getStackSize(); i++) {
 			progress.checkCancelled();
 			final double[] x = Planes.read(clean, i, whole);
-			final java.util.SplittableRandom rng = new java.util.SplittableRandom(seed + 0x9E3779B97F4A7C15L * (i - 1));
+			final java.util.SplittableRandom rng = RandomStreams.plane(seed, i - 1);
 			for (int p = 0; p < x.length; p++) x[p] = obs[p] ? x[p] + sigma * rng.nextGaussian() : Double.NaN;
 			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(x, w, h));
 			progress.update(i, clean.getStackSize());

@@ -7,6 +7,7 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.RandomStreams;
 import org.spectralposterior.core.metric.ImageQuality;
 import org.spectralposterior.core.operator.OperatorSpec;
 import org.spectralposterior.core.posterior.InpaintingPosterior;
@@ -50,9 +51,10 @@ final class InpaintingTask {
 			final int meanIterations = posterior.lastIterations();
 			double worstResidual = posterior.lastResidual();
 			long sampleIterations = 0;
-			final long planeSeed = req.seed() + 0x9E3779B97F4A7C15L * (index - 1);
-			final var innovation = posterior.innovationSampler(planeSeed);
-			final SplittableRandom noise = new SplittableRandom(planeSeed ^ 0x5DEECE66DL);
+			// The plane's generator feeds the prior innovation and the measurement noise, each its own split.
+			final SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
+			final var innovation = posterior.innovationSampler(planeRng.split());
+			final SplittableRandom noise = planeRng.split();
 			final double[] x = new double[v.length], sum = new double[v.length], sumSq = new double[v.length];
 			for (int s = 1; s <= ns; s++) {
 				progress.checkCancelled();

@@ -2,6 +2,7 @@ package org.spectralposterior.imagej;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.diffusion.BaseStep;
@@ -91,21 +92,24 @@ final class MethodRun {
 		expected = Wasserstein.expected(law, posterior, priorUnit, sigmaUnit).scaled(map.half());
 	}
 
-	/** One sample in image units. */
-	void sample(final float[] out, final long seed, final Progress progress, final int every, final List<DiffusionSampler.Snapshot> trajectory) {
+	/**
+	 * The next sample in image units, drawn from the plane's generator {@code planeRng}: a step-by-step
+	 * sample takes a split of its own, the exact samplers one split for all their samples in turn.
+	 */
+	void sample(final float[] out, final SplittableRandom planeRng, final Progress progress, final int every, final List<DiffusionSampler.Snapshot> trajectory) {
 		if (settings.stepByStep() && sampler != null) {
 			if (stepper == null) {
-				stepper = sampler.stepper(vUnit, seed);
+				stepper = sampler.stepper(vUnit);
 				final org.spectralposterior.core.fourier.RealFft2 fft = new org.spectralposterior.core.fourier.RealFft2(law.plane());
 				final double[] vs = fft.newSpectrum();
 				fft.forward(vUnit, vs);
 				monteCarlo = new MonteCarloW2(law.plane(), posterior.meanSpectrum(vs), posterior.s2());
 			}
-			stepper.sample(buffer, progress, every, trajectory);
+			stepper.sample(buffer, planeRng.split(), progress, every, trajectory);
 			monteCarlo.add(stepper.lastSpectrum());
 		}
 		else {
-			if (exactSampler == null) exactSampler = law.sampler(map == null ? v : vUnit, seed);
+			if (exactSampler == null) exactSampler = law.sampler(map == null ? v : vUnit, planeRng.split());
 			exactSampler.next(buffer);
 		}
 		if (map != null) map.fromUnit(buffer);
@@ -137,9 +141,7 @@ final class MethodRun {
 	 */
 	MonteCarloW2.Estimate monteCarlo() {
 		if (monteCarlo == null || monteCarlo.count() < 3) return null;
-		final MonteCarloW2.Estimate e = monteCarlo.estimate();
-		final double f = map.half() * map.half();
-		return new MonteCarloW2.Estimate(e.w2Squared() * f, e.low() * f, e.high() * f, e.samples());
+		return monteCarlo.estimate().scaled(map.half() * map.half());
 	}
 
 	String lawKind() {

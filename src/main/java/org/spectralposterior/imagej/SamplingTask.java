@@ -8,6 +8,7 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.RandomStreams;
 import org.spectralposterior.core.diffusion.BaseStep;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.IntensityMap;
@@ -97,13 +98,12 @@ public final class SamplingTask {
 			final double[] v = Planes.read(measurement, index, whole);
 			final double[] range = settings.exact() ? null : dataRange(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
 			final MethodRun run = new MethodRun(settings, prior, range, op, sigma, v, progress);
-			// One independent, reproducible stream per plane.
-			final long planeSeed = req.seed() + 0x9E3779B97F4A7C15L * (index - 1);
+			final java.util.SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
 			for (int s = 1; s <= ns; s++) {
 				progress.checkCancelled();
 				final float[] px = new float[w * h];
 				final boolean record = trajectory.isEmpty() && s == 1 && settings.trajectoryEvery() > 0 && settings.stepByStep();
-				run.sample(px, planeSeed, progress, record ? settings.trajectoryEvery() : 0, record ? trajectory : null);
+				run.sample(px, planeRng, progress, record ? settings.trajectoryEvery() : 0, record ? trajectory : null);
 				final int out = sampleSlot(nc, nz, ns, c, z, t, s);
 				samples.setPixels(px, out);
 				samples.setSliceLabel(label(nc, nz, nt, c, z, t) + "sample " + s, out);
@@ -153,6 +153,7 @@ public final class SamplingTask {
 				table.addValue("W2^2 Monte Carlo", mc.w2Squared());
 				table.addValue("W2^2 MC 95% low", mc.low());
 				table.addValue("W2^2 MC 95% high", mc.high());
+				table.addValue("W2^2 MC method", org.spectralposterior.core.metric.MonteCarloW2.Estimate.METHOD);
 			}
 			table.addValue("E_v W2^2", expected.squared());
 			table.addValue("E_v W2^2 per pixel", expected.perPixel());

@@ -8,6 +8,7 @@ import ij.ImageStack;
 import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.RandomStreams;
 import org.spectralposterior.core.metric.ImageQuality;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.operator.OperatorSpec;
@@ -60,9 +61,10 @@ final class SuperResolutionTask {
 			final double[] var = posterior.pixelVariance();
 			final double[] std = new double[var.length];
 			for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]);
-			final long planeSeed = req.seed() + 0x9E3779B97F4A7C15L * (index - 1);
-			final var innovation = posterior.innovationSampler(planeSeed);
-			final SplittableRandom noise = new SplittableRandom(planeSeed ^ 0x5DEECE66DL);
+			// The plane's generator feeds the prior innovation and the measurement noise, each its own split.
+			final SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
+			final var innovation = posterior.innovationSampler(planeRng.split());
+			final SplittableRandom noise = planeRng.split();
 			final double[] x = new double[w * h];
 			for (int s = 1; s <= ns; s++) {
 				progress.checkCancelled();

@@ -55,7 +55,7 @@ public class DiffusionBenchmark {
 		thousand = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 1000, BaseStep.DDPM, 1, null, 0));
 		ten = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 10, BaseStep.DDPM, 1, null, 0));
 		final double[] v = op.apply(prior.sampler(2).next());
-		stepper = ten.stepper(v, 3);
+		stepper = ten.stepper(v);
 		out = new double[SIZE * SIZE];
 		plane = prior.plane();
 		spectrum = new double[2 * plane.size];
@@ -78,7 +78,7 @@ public class DiffusionBenchmark {
 
 	@Benchmark
 	public double[] stepByStepTenStepsPlusInverseFft() {
-		stepper.sample(out, null, 0, null);
+		stepper.sample(out, rng, null, 0, null);
 		return out;
 	}
 

@@ -475,35 +475,37 @@ public final class DiffusionSampler {
 	public record Snapshot(int step, int t, double[] xt, double[] x0hat) {}
 
 	/** A step-by-step sampler for one measurement. Not thread-safe; reuses its buffers. */
-	public Stepper stepper(final double[] measurement, final long seed) {
-		return new Stepper(measurement, seed);
+	public Stepper stepper(final double[] measurement) {
+		return new Stepper(measurement);
 	}
 
 	public final class Stepper {
 		private final HalfPlane plane = prior.plane();
 		private final RealFft2 fft = new RealFft2(plane);
 		private final double[] v = fft.newSpectrum(), x = fft.newSpectrum(), x0 = fft.newSpectrum(), z = fft.newSpectrum(), init;
-		private final SplittableRandom rng;
 		private final double[] lam = prior.spectrum().values(), rho = op.rho(), h = op.transfer();
 		private final double[] usedWeights = new double[n];
 
-		private Stepper(final double[] measurement, final long seed) {
+		private Stepper(final double[] measurement) {
 			fft.forward(measurement, v);
-			rng = new SplittableRandom(seed);
 			init = cfg.method() == Method.SDEDIT ? posterior.meanSpectrum(v) : null;
 		}
 
-		/** One sample into {@code out}; snapshots every {@code every} steps (0 = none) into {@code trajectory}. */
-		public void sample(final double[] out, final Progress progress, final int every, final List<Snapshot> trajectory) {
+		/**
+		 * One sample into {@code out}, every noise field (x_T, then one per step) drawn from {@code rng}
+		 * (a generator of its own for this sample, see {@code RandomStreams}); snapshots every {@code
+		 * every} steps (0 = none) into {@code trajectory}.
+		 */
+		public void sample(final double[] out, final SplittableRandom rng, final Progress progress, final int every, final List<Snapshot> trajectory) {
 			final int size = plane.size;
 			final double m = prior.meanDc();
-			HermitianNoise.fillParallel(plane, rng.nextLong(), x);
+			HermitianNoise.fillParallel(plane, rng, x);
 			if (init != null) {
 				final double a = Math.sqrt(abT[0]), b = Math.sqrt(1 - abT[0]);
 				for (int i = 0; i < x.length; i++) x[i] = a * init[i] + b * x[i];
 			}
 			if (cfg.method() == Method.DDRM) {
-				sampleDdrm(progress, every, trajectory);
+				sampleDdrm(rng, progress, every, trajectory);
 				fft.inverse(x, out);
 				return;
 			}
@@ -527,7 +529,7 @@ public final class DiffusionSampler {
 				}
 				usedWeights[j] = wj;
 				final boolean snapshot = trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1);
-				if (nuJ > 0) HermitianNoise.fillParallel(plane, rng.nextLong(), z);
+				if (nuJ > 0) HermitianNoise.fillParallel(plane, rng, z);
 				final double chiJ = chi(j), noise = nuJ > 0 ? nuJ : 0, wStep = wj;
 				// One fused pass: x̂0 = M + g(x − sqrt(ᾱ)M), r = v − h x̂0, x ← φ x̂0 + ψ x + κ conj(h) r + ν z,
 				// over blocks of frequencies in parallel (each k is independent).
@@ -571,7 +573,7 @@ public final class DiffusionSampler {
 		 * DDRM as the authors' code runs it, per frequency (A's singular vectors are Fourier modes):
 		 * x_T from ȳ = conj(h)V/ρ, then at each step the branch by |h|σ_s against σ_y, in VE coordinates.
 		 */
-		private void sampleDdrm(final Progress progress, final int every, final List<Snapshot> trajectory) {
+		private void sampleDdrm(final SplittableRandom rng, final Progress progress, final int every, final List<Snapshot> trajectory) {
 			final int size = plane.size;
 			final double m = prior.meanDc(), sy = sigma, eta = ddrmEta(), etaB = DDRM_ETA_B;
 			{
@@ -597,7 +599,7 @@ public final class DiffusionSampler {
 				final double sigT = veT[j], sigS = veS[j], c1 = Math.sqrt(1 - eta * eta) * sigS;
 				final double dc = m * (1 - (sab * lam[0] / (ab * lam[0] + 1 - ab)) * sab);
 				final boolean snapshot = trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1);
-				HermitianNoise.fillParallel(plane, rng.nextLong(), z);
+				HermitianNoise.fillParallel(plane, rng, z);
 				IntStream.range(0, (size + BLOCK - 1) / BLOCK).parallel().forEach(b -> {
 					for (int k = b * BLOCK, end = Math.min(size, k + BLOCK); k < end; k++) {
 						final double l = lam[k], r = rho[k], sv = Math.sqrt(r);

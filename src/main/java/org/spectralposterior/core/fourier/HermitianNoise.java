@@ -30,21 +30,30 @@ public final class HermitianNoise {
 	}
 
 	/**
-	 * The same law, drawn in parallel: row r of the unpaired columns uses its own generator seeded by
-	 * (seed, r), so the result does not depend on how rows are spread over threads; the paired
-	 * columns 0 and W/2 come from one further generator.
+	 * The same law, drawn in parallel. Row r of the unpaired columns draws from the r-th
+	 * {@link SplittableRandom#split() split} of {@code rng} and the paired columns 0 and W/2 from one
+	 * further split, all taken in this fixed order before any row is drawn, so the result depends on
+	 * {@code rng}'s state only, not on how rows are spread over threads.
+	 * <p>
+	 * Why split() and not seeds derived from one number: {@code new SplittableRandom(s + i·γ)} with γ
+	 * = 0x9E3779B97F4A7C15 (SplittableRandom's own increment) is the stream of seed s shifted by i
+	 * draws, so neighbouring rows were the same numbers moved by one place — every frequency had the
+	 * right marginal law, but rows r and r+1 were perfectly correlated (diagonal streaks in the pixel
+	 * domain). split() gives each child its own seed and its own increment.
 	 */
-	public static void fillParallel(final HalfPlane plane, final long seed, final double[] spectrum) {
+	public static void fillParallel(final HalfPlane plane, final SplittableRandom rng, final double[] spectrum) {
 		final int h = plane.height, cols = plane.cols, w = plane.width;
+		final SplittableRandom[] rows = new SplittableRandom[h];
+		for (int r = 0; r < h; r++) rows[r] = rng.split();
+		final SplittableRandom paired = rng.split();
 		java.util.stream.IntStream.range(0, h).parallel().forEach(r -> {
-			final SplittableRandom rr = new SplittableRandom(seed + 0x9E3779B97F4A7C15L * (r + 1));
+			final SplittableRandom rr = rows[r];
 			final int base = 2 * r * cols;
 			for (int c = 1; c < cols; c++) {
 				spectrum[base + 2 * c] = HALF * rr.nextGaussian();
 				spectrum[base + 2 * c + 1] = HALF * rr.nextGaussian();
 			}
 		});
-		final SplittableRandom paired = new SplittableRandom(seed);
 		pairColumn(plane, paired, spectrum, 0);
 		if (w % 2 == 0 && cols > 1) pairColumn(plane, paired, spectrum, cols - 1);
 	}

@@ -12,6 +12,13 @@ import org.spectralposterior.core.fourier.HalfPlane;
  * outputs are Gaussian and independent across frequencies, an approximation otherwise. The estimate
  * is bias-corrected by the jackknife over samples, which also gives the 95% confidence interval
  * (±1.96 jackknife standard errors). Samples are kept as float spectra for the jackknife.
+ * <p>
+ * W2² ≥ 0, but the bias-corrected value and its symmetric interval are not: with few samples of a
+ * sampler close to the target the plug-in bias (≈ tr Σ / s, large in high dimension) dominates and
+ * the corrected value scatters around the small true value, often below 0 (a run printed
+ * [−145 831, 557 136]). Both are therefore truncated at 0. Truncating an interval to the parameter
+ * space cannot lose coverage — the true W2² lies in [max(0, lo), hi] whenever it lies in [lo, hi] —
+ * so the reported interval keeps its 95% level and only drops impossible values.
  */
 public final class MonteCarloW2 {
 
@@ -37,7 +44,19 @@ public final class MonteCarloW2 {
 		return samples.size();
 	}
 
-	public record Estimate(double w2Squared, double low, double high, int samples) {}
+	/**
+	 * @param w2Squared the bias-corrected estimate, truncated at 0
+	 * @param low lower 95% bound, ≥ 0; @param high upper 95% bound
+	 */
+	public record Estimate(double w2Squared, double low, double high, int samples) {
+
+		/** How the figures were obtained, in words for a results table. */
+		public static final String METHOD = "jackknife bias-corrected plug-in over per-frequency means and variances; 95% interval ±1.96 jackknife SE, truncated at 0";
+
+		public Estimate scaled(final double factor) {
+			return new Estimate(w2Squared * factor, low * factor, high * factor, samples);
+		}
+	}
 
 	public Estimate estimate() {
 		final int s = samples.size();
@@ -62,7 +81,7 @@ public final class MonteCarloW2 {
 		for (final double l : loo) var += (l - mean) * (l - mean);
 		final double se = Math.sqrt((s - 1.0) / s * var);
 		final double corrected = s * full - (s - 1) * mean;
-		return new Estimate(corrected, corrected - 1.96 * se, corrected + 1.96 * se, s);
+		return new Estimate(Math.max(0, corrected), Math.max(0, corrected - 1.96 * se), Math.max(0, corrected + 1.96 * se), s);
 	}
 
 	/** Plug-in W2² from the sums, optionally leaving one sample out. */

@@ -16,14 +16,14 @@ public final class Degradation {
 		}
 	}
 
-	public static double[] simulate(final double[] clean, final BlurOperator op, final double sigma, final long seed) {
+	/** v = A x + σ n with n drawn from {@code rng} (one generator per plane: see {@code RandomStreams}). */
+	public static double[] simulate(final double[] clean, final BlurOperator op, final double sigma, final SplittableRandom rng) {
 		checkNoise(sigma);
 		for (final double v : clean) {
 			if (!Double.isFinite(v)) throw new IllegalArgumentException("The clean image contains NaN or infinite pixels; replace them (Process > Math > Remove NaNs) first.");
 		}
 		final double[] v = op.apply(clean);
 		if (sigma > 0) {
-			final SplittableRandom rng = new SplittableRandom(seed);
 			for (int i = 0; i < v.length; i++) v[i] += sigma * rng.nextGaussian();
 		}
 		return v;

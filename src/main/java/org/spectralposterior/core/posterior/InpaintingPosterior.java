@@ -180,8 +180,8 @@ public final class InpaintingPosterior {
 	}
 
 	/** A sampler of x̃ ~ N(0, Σ) for {@link #sample}. */
-	public GaussianPrior.Sampler innovationSampler(final long seed) {
-		return centred.sampler(seed);
+	public GaussianPrior.Sampler innovationSampler(final SplittableRandom rng) {
+		return centred.sampler(rng);
 	}
 
 	private static double dot(final double[] a, final double[] b) {

@@ -84,10 +84,15 @@ public final class OutputLaw {
 
 	/** Exact sampler given one measurement: per sample one white-noise spectrum and one inverse FFT. */
 	public Sampler sampler(final double[] measurement, final long seed) {
+		return sampler(measurement, new SplittableRandom(seed));
+	}
+
+	/** The same, drawing sample after sample from {@code rng}. */
+	public Sampler sampler(final double[] measurement, final SplittableRandom rng) {
 		final RealFft2 fft = new RealFft2(plane());
 		final double[] v = fft.newSpectrum();
 		fft.forward(measurement, v);
-		return new Sampler(fft, meanSpectrum(v), new SplittableRandom(seed));
+		return new Sampler(fft, meanSpectrum(v), rng);
 	}
 
 	/** Draws X = mean + s ⊙ F w. Not thread-safe; reuses its buffers. */

@@ -144,8 +144,8 @@ public final class SuperResolutionPosterior {
 	}
 
 	/** A sampler of x̃ ~ N(0, Σ) for {@link #sample}. */
-	public GaussianPrior.Sampler innovationSampler(final long seed) {
-		return centred.sampler(seed);
+	public GaussianPrior.Sampler innovationSampler(final SplittableRandom rng) {
+		return centred.sampler(rng);
 	}
 
 	/** The exact posterior variance of every HR pixel (r-periodic; r² probes Σ_post e_p). */

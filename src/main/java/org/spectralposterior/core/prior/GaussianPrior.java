@@ -50,6 +50,11 @@ public final class GaussianPrior {
 		return new Sampler(new SplittableRandom(seed));
 	}
 
+	/** A sampler drawing from {@code rng} (sequentially: sample after sample from one stream). */
+	public Sampler sampler(final SplittableRandom rng) {
+		return new Sampler(rng);
+	}
+
 	/** Draws prior samples (texture synthesis) x = m + F⁻¹(sqrt(λ) ⊙ F w). Not thread-safe. */
 	public final class Sampler {
 		private final SplittableRandom rng;

@@ -78,10 +78,11 @@ class AgreementTest {
 			final double[] mean = law.meanSpectrum(vs);
 			final int N = 4000;
 			final double[] sum = new double[2 * plane.size], sq = new double[plane.size];
-			final DiffusionSampler.Stepper st = ds.stepper(v, 9);
+			final DiffusionSampler.Stepper st = ds.stepper(v);
+			final SplittableRandom rng = new SplittableRandom(9);
 			final double[] out = new double[H * W];
 			for (int s = 0; s < N; s++) {
-				st.sample(out, null, 0, null);
+				st.sample(out, rng.split(), null, 0, null);
 				final double[] x = st.lastSpectrum();
 				for (int k = 0; k < plane.size; k++) {
 					sum[2 * k] += x[2 * k];
@@ -120,11 +121,11 @@ class AgreementTest {
 		final SplittableRandom r = new SplittableRandom(2);
 		for (int i = 0; i < v.length; i++) v[i] += 0.05 * r.nextGaussian();
 		final double[] lin = ds.closedForm(v).weights();
-		final DiffusionSampler.Stepper st = ds.stepper(v, 5);
+		final DiffusionSampler.Stepper st = ds.stepper(v);
 		final double[] real = new double[lin.length];
 		final int runs = 4;
 		for (int s = 0; s < runs; s++) {
-			st.sample(new double[size * size], null, 0, null);
+			st.sample(new double[size * size], r.split(), null, 0, null);
 			for (int j = 0; j < lin.length; j++) real[j] += st.lastWeights()[j] / runs;
 		}
 		// ‖r_t‖ of one run still fluctuates by a few per cent at 64²; 4 runs, 10%.

@@ -106,7 +106,7 @@ class InpaintingPosteriorTest {
 		final InpaintingPosterior ip = new InpaintingPosterior(prior, obs, sigma);
 		final double[] mean = ip.mean(v, null);
 		final DMatrixRMaj[] ref = dense(prior, obs, v, sigma);
-		final var innov = ip.innovationSampler(11);
+		final var innov = ip.innovationSampler(new SplittableRandom(11));
 		final SplittableRandom noise = new SplittableRandom(12);
 		assertSampleLaw(ref[0], ref[1], n, x -> ip.sample(mean, innov, noise, x, null));
 	}
@@ -144,7 +144,7 @@ class InpaintingPosteriorTest {
 		final double[] v = prior.sampler(3).next();
 		final InpaintingPosterior ip = new InpaintingPosterior(prior, obs, 0);
 		final double[] mean = ip.mean(v, null), x = new double[v.length];
-		ip.sample(mean, ip.innovationSampler(4), new SplittableRandom(5), x, null);
+		ip.sample(mean, ip.innovationSampler(new SplittableRandom(4)), new SplittableRandom(5), x, null);
 		final double scale = Math.sqrt(prior.pixelVariance());
 		for (int i = 0; i < v.length; i++) {
 			if (!obs[i]) continue;

@@ -86,7 +86,7 @@ class SuperResolutionPosteriorTest {
 		final double[] v = sr.degrade(prior.sampler(8).next());
 		final DMatrixRMaj[] ref = dense(prior, denseA(blur, hh, hw, r), v, 0.15);
 		final double[] mean = sr.mean(v);
-		final var innov = sr.innovationSampler(21);
+		final var innov = sr.innovationSampler(new java.util.SplittableRandom(21));
 		final SplittableRandom noise = new SplittableRandom(22);
 		InpaintingPosteriorTest.assertSampleLaw(ref[0], ref[1], n, x -> sr.sample(mean, innov, noise, x));
 	}
