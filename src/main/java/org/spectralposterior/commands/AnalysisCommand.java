@@ -18,8 +18,11 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	@Parameter(label = "Measurement (optional: its recorded operator)", required = false, autoFill = false, persist = false)
 	public ImagePlus measurement;
 
-	@Parameter(label = "Operator", choices = { PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" }, persist = false)
-	public String operator = "gaussian";
+	/** The measurement's operator and σ if a measurement is given, else a Gaussian blur of {@code blur_sigma} and {@code noise_sigma}. */
+	public static final String AUTO = "auto";
+
+	@Parameter(label = "Operator (auto: the measurement's, else gaussian)", choices = { AUTO, PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" }, persist = false)
+	public String operator = AUTO;
 
 	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false)
 	public double blur_sigma = 2;
@@ -61,17 +64,24 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	public File output_folder;
 
 	protected AnalysisTask.Setup setup() {
-		final boolean fromMeasurement = PosteriorSampling.FROM_MEASUREMENT.equalsIgnoreCase(operator == null ? "" : operator.trim());
+		final String op = operator == null ? AUTO : operator.trim();
+		// A given measurement defines the problem unless an operator is named: tuning for another
+		// operator than the measurement's would give weights that belong to neither.
+		final boolean fromMeasurement = PosteriorSampling.FROM_MEASUREMENT.equalsIgnoreCase(op) || AUTO.equalsIgnoreCase(op) && measurement != null;
 		final OperatorSpec spec;
 		final double sigma;
+		// A measurement these analyses cannot model is refused even beside an explicit operator.
+		if (measurement != null) {
+			MeasurementImage.checkCirculant(measurement);
+			if (MeasurementImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(measurement)) && !MeasurementImage.operator(measurement).circulant()) throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
+		}
 		if (fromMeasurement) {
 			if (measurement == null) throw new IllegalArgumentException("operator=" + PosteriorSampling.FROM_MEASUREMENT + " needs a measurement image; give one or choose the operator.");
-			MeasurementImage.checkCirculant(measurement);
 			spec = MeasurementImage.operator(measurement);
 			sigma = MeasurementImage.noiseSigma(measurement);
 		}
 		else {
-			spec = SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf);
+			spec = SimulateDegradation.operatorSpec(AUTO.equalsIgnoreCase(op) ? "gaussian" : op, blur_sigma, motion_length, motion_angle, psf);
 			sigma = noise_sigma;
 		}
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);

@@ -160,6 +160,12 @@ public final class AnalysisTask {
 			stack.addSlice(m.label + ": injected noise→output (image units)", image(plane, inj));
 			progress.update(++done, methods.size());
 		}
+		// A diverged method's gains overflow: its slices say so rather than pass ±∞ off as a gain.
+		for (int i = 1; i <= stack.getSize(); i++) {
+			final ImageStack one = new ImageStack(plane.width, plane.height);
+			one.addSlice(stack.getProcessor(i));
+			if (!Planes.finite(one)) stack.setSliceLabel(stack.getSliceLabel(i) + " — DIVERGED: non-finite values (the recurrence overflowed)", i);
+		}
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
 		final ImagePlus imp = new ImagePlus(base + "_transfer", stack);
 		imp.setProperty("Info", "spectral_posterior=transfer\npixels=per-frequency gains, fftshifted (DC at the centre)\nsteps=" + steps + "\n");

@@ -47,6 +47,7 @@ public final class DegradationTask {
 		for (int i = 1; i <= clean.getStackSize(); i++) {
 			progress.checkCancelled();
 			final double[] v = Degradation.simulate(Planes.read(clean, i, whole), op, sigma, RandomStreams.plane(seed, i - 1));
+			requireFloat(v, null, sigma);
 			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(v, w, h));
 			progress.update(i, clean.getStackSize());
 		}
@@ -73,6 +74,7 @@ public final class DegradationTask {
 			final double[] v = org.spectralposterior.core.posterior.SuperResolutionPosterior.degrade(op, r, Planes.read(clean, i, whole));
 			final java.util.SplittableRandom rng = RandomStreams.plane(seed, i - 1);
 			for (int p = 0; p < v.length; p++) v[p] += sigma * rng.nextGaussian();
+			requireFloat(v, null, sigma);
 			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(v, w / r, h / r));
 			progress.update(i, clean.getStackSize());
 		}
@@ -129,6 +131,7 @@ public final class DegradationTask {
 			final double[] x = Planes.read(clean, i, whole);
 			final java.util.SplittableRandom rng = RandomStreams.plane(seed, i - 1);
 			for (int p = 0; p < x.length; p++) x[p] = obs[p] ? x[p] + sigma * rng.nextGaussian() : Double.NaN;
+			requireFloat(x, obs, sigma);
 			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(x, w, h));
 			progress.update(i, clean.getStackSize());
 		}
@@ -162,5 +165,20 @@ public final class DegradationTask {
 		final ImagePlus imp = new ImagePlus(title, new FloatProcessor(sw, sh, px));
 		imp.setProperty("Info", "spectral_posterior=psf\noperator=" + spec.describe() + "\ncentre=" + rw + "," + rh + "\n");
 		return imp;
+	}
+
+	/**
+	 * The measurement is stored as 32-bit floats: a value beyond ±3.4e38 (noise_sigma=1e300) would be
+	 * written as ±∞ and every later command would compute on it. Missing pixels ({@code observed}
+	 * false) are NaN by design.
+	 */
+	private static void requireFloat(final double[] v, final boolean[] observed, final double sigma) {
+		for (int p = 0; p < v.length; p++) {
+			if (observed != null && !observed[p]) continue;
+			if (!(Math.abs(v[p]) <= Float.MAX_VALUE)) {
+				throw new IllegalArgumentException("The degraded image would have the value " + v[p] + ", beyond the range of a 32-bit image (±3.4e38)"
+					+ (sigma > 1e30 ? ": noise_sigma=" + sigma + " is far too large; give it in the image's intensity units (e.g. 5 for an 8-bit image)." : "; scale the image down first."));
+			}
+		}
 	}
 }

@@ -65,6 +65,13 @@ public final class MeasurementImage {
 	public static double noiseSigma(final ImagePlus imp) {
 		final String s = Metadata.read(imp).get("noise_sigma");
 		if (s == null) throw new IllegalArgumentException("The measurement '" + imp.getTitle() + "' does not record its noise level; give noise_sigma explicitly.");
-		return Double.parseDouble(s);
+		try {
+			final double sigma = Double.parseDouble(s.trim());
+			if (sigma >= 0 && Double.isFinite(sigma)) return sigma;
+		}
+		catch (final NumberFormatException e) {
+			// the message below
+		}
+		throw new IllegalArgumentException("The measurement '" + imp.getTitle() + "' records noise_sigma=" + s + ", not a finite number ≥ 0; fix its Info or give the operator and noise_sigma explicitly.");
 	}
 }

@@ -146,4 +146,13 @@ public final class Planes {
 		if (dot > 0 && t.length() - dot <= 5) t = t.substring(0, dot);
 		return t.replace(' ', '_');
 	}
+
+	/** True when every pixel of every slice is finite (the float conversion of a huge double is ±∞). */
+	public static boolean finite(final ImageStack stack) {
+		for (int i = 1; i <= stack.getSize(); i++) {
+			final Object px = stack.getPixels(i);
+			if (px instanceof float[] f) for (final float v : f) if (!Float.isFinite(v)) return false;
+		}
+		return true;
+	}
 }

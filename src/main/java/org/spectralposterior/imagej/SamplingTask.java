@@ -174,6 +174,14 @@ public final class SamplingTask {
 		final ImagePlus w2Spec = Planes.hyperstack(base + "_w2spectrum", w2specs, nc, nz, nt, null, false);
 		w2Spec.setProperty("Info", "spectral_posterior=w2spectrum\npixels=log10 of the per-frequency W2^2 contributions, fftshifted; NaN where zero\n");
 
+		if (!Planes.finite(samples) || !Planes.finite(means) || !Planes.finite(stds) || !Planes.finite(w2maps)) {
+			// A diverged sampler (an overflowed recurrence: W2 = ∞) gives images of ±∞/NaN that look like
+			// results; say so in the table, which is then the only output.
+			for (int row = 0; row < table.size(); row++) {
+				table.setValue("status", row, "diverged: the sampler's values overflowed (W2 = " + table.getValue("W2", row) + "); no images were made. Use fewer steps, other weights or another method.");
+			}
+			return new TaskResult().addTable(base + "_results", table);
+		}
 		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp).addImage(w2Imp).addImage(w2Spec);
 		if (!trajectory.isEmpty()) {
 			final IntensityMap map = IntensityMap.parse(settings.dataRange(), dataRange(priorImp, 1, settings.dataRange())[0], dataRange(priorImp, 1, settings.dataRange())[1]);

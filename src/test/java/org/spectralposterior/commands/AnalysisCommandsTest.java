@@ -101,4 +101,34 @@ class AnalysisCommandsTest {
 
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "dps-normalized"), "not affine");
 	}
+
+	@Test
+	void aGivenMeasurementDefinesTheOperatorUnlessOneIsNamed() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(40);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final ImagePlus degraded = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "motion", "motion_length", 5.0, "motion_angle", 30.0, "noise_sigma",
+			4.0, "seed", 3L).getOutput("degraded");
+		final double fromMeasurement = loss(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "from measurement", "methods", "pigdm", "steps_list", "20"));
+		// The default operator (auto) with a measurement: the measurement's motion blur and σ = 4.
+		assertEquals(fromMeasurement, loss(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "methods", "pigdm", "steps_list", "20")), 1e-12 * fromMeasurement);
+		// Without a measurement, auto is the Gaussian blur of the dialog (blur_sigma 2, noise_sigma 5): another problem.
+		final double gaussian = loss(CommandsTest.run(CompareSamplers.class, "prior", prior, "methods", "pigdm", "steps_list", "20"));
+		assertEquals(gaussian, loss(CommandsTest.run(CompareSamplers.class, "prior", prior, "operator", "gaussian", "methods", "pigdm", "steps_list", "20")), 1e-12 * gaussian);
+		assertTrue(Math.abs(gaussian - fromMeasurement) > 1e-3 * gaussian);
+		// A named operator wins over the measurement's.
+		assertEquals(gaussian, loss(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "gaussian", "methods", "pigdm", "steps_list", "20")), 1e-12 * gaussian);
+
+		// Measurements the analyses cannot model are refused even beside a named operator.
+		final ImagePlus low = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "downsample", 2, "noise_sigma", 1.0).getOutput("degraded");
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", low, "operator", "gaussian", "method", "pigdm", "steps", 10), "super-resolution");
+		image.setRoi(new ij.gui.Roi(5, 5, 8, 8));
+		final ImagePlus holed = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "noise_sigma", 1.0).getOutput("degraded");
+		CommandsTest.expectFailure(CommandsTest.run(TransferFunctions.class, "prior", prior, "measurement", holed, "operator", "gaussian", "methods", "pigdm"), "not a convolution");
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", holed, "method", "pigdm", "steps", 10), "not a convolution");
+	}
+
+	private static double loss(final CommandModule m) {
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		return table(m).getValue("E_v W2^2", 0);
+	}
 }
