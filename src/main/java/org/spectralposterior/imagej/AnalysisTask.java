@@ -197,6 +197,7 @@ public final class AnalysisTask {
 		final int[] times = ints(timeList, "times");
 		for (final int t : times) if (t < 1 || t > sch.T()) throw new IllegalArgumentException("times must lie in 1.." + sch.T() + ", got " + t + ".");
 		final int[] radii = ints(radiusList, "radii");
+		for (final int r : radii) if (r < 0) throw new IllegalArgumentException("radii must be ≥ 0 pixels, got " + r + ".");
 		final ImageStack score = new ImageStack(plane.width, plane.height), step = new ImageStack(plane.width, plane.height);
 		for (final int t : times) {
 			progress.checkCancelled();

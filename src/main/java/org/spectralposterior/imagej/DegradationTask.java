@@ -94,6 +94,7 @@ public final class DegradationTask {
 		final int w = clean.getWidth(), h = clean.getHeight();
 		final boolean[] obs = new boolean[w * h];
 		if (mask != null) {
+			Planes.checkReadable(mask, "mask");
 			if (mask.getWidth() != w || mask.getHeight() != h) {
 				throw new IllegalArgumentException("The mask is " + mask.getWidth() + "×" + mask.getHeight() + " but the image is " + w + "×" + h + "; give a mask of the image's size.");
 			}

@@ -32,6 +32,10 @@ public final class Planes {
 			throw new IllegalArgumentException("The " + role + " image '" + imp.getTitle() + "' is RGB/indexed colour; convert it with Image > Type > 8-bit (or 32-bit), "
 				+ "or split its channels with Image > Color > Split Channels and process each one.");
 		}
+		// A prior's pixels are log10 of a power spectrum: used as an image it gives numbers without meaning.
+		if (PriorImage.KIND.equals(Metadata.kind(imp))) {
+			throw new IllegalArgumentException("The " + role + " image '" + imp.getTitle() + "' is a prior (the log power spectrum made by Build Gaussian Prior), not an image; choose an image for " + role + ".");
+		}
 	}
 
 	/** Wraps one ImageJ plane as an ImgLib2 image over the same pixel array (no copy). */

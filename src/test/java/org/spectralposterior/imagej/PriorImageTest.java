@@ -84,4 +84,13 @@ class PriorImageTest {
 		Metadata.write(range, r);
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> PriorImage.dataRange(range, 1)).getMessage().contains("data_max=lots"));
 	}
+
+	@Test
+	void aPriorIsNotAcceptedWhereAnImageIsExpected() {
+		final ImagePlus imp = prior(16, 16);
+		for (final String role : new String[] { "input", "clean", "ground truth", "measurement", "mask", "PSF" }) {
+			final String msg = assertThrows(IllegalArgumentException.class, () -> Planes.checkReadable(imp, role)).getMessage();
+			assertTrue(msg.contains("is a prior"), msg);
+		}
+	}
 }
