@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,14 +31,23 @@ import ij.gui.Overlay;
 import ij.gui.Plot;
 import ij.gui.Roi;
 import ij.io.FileSaver;
+import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
+import ij.plugin.filter.Analyzer;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.plugin.Parameter;
+import org.spectralposterior.commands.SimulateDegradation;
+import org.spectralposterior.commands.SpectralCommand;
+import org.spectralposterior.core.Progress;
 
-/** Outputs are saved whole or not at all, and tables with every digit. */
+/** Outputs are saved whole or not at all, never over an input, and tables with every digit. */
 class SavingTest {
 
 	private static final double W2 = 0.0151712345678;
@@ -179,6 +190,88 @@ class SavingTest {
 		}
 	}
 
+	private static ImagePlus gravel() {
+		final ImagePlus full = IJ.openImage(new File("sample-images/gravel.png").getAbsolutePath());
+		full.setRoi(new Roi(100, 60, 64, 64));
+		final ImagePlus crop = full.crop();
+		crop.setTitle("gravel.png");
+		return crop;
+	}
+
+	@Test
+	void anOutputOverAnInputIsRefusedBeforeAnythingIsWritten(@TempDir final Path dir) throws Exception {
+		final CommandService commands = new Context().service(CommandService.class);
+		final CommandModule first = commands.run(SimulateDegradation.class, false, Map.of("image", gravel(), "operator", "gaussian", "output_folder", dir.toFile())).get();
+		assertFalse(first.isCanceled(), first::getCancelReason);
+		final Map<String, byte[]> before = contents(dir);
+		assertTrue(before.containsKey("gravel_psf.tif") && before.containsKey("gravel_degraded.tif"), before.keySet().toString());
+
+		// The PSF of the first run, opened from the output folder, as the PSF of a second run into the same folder.
+		final ImagePlus psf = IJ.openImage(dir.resolve("gravel_psf.tif").toString());
+		final Map<String, Object> in = new HashMap<>(Map.of("image", gravel(), "operator", "psf", "psf", psf, "seed", 99L, "output_folder", dir.toFile()));
+		final CommandModule second = commands.run(SimulateDegradation.class, false, in).get();
+		assertTrue(second.isCanceled(), "refused");
+		assertTrue(second.getCancelReason().contains(dir.resolve("gravel_psf.tif").toString()) && second.getCancelReason().contains("psf="), second.getCancelReason());
+		final Map<String, byte[]> now = contents(dir);
+		assertEquals(before.keySet(), now.keySet());
+		for (final String name : before.keySet()) assertArrayEquals(before.get(name), now.get(name), name + " untouched (the degraded image too: nothing was written)");
+
+		// A File parameter is an input as well.
+		final Counting c = new Counting();
+		c.folder = dir.toFile();
+		c.table_file = dir.resolve("counted.csv").toFile();
+		Files.writeString(c.table_file.toPath(), "mine");
+		c.run();
+		assertTrue(c.isCanceled() && c.getCancelReason().contains("table_file="), c.getCancelReason());
+		assertEquals("mine", Files.readString(c.table_file.toPath()));
+	}
+
+	/** A command whose compute only counts its calls and returns a table named "counted". */
+	public static class Counting extends SpectralCommand {
+
+		@Parameter(required = false)
+		public File table_file;
+
+		File folder;
+		final AtomicInteger computed = new AtomicInteger();
+
+		@Override
+		protected TaskResult compute(final Progress progress) {
+			computed.incrementAndGet();
+			final ResultsTable t = new ResultsTable();
+			t.incrementCounter();
+			t.addValue("W2", W2);
+			return new TaskResult().addTable("counted", t);
+		}
+
+		@Override
+		protected void publish(final TaskResult r) {}
+
+		@Override
+		protected File outputFolder() {
+			return folder;
+		}
+	}
+
+	@Test
+	void anUnusableOutputFolderIsRefusedBeforeTheComputation(@TempDir final Path dir) throws Exception {
+		final Path file = dir.resolve("a-file");
+		Files.writeString(file, "x");
+		for (final Path folder : new Path[] { file, file.resolve("below-a-file") }) {
+			final Counting c = new Counting();
+			c.folder = folder.toFile();
+			c.run();
+			assertTrue(c.isCanceled() && c.getCancelReason().contains(folder.toString()), c.getCancelReason());
+			assertEquals(0, c.computed.get(), "refused before compute");
+		}
+		final Counting ok = new Counting();
+		ok.folder = dir.resolve("new/sub").toFile();
+		ok.run();
+		assertFalse(ok.isCanceled(), ok::getCancelReason);
+		assertEquals(List.of(dir.resolve("new/sub/counted.csv").toFile()), ok.written());
+		assertEquals(List.of("counted.csv"), new ArrayList<>(contents(dir.resolve("new/sub")).keySet()), "the probe file is gone");
+	}
+
 	@Test
 	void csvCellsKeepEveryDigit(@TempDir final Path dir) throws Exception {
 		final ResultsTable t = new ResultsTable();
@@ -195,6 +288,22 @@ class SavingTest {
 		assertEquals(W2, Double.parseDouble(lines.get(1).split(",")[0]));
 		for (final double v : new double[] { W2, 0.1 + 0.2, Math.PI * 1e20, -1e-300, 3, -0.0, Double.MIN_VALUE, 123456789012345.6 }) {
 			assertEquals(Double.doubleToLongBits(v), Double.doubleToLongBits(Double.parseDouble(Formats.number(v))), Formats.number(v));
+		}
+	}
+
+	@Test
+	void theSystemResultsTableOfABatchModeRunKeepsTheDoublesAndShowsNineDecimals() {
+		Interpreter.batchMode = true;
+		try {
+			final Counting c = new Counting();
+			c.run();
+			assertFalse(c.isCanceled(), c::getCancelReason);
+			final ResultsTable results = Analyzer.getResultsTable();
+			assertEquals(W2, results.getValue("W2", 0), 0.0, "getResult reads the full double");
+			assertEquals("0.015171235", results.getStringValue("W2", 0), "what the Results window shows and saves");
+		}
+		finally {
+			Interpreter.batchMode = false;
 		}
 	}
 
