@@ -165,6 +165,20 @@ class SavingTest {
 	}
 
 	@Test
+	void aRenameFailingMidwaySaysWhichFilesWereReplaced(@TempDir final Path dir) throws Exception {
+		Files.writeString(dir.resolve("out.tif"), "previous run");
+		// A non-empty folder where the table should go: the rename over it fails, after out.tif's.
+		Files.createDirectories(dir.resolve("out_results.csv").resolve("keep"));
+		final IOException e = assertThrows(IOException.class, () -> result(1).save(dir.toFile()));
+		assertTrue(e.getMessage().contains("Already replaced by this run: [" + dir.resolve("out.tif") + "]")
+			&& e.getMessage().contains("not saved: [" + dir.resolve("out_results.csv") + ", " + dir.resolve("out_overview.png") + "]"), e.getMessage());
+		try (var names = Files.list(dir)) {
+			assertEquals(java.util.Set.of("out.tif", "out_results.csv"), names.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()), "no temporary file left");
+		}
+		assertFalse(Files.readString(dir.resolve("out.tif"), StandardCharsets.ISO_8859_1).equals("previous run"), "out.tif was replaced, as the message says");
+	}
+
+	@Test
 	void aFullDiskFailsCleanly(@TempDir final Path tmp) throws Exception {
 		final Path disk = tmp.resolve("small-disk");
 		Files.createDirectories(disk);
