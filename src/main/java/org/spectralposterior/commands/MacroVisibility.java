@@ -26,7 +26,12 @@ final class MacroVisibility {
 		// named tables have no window for Table.get*(…, title) to find, and "Results" is the one table an
 		// ImageJ 1.x macro can always read (getResult, getResultString). Batch mode only: in the GUI it
 		// would clear the user's Results window.
-		if (!r.tables().isEmpty()) ij.plugin.filter.Analyzer.setResultsTable((ResultsTable) r.tables().values().iterator().next().clone());
+		if (!r.tables().isEmpty()) {
+			final ResultsTable results = (ResultsTable) r.tables().values().iterator().next().clone();
+			ij.plugin.filter.Analyzer.setResultsTable(results);
+			// The copy holds the same doubles (getResult reads them in full) but not the display precision.
+			results.setPrecision(SpectralCommand.DISPLAYED_DECIMALS);
+		}
 		final List<ImagePlus> images = r.images();
 		for (int i = images.size() - 1; i >= 0; i--) {
 			final ImagePlus imp = images.get(i);

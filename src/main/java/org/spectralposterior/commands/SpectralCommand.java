@@ -3,12 +3,18 @@ package org.spectralposterior.commands;
 import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.measure.ResultsTable;
+import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
@@ -25,6 +31,13 @@ import org.spectralposterior.imagej.TaskResult;
 public abstract class SpectralCommand extends ContextCommand {
 
 	public static final String MENU = "Plugins>Spectral Posterior>";
+
+	/**
+	 * Decimals the result tables show (ImageJ's most; its default is 3), so a table saved from its
+	 * ImageJ window keeps useful digits. The values themselves are full doubles, and the CSV files
+	 * of output_folder have every digit.
+	 */
+	static final int DISPLAYED_DECIMALS = 9;
 
 	@Parameter(required = false)
 	private LogService log;
@@ -47,12 +60,47 @@ public abstract class SpectralCommand extends ContextCommand {
 	/** The optional output folder parameter of the concrete command. */
 	protected abstract File outputFolder();
 
+	/**
+	 * The files this run reads, by parameter name, which its outputs must never replace: the file each
+	 * {@code ImagePlus} input was opened from (its original FileInfo, as ImageJ records it) and every
+	 * {@code File} input but the output folder. Found by reflection over the {@code @Parameter}
+	 * fields, so a new command is covered without code of its own; override to add files a command
+	 * reads by other means.
+	 */
+	protected Map<String, File> inputFiles() {
+		final Map<String, File> files = new LinkedHashMap<>();
+		for (Class<?> c = getClass(); c != null && c != SpectralCommand.class; c = c.getSuperclass()) {
+			for (final Field f : c.getDeclaredFields()) {
+				final Parameter p = f.getAnnotation(Parameter.class);
+				if (p == null || p.type() == ItemIO.OUTPUT || Modifier.isStatic(f.getModifiers()) || !f.trySetAccessible()) continue;
+				final Object value;
+				try {
+					value = f.get(this);
+				}
+				catch (final IllegalAccessException e) {
+					continue;
+				}
+				if (value instanceof ImagePlus imp) {
+					final FileInfo fi = imp.getOriginalFileInfo();
+					if (fi != null && fi.fileName != null && !fi.fileName.isEmpty() && fi.directory != null && !fi.directory.isEmpty()) files.put(f.getName(), new File(fi.directory, fi.fileName));
+				}
+				else if (value instanceof File file && !file.equals(outputFolder())) files.put(f.getName(), file);
+			}
+		}
+		return files;
+	}
+
 	@Override
 	public final void run() {
 		IJ.resetEscape();
 		try {
+			final File folder = outputFolder();
+			final boolean saving = folder != null && !folder.getPath().isEmpty();
+			// A mistyped or read-only folder is reported now, not after a computation of minutes.
+			if (saving) TaskResult.checkFolder(folder);
 			final TaskResult r = compute(progress());
-			if (outputFolder() != null && !outputFolder().getPath().isEmpty()) written = r.save(outputFolder());
+			for (final ResultsTable t : r.tables().values()) t.setPrecision(DISPLAYED_DECIMALS);
+			if (saving) written = r.save(folder, inputFiles());
 			result = r;
 			publish(r);
 			showTables(r);

@@ -3,20 +3,39 @@ package org.spectralposterior.imagej;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import ij.ImagePlus;
-import ij.io.FileSaver;
 import ij.measure.ResultsTable;
 
 /**
  * What a command produced: output images (the first is the main one), results tables, and
  * optional PNG figures that are only written to disk. Titles are the documented output names.
+ * <p>
+ * Saving ({@link #save(File, Map)}) is all or nothing per run, and safe with other runs writing
+ * into the same folder:
+ * <ul>
+ * <li>Nothing is written if an output would replace one of the run's input files (the same file,
+ * by {@link Files#isSameFile}): an IllegalArgumentException names both.</li>
+ * <li>Every file is first written in full under a temporary name unique to the call
+ * ({@code .partial-<random token>-<name>}), each write checked and forced to the disk. If any write
+ * fails (a full disk, say), the IOException names the file and the OS's reason, every temporary
+ * file of the call is removed and no existing file has been replaced.</li>
+ * <li>Only then is each temporary file renamed over its final name, atomically per file where the
+ * file system supports it: a reader sees the old file or the new one, never a truncated or mixed
+ * one. Should a rename fail midway, the IOException lists the files already replaced and those
+ * not saved.</li>
+ * <li>Concurrent saves into one folder never share temporary files, and each final file is one
+ * complete file of one of them: of two sets with the same names, the one renamed last wins, file by
+ * file. Saves from one JVM rename their sets one after the other, so there the folder ends with one
+ * whole set; across processes, files of two sets with the same names may end up side by side.</li>
+ * </ul>
  */
 public final class TaskResult {
 
@@ -52,50 +71,55 @@ public final class TaskResult {
 		return null;
 	}
 
-	/**
-	 * Writes every image as {@code <title>.tif}, every table as {@code <title>.csv} and every figure
-	 * as {@code <title>.png} into {@code folder}. Files are first written under temporary names and
-	 * renamed only when all succeeded, so a failure leaves nothing half-written.
-	 *
-	 * @return the written files, in order
-	 */
+	/** {@link #save(File, Map)} with no input files to protect. */
 	public List<File> save(final File folder) throws IOException {
-		if (folder.exists() && !folder.isDirectory()) throw new IllegalArgumentException("output_folder '" + folder + "' is a file, not a folder; give a folder path.");
-		if (!folder.exists() && !folder.mkdirs()) throw new IllegalArgumentException("Cannot create output_folder '" + folder + "'; check the path and permissions.");
-		final List<File[]> pending = new ArrayList<>();
-		try {
-			for (final ImagePlus imp : images) {
-				final File f = new File(folder, imp.getTitle() + ".tif"), tmp = temp(f);
-				if (!new FileSaver(imp).saveAsTiff(tmp.getPath())) throw new IOException("Could not write " + f);
-				pending.add(new File[] { tmp, f });
-			}
-			for (final Map.Entry<String, ResultsTable> e : tables.entrySet()) {
-				final File f = new File(folder, e.getKey() + ".csv"), tmp = temp(f);
-				e.getValue().saveAs(tmp.getPath());
-				pending.add(new File[] { tmp, f });
-			}
-			for (final Map.Entry<String, ImagePlus> e : figures.entrySet()) {
-				final File f = new File(folder, e.getKey() + ".png"), tmp = temp(f);
-				if (!new FileSaver(e.getValue()).saveAsPng(tmp.getPath())) throw new IOException("Could not write " + f);
-				pending.add(new File[] { tmp, f });
-			}
-		}
-		catch (IOException | RuntimeException e) {
-			for (final File[] p : pending) p[0].delete();
-			throw e;
-		}
-		final List<File> written = new ArrayList<>();
-		for (final File[] p : pending) {
-			Files.move(p[0].toPath(), p[1].toPath(), StandardCopyOption.REPLACE_EXISTING);
-			written.add(p[1]);
-		}
-		return written;
+		return save(folder, Map.of());
 	}
 
-	private static File temp(final File f) {
-		// Keep the extension: ImageJ's savers append one if it is missing.
-		final String n = f.getName();
-		final int dot = n.lastIndexOf('.');
-		return new File(f.getParentFile(), ".partial-" + n.substring(0, dot) + n.substring(dot));
+	/**
+	 * Writes every image as {@code <title>.tif}, every table as {@code <title>.csv} (every number with
+	 * all its digits, text cells CSV-quoted) and every figure as {@code <title>.png} into {@code folder}, with the
+	 * guarantees of the class description.
+	 *
+	 * @param inputs the run's input files by parameter name; null values are ignored
+	 * @return the written files, in order (images, tables, figures)
+	 */
+	public List<File> save(final File folder, final Map<String, File> inputs) throws IOException {
+		return save(folder, inputs, OutputSet.FILES);
+	}
+
+	List<File> save(final File folder, final Map<String, File> inputs, final OutputSet.Sink sink) throws IOException {
+		checkFolder(folder);
+		final OutputSet set = new OutputSet(folder);
+		for (final ImagePlus imp : images) set.add(imp.getTitle() + ".tif", out -> Formats.tiff(imp, out));
+		for (final Map.Entry<String, ResultsTable> e : tables.entrySet()) set.add(e.getKey() + ".csv", out -> Formats.csv(e.getValue(), out));
+		for (final Map.Entry<String, ImagePlus> e : figures.entrySet()) set.add(e.getKey() + ".png", out -> Formats.png(e.getValue(), out));
+		set.refuseReplacing(inputs);
+		return set.commit(sink);
+	}
+
+	/**
+	 * Makes sure outputs can be written to {@code folder} — before a long computation rather than
+	 * after it: creates it if needed, and creates and deletes a probe file in it.
+	 *
+	 * @throws IllegalArgumentException naming the folder, the reason and the fix
+	 */
+	public static void checkFolder(final File folder) {
+		final Path dir = folder.toPath();
+		if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException("output_folder '" + folder + "' is a file, not a folder; give a folder path.");
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException("Cannot create output_folder '" + folder + "' (" + OutputSet.reason(e) + "); check the path and permissions.", e);
+		}
+		final Path probe = dir.resolve(OutputSet.TEMP_PREFIX + "probe-" + UUID.randomUUID());
+		try {
+			Files.createFile(probe);
+			Files.delete(probe);
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException("Cannot write into output_folder '" + folder + "' (" + OutputSet.reason(e) + "); choose another folder or fix its permissions.", e);
+		}
 	}
 }
