@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import ij.ImagePlus;
 import ij.gui.Overlay;
@@ -20,6 +22,7 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
+import org.scijava.event.SciJavaEvent;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.ModuleItem;
@@ -94,9 +97,10 @@ public final class Main {
 				return BAD_INPUT;
 			}
 			final ProgressLines progress = new ProgressLines(info.getTitle(), err);
-			if (!quiet) context.service(EventService.class).subscribe(progress);
+			final EventService events = quiet ? null : context.service(EventService.class);
+			if (events != null) events.subscribe(progress);
 			final CommandModule module = (CommandModule) context.service(CommandService.class).run(info, false, inputs).get();
-			progress.stop();
+			progress.stop(events);
 			if (module.isCanceled()) {
 				err.println(module.getCancelReason());
 				return BAD_INPUT;
@@ -125,8 +129,12 @@ public final class Main {
 	 * line per {@link #progressIntervalMillis}, none for a run shorter than that.
 	 */
 	static final class ProgressLines {
+		/** Queued behind the run's last status event (DefaultStatusService publishes them with publishLater). */
+		static final class Flush extends SciJavaEvent {}
+
 		private final String title;
 		private final PrintStream err;
+		private final CountDownLatch flushed = new CountDownLatch(1);
 		private long last = System.currentTimeMillis();
 		private volatile boolean stopped;
 
@@ -145,8 +153,17 @@ public final class Main {
 			err.println(title + ": " + done + "/" + total + " (" + Math.round(100.0 * done / total) + "%)");
 		}
 
-		/** Events are delivered on SciJava's event thread: none is printed after the run's own lines. */
-		void stop() {
+		@EventHandler
+		public void onFlush(final Flush e) {
+			flushed.countDown();
+		}
+
+		/** Lets the queued events of the run through (briefly), then prints nothing more: the run's own lines come last. */
+		void stop(final EventService events) throws InterruptedException {
+			if (events != null) {
+				events.publishLater(new Flush());
+				flushed.await(2, TimeUnit.SECONDS);
+			}
 			stopped = true;
 		}
 	}

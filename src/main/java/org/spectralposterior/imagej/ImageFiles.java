@@ -29,7 +29,8 @@ public final class ImageFiles {
 		if (f.isDirectory()) throw new IllegalArgumentException(key + "=" + path + " is a folder, not an image file: give the path of an image file (TIFF, PNG, JPEG, …).");
 		if (!f.isFile()) throw new IllegalArgumentException(key + "=" + path + ": no such image file; give the path of an existing image file.");
 		final ImagePlus imp = IJ.openImage(f.getPath());
-		if (imp == null) throw new IllegalArgumentException(key + "=" + path + ": cannot read it as an image; give a TIFF, PNG, JPEG, … file.");
+		// (ImageJ opens a text file as an image of its numbers: a text without a table is 0 pixels high.)
+		if (imp == null || imp.getWidth() == 0 || imp.getHeight() == 0) throw new IllegalArgumentException(key + "=" + path + ": cannot read it as an image; give a TIFF, PNG, JPEG, … file.");
 		check(imp, key + "=" + path);
 		return imp;
 	}
