@@ -128,6 +128,8 @@ class BadInputTest {
 		perRoute(PS, PSI + "ground_truth={nosuch}", "no such image file", "ground_truth=nosuch.tif: no open image has that title"),
 		perRoute(SD, "image={truncated}", "truncated.tif is truncated", "truncated.tif is truncated"),
 		perRoute(PS, PSI + "ground_truth={truncated}", "truncated.tif is truncated", "truncated.tif is truncated"),
+		cli(BP, "estimator=adsn", "image is required: give image=<path of an image file>"),
+		cli(PS, "prior={prior}", "measurement is required: give measurement=<path"),
 		cli(SD, "image={folder}", "is a folder, not an image file"),
 		cli(SD, "image={textfile}", "cannot read it as an image"),
 		cli(BP, SDI + "roi=1,2,3", "roi must be x,y,width,height"),

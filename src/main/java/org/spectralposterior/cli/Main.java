@@ -181,6 +181,13 @@ public final class Main {
 	private static Map<String, Object> inputs(final CommandInfo info, final String[] pairs) {
 		final Set<String> extra = Options.parameters(info).containsKey("image") ? Set.of("roi") : Set.of();
 		final Map<String, Object> inputs = Options.convert(info, Options.fromArguments(pairs), ImageFiles::open, extra);
+		// There is no current image to fall back on here: say so in command-line terms, before the command
+		// would ask to open one with File > Open.
+		for (final ModuleItem<?> item : Options.parameters(info).values()) {
+			if (item.isRequired() && ImagePlus.class.isAssignableFrom(item.getType()) && !inputs.containsKey(item.getName())) {
+				throw new IllegalArgumentException(item.getName() + " is required: give " + item.getName() + "=<path of an image file>.");
+			}
+		}
 		final Object roi = inputs.remove("roi");
 		if (roi != null) {
 			if (!(inputs.get("image") instanceof ImagePlus imp)) throw new IllegalArgumentException("roi=" + roi + " needs image=<file> as well.");
