@@ -2,7 +2,6 @@ package org.spectralposterior.cli;
 
 import java.awt.Rectangle;
 import java.io.File;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,9 +70,10 @@ public final class Main {
 		final boolean quiet = list.remove("--quiet") | list.remove("-q");
 		final String[] args = list.toArray(String[]::new);
 		final PrintStream systemOut = System.out;
-		// ImageJ writes its log and some reader warnings to System.out when headless: keep stdout for the
-		// list of written files.
-		System.setOut(quiet ? new PrintStream(OutputStream.nullOutputStream()) : err);
+		// ImageJ writes its log and some reader warnings to System.out when headless (IJ.log without an
+		// ImageJ window prints there): keep stdout for the list of written files. (--quiet silences only
+		// the progress lines: a diagnostic may explain a failure.)
+		System.setOut(err);
 		try (Context context = new Context()) {
 			// SpectralCommand reports a refusal through its LogService as well as through the cancel
 			// reason printed below: silenced here so that each message appears once.

@@ -124,6 +124,11 @@ public class FijiBatchModeTest {
 	 * without outputs and the reason is reported.
 	 */
 	public static FijiRun runAsFijiMacro(final String label, final String options) throws Exception {
+		return runAsFijiMacro(label, options, true);
+	}
+
+	/** As above; without ours (MacroDefaults) it is what imagej-legacy alone makes of the options. */
+	static FijiRun runAsFijiMacro(final String label, final String options, final boolean withOurs) throws Exception {
 		final CommandService commands = CommandsTest.commands();
 		final PluginService plugins = commands.context().service(PluginService.class);
 		final ModuleService modules = commands.context().service(ModuleService.class);
@@ -133,7 +138,7 @@ public class FijiBatchModeTest {
 		final DialogStep dialog = new DialogStep();
 		for (final PreprocessorPlugin p : plugins.createInstancesOfType(PreprocessorPlugin.class)) {
 			if (p.getClass().getName().startsWith("org.scijava.ui.") || p.getClass().getName().startsWith("org.scijava.widget.")) continue;
-			pre.add(p);
+			if (withOurs || !(p instanceof MacroDefaults)) pre.add(p);
 		}
 		pre.add(dialog);
 		final LegacyDisplayStep display = new LegacyDisplayStep();
@@ -249,6 +254,25 @@ public class FijiBatchModeTest {
 				assertEquals(null, ((SpectralCommand) run.module().getCommand()).result(), "nothing ran");
 			}
 		}
+	}
+
+	@Test
+	void withoutOursTheEmulationReproducesWhatImageJLegacyDoes() throws Exception {
+		// The facts the emulation must match (observed in imagej-legacy's runtime): seed=abc runs silently
+		// with seed 0, steps=abc arrives as 0, ground_truth=none is refused (as an empty image).
+		final ImagePlus[] in = inputs();
+		Interpreter.batchMode = true;
+		for (final ImagePlus imp : in) imp.show();
+		final String base = "prior=" + in[0].getTitle() + " measurement=" + in[1].getTitle() + " samples=2 ";
+		FijiRun run = runAsFijiMacro(PosteriorSampling.LABEL, base + "seed=abc", false);
+		assertEquals(null, run.refusal());
+		assertEquals(0L, run.module().getInput("seed"));
+		assertNotNull(((SpectralCommand) run.module().getCommand()).result(), "ran, silently, with seed 0");
+		run = runAsFijiMacro(PosteriorSampling.LABEL, base + "steps=abc method=pigdm", false);
+		assertEquals(0, run.module().getInput("steps"));
+		run = runAsFijiMacro(PosteriorSampling.LABEL, base + "ground_truth=none", false);
+		assertEquals(0, ((ImagePlus) run.module().getInput("ground_truth")).getWidth(), "an empty 0×0 image");
+		assertEquals(null, ((SpectralCommand) run.module().getCommand()).result(), "refused");
 	}
 
 	@Test
