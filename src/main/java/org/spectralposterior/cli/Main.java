@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import ij.ImagePlus;
@@ -115,7 +116,10 @@ public final class Main {
 			return OK;
 		}
 		catch (final Exception e) {
-			err.println("Failed: " + e);
+			// SciJava's ModuleRunner logs (here: silenced) and rethrows what the command threw; the Future
+			// wraps it in an ExecutionException: name the cause itself.
+			final Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+			err.println("Failed (an internal error; please report it): " + cause);
 			return FAILED;
 		}
 		finally {
