@@ -1,5 +1,7 @@
 package org.spectralposterior.commands;
 
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import ij.Macro;
@@ -11,19 +13,23 @@ import org.scijava.module.process.PreprocessorPlugin;
 import org.scijava.plugin.Plugin;
 
 /**
- * A macro call with an options string never opens a dialog: keys it leaves out keep their
- * defaults, as ImageJ 1.x plugins do and as the plain-ImageJ bridge does.
+ * A macro call with an options string never opens a dialog, and every key it gives is read strictly
+ * from the options text itself ({@link Options}), exactly as the command line and the plain-ImageJ
+ * bridge read it; keys it leaves out keep their defaults, as ImageJ 1.x plugins do.
  * <p>
- * Why: in Fiji, {@code run("Posterior Sampling", "prior=… measurement=…")} fills the inputs named in
- * the options (imagej-legacy's MacroPreprocessor) and leaves the others unresolved; SciJava's file
- * preprocessor and input harvester (priorities ≈ −10000) then open a dialog for them — a file
- * chooser for an omitted {@code output_folder} — which blocks a batch macro (scijava-common issues
- * 317 and 491). Running between the two (priority {@link Priority#LOW}), this marks every input of
- * our commands resolved when options are present. {@code Macro.getOptions()} sees the macro's
- * options from the command's SciJava thread in Fiji (ij1-patcher looks them up along the thread's
- * ancestors). A call without options ({@code run("Posterior Sampling")}) still shows the dialog. A key
- * that is given but could not be converted (a misspelt image title, {@code steps=abc}) cancels the run
- * with a message rather than silently using the default; {@code none} clears an optional image.
+ * Why: in Fiji, {@code run("Posterior Sampling", "prior=… measurement=…")} goes through imagej-legacy's
+ * MacroPreprocessor (priority 20000), which converts <em>every</em> value named in the options and
+ * resolves that input — observed in its runtime: an unknown image title arrives as an empty 0×0 image,
+ * {@code steps=abc} as 0, {@code seed=abc} as seed 0, {@code none} for an optional image as an empty
+ * image that the command then refuses — and it ignores misspelt keys. The others stay unresolved, and
+ * SciJava's file preprocessor and input harvester (priorities ≈ −10000) would open a dialog for them — a
+ * file chooser for an omitted {@code output_folder} — which blocks a batch macro (scijava-common issues
+ * 317 and 491). Running between the two (priority {@link Priority#LOW}), this re-reads the raw options,
+ * overwrites what imagej-legacy converted (an image by its title, {@code null} for {@code none}), refuses
+ * what it converted wrongly (the run is cancelled with the same message as on the other routes: no
+ * output) and marks every input resolved. {@code Macro.getOptions()} sees the macro's options from the
+ * command's SciJava thread in Fiji (ij1-patcher looks them up along the thread's ancestors). A call
+ * without options ({@code run("Posterior Sampling")}) still shows the dialog.
  */
 @Plugin(type = PreprocessorPlugin.class, priority = Priority.LOW)
 public class MacroDefaults extends AbstractPreprocessorPlugin {
@@ -36,25 +42,15 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 		if (!(module.getDelegateObject() instanceof SpectralCommand)) return;
 		final String opts = options.get();
 		if (opts == null) return;
-		for (final ModuleItem<?> item : module.getInfo().inputs()) {
-			final String name = item.getName();
-			final String value = module.isInputResolved(name) ? null : Macro.getValue(opts, name, null);
-			if (value != null) {
-				// Given, yet not converted by imagej-legacy's MacroPreprocessor (which skips what it cannot
-				// convert): say so, as the plain-ImageJ bridge does, instead of running on the default.
-				if (ij.ImagePlus.class.isAssignableFrom(item.getType())) {
-					if (!value.isEmpty() && !value.equalsIgnoreCase("none")) {
-						cancel(name + "=" + value + ": no open image has that title.");
-						return;
-					}
-					module.setInput(name, null);
-				}
-				else if (item.getType().isPrimitive() || Number.class.isAssignableFrom(item.getType())) {
-					cancel(name + "=" + value + " is not a number.");
-					return;
-				}
-			}
-			module.resolveInput(name);
+		final Map<String, Object> given;
+		try {
+			given = Options.convert(module.getInfo(), Options.tokenize(opts), Options::byTitle, Set.of());
 		}
+		catch (final IllegalArgumentException e) {
+			cancel(e.getMessage());
+			return;
+		}
+		for (final Map.Entry<String, Object> e : given.entrySet()) module.setInput(e.getKey(), e.getValue());
+		for (final ModuleItem<?> item : module.getInfo().inputs()) module.resolveInput(item.getName());
 	}
 }

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.Macro;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.macro.Interpreter;
@@ -20,6 +20,7 @@ import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 import org.scijava.thread.ThreadService;
 import org.spectralposterior.commands.BatchModeOutputs;
+import org.spectralposterior.commands.Options;
 import org.spectralposterior.commands.SpectralCommand;
 import org.spectralposterior.imagej.TaskResult;
 
@@ -67,7 +68,7 @@ final class SciJavaBridge {
 			if (options == null) {
 				if (!dialog(info, defaults, inputs)) return null; // cancelled by the user
 			}
-			else fromOptions(info, defaults, options, inputs);
+			else fromOptions(info, options, inputs);
 			// Run as Fiji runs it (on a SciJava thread whose parent is this, the macro's, thread), with
 			// the one postprocessor that matters without a SciJava UI: the batch-mode outputs.
 			final ModuleService modules = context().service(ModuleService.class);
@@ -91,42 +92,9 @@ final class SciJavaBridge {
 		}
 	}
 
-	private static boolean skip(final ModuleItem<?> item) {
-		return org.scijava.service.Service.class.isAssignableFrom(item.getType()) || Context.class.isAssignableFrom(item.getType());
-	}
-
-	private static void fromOptions(final CommandInfo info, final CommandModule defaults, final String options, final Map<String, Object> inputs) {
-		for (final ModuleItem<?> item : info.inputs()) {
-			if (skip(item)) continue;
-			final String key = item.getName();
-			final String value = Macro.getValue(options, key, null);
-			if (value == null) continue;
-			inputs.put(key, convert(item, key, value));
-		}
-	}
-
-	static Object convert(final ModuleItem<?> item, final String key, final String value) {
-		final Class<?> type = item.getType();
-		if (ImagePlus.class.isAssignableFrom(type)) {
-			if (value.isEmpty() || value.equals("none")) return null;
-			final ImagePlus imp = WindowManager.getImage(value);
-			if (imp == null) throw new IllegalArgumentException(key + "=" + value + ": no open image has that title.");
-			return imp;
-		}
-		if (File.class.isAssignableFrom(type)) return value.isEmpty() ? null : new File(value);
-		if (item.getChoices() != null && !item.getChoices().isEmpty()) {
-			for (final Object c : item.getChoices()) if (c.toString().equalsIgnoreCase(value)) return c.toString();
-			throw new IllegalArgumentException(key + "=" + value + " is not one of " + item.getChoices() + ".");
-		}
-		try {
-			if (type == int.class || type == Integer.class) return (int) Math.round(Double.parseDouble(value));
-			if (type == long.class || type == Long.class) return value.matches("-?\\d+") ? Long.parseLong(value) : Math.round(Double.parseDouble(value));
-			if (type == double.class || type == Double.class) return Double.parseDouble(value);
-		}
-		catch (final NumberFormatException e) {
-			throw new IllegalArgumentException(key + "=" + value + " is not a number.");
-		}
-		return value;
+	/** The macro's options, read strictly and the same way as on the command line and in Fiji ({@link Options}). */
+	private static void fromOptions(final CommandInfo info, final String options, final Map<String, Object> inputs) {
+		inputs.putAll(Options.convert(info, Options.tokenize(options), Options::byTitle, Set.of()));
 	}
 
 	/** A GenericDialog with one field per parameter, labelled by its name so the recorder writes name=value. */
@@ -134,8 +102,7 @@ final class SciJavaBridge {
 		final GenericDialog gd = new GenericDialog(info.getTitle());
 		final List<ModuleItem<?>> items = new ArrayList<>();
 		final String[] titles = imageTitles();
-		for (final ModuleItem<?> item : info.inputs()) {
-			if (skip(item)) continue;
+		for (final ModuleItem<?> item : Options.parameters(info).values()) {
 			items.add(item);
 			final String key = item.getName();
 			final Object def = defaults.getInput(key);
@@ -159,12 +126,17 @@ final class SciJavaBridge {
 			final String key = item.getName();
 			final String value;
 			if (ImagePlus.class.isAssignableFrom(type) || (item.getChoices() != null && !item.getChoices().isEmpty())) value = gd.getNextChoice();
-			else if (type == int.class || type == long.class || type == double.class) value = Double.toString(gd.getNextNumber());
+			else if (type == int.class || type == long.class || type == double.class) value = number(gd.getNextNumber());
 			else value = gd.getNextString();
-			final Object v = convert(item, key, value);
+			final Object v = Options.value(item, value, Options::byTitle);
 			if (v != null) inputs.put(key, v);
 		}
 		return true;
+	}
+
+	/** A dialog number as option text: whole numbers without ".0", so an integer field's 16 reads as 16 and 2.5 is refused, not rounded. */
+	private static String number(final double d) {
+		return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
 	}
 
 	/** A prior for "prior", a measurement for "measurement", else the current image. */

@@ -97,4 +97,43 @@ class CliTest {
 		assertEquals(2, o.code);
 		assertEquals(0, dir.toFile().list().length);
 	}
+
+	@Test
+	void aRefusalIsPrintedOnceOnStderrAndNothingOnStdout(@TempDir final Path dir) {
+		// SpectralCommand logs a refusal through its LogService besides cancelling with it: the CLI's Context
+		// silences the log, so the one line is Main's.
+		final Outcome o = cli("Simulate Degradation", "image=sample-images/gravel.png", "operator=psf", "noise_sigma=1", "output_folder=" + dir);
+		assertEquals(Main.BAD_INPUT, o.code);
+		assertEquals(1, o.err.split("operator=psf needs a PSF image", -1).length - 1, o.err);
+		assertEquals("", o.out);
+		assertEquals(0, dir.toFile().list().length);
+	}
+
+	@Test
+	void progressGoesToStderrUnlessQuietAndStdoutHoldsOnlyTheWrittenPaths(@TempDir final Path dir) {
+		final String out = "output_folder=" + dir;
+		assertEquals(0, cli("Build Gaussian Prior", "image=sample-images/gravel.png", "roi=0,0,128,128", "target_width=128", "target_height=128", out).code);
+		final long saved = Main.progressIntervalMillis;
+		Main.progressIntervalMillis = 0; // every progress event becomes a line (at most one a second normally)
+		try {
+			final String prior = "prior=" + dir.resolve("gravel_prior.tif");
+			Outcome o = cli("Synthesize Texture", prior, "samples=6", out);
+			assertEquals(0, o.code, o.err);
+			assertTrue(o.err.contains("Synthesize Texture: "), "progress on stderr: " + o.err);
+			for (final String line : o.out.trim().split("\\R")) assertTrue(Files.isRegularFile(Path.of(line)), "stdout lists written files only: " + line);
+			o = cli("--quiet", "Synthesize Texture", prior, "samples=6", out);
+			assertEquals(0, o.code, o.err);
+			assertEquals("", o.err, "--quiet: no progress");
+			assertEquals(dir.resolve("gravel_prior_samples.tif").toString(), o.out.trim());
+		}
+		finally {
+			Main.progressIntervalMillis = saved;
+		}
+	}
+
+	@Test
+	void helpDocumentsQuietAndTheExitCodes() {
+		final Outcome o = cli("--help");
+		assertTrue(o.out.contains("--quiet") && o.out.contains("0: done; 2: bad input, nothing written; 1: internal failure"), o.out);
+	}
 }

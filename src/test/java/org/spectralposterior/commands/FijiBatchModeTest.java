@@ -36,7 +36,7 @@ import org.scijava.plugin.PluginService;
  * {@code imp.show()} (imagej-legacy's ImagePlus display viewer). Here the display step is replaced by
  * {@link LegacyDisplayStep}, which does exactly that; everything else is the real SciJava pipeline.
  */
-class FijiBatchModeTest {
+public class FijiBatchModeTest {
 
 	/** imagej-legacy's display step for ImagePlus outputs: {@code imp.show()} on each unresolved one. */
 	static final class LegacyDisplayStep extends AbstractPostprocessorPlugin {
@@ -68,8 +68,12 @@ class FijiBatchModeTest {
 	}
 
 	/**
-	 * imagej-legacy's MacroPreprocessor (priority 20000): each input named in the options and convertible is
-	 * set and resolved; image inputs take titles (its String → ImagePlus converter); others are skipped.
+	 * imagej-legacy's MacroPreprocessor (priority 20000) as observed in its runtime: every input named in
+	 * the options is converted and resolved, whatever its value — an image title that no open image has
+	 * (including {@code none}) arrives as an empty 0×0 image, a number it cannot parse ({@code steps=abc},
+	 * {@code seed=abc}) as 0 — and keys that are no parameter are ignored. (How it converts {@code 2.5}
+	 * for an int was not observed; here like any unparsable value, 0: our MacroDefaults overwrites every
+	 * given key from the raw options anyway.)
 	 */
 	static final class LegacyMacroStep extends org.scijava.module.process.AbstractPreprocessorPlugin {
 		final String options;
@@ -83,26 +87,74 @@ class FijiBatchModeTest {
 			for (final ModuleItem<?> item : module.getInfo().inputs()) {
 				final String value = ij.Macro.getValue(options, item.getName(), null);
 				if (value == null) continue;
+				final Class<?> type = item.getType();
 				final Object converted;
-				if (ImagePlus.class.isAssignableFrom(item.getType())) {
-					converted = WindowManager.getImage(value);
-					if (converted == null) continue;
+				if (ImagePlus.class.isAssignableFrom(type)) {
+					final ImagePlus imp = WindowManager.getImage(value);
+					converted = imp != null ? imp : new ImagePlus();
 				}
-				else if (item.getType() == int.class) {
-					try {
-						converted = Integer.parseInt(value);
-					}
-					catch (final NumberFormatException e) {
-						continue;
-					}
-				}
-				else if (item.getType() == long.class) converted = Long.parseLong(value);
-				else if (item.getType() == double.class) converted = Double.parseDouble(value);
-				else if (item.getType() == String.class) converted = value;
-				else continue;
+				else if (type == int.class) converted = (int) parseOrZero(value);
+				else if (type == long.class) converted = (long) parseOrZero(value);
+				else if (type == double.class) converted = parseOrZero(value);
+				else if (type == java.io.File.class) converted = new java.io.File(value);
+				else converted = value;
 				module.setInput(item.getName(), converted);
 				module.resolveInput(item.getName());
 			}
+		}
+
+		private static double parseOrZero(final String value) {
+			try {
+				return Double.parseDouble(value);
+			}
+			catch (final NumberFormatException e) {
+				return 0;
+			}
+		}
+	}
+
+	/** The outcome of one emulated Fiji macro call: the module and the refusal message, if any. */
+	public record FijiRun(CommandModule module, String refusal, DialogStep dialog, LegacyDisplayStep display) {}
+
+	/**
+	 * {@code run(label, options)} from a Fiji macro, emulated: legacy macro step, active-image step,
+	 * SciJava's own preprocessors with ours (MacroDefaults reading {@code options} as Macro.getOptions()
+	 * would), the command, ours and the legacy display step. Images are looked up by title, so the caller
+	 * shows its inputs in batch mode first. In Fiji a refusal does not abort the macro: the run ends
+	 * without outputs and the reason is reported.
+	 */
+	public static FijiRun runAsFijiMacro(final String label, final String options) throws Exception {
+		return runAsFijiMacro(label, options, true);
+	}
+
+	/** As above; without ours (MacroDefaults) it is what imagej-legacy alone makes of the options. */
+	static FijiRun runAsFijiMacro(final String label, final String options, final boolean withOurs) throws Exception {
+		final CommandService commands = CommandsTest.commands();
+		final PluginService plugins = commands.context().service(PluginService.class);
+		final ModuleService modules = commands.context().service(ModuleService.class);
+		final List<org.scijava.module.process.ModulePreprocessor> pre = new ArrayList<>();
+		pre.add(new LegacyMacroStep(options));
+		pre.add(new ActiveImageStep());
+		final DialogStep dialog = new DialogStep();
+		for (final PreprocessorPlugin p : plugins.createInstancesOfType(PreprocessorPlugin.class)) {
+			if (p.getClass().getName().startsWith("org.scijava.ui.") || p.getClass().getName().startsWith("org.scijava.widget.")) continue;
+			if (withOurs || !(p instanceof MacroDefaults)) pre.add(p);
+		}
+		pre.add(dialog);
+		final LegacyDisplayStep display = new LegacyDisplayStep();
+		final List<PostprocessorPlugin> post = new ArrayList<>();
+		for (final PostprocessorPlugin p : plugins.createInstancesOfType(PostprocessorPlugin.class)) post.add(p instanceof DisplayPostprocessor ? display : p);
+		final CommandInfo info = commands.getCommands().stream().filter(c -> c.getTitle().equals(label)).findFirst().orElseThrow();
+		final java.util.function.Supplier<String> saved = MacroDefaults.options;
+		MacroDefaults.options = () -> options;
+		try {
+			final CommandModule m = (CommandModule) modules.run(modules.createModule(info), pre, post, new HashMap<>()).get();
+			String refusal = m.isCanceled() ? m.getCancelReason() : null;
+			for (final org.scijava.module.process.ModulePreprocessor p : pre) if (refusal == null && p.isCanceled()) refusal = p.getCancelReason();
+			return new FijiRun(m, refusal, dialog, display);
+		}
+		finally {
+			MacroDefaults.options = saved;
 		}
 	}
 
@@ -124,50 +176,30 @@ class FijiBatchModeTest {
 
 	@Test
 	void aRecordedStyleLineRunsAsInFijiBatchMode() throws Exception {
-		// The whole Fiji path from an options string: legacy macro step, active-image step, SciJava's own
-		// preprocessors with ours, the command, ours and the legacy display step.
 		final ImagePlus[] in = inputs();
 		Interpreter.batchMode = true;
 		for (final ImagePlus imp : in) imp.show();
 		// psf is given (and ignored: the operator comes from the measurement), so ground_truth is the single
 		// unresolved image input that the active-image step would fill.
 		final String options = "prior=" + in[0].getTitle() + " measurement=" + in[1].getTitle() + " psf=" + in[1].getTitle() + " samples=3 seed=4 operator=[from measurement]";
-		final CommandService commands = CommandsTest.commands();
-		final PluginService plugins = commands.context().service(PluginService.class);
-		final ModuleService modules = commands.context().service(ModuleService.class);
-		final List<org.scijava.module.process.ModulePreprocessor> pre = new ArrayList<>();
-		pre.add(new LegacyMacroStep(options));
-		pre.add(new ActiveImageStep());
-		final DialogStep dialog = new DialogStep();
-		for (final PreprocessorPlugin p : plugins.createInstancesOfType(PreprocessorPlugin.class)) {
-			if (p.getClass().getName().startsWith("org.scijava.ui.") || p.getClass().getName().startsWith("org.scijava.widget.")) continue;
-			pre.add(p);
-		}
-		pre.add(dialog);
-		final LegacyDisplayStep display = new LegacyDisplayStep();
-		final List<PostprocessorPlugin> post = new ArrayList<>();
-		for (final PostprocessorPlugin p : plugins.createInstancesOfType(PostprocessorPlugin.class)) post.add(p instanceof DisplayPostprocessor ? display : p);
 		final int before = Interpreter.getBatchModeImageCount();
-		final java.util.function.Supplier<String> saved = MacroDefaults.options;
-		MacroDefaults.options = () -> options;
-		try {
-			final CommandModule m = (CommandModule) modules.run(modules.createModule(commands.getCommand(PosteriorSampling.class)), pre, post, new HashMap<>()).get();
-			assertFalse(m.isCanceled(), () -> m.getCancelReason());
-			assertTrue(dialog.asked.isEmpty(), "no dialog: " + dialog.asked);
-			assertEquals(null, m.getInput("ground_truth"), "the optional ground truth is not filled with the active image");
-			assertEquals(3, m.getInput("samples"));
-			assertEquals(before + 5, Interpreter.getBatchModeImageCount());
-			assertSame(m.getOutput("samples_stack"), WindowManager.getCurrentImage());
-			assertTrue(display.shown.isEmpty());
-		}
-		finally {
-			MacroDefaults.options = saved;
-		}
+		final FijiRun run = runAsFijiMacro(PosteriorSampling.LABEL, options);
+		final CommandModule m = run.module();
+		assertEquals(null, run.refusal());
+		assertTrue(run.dialog().asked.isEmpty(), "no dialog: " + run.dialog().asked);
+		assertEquals(null, m.getInput("ground_truth"), "the optional ground truth is not filled with the active image");
+		assertEquals(3, m.getInput("samples"));
+		assertEquals(before + 5, Interpreter.getBatchModeImageCount());
+		assertSame(m.getOutput("samples_stack"), WindowManager.getCurrentImage());
+		assertTrue(run.display().shown.isEmpty());
 	}
 
 	@Test
 	void aMacroCallWithOptionsOpensNoDialog() throws Exception {
 		final ImagePlus[] in = inputs();
+		// MacroDefaults reads the images' titles from the options: they must be open (batch mode, headless).
+		Interpreter.batchMode = true;
+		for (final ImagePlus imp : in) imp.show();
 		final CommandService commands = CommandsTest.commands();
 		final PluginService plugins = commands.context().service(PluginService.class);
 		final ModuleService modules = commands.context().service(ModuleService.class);
@@ -181,7 +213,7 @@ class FijiBatchModeTest {
 			}
 			pre.add(dialog);
 			final java.util.function.Supplier<String> saved = MacroDefaults.options;
-			MacroDefaults.options = () -> "prior=gravel_prior measurement=gravel_degraded samples=3";
+			MacroDefaults.options = () -> "prior=" + in[0].getTitle() + " measurement=" + in[1].getTitle() + " samples=3";
 			try {
 				final Map<String, Object> inputs = new HashMap<>();
 				inputs.put("prior", in[0]);
@@ -202,36 +234,45 @@ class FijiBatchModeTest {
 	}
 
 	@Test
-	void givenButUnconvertedKeysAreRefusedNotDefaulted() throws Exception {
-		// imagej-legacy's MacroPreprocessor skips a value it cannot convert, leaving the input unresolved.
+	void whatImageJLegacyConvertedWronglyIsRefusedOrOverwritten() throws Exception {
+		// imagej-legacy has already converted these (0, 0, a 0×0 image, a 0×0 image) and resolved them:
+		// MacroDefaults re-reads the raw options and refuses or overwrites, before anything runs.
 		final ImagePlus[] in = inputs();
-		final CommandService commands = CommandsTest.commands();
-		final ModuleService modules = commands.context().service(ModuleService.class);
-		final String[][] cases = { { "steps=abc", "steps=abc is not a number" }, { "ground_truth=nosuch", "ground_truth=nosuch: no open image" }, { "ground_truth=none", null } };
+		Interpreter.batchMode = true;
+		for (final ImagePlus imp : in) imp.show();
+		final String[][] cases = { { "steps=abc", "steps=abc is not a whole number" }, { "seed=abc", "seed=abc is not a whole number" },
+			{ "ground_truth=nosuch", "ground_truth=nosuch: no open image has that title" }, { "ground_truth=none", null } };
 		for (final String[] c : cases) {
-			final MacroDefaults defaults = new MacroDefaults();
-			commands.context().inject(defaults);
-			final java.util.function.Supplier<String> saved = MacroDefaults.options;
-			MacroDefaults.options = () -> "prior=p measurement=m " + c[0];
-			try {
-				final Map<String, Object> inputs = new HashMap<>();
-				inputs.put("prior", in[0]);
-				inputs.put("measurement", in[1]);
-				inputs.put("samples", 2);
-				final CommandModule m = (CommandModule) modules.run(modules.createModule(commands.getCommand(PosteriorSampling.class)), List.of(defaults), List.of(), inputs).get();
-				if (c[1] == null) {
-					assertFalse(defaults.isCanceled(), defaults.getCancelReason());
-					assertNotNull(((SpectralCommand) m.getCommand()).result(), "ran without a ground truth");
-				}
-				else {
-					assertTrue(defaults.isCanceled() && defaults.getCancelReason().startsWith(c[1]), String.valueOf(defaults.getCancelReason()));
-					assertEquals(null, ((SpectralCommand) m.getCommand()).result(), "nothing ran");
-				}
+			final FijiRun run = runAsFijiMacro(PosteriorSampling.LABEL, "prior=" + in[0].getTitle() + " measurement=" + in[1].getTitle() + " samples=2 " + c[0]);
+			if (c[1] == null) {
+				assertEquals(null, run.refusal(), c[0]);
+				assertEquals(null, run.module().getInput("ground_truth"), "none is no ground truth, not imagej-legacy's empty image");
+				assertNotNull(((SpectralCommand) run.module().getCommand()).result(), "ran without a ground truth");
 			}
-			finally {
-				MacroDefaults.options = saved;
+			else {
+				assertTrue(run.refusal() != null && run.refusal().startsWith(c[1]), c[0] + ": " + run.refusal());
+				assertEquals(null, ((SpectralCommand) run.module().getCommand()).result(), "nothing ran");
 			}
 		}
+	}
+
+	@Test
+	void withoutOursTheEmulationReproducesWhatImageJLegacyDoes() throws Exception {
+		// The facts the emulation must match (observed in imagej-legacy's runtime): seed=abc runs silently
+		// with seed 0, steps=abc arrives as 0, ground_truth=none is refused (as an empty image).
+		final ImagePlus[] in = inputs();
+		Interpreter.batchMode = true;
+		for (final ImagePlus imp : in) imp.show();
+		final String base = "prior=" + in[0].getTitle() + " measurement=" + in[1].getTitle() + " samples=2 ";
+		FijiRun run = runAsFijiMacro(PosteriorSampling.LABEL, base + "seed=abc", false);
+		assertEquals(null, run.refusal());
+		assertEquals(0L, run.module().getInput("seed"));
+		assertNotNull(((SpectralCommand) run.module().getCommand()).result(), "ran, silently, with seed 0");
+		run = runAsFijiMacro(PosteriorSampling.LABEL, base + "steps=abc method=pigdm", false);
+		assertEquals(0, run.module().getInput("steps"));
+		run = runAsFijiMacro(PosteriorSampling.LABEL, base + "ground_truth=none", false);
+		assertEquals(0, ((ImagePlus) run.module().getInput("ground_truth")).getWidth(), "an empty 0×0 image");
+		assertEquals(null, ((SpectralCommand) run.module().getCommand()).result(), "refused");
 	}
 
 	@Test

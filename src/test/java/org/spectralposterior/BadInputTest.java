@@ -1,0 +1,304 @@
+package org.spectralposterior;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.io.FileSaver;
+import ij.macro.Interpreter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.spectralposterior.cli.Main;
+import org.spectralposterior.commands.FijiBatchModeTest;
+import org.spectralposterior.commands.SpectralCommand;
+import org.spectralposterior.ij1.BridgeRoute;
+
+/**
+ * Bad input through every front-end: the command line ({@link Main#run}), plain ImageJ's macro route
+ * (the bridge, whose message aborts the macro) and Fiji's macro route (FijiBatchModeTest's emulation of
+ * imagej-legacy, whose refusal ends the run without outputs). Each case asserts the outcome (exit code
+ * 2 on the command line, a message on the macro routes), a distinctive part of the message, that no
+ * output exists (the output folder stays empty; no image is registered for the macro) and that every
+ * input file — and every open input image's pixels — is unchanged afterwards. Where the value is the
+ * same text on every route the message must be identical on all three: one parser reads them all.
+ * <p>
+ * To add a case, add one line to {@link #CASES}: {@code all(label, options, expected)} for a value
+ * read the same everywhere, {@code perRoute(label, options, onTheCommandLine, inMacros)} when the
+ * message differs by route (an image is a path on the command line, a title in macros), {@code cli(…)} for the command line only.
+ * In {@code options}, {@code {image}}, {@code {prior}}, {@code {measurement}}, {@code {truncated}},
+ * {@code {nosuch}}, {@code {folder}} and {@code {textfile}} become a path (command line) or a title
+ * (macros) of the fixture below; {@code {file}} is always a path. Every run gets
+ * {@code output_folder=<an empty folder>} unless the options give one.
+ */
+class BadInputTest {
+
+	enum Route { CLI, BRIDGE, FIJI }
+
+	record Case(String label, String options, EnumSet<Route> routes, String onCli, String inMacros, boolean sameEverywhere) {
+		@Override
+		public String toString() {
+			return label + ": " + options + " " + routes;
+		}
+	}
+
+	static Case all(final String label, final String options, final String expected) {
+		return new Case(label, options, EnumSet.allOf(Route.class), expected, expected, true);
+	}
+
+	static Case perRoute(final String label, final String options, final String onCli, final String inMacros) {
+		return new Case(label, options, EnumSet.allOf(Route.class), onCli, inMacros, false);
+	}
+
+	static Case cli(final String label, final String options, final String expected) {
+		return new Case(label, options, EnumSet.of(Route.CLI), expected, null, false);
+	}
+
+	private static final String SD = "Simulate Degradation", PS = "Posterior Sampling", BP = "Build Gaussian Prior", ST = "Synthesize Texture",
+		TS = "Tune Sampler Weights", CS = "Compare Samplers", TF = "Transfer Functions", RD = "Reverse-Dynamics Sensitivity";
+	private static final String SDI = "image={image} ", PSI = "prior={prior} measurement={measurement} ", AN = "prior={prior} ";
+
+	static final List<Case> CASES = List.of(
+		// numbers: no words, no fractions for integers, no overflow, finite, in the @Parameter range
+		all(SD, SDI + "noise_sigma=five", "noise_sigma=five is not a finite number"),
+		all(SD, SDI + "blur_sigma=abc", "blur_sigma=abc is not a finite number"),
+		all(SD, SDI + "noise_sigma=NaN", "noise_sigma=NaN is not a finite number"),
+		all(SD, SDI + "noise_sigma=Infinity", "noise_sigma=Infinity is not a finite number"),
+		all(SD, SDI + "noise_sigma=1e999", "noise_sigma=1e999 is not a finite number"),
+		all(SD, SDI + "blur_sigma=2,5", "blur_sigma=2,5 is not a finite number"),
+		all(SD, SDI + "noise_sigma=0x10", "noise_sigma=0x10 is not a finite number"),
+		all(SD, SDI + "seed=abc", "seed=abc is not a whole number"),
+		all(SD, SDI + "seed=9223372036854775808", "seed=9223372036854775808 is out of range"),
+		all(SD, SDI + "seed=-9223372036854775809", "seed=-9223372036854775809 is out of range"),
+		all(SD, SDI + "seed=1.5", "seed=1.5 is not a whole number"),
+		all(PS, PSI + "samples=2.5", "samples=2.5 is not a whole number"),
+		all(PS, PSI + "samples=99999999999", "samples=99999999999 is out of range"),
+		all(PS, PSI + "steps=abc", "steps=abc is not a whole number"),
+		all(PS, PSI + "samples=0", "samples=0 is too small: samples must be at least 1"),
+		all(PS, PSI + "eta=1.5", "eta=1.5 is too large: eta must be at most 1"),
+		all(PS, PSI + "t0=0", "t0=0 is too small"),
+		all(PS, PSI + "trajectory_every=-1", "trajectory_every=-1 is too small"),
+		all(SD, SDI + "noise_sigma=-1", "noise_sigma=-1 is too small: noise_sigma must be at least 0"),
+		all(SD, SDI + "motion_length=-2", "motion_length=-2 is too small"),
+		all(SD, SDI + "downsample=0", "downsample=0 is too small"),
+		all(ST, AN + "samples=-3", "samples=-3 is too small"),
+		all(BP, SDI + "target_width=-1", "target_width=-1 is too small"),
+		all(TS, AN + "iterations=ten", "iterations=ten is not a whole number"),
+		all(CS, AN + "timesteps=0", "timesteps=0 is too small"),
+		all(TF, AN + "steps=0", "steps=0 is too small"),
+		all(RD, AN + "timesteps=1", "timesteps=1 is too small: timesteps must be at least 2"),
+		// choices: case-insensitive, else listed
+		all(SD, SDI + "operator=blur", "operator=blur is not one of: none, gaussian, motion, psf, inpaint"),
+		all(PS, PSI + "method=dsp", "method=dsp is not one of: exact posterior, dps"),
+		all(PS, PSI + "mode=fast", "mode=fast is not one of: closed form, step by step"),
+		all(BP, SDI + "estimator=best", "estimator=best is not one of: adsn, periodogram, smoothed"),
+		all(TS, AN + "method=ddrm", "method=ddrm is not one of: dps, pigdm"),
+		// keys: every key a parameter, each once, always key=value
+		all(TS, AN + "colour=red", "Unknown parameter 'colour' (colour=red) for Tune Sampler Weights: check its spelling; the parameters are prior, measurement"),
+		// (the command line lists its extra roi key where the command has an image)
+		perRoute(SD, SDI + "colour=red", "output_folder, roi.", "Unknown parameter 'colour' (colour=red) for Simulate Degradation"),
+		all(PS, PSI + "sample=3", "Unknown parameter 'sample'"),
+		all(PS, PSI + "train_steps=100", "Unknown parameter 'train_steps'"),
+		all(SD, SDI + "seed=1 seed=2", "seed is given twice (seed=1 and seed=2)"),
+		all(SD, SDI + "seed", "'seed' is not of the form key=value"),
+		all(SD, SDI + "output_folder={file}", "is a file, not a folder"),
+		// images: required, named, and what their files really hold
+		all(PS, "prior=none measurement={measurement}", "prior=none: prior is required"),
+		perRoute(SD, "image={nosuch}", "no such image file", "no open image has that title (open images: "),
+		perRoute(PS, PSI + "ground_truth={nosuch}", "no such image file", "ground_truth=nosuch.tif: no open image has that title"),
+		perRoute(SD, "image={truncated}", "truncated.tif is truncated", "truncated.tif is truncated"),
+		perRoute(PS, PSI + "ground_truth={truncated}", "truncated.tif is truncated", "truncated.tif is truncated"),
+		cli(BP, "estimator=adsn", "image is required: give image=<path of an image file>"),
+		cli(PS, "prior={prior}", "measurement is required: give measurement=<path"),
+		cli(SD, "image={folder}", "is a folder, not an image file"),
+		cli(SD, "image={textfile}", "cannot read it as an image"),
+		cli(BP, SDI + "roi=1,2,3", "roi must be x,y,width,height"),
+		cli(PS, PSI + "roi=0,0,8,8", "Unknown parameter 'roi'"),
+		// refused by the command itself, after parsing: the same outcome on every route
+		all(SD, SDI + "operator=psf", "operator=psf needs a PSF image"));
+
+	private static Path dir, inputs;
+	private static final Map<String, String> titles = new LinkedHashMap<>();
+	private static final List<ImagePlus> open = new ArrayList<>();
+
+	@BeforeAll
+	static void fixture() throws Exception {
+		dir = Files.createTempDirectory("bad-input");
+		inputs = Files.createDirectories(dir.resolve("inputs"));
+		final ImagePlus full = IJ.openImage(new File("sample-images/gravel.png").getAbsolutePath());
+		full.setRoi(new Roi(100, 60, 64, 64));
+		final ImagePlus image = full.crop();
+		new FileSaver(image).saveAsTiff(inputs.resolve("gravel.tif").toString());
+		// Prior and measurement made by the commands themselves, saved as TIFF (as output_folder would).
+		final Path made = Files.createDirectories(dir.resolve("made"));
+		assertEquals(0, quietCli(BP, "image=" + inputs.resolve("gravel.tif"), "output_folder=" + made));
+		assertEquals(0, quietCli(SD, "image=" + inputs.resolve("gravel.tif"), "noise_sigma=2", "output_folder=" + made));
+		Files.move(made.resolve("gravel_prior.tif"), inputs.resolve("gravel_prior.tif"));
+		Files.move(made.resolve("gravel_degraded.tif"), inputs.resolve("gravel_degraded.tif"));
+		// A TIFF cut to half its bytes: ImageJ opens it, the missing half read as zeros.
+		final byte[] whole = Files.readAllBytes(inputs.resolve("gravel.tif"));
+		Files.write(inputs.resolve("truncated.tif"), java.util.Arrays.copyOf(whole, whole.length / 2));
+		Files.createDirectories(inputs.resolve("folder.tif"));
+		Files.writeString(inputs.resolve("notes.txt"), "not an image\n");
+		// The macro routes name images by title: open every image input (batch mode, as a headless macro).
+		Interpreter.batchMode = true;
+		for (final String name : new String[] { "gravel.tif", "gravel_prior.tif", "gravel_degraded.tif", "truncated.tif" }) {
+			final ImagePlus imp = IJ.openImage(inputs.resolve(name).toString());
+			assertNotNull(imp, name + " opens in ImageJ");
+			imp.show();
+			open.add(imp);
+		}
+		titles.put("{image}", "gravel.tif");
+		titles.put("{prior}", "gravel_prior.tif");
+		titles.put("{measurement}", "gravel_degraded.tif");
+		titles.put("{truncated}", "truncated.tif");
+		titles.put("{nosuch}", "nosuch.tif");
+		titles.put("{folder}", "folder.tif");
+		titles.put("{textfile}", "notes.txt");
+	}
+
+	@AfterAll
+	static void closeAll() {
+		for (final int id : Interpreter.getBatchModeImageIDs()) Interpreter.removeBatchModeImage(Interpreter.getBatchModeImage(id));
+		Interpreter.batchMode = false;
+		ij.WindowManager.setTempCurrentImage(null);
+	}
+
+	@TestFactory
+	Stream<DynamicTest> everyBadInputIsRefusedOnEveryRouteWithoutOutputs() {
+		assertTrue(CASES.size() >= 45, "at least 45 cases");
+		return CASES.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> check(c)));
+	}
+
+	/** The control: the fixture is valid on every route (case-insensitive choice, explicit sign), so refusals above come from the bad value. */
+	@org.junit.jupiter.api.Test
+	void theSameOptionsWithGoodValuesRunOnEveryRoute() throws Exception {
+		final String options = "image={image} operator=GAUSSIAN blur_sigma=1.5 noise_sigma=2 seed=+3";
+		for (final Route route : Route.values()) {
+			final Path out = Files.createTempDirectory(dir, "ok");
+			final String given = options + " output_folder=" + out;
+			final String refusal = switch (route) {
+				case CLI -> {
+					final ByteArrayOutputStream sink = new ByteArrayOutputStream();
+					final PrintStream p = new PrintStream(sink, true, StandardCharsets.UTF_8);
+					yield Main.run(cliArguments(SD, resolve(given, false)), p, p) == 0 ? null : sink.toString(StandardCharsets.UTF_8);
+				}
+				case BRIDGE -> BridgeRoute.run(SD, resolve(given, true));
+				case FIJI -> FijiBatchModeTest.runAsFijiMacro(SD, resolve(given, true)).refusal();
+			};
+			assertNull(refusal, route.toString());
+			assertTrue(Files.isRegularFile(out.resolve("gravel_degraded.tif")), route + ": outputs written");
+			// Leave only the inputs registered for the next case.
+			for (final int id : Interpreter.getBatchModeImageIDs()) {
+				final ImagePlus imp = Interpreter.getBatchModeImage(id);
+				if (!open.contains(imp)) Interpreter.removeBatchModeImage(imp);
+			}
+		}
+	}
+
+	private static void check(final Case c) throws Exception {
+		final Map<Route, String> messages = new LinkedHashMap<>();
+		for (final Route route : c.routes()) {
+			final Path out = Files.createTempDirectory(dir, "out");
+			final Map<String, byte[]> files = hashes();
+			final List<byte[]> pixels = pixelHashes();
+			final int registered = Interpreter.getBatchModeImageCount();
+			final String options = c.options() + (c.options().contains("output_folder=") ? "" : " output_folder=" + out);
+			final String message = switch (route) {
+				case CLI -> {
+					final String[] args = cliArguments(c.label(), resolve(options, false));
+					final ByteArrayOutputStream so = new ByteArrayOutputStream(), se = new ByteArrayOutputStream();
+					final int code = Main.run(args, new PrintStream(so, true, StandardCharsets.UTF_8), new PrintStream(se, true, StandardCharsets.UTF_8));
+					final String err = se.toString(StandardCharsets.UTF_8).trim();
+					assertEquals(Main.BAD_INPUT, code, "exit code; stderr: " + err);
+					assertEquals("", so.toString(StandardCharsets.UTF_8), "stdout lists written files only: none");
+					assertEquals(1, err.split(java.util.regex.Pattern.quote(c.onCli()), -1).length - 1, "the message once on stderr: " + err);
+					yield err;
+				}
+				case BRIDGE -> BridgeRoute.run(c.label(), resolve(options, true));
+				case FIJI -> {
+					final FijiBatchModeTest.FijiRun run = FijiBatchModeTest.runAsFijiMacro(c.label(), resolve(options, true));
+					assertNull(((SpectralCommand) run.module().getCommand()).result(), "nothing ran to completion");
+					yield run.refusal();
+				}
+			};
+			assertNotNull(message, route + ": refused");
+			final String expected = route == Route.CLI ? c.onCli() : c.inMacros();
+			assertTrue(message.contains(expected), route + ": '" + expected + "' in: " + message);
+			assertEquals(0, out.toFile().list().length, route + ": the output folder stays empty");
+			assertEquals(registered, Interpreter.getBatchModeImageCount(), route + ": no output image registered");
+			assertEquals(files.keySet(), hashes().keySet(), route + ": input files");
+			for (final Map.Entry<String, byte[]> e : hashes().entrySet()) assertArrayEquals(files.get(e.getKey()), e.getValue(), route + ": " + e.getKey() + " byte-identical");
+			final List<byte[]> after = pixelHashes();
+			for (int i = 0; i < pixels.size(); i++) assertArrayEquals(pixels.get(i), after.get(i), route + ": pixels of " + open.get(i).getTitle());
+			messages.put(route, message);
+		}
+		if (c.sameEverywhere()) assertEquals(1, messages.values().stream().distinct().count(), "one message on every route: " + messages);
+	}
+
+	/** Placeholders → titles (macros) or paths (command line; and {file} everywhere). */
+	private static String resolve(final String options, final boolean byTitle) {
+		String s = options.replace("{file}", inputs.resolve("notes.txt").toString());
+		for (final Map.Entry<String, String> e : titles.entrySet()) s = s.replace(e.getKey(), byTitle ? e.getValue() : inputs.resolve(e.getValue()).toString());
+		return s;
+	}
+
+	/** The options as a shell would pass them: one argument per key=value (no value here has spaces). */
+	private static String[] cliArguments(final String label, final String options) {
+		final List<String> args = new ArrayList<>();
+		args.add(label);
+		for (final String word : options.trim().split("\\s+")) args.add(word);
+		return args.toArray(String[]::new);
+	}
+
+	private static int quietCli(final String... args) {
+		final ByteArrayOutputStream sink = new ByteArrayOutputStream();
+		final PrintStream p = new PrintStream(sink, true, StandardCharsets.UTF_8);
+		final int code = Main.run(args, p, p);
+		assertEquals(0, code, sink.toString(StandardCharsets.UTF_8));
+		return code;
+	}
+
+	private static Map<String, byte[]> hashes() throws Exception {
+		final Map<String, byte[]> h = new LinkedHashMap<>();
+		try (Stream<Path> s = Files.walk(inputs)) {
+			for (final Path f : (Iterable<Path>) s.sorted()::iterator) {
+				if (Files.isRegularFile(f)) h.put(inputs.relativize(f).toString(), MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+				else h.put(inputs.relativize(f) + "/", new byte[0]);
+			}
+		}
+		return h;
+	}
+
+	private static List<byte[]> pixelHashes() throws Exception {
+		final List<byte[]> h = new ArrayList<>();
+		for (final ImagePlus imp : open) {
+			final MessageDigest md = MessageDigest.getInstance("SHA-256");
+			final float[] px = (float[]) imp.getProcessor().convertToFloat().getPixels();
+			final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(px.length * 4);
+			b.asFloatBuffer().put(px);
+			h.add(md.digest(b.array()));
+		}
+		return h;
+	}
+}
