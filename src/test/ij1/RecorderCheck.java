@@ -19,6 +19,11 @@ public class RecorderCheck {
 	public static void main(final String[] args) throws Exception {
 		new ImageJ(ImageJ.NO_SHOW);
 		final Recorder recorder = new Recorder();
+		// Each dialog is confirmed once, on the event thread as a real click is: GenericDialog.dispose()
+		// first releases the modal dialog and only then resets its read-out counters (finalizeRecording),
+		// so a click from this thread raced the plugin's getNextNumber() calls and made ImageJ record
+		// the first numeric field twice (target_width=0 target_width=0) once the read-out got slower.
+		final java.util.Set<Window> clicked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 		final Thread clicker = new Thread(() -> {
 			while (true) {
 				for (final Window w : Window.getWindows()) {
@@ -26,9 +31,12 @@ public class RecorderCheck {
 						System.err.println("other dialog: " + d.getTitle() + " " + text(d));
 						d.dispose();
 					}
-					if (w instanceof GenericDialog && w.isShowing()) {
+					if (w instanceof GenericDialog && w.isShowing() && !clicked.contains(w)) {
 						final Button ok = find((Container) w);
-						if (ok != null) ((GenericDialog) w).actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, ok.getLabel()));
+						if (ok != null) {
+							clicked.add(w);
+							java.awt.EventQueue.invokeLater(() -> ((GenericDialog) w).actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, ok.getLabel())));
+						}
 					}
 				}
 				try {

@@ -47,6 +47,7 @@ import org.spectralposterior.ij1.BridgeRoute;
  * read the same everywhere, {@code perRoute(label, options, onTheCommandLine, inMacros)} when the
  * message differs by route (an image is a path on the command line, a title in macros), {@code cli(…)} for the command line only.
  * In {@code options}, {@code {image}}, {@code {prior}}, {@code {measurement}}, {@code {truncated}},
+ * {@code {low}} (a ×2 super-resolution measurement), {@code {asymmetric}}, {@code {infinite}}, {@code {badmean}} (edited priors),
  * {@code {nosuch}}, {@code {folder}} and {@code {textfile}} become a path (command line) or a title
  * (macros) of the fixture below; {@code {file}} is always a path. Every run gets
  * {@code output_folder=<an empty folder>} unless the options give one.
@@ -135,7 +136,36 @@ class BadInputTest {
 		cli(BP, SDI + "roi=1,2,3", "roi must be x,y,width,height"),
 		cli(PS, PSI + "roi=0,0,8,8", "Unknown parameter 'roi'"),
 		// refused by the command itself, after parsing: the same outcome on every route
-		all(SD, SDI + "operator=psf", "operator=psf needs a PSF image"));
+		all(SD, SDI + "operator=psf", "operator=psf needs a PSF image"),
+		// inputs that are not what they seem: priors validated on every pixel and their Info, priors never taken for images
+		all(PS, "prior={asymmetric} measurement={measurement}", "is not symmetric"),
+		all(PS, "prior={infinite} measurement={measurement}", "must be finite log10"),
+		all(PS, "prior={badmean} measurement={measurement}", "mean=abc in its Info, not a finite number"),
+		all(PS, "prior={image} measurement={measurement}", "is not a prior made by Build Gaussian Prior"),
+		all(PS, "prior={measurement} measurement={measurement}", "is not a prior made by Build Gaussian Prior"),
+		all(PS, PSI + "ground_truth={prior}", "is a prior (the log power spectrum"),
+		all(SD, "image={prior} noise_sigma=1", "is a prior (the log power spectrum"),
+		all(BP, "image={prior}", "is a prior (the log power spectrum"),
+		all(PS, "prior={prior} measurement={prior}", "is a prior (the log power spectrum"),
+		// a measurement defines the operator of the analyses, and one they cannot model is refused even beside a named operator
+		all(TS, AN + "measurement={low} method=pigdm steps=5", "(super-resolution): that is not a convolution"),
+		all(CS, AN + "measurement={low} operator=gaussian", "(super-resolution): that is not a convolution"),
+		all(TF, AN + "measurement={low}", "(super-resolution): that is not a convolution"),
+		all(PS, "prior={prior} measurement={low} method=pigdm", "super-resolution"),
+		// values no 32-bit image can hold
+		all(SD, SDI + "noise_sigma=1e300", "noise_sigma=1.0E300 is far too large"),
+		all(SD, SDI + "downsample=2 noise_sigma=1e300", "beyond the range of a 32-bit image"),
+		// settings that parse but do not make sense
+		all(RD, AN + "radii=-1", "radii must be ≥ 0 pixels"),
+		all(PS, PSI + "method=pigdm steps=5 weights=custom weight_list=1,2", "give one weight per step"),
+		all(PS, PSI + "method=pigdm steps=5 weights=custom weight_list=1,x,2,3,4", "weight_list must be numbers"),
+		all(PS, PSI + "method=pigdm schedule=table", "schedule=table needs schedule_table"),
+		all(PS, PSI + "method=pigdm schedule=table steps=3 timesteps=3 schedule_table=0.1,0.5,0.9", "must decrease strictly"),
+		all(PS, PSI + "method=pigdm data_range=5,5", "lo < hi"),
+		all(PS, PSI + "method=sdedit t0=5000", "must lie in (0, T]"),
+		all(PS, PSI + "method=pigdm steps=2000", "exceeds the 1000 available timesteps"),
+		all(CS, AN + "steps_list=10,abc", "steps_list must be whole numbers"),
+		all(SD, SDI + "downsample=3 noise_sigma=1", "not a multiple of downsample=3"));
 
 	private static Path dir, inputs;
 	private static final Map<String, String> titles = new LinkedHashMap<>();
@@ -158,11 +188,24 @@ class BadInputTest {
 		// A TIFF cut to half its bytes: ImageJ opens it, the missing half read as zeros.
 		final byte[] whole = Files.readAllBytes(inputs.resolve("gravel.tif"));
 		Files.write(inputs.resolve("truncated.tif"), java.util.Arrays.copyOf(whole, whole.length / 2));
+		assertEquals(0, quietCli(SD, "image=" + inputs.resolve("gravel.tif"), "downsample=2", "noise_sigma=2", "output_folder=" + made));
+		Files.move(made.resolve("gravel_degraded.tif"), inputs.resolve("low.tif"));
+		// Priors edited by hand: one pixel off its mirror, an infinite value (and its mirror), a bad Info number.
+		for (final String name : new String[] { "asymmetric.tif", "infinite.tif", "badmean.tif" }) {
+			final ImagePlus p = IJ.openImage(inputs.resolve("gravel_prior.tif").toString());
+			if (name.startsWith("asym")) p.getProcessor().setf(3, 5, p.getProcessor().getf(3, 5) + 1);
+			if (name.startsWith("inf")) {
+				p.getProcessor().setf(3, 5, Float.POSITIVE_INFINITY);
+				p.getProcessor().setf(64 - 3, 64 - 5, Float.POSITIVE_INFINITY);
+			}
+			if (name.startsWith("badmean")) p.setProperty("Info", p.getProperty("Info").toString().replaceFirst("(?m)^mean=.*$", "mean=abc"));
+			new FileSaver(p).saveAsTiff(inputs.resolve(name).toString());
+		}
 		Files.createDirectories(inputs.resolve("folder.tif"));
 		Files.writeString(inputs.resolve("notes.txt"), "not an image\n");
 		// The macro routes name images by title: open every image input (batch mode, as a headless macro).
 		Interpreter.batchMode = true;
-		for (final String name : new String[] { "gravel.tif", "gravel_prior.tif", "gravel_degraded.tif", "truncated.tif" }) {
+		for (final String name : new String[] { "gravel.tif", "gravel_prior.tif", "gravel_degraded.tif", "truncated.tif", "low.tif", "asymmetric.tif", "infinite.tif", "badmean.tif" }) {
 			final ImagePlus imp = IJ.openImage(inputs.resolve(name).toString());
 			assertNotNull(imp, name + " opens in ImageJ");
 			imp.show();
@@ -172,6 +215,7 @@ class BadInputTest {
 		titles.put("{prior}", "gravel_prior.tif");
 		titles.put("{measurement}", "gravel_degraded.tif");
 		titles.put("{truncated}", "truncated.tif");
+		for (final String name : new String[] { "low", "asymmetric", "infinite", "badmean" }) titles.put("{" + name + "}", name + ".tif");
 		titles.put("{nosuch}", "nosuch.tif");
 		titles.put("{folder}", "folder.tif");
 		titles.put("{textfile}", "notes.txt");
@@ -186,7 +230,7 @@ class BadInputTest {
 
 	@TestFactory
 	Stream<DynamicTest> everyBadInputIsRefusedOnEveryRouteWithoutOutputs() {
-		assertTrue(CASES.size() >= 45, "at least 45 cases");
+		assertTrue(CASES.size() >= 60, "at least 60 cases");
 		return CASES.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> check(c)));
 	}
 

@@ -20,7 +20,7 @@ public final class Degradation {
 	public static double[] simulate(final double[] clean, final BlurOperator op, final double sigma, final SplittableRandom rng) {
 		checkNoise(sigma);
 		for (final double v : clean) {
-			if (!Double.isFinite(v)) throw new IllegalArgumentException("The clean image contains NaN or infinite pixels; replace them (Process > Math > Remove NaNs) first.");
+			if (!Double.isFinite(v)) throw new IllegalArgumentException("The clean image contains NaN or infinite pixels; replace them first (in ImageJ, e.g. by Remove NaNs).");
 		}
 		final double[] v = op.apply(clean);
 		if (sigma > 0) {

@@ -83,7 +83,7 @@ final class Kernels {
 		if (psf == null || pw < 1 || ph < 1 || psf.length != pw * ph) throw new IllegalArgumentException("The PSF image is missing or empty; give a PSF image.");
 		double sum = 0;
 		for (final double v : psf) {
-			if (!Double.isFinite(v)) throw new IllegalArgumentException("The PSF contains NaN or infinite values; clean it (Process > Math > Remove NaNs) first.");
+			if (!Double.isFinite(v)) throw new IllegalArgumentException("The PSF contains NaN or infinite values; clean it first (in ImageJ, e.g. by Remove NaNs).");
 			sum += v;
 		}
 		if (Math.abs(sum) < 1e-300) {

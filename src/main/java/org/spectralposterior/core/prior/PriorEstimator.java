@@ -99,7 +99,7 @@ public final class PriorEstimator {
 		for (final double[] x : exemplars) {
 			if (x.length != height * width) throw new IllegalArgumentException("All exemplars must have the same size " + width + "×" + height);
 			for (final double v : x) {
-				if (!Double.isFinite(v)) throw new IllegalArgumentException("The exemplar contains NaN or infinite pixels; replace them (e.g. Process > Math > Remove NaNs) first.");
+				if (!Double.isFinite(v)) throw new IllegalArgumentException("The exemplar contains NaN or infinite pixels; replace them first (in ImageJ, e.g. by Remove NaNs).");
 				sum += v;
 				lo = Math.min(lo, v);
 				hi = Math.max(hi, v);
