@@ -48,7 +48,7 @@ public final class AnalysisTask {
 			final GaussianPrior prior = prior();
 			final IntensityMap map = map();
 			return new Problem(this, map.toUnit(prior), BlurOperator.of(operator, prior.plane().height, prior.plane().width), map.noiseToUnit(sigma), map.half(),
-				Schedule.parse(schedule, trainSteps, scheduleTable));
+				Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable)));
 		}
 	}
 
@@ -193,7 +193,7 @@ public final class AnalysisTask {
 	public static TaskResult sensitivity(final Setup setup, final String timeList, final String radiusList, final Progress progress) {
 		final GaussianPrior prior = setup.map().toUnit(setup.prior());
 		final HalfPlane plane = prior.plane();
-		final Schedule sch = Schedule.parse(setup.schedule(), setup.trainSteps(), setup.scheduleTable());
+		final Schedule sch = Schedule.parse(setup.schedule(), setup.trainSteps(), NumberLists.resolve("schedule_table", setup.scheduleTable()));
 		final int[] times = ints(timeList, "times");
 		for (final int t : times) if (t < 1 || t > sch.T()) throw new IllegalArgumentException("times must lie in 1.." + sch.T() + ", got " + t + ".");
 		final int[] radii = ints(radiusList, "radii");

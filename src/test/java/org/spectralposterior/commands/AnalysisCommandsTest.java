@@ -96,6 +96,11 @@ class AnalysisCommandsTest {
 			"samples", 2, "seed", 1L);
 		assertFalse(s.isCanceled(), () -> s.getCancelReason());
 		assertEquals(tuned, table(s).getValue("E_v W2^2", 0), 1e-4 * tuned);
+		// The same list from a file, one value a line (a header line is skipped).
+		final Path listFile = Files.writeString(dir.resolve("weights.csv"), "weight\n" + list.replace(",", "\n") + "\n");
+		final CommandModule f = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm", "steps", 20, "weights", "custom", "weight_list",
+			listFile.toString(), "samples", 2, "seed", 1L);
+		assertEquals(table(s).getValue("E_v W2^2", 0), table(f).getValue("E_v W2^2", 0), 0);
 		final CommandModule h = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm", "steps", 20, "samples", 2, "seed", 1L);
 		assertEquals(heuristic, table(h).getValue("E_v W2^2", 0), 1e-9 * heuristic);
 

@@ -1,0 +1,62 @@
+package org.spectralposterior.imagej;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A list parameter ({@code weight_list}, {@code schedule_table}) given inline ({@code 0.9,0.8,…}) or as
+ * the path of a text file: one value a line, or comma/semicolon/space separated, an optional header
+ * line of text (e.g. a CSV column name), {@code #} comments. Why files: a table of a thousand ᾱ or
+ * weights at full precision does not fit one command-line argument (~128 KiB) or a dialog field.
+ */
+public final class NumberLists {
+
+	private NumberLists() {}
+
+	/** The list as inline text: {@code value} itself, or the numbers of the file it names. */
+	public static String resolve(final String key, final String value) {
+		if (value == null) return null;
+		final String v = value.trim();
+		// Inline lists have a separator or are one number; a file path is anything else that exists.
+		if (v.isEmpty() || v.matches("[-+0-9.eE,;\\s]+") || !Files.isRegularFile(Path.of(v))) return value;
+		final List<String> lines;
+		try {
+			lines = Files.readAllLines(Path.of(v), StandardCharsets.UTF_8);
+		}
+		catch (final IOException | java.io.UncheckedIOException e) {
+			throw new IllegalArgumentException(key + "=" + v + ": cannot read that file (" + e.getMessage() + "); give the values inline or a readable text file.");
+		}
+		final StringBuilder sb = new StringBuilder();
+		boolean first = true;
+		for (final String raw : lines) {
+			final String line = raw.replaceFirst("#.*$", "").trim();
+			if (line.isEmpty()) continue;
+			if (first && isHeader(line)) {
+				first = false;
+				continue;
+			}
+			first = false;
+			if (sb.length() > 0) sb.append(',');
+			sb.append(line.replaceAll("[,;\\s]+", ","));
+		}
+		if (sb.length() == 0) throw new IllegalArgumentException(key + "=" + v + ": the file holds no values; write one number a line (noisiest step first for weights, ᾱ_1 first for a schedule).");
+		return sb.toString();
+	}
+
+	/** A first line none of whose fields is a number (NaN and Infinity are numbers: kept, and refused later). */
+	private static boolean isHeader(final String line) {
+		for (final String t : line.split("[,;\\s]+")) {
+			try {
+				Double.parseDouble(t.replace("\"", ""));
+				return false;
+			}
+			catch (final NumberFormatException e) {
+				// not a number: look at the next field
+			}
+		}
+		return true;
+	}
+}
