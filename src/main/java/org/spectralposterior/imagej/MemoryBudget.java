@@ -165,14 +165,16 @@ final class MemoryBudget {
 				b.add(times(times(planes, ns + 4), f)).add(3 * f);
 				// One plane: measurement + sample buffer + mean + std + W2 pixel maps (doubles), the
 				// operator's transfer and the mean / W2 / sampler transforms (spectra), λ, ρ, κ, q, s², W2 parts.
-				b.add(6 * d + 5 * s + 8 * r);
+				long work = 6 * d + 5 * s + 8 * r;
 				// A diffusion law: the [−1, 1] copy of v and prior, the sampler's p, q, s², gains.
-				if (!exact) b.add(d + 8 * r);
-				// Step by step: the stepper's x, x̂0, z, v (+ scratch) spectra, and the Monte-Carlo W2's
+				if (!exact) work += d + 8 * r;
+				// Step by step: the stepper's x, x̂0, z, v and scratch spectra, and the Monte-Carlo W2's
 				// float copy of every sample's spectrum (half a spectrum each).
-				if (stepByStep) b.add(7 * s + r).add(times(ns, s / 2));
-				// Trajectory: x_t and x̂0 per snapshot (doubles), then their float stacks.
-				b.add(times(snapshots, 2 * d + 2 * f));
+				if (stepByStep) work = saturatedAdd(work + 6 * s + r, times(ns, s / 2));
+				// Trajectory: x_t and x̂0 per snapshot (doubles) are recorded while the first plane is
+				// sampled; their float stacks (and one pair of copies) are made after the last plane,
+				// when the working set is gone: the larger of the two counts, not both.
+				b.add(times(snapshots, 2 * d)).add(Math.max(work, saturatedAdd(times(snapshots, 2 * f), 2 * d)));
 			}
 			case INPAINTING -> {
 				// Outputs: samples, mean, std; one plane: v, x, Σx, Σx², std, the kriging's full-grid
@@ -197,8 +199,8 @@ final class MemoryBudget {
 			+ " of " + dims(roiW, roiH);
 		final MemoryBudget b = of("Build Gaussian Prior", what, "use a smaller target_width / target_height");
 		final long d = doubles(tw, th), s = spectrum(tw, th), r = perFrequency(tw, th);
-		// The exemplars (doubles) and their periodic components (Laplacian, result, two transforms).
-		b.add(times(exemplars, doubles(roiW, roiH))).add(3 * doubles(roiW, roiH) + 2 * spectrum(roiW, roiH));
+		// The exemplars (doubles) and one periodic component at a time (Laplacian and result, a transform).
+		b.add(times(exemplars, doubles(roiW, roiH))).add(2 * doubles(roiW, roiH) + spectrum(roiW, roiH));
 		// Per channel kept: λ and the output float plane; working: padded exemplar, its spectrum and
 		// the transform's scratch, λ, and the fftshifted full grid made for the output.
 		b.add(times(channels, r + floats(tw, th))).add(2 * d + 2 * s + 2 * r);

@@ -89,8 +89,10 @@ class MemoryBudgetTest {
 	void trajectoriesAreCounted() {
 		final MemoryBudget none = MemoryBudget.sampling(512, 512, 1, 4, MemoryBudget.Path.CIRCULANT, false, true, 0);
 		final MemoryBudget every = MemoryBudget.sampling(512, 512, 1, 4, MemoryBudget.Path.CIRCULANT, false, true, 1000);
-		// 1000 snapshots of x_t and x̂0 (doubles) and their float stacks: 24 B per pixel each.
-		assertEquals(1000L * 24 * 512 * 512, every.bytes() - none.bytes());
+		// 1000 snapshots of x_t and x̂0 (doubles, 16 B per pixel) and their float stacks (8 B per
+		// pixel), which are made once the sampling's working set is gone.
+		final long px = 512L * 512, more = every.bytes() - none.bytes();
+		assertTrue(more >= 1000 * 16 * px && more <= 1000 * 24 * px, "trajectory " + more);
 		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> every.check(3 * GB));
 		assertTrue(e.getMessage().contains("a trajectory of 1000 snapshots") && e.getMessage().contains("larger trajectory_every"), e.getMessage());
 	}
