@@ -34,6 +34,11 @@ public final class AnalysisTask {
 	/** The degradation and diffusion settings shared by the analyses. */
 	public record Setup(ImagePlus priorImp, OperatorSpec operator, double sigma, String schedule, int trainSteps, String scheduleTable, String baseStep, double eta, String dataRange) {
 
+		/** The memory an analysis of this prior needs (see {@link MemoryBudget#analysis}). */
+		MemoryBudget budget(final String task, final long methods, final long outputPlanes) {
+			return MemoryBudget.analysis(task, priorImp.getWidth(), priorImp.getHeight(), methods, outputPlanes);
+		}
+
 		GaussianPrior prior() {
 			return PriorImage.read(priorImp);
 		}
@@ -85,6 +90,7 @@ public final class AnalysisTask {
 	public static TaskResult compare(final Setup setup, final String methodList, final String stepList, final int t0, final Progress progress) {
 		final List<Method> methods = methods(methodList);
 		final int[] steps = ints(stepList, "steps_list");
+		setup.budget("Compare Samplers", 1, 0).check();
 		final Problem problem = setup.problem();
 		final double half = problem.half();
 		final ResultsTable table = new ResultsTable();
@@ -135,6 +141,7 @@ public final class AnalysisTask {
 	/** Transfer Functions: |p conj(h)| of each method next to the Wiener filter, and noise → output gains. */
 	public static TaskResult transfer(final Setup setup, final String methodList, final int steps, final int t0, final Progress progress) {
 		final List<Method> methods = methods(methodList);
+		setup.budget("Transfer Functions", methods.size(), 2 + 4L * methods.size()).check();
 		final Problem problem = setup.problem();
 		final HalfPlane plane = problem.unitPrior().plane();
 		final double half = problem.half();
@@ -191,6 +198,7 @@ public final class AnalysisTask {
 
 	/** Reverse-Dynamics Sensitivity: impulse responses at chosen t, enclosed energy and spectral radius against t. */
 	public static TaskResult sensitivity(final Setup setup, final String timeList, final String radiusList, final Progress progress) {
+		setup.budget("Reverse-Dynamics Sensitivity", 1, 2L * ints(timeList, "times").length).check();
 		final GaussianPrior prior = setup.map().toUnit(setup.prior());
 		final HalfPlane plane = prior.plane();
 		final Schedule sch = Schedule.parse(setup.schedule(), setup.trainSteps(), NumberLists.resolve("schedule_table", setup.scheduleTable()));

@@ -35,6 +35,7 @@ public final class DegradationTask {
 		Planes.checkReadable(clean, "clean");
 		Degradation.checkNoise(sigma);
 		if (downsample < 1) throw new IllegalArgumentException("downsample must be at least 1, got " + downsample + ".");
+		MemoryBudget.degradation(clean.getWidth(), clean.getHeight(), clean.getStackSize()).check();
 		if (spec.kind() == OperatorSpec.Kind.INPAINT) {
 			if (downsample > 1) throw new IllegalArgumentException("operator=inpaint works on the image's own grid; leave downsample=1.");
 			return inpaint(clean, observed(clean, mask), sigma, seed, progress);

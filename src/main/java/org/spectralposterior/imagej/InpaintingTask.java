@@ -32,7 +32,7 @@ final class InpaintingTask {
 		final int nc = measurement.getNChannels(), nz = measurement.getNSlices(), nt = measurement.getNFrames(), planes = measurement.getStackSize();
 		final int ns = req.samples();
 		final String base = Planes.baseTitle(measurement) + "_exact";
-		final ImageStack samples = new ImageStack(w, h, nc * nz * nt * ns);
+		final ImageStack samples = new ImageStack(w, h, Math.toIntExact((long) nc * nz * nt * ns)); // fits: MemoryBudget checked ImageJ's stack limit
 		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes);
 		final ResultsTable table = new ResultsTable();
 		final long[] done = { 0 };

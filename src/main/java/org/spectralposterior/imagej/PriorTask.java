@@ -38,6 +38,8 @@ public final class PriorTask {
 		final int tw = targetWidth <= 0 ? image.getWidth() : targetWidth;
 		final int th = targetHeight <= 0 ? image.getHeight() : targetHeight;
 		final int nc = image.getNChannels();
+		final long perChannel = estimator == Estimator.ADSN ? 1 : (long) image.getNSlices() * image.getNFrames();
+		MemoryBudget.prior(roi.width, roi.height, perChannel * rects.size(), nc, tw, th, estimator == Estimator.SMOOTHED).check();
 		final List<GaussianPrior> priors = new ArrayList<>();
 		final Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("estimator", estimator.key);

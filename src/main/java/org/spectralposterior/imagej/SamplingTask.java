@@ -61,6 +61,7 @@ public final class SamplingTask {
 
 	public static TaskResult run(final ImagePlus priorImp, final ImagePlus measurement, final ImagePlus groundTruth, final Request req, final Progress progress) {
 		Planes.checkReadable(measurement, "measurement");
+		MemoryBudget.sampling(measurement, req).check();
 		final List<GaussianPrior> priors = PriorImage.readAll(priorImp);
 		final int w = measurement.getWidth(), h = measurement.getHeight();
 		final GaussianPrior first = priors.get(0);
@@ -79,7 +80,7 @@ public final class SamplingTask {
 		final double sigma = req.operator() != null ? req.noiseSigma() : MeasurementImage.noiseSigma(measurement);
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
 		final int planes = measurement.getStackSize();
-		checkSampleCount((long) req.samples() * planes, w, h);
+		checkSampleCount(req.samples());
 		if (!spec.circulant()) return InpaintingTask.run(priors, measurement, checkedTruth(groundTruth, w, h, planes), req, sigma, progress);
 		checkedTruth(groundTruth, w, h, planes);
 		final BlurOperator op = BlurOperator.of(spec, h, w);
@@ -88,7 +89,7 @@ public final class SamplingTask {
 		final List<DiffusionSampler.Snapshot> trajectory = new java.util.ArrayList<>();
 		final int ns = req.samples();
 		final String base = Planes.baseTitle(measurement) + "_" + method;
-		final ImageStack samples = new ImageStack(w, h, nc * nz * nt * ns);
+		final ImageStack samples = new ImageStack(w, h, Math.toIntExact((long) nc * nz * nt * ns)); // fits: MemoryBudget checked ImageJ's stack limit
 		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes), w2maps = new ImageStack(w, h, planes), w2specs = new ImageStack(w, h, planes);
 		final ResultsTable table = new ResultsTable();
 		final Rectangle whole = new Rectangle(0, 0, w, h);
@@ -266,18 +267,9 @@ public final class SamplingTask {
 		return PriorImage.dataRange(priorImp, channel);
 	}
 
-	/** Refuses zero samples and stacks that would not fit in the free heap (estimated first). */
-	static void checkSampleCount(final long samples, final int w, final int h) {
+	/** Refuses zero samples (whether they fit in memory is {@link MemoryBudget}'s question). */
+	static void checkSampleCount(final long samples) {
 		if (samples < 1) throw new IllegalArgumentException("samples must be at least 1, got " + samples + ".");
-		final long bytes = 4L * w * h * samples;
-		final Runtime rt = Runtime.getRuntime();
-		final long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-		// Leave room for the working arrays (a few double images) next to the stack.
-		final long needed = bytes + 64L * w * h;
-		if (needed > free) {
-			throw new IllegalArgumentException(String.format(Locale.ROOT, "%d samples of %d×%d need about %.0f MB but only %.0f MB of memory is free; "
-				+ "ask for fewer samples or raise the memory limit (Edit > Options > Memory & Threads, or java -Xmx).", samples, w, h, needed / 1e6, free / 1e6));
-		}
 	}
 
 	private static double[] log10(final double[] full) {

@@ -31,7 +31,7 @@ final class SuperResolutionTask {
 			throw new IllegalArgumentException("method=" + req.method() + ": the measurement is downsampled ×" + r + " (super-resolution), which is not a convolution; only the exact "
 				+ "posterior handles it here. Use method=[" + SamplingTask.EXACT + "].");
 		}
-		final int lw = measurement.getWidth(), lh = measurement.getHeight(), w = lw * r, h = lh * r;
+		final int lw = measurement.getWidth(), lh = measurement.getHeight(), w = Math.toIntExact((long) lw * r), h = Math.toIntExact((long) lh * r);
 		final GaussianPrior first = priors.get(0);
 		if (first.plane().width != w || first.plane().height != h) {
 			throw new IllegalArgumentException("The prior is " + first.plane() + " but the measurement is " + lw + "×" + lh + " downsampled ×" + r + ", so the image is " + w + "×" + h
@@ -44,11 +44,11 @@ final class SuperResolutionTask {
 		final OperatorSpec spec = MeasurementImage.operator(measurement);
 		final double sigma = MeasurementImage.noiseSigma(measurement);
 		final int ns = req.samples();
-		SamplingTask.checkSampleCount((long) ns * planes, w, h);
+		SamplingTask.checkSampleCount(ns);
 		SamplingTask.checkedTruth(groundTruth, w, h, planes);
 		final BlurOperator blur = BlurOperator.of(spec, h, w);
 		final String base = Planes.baseTitle(measurement) + "_exact";
-		final ImageStack samples = new ImageStack(w, h, nc * nz * nt * ns);
+		final ImageStack samples = new ImageStack(w, h, Math.toIntExact((long) nc * nz * nt * ns)); // fits: MemoryBudget checked ImageJ's stack limit
 		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes);
 		final ResultsTable table = new ResultsTable();
 		final java.awt.Rectangle lowGrid = new java.awt.Rectangle(0, 0, lw, lh);

@@ -15,9 +15,10 @@ public final class SynthesisTask {
 	private SynthesisTask() {}
 
 	public static TaskResult run(final ImagePlus priorImp, final int samples, final long seed, final Progress progress) {
+		SamplingTask.checkSampleCount(samples);
+		MemoryBudget.synthesis(priorImp.getWidth(), priorImp.getHeight(), samples).check();
 		final GaussianPrior prior = PriorImage.read(priorImp);
 		final int w = prior.plane().width, h = prior.plane().height;
-		SamplingTask.checkSampleCount(samples, w, h);
 		final GaussianPrior.Sampler sampler = prior.sampler(seed);
 		final ImageStack stack = new ImageStack(w, h);
 		final double[] x = new double[w * h];

@@ -31,6 +31,7 @@ public final class TuningTask {
 
 	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final Progress progress) {
 		final Method method = Method.parse(methodName);
+		setup.budget("Tune Sampler Weights", 1, 0).check();
 		final AnalysisTask.Problem problem = setup.problem();
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps + ".");
 		final DiffusionSampler ds = problem.sampler(method, steps, 1);

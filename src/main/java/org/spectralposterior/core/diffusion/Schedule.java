@@ -108,8 +108,21 @@ public final class Schedule {
 		if (tMax < 1 || tMax > T()) throw new IllegalArgumentException("The start time " + tMax + " must lie in 1.." + T() + ".");
 		if (n > tMax) throw new IllegalArgumentException("steps = " + n + " exceeds the " + tMax + " available timesteps; use at most " + tMax + " steps.");
 		final int[] tau = new int[n + 1];
-		for (int i = 1; i <= n; i++) tau[i] = n == 1 ? tMax : (int) Math.round(1 + (tMax - 1) * (i - 1) / (double) (n - 1));
+		for (int i = 1; i <= n; i++) tau[i] = n == 1 ? tMax : (int) roundHalfEven(n - 1 + (long) (tMax - 1) * (i - 1), n - 1);
 		return tau;
+	}
+
+	/**
+	 * num/den rounded to the nearest integer, ties to even: numpy's {@code round}, which every MATH
+	 * regression number used ({@code Math.round} rounds ties up and moved τ at n = 3, 5, 11, 21 … for
+	 * T = 1000). τ_i = ((n−1) + (T−1)(i−1))/(n−1) is rounded as one fraction because the parity that
+	 * breaks a tie is τ's own. Exact and in long, so T = n = 100 000 neither overflows nor loses a tie
+	 * to floating point. num ≥ 0, den ≥ 1.
+	 */
+	static long roundHalfEven(final long num, final long den) {
+		final long q = num / den, twiceRest = 2 * (num % den);
+		if (twiceRest > den || (twiceRest == den && (q & 1) == 1)) return q + 1;
+		return q;
 	}
 
 	@Override

@@ -23,8 +23,11 @@ public final class HalfPlane {
 
 	private final double[] multiplicity;
 
+	/** The longest Java array the JVMs we run on allocate (a few header words below Integer.MAX_VALUE). */
+	public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
 	public HalfPlane(final int height, final int width) {
-		if (height < 1 || width < 1) throw new IllegalArgumentException("Image size must be positive, got " + width + "×" + height);
+		checkSize(height, width, "crop or bin it (Image › Scale) below about 46000×46000 pixels");
 		this.height = height;
 		this.width = width;
 		this.cols = width / 2 + 1;
@@ -37,6 +40,24 @@ public final class HalfPlane {
 				multiplicity[r * cols + c] = paired ? 1 : 2;
 			}
 		}
+	}
+
+	/**
+	 * Refuses sizes whose arrays Java cannot hold: the complex half-plane spectrum (2·H·(W/2 + 1)
+	 * doubles) is the longest array any computation on an H×W image makes, so an image passing this
+	 * test also has H·W pixels within an int and a float/double array. Computed in long because the
+	 * products overflow an int first (65536×65537). Returns the number of stored frequencies.
+	 *
+	 * @param fix the way out, ending the message (the caller knows which size the user chose)
+	 */
+	public static long checkSize(final long height, final long width, final String fix) {
+		if (height < 1 || width < 1) throw new IllegalArgumentException("Image size must be positive, got " + width + "×" + height);
+		final long values = 2 * height * (width / 2 + 1);
+		if (values > MAX_ARRAY || height * width > MAX_ARRAY) {
+			throw new IllegalArgumentException("The image is too large: " + width + "×" + height + " needs a spectrum of " + values + " values, above Java's array limit of " + MAX_ARRAY
+				+ "; " + fix + ".");
+		}
+		return height * (width / 2 + 1);
 	}
 
 	/** How many of the d frequencies the stored entry {@code i} stands for (1 or 2). */

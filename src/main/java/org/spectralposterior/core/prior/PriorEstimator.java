@@ -97,7 +97,7 @@ public final class PriorEstimator {
 		long n = 0;
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
 		for (final double[] x : exemplars) {
-			if (x.length != height * width) throw new IllegalArgumentException("All exemplars must have the same size " + width + "×" + height);
+			if (x.length != (long) height * width) throw new IllegalArgumentException("All exemplars must have the same size " + width + "×" + height);
 			for (final double v : x) {
 				if (!Double.isFinite(v)) throw new IllegalArgumentException("The exemplar contains NaN or infinite pixels; replace them first (in ImageJ, e.g. by Remove NaNs).");
 				sum += v;
