@@ -165,7 +165,12 @@ class BadInputTest {
 		all(PS, PSI + "method=sdedit t0=5000", "must lie in (0, T]"),
 		all(PS, PSI + "method=pigdm steps=2000", "exceeds the 1000 available timesteps"),
 		all(CS, AN + "steps_list=10,abc", "steps_list must be whole numbers"),
-		all(SD, SDI + "downsample=3 noise_sigma=1", "not a multiple of downsample=3"));
+		all(SD, SDI + "downsample=3 noise_sigma=1", "not a multiple of downsample=3"),
+		// memory and sizes: estimated before any work, in long, with the figure and the way out
+		all(BP, SDI + "target_width=20000 target_height=20000", "start Java/Fiji with more memory"),
+		all(BP, SDI + "target_width=65536 target_height=65537", "above Java's array limit"),
+		all(PS, PSI + "samples=2000000000", "use fewer samples"),
+		all(ST, AN + "samples=2000000000", "use fewer samples"));
 
 	private static Path dir, inputs;
 	private static final Map<String, String> titles = new LinkedHashMap<>();
