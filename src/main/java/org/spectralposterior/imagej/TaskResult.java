@@ -66,6 +66,14 @@ public final class TaskResult {
 		return Collections.unmodifiableMap(tables);
 	}
 
+	/** Adds every image, table and figure of {@code other} (after this one's). */
+	public TaskResult addAll(final TaskResult other) {
+		images.addAll(other.images);
+		tables.putAll(other.tables);
+		figures.putAll(other.figures);
+		return this;
+	}
+
 	public ImagePlus image(final String title) {
 		for (final ImagePlus imp : images) if (imp.getTitle().equals(title)) return imp;
 		return null;
