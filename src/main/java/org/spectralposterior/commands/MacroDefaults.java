@@ -37,11 +37,20 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 	/** The calling macro's options, or null; replaceable by tests, which have no patched ImageJ. */
 	static Supplier<String> options = Macro::getOptions;
 
+	/** Whether no dialog can be shown; replaceable by tests. */
+	static java.util.function.BooleanSupplier headless = java.awt.GraphicsEnvironment::isHeadless;
+
+	@org.scijava.plugin.Parameter(required = false)
+	private org.scijava.log.LogService log;
+
 	@Override
 	public void process(final Module module) {
 		if (!(module.getDelegateObject() instanceof SpectralCommand)) return;
 		final String opts = options.get();
-		if (opts == null) return;
+		if (opts == null) {
+			if (headless.getAsBoolean()) refuseUnsetInHeadless(module);
+			return;
+		}
 		final Map<String, Object> given;
 		try {
 			given = Options.convert(module.getInfo(), Options.tokenize(opts), Options::byTitle, Set.of());
@@ -52,5 +61,24 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 		}
 		for (final Map.Entry<String, Object> e : given.entrySet()) module.setInput(e.getKey(), e.getValue());
 		for (final ModuleItem<?> item : module.getInfo().inputs()) module.resolveInput(item.getName());
+	}
+
+	/**
+	 * Headless Fiji without options: SciJava's harvester cannot ask for the required inputs and logs
+	 * "required but unset" only as a warning that headless Fiji drops, so {@code run("Posterior
+	 * Sampling")} returned with nothing and no word. Say which keys are missing, in the log (printed
+	 * headless) and as the cancel reason.
+	 */
+	private void refuseUnsetInHeadless(final Module module) {
+		final java.util.List<String> missing = new java.util.ArrayList<>();
+		for (final ModuleItem<?> item : Options.parameters(module.getInfo()).values()) {
+			if (item.isRequired() && !item.getType().isPrimitive() && item.getType() != String.class && module.getInput(item.getName()) == null) missing.add(item.getName());
+		}
+		if (missing.isEmpty()) return;
+		final String label = module.getInfo().getTitle();
+		final String example = String.join(" ", missing.stream().map(k -> k + "=<" + (k.contains("folder") || k.equals("input") ? "path" : "title") + ">").toList());
+		final String message = label + " needs " + String.join(", ", missing) + ", and headless Fiji shows no dialog to ask: give them in the options, e.g. run(\"" + label + "\", \"" + example + "\").";
+		if (log != null) log.error(message);
+		cancel(message);
 	}
 }

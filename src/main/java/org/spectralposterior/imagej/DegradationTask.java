@@ -64,7 +64,7 @@ public final class DegradationTask {
 	private static TaskResult downsample(final ImagePlus clean, final OperatorSpec spec, final int r, final double sigma, final long seed, final Progress progress) {
 		final int w = clean.getWidth(), h = clean.getHeight();
 		if (w % r != 0 || h % r != 0) {
-			throw new IllegalArgumentException("The image is " + w + "×" + h + ", not a multiple of downsample=" + r + "; crop it to " + (w / r * r) + "×" + (h / r * r) + " first (Image > Crop).");
+			throw new IllegalArgumentException("The image is " + w + "×" + h + ", not a multiple of downsample=" + r + "; crop it to " + (w / r * r) + "×" + (h / r * r) + " first (in ImageJ: Image › Crop).");
 		}
 		if (w / r < 2 || h / r < 2) throw new IllegalArgumentException("downsample=" + r + " leaves fewer than 2×2 pixels of a " + w + "×" + h + " image.");
 		final BlurOperator op = BlurOperator.of(spec, h, w);

@@ -27,10 +27,10 @@ public final class Planes {
 
 	/** Rejects images the core cannot read, with the fix in the message. */
 	public static void checkReadable(final ImagePlus imp, final String role) {
-		if (imp == null) throw new IllegalArgumentException("No " + role + " image: open an image first (File > Open).");
+		if (imp == null) throw new IllegalArgumentException("No " + role + " image: give one (an open image's title in a macro, a file path on the command line).");
 		if (imp.getType() == ImagePlus.COLOR_RGB || imp.getType() == ImagePlus.COLOR_256) {
-			throw new IllegalArgumentException("The " + role + " image '" + imp.getTitle() + "' is RGB/indexed colour; convert it with Image > Type > 8-bit (or 32-bit), "
-				+ "or split its channels with Image > Color > Split Channels and process each one.");
+			throw new IllegalArgumentException("The " + role + " image '" + imp.getTitle() + "' is RGB/indexed colour; convert it to 8-bit or 32-bit grey (in ImageJ: Image › Type), "
+				+ "or split its channels (Image › Color › Split Channels) and process each one.");
 		}
 		// A prior's pixels are log10 of a power spectrum: used as an image it gives numbers without meaning.
 		if (PriorImage.KIND.equals(Metadata.kind(imp))) {
@@ -62,7 +62,7 @@ public final class Planes {
 		while (cursor.hasNext()) {
 			final double v = cursor.next().getRealDouble();
 			if (!Double.isFinite(v)) {
-				throw new IllegalArgumentException("The image '" + title + "' contains NaN or infinite pixels; replace them first (Process > Math > Remove NaNs).");
+				throw new IllegalArgumentException("The image '" + title + "' contains NaN or infinite pixels; replace them first (in ImageJ: Process › Math › Remove NaNs).");
 			}
 			out[i++] = v;
 		}

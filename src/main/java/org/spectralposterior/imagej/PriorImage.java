@@ -78,7 +78,7 @@ public final class PriorImage {
 	 * Info keys the model needs parse as numbers.
 	 */
 	public static List<GaussianPrior> readAll(final ImagePlus imp) {
-		if (imp == null) throw new IllegalArgumentException("No prior image: run Plugins > Spectral Posterior > Build Gaussian Prior first, or open a saved prior TIFF.");
+		if (imp == null) throw new IllegalArgumentException("No prior image: build one with Build Gaussian Prior first, or give a saved prior TIFF.");
 		final Map<String, String> m = Metadata.read(imp);
 		final String title = imp.getTitle();
 		if (!KIND.equals(m.get(Metadata.KIND)) || !m.containsKey("mean")) {
@@ -136,7 +136,7 @@ public final class PriorImage {
 
 	private static double infoNumber(final Map<String, String> m, final String key, final String fallback, final String title, final boolean integer) {
 		final String raw = m.getOrDefault(key, fallback);
-		if (raw == null) throw new IllegalArgumentException("The prior image '" + title + "' has no " + key + "= line in its Info (Image > Show Info); rebuild the prior.");
+		if (raw == null) throw new IllegalArgumentException("The prior image '" + title + "' has no " + key + "= line in its Info (in ImageJ: Image › Show Info); rebuild the prior.");
 		try {
 			final double v = integer ? Long.parseLong(raw.trim()) : Double.parseDouble(raw.trim());
 			if (Double.isFinite(v)) return v;
@@ -144,6 +144,6 @@ public final class PriorImage {
 		catch (final NumberFormatException e) {
 			// fall through to the message
 		}
-		throw new IllegalArgumentException("The prior image '" + title + "' has " + key + "=" + raw + " in its Info, not " + (integer ? "a whole number" : "a finite number") + "; fix that line (Image > Show Info, or rebuild the prior).");
+		throw new IllegalArgumentException("The prior image '" + title + "' has " + key + "=" + raw + " in its Info, not " + (integer ? "a whole number" : "a finite number") + "; fix that line (in ImageJ: Image › Show Info) or rebuild the prior.");
 	}
 }

@@ -219,7 +219,7 @@ class CommandsTest {
 		final ImagePlus image = gravel(48);
 		expectFailure(run(BuildGaussianPrior.class, "estimator", "adsn"), "No input image");
 		final ImagePlus rgb = new ImagePlus("rgb", image.getProcessor().convertToRGB());
-		expectFailure(run(BuildGaussianPrior.class, "image", rgb), "Image > Type");
+		expectFailure(run(BuildGaussianPrior.class, "image", rgb), "Image › Type");
 		final FloatProcessor nan = (FloatProcessor) image.getProcessor().convertToFloat();
 		nan.setf(3, 4, Float.NaN);
 		expectFailure(run(BuildGaussianPrior.class, "image", new ImagePlus("nan", nan)), "NaN");

@@ -84,6 +84,8 @@ public class FijiBatchModeTest {
 
 		@Override
 		public void process(final Module module) {
+			// Without options (run("label") alone) imagej-legacy's MacroPreprocessor does nothing.
+			if (options == null) return;
 			for (final ModuleItem<?> item : module.getInfo().inputs()) {
 				final String value = ij.Macro.getValue(options, item.getName(), null);
 				if (value == null) continue;
