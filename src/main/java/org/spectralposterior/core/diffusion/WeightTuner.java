@@ -46,14 +46,32 @@ public final class WeightTuner {
 		final long total = 40L + maxIterations;
 		final double heuristicLoss = objective.value(h);
 		// Stage 1: the best constant: c·h (c > 0), or c ∈ (0, 1] for DDNM.
+		final double[] best = constantSearch(Math.log(1e-4), fraction ? 0 : Math.log(1e4), 24, 13, fraction ? Double.NaN : 0, heuristicLoss, progress, total);
+		final double bestLog = best[0], bestLoss = best[1];
+		final double c = Math.exp(bestLog);
+		// Stage 2: L-BFGS on θ from the best constant.
+		final double[] constant = new double[h.length];
+		// (A DDNM optimum at the bound w = 1 would freeze the logistic map: start just inside.)
+		for (int j = 0; j < h.length; j++) constant[j] = fraction ? Math.min(c, 0.98) : c * h[j];
+		final Lbfgs.Result res = lbfgs(constant, maxIterations, progress, 40, total);
+		for (int j = 0; j < h.length; j++) constant[j] = fraction ? c : c * h[j];
+		return finish(res, heuristicLoss, c, constant, bestLoss, progress, total);
+	}
+
+	/**
+	 * Minimises ℒ(c·h) (or ℒ(c) for DDNM) over log c in [lo, hi]: a grid of {@code grid} cells, then
+	 * {@code golden} golden-section steps in the best cell. {@code knownLog}/{@code knownLoss}: a point
+	 * already evaluated (NaN: none). Returns {best log c, its loss}.
+	 */
+	private double[] constantSearch(final double lo, final double hi, final int grid, final int golden, final double knownLog, final double knownLoss, final Progress progress,
+		final long total) {
+		final BooleanSupplier cancelled = progress::cancelled;
 		final double[] buf = new double[h.length];
 		final java.util.function.DoubleUnaryOperator lossAt = c -> {
 			for (int j = 0; j < h.length; j++) buf[j] = fraction ? c : c * h[j];
 			return objective.evaluate(buf, null, cancelled);
 		};
-		final double lo = Math.log(1e-4), hi = fraction ? 0 : Math.log(1e4);
-		double bestLog = 0, bestLoss = fraction ? lossAt.applyAsDouble(1) : heuristicLoss;
-		final int grid = 24;
+		double bestLog = Double.isNaN(knownLog) ? hi : knownLog, bestLoss = Double.isNaN(knownLog) ? lossAt.applyAsDouble(Math.exp(hi)) : knownLoss;
 		for (int i = 0; i <= grid; i++) {
 			final double u = lo + (hi - lo) * i / grid, v = lossAt.applyAsDouble(Math.exp(u));
 			if (v < bestLoss) {
@@ -67,7 +85,7 @@ public final class WeightTuner {
 		double a = Math.max(lo, bestLog - cell), b = Math.min(hi, bestLog + cell);
 		final double r = (Math.sqrt(5) - 1) / 2;
 		double x1 = b - r * (b - a), x2 = a + r * (b - a), f1 = lossAt.applyAsDouble(Math.exp(x1)), f2 = lossAt.applyAsDouble(Math.exp(x2));
-		for (int i = 0; i < 13; i++) {
+		for (int i = 0; i < golden; i++) {
 			if (f1 < f2) {
 				b = x2;
 				x2 = x1;
@@ -88,14 +106,7 @@ public final class WeightTuner {
 			bestLog = f1 < f2 ? x1 : x2;
 			bestLoss = Math.min(f1, f2);
 		}
-		final double c = Math.exp(bestLog);
-		// Stage 2: L-BFGS on θ from the best constant.
-		final double[] constant = new double[h.length];
-		// (A DDNM optimum at the bound w = 1 would freeze the logistic map: start just inside.)
-		for (int j = 0; j < h.length; j++) constant[j] = fraction ? Math.min(c, 0.98) : c * h[j];
-		final Lbfgs.Result res = lbfgs(constant, maxIterations, progress, 40, total);
-		for (int j = 0; j < h.length; j++) constant[j] = fraction ? c : c * h[j];
-		return finish(res, heuristicLoss, c, constant, bestLoss, progress, total);
+		return new double[] { bestLog, bestLoss };
 	}
 
 	/**
@@ -105,10 +116,15 @@ public final class WeightTuner {
 	 * this objective's.
 	 */
 	public Result refine(final Result coarse, final int iterations, final Progress progress) {
-		final double c = coarse.bestConstant();
+		// The constant is re-chosen on this objective (a decade either side of the coarse one): chosen
+		// on the groups and only scored here, it could come out worse than the heuristic.
+		final double coarseLog = Math.log(coarse.bestConstant()), hiLog = fraction ? Math.min(0, coarseLog + Math.log(10)) : coarseLog + Math.log(10);
 		final double[] constant = new double[h.length];
+		for (int j = 0; j < h.length; j++) constant[j] = fraction ? coarse.bestConstant() : coarse.bestConstant() * h[j];
+		final double[] best = constantSearch(coarseLog - Math.log(10), hiLog, 4, 8, coarseLog, objective.value(constant), progress, iterations + 13L);
+		final double c = Math.exp(best[0]);
 		for (int j = 0; j < h.length; j++) constant[j] = fraction ? c : c * h[j];
-		final double heuristicLoss = objective.value(h), constantLoss = objective.value(constant), coarseLoss = objective.value(coarse.tuned());
+		final double heuristicLoss = objective.value(h), constantLoss = best[1], coarseLoss = objective.value(coarse.tuned());
 		final double[] start = coarseLoss <= constantLoss ? coarse.tuned().clone() : constant.clone();
 		if (fraction) for (int j = 0; j < start.length; j++) start[j] = Math.min(Math.max(start[j], 1e-6), 0.98);
 		final Lbfgs.Result res = lbfgs(start, iterations, progress, 0, iterations);

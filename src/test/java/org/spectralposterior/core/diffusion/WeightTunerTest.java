@@ -68,6 +68,22 @@ class WeightTunerTest {
 	}
 
 	@Test
+	void theReportedBestConstantIsChosenOnTheExactObjectiveNotOnTheGroups() {
+		// Few, coarse groups: their best constant is off; the refined result's constant (and its loss) must
+		// be the exact objective's own best constant, never worse than the heuristic.
+		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(96);
+		final DiffusionSampler ds = new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.motion(7, 20), 96, 96), 0.05,
+			new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 20, BaseStep.DDPM, 1, null, 0));
+		final WeightObjective exact = new WeightObjective(ds);
+		final WeightTuner.Result full = new WeightTuner(exact, 0, 0).tune(QUIET);
+		final WeightTuner.Result coarse = new WeightTuner(exact.binned(3), 0, 50).tune(QUIET);
+		final WeightTuner.Result viaBins = new WeightTuner(exact, 0, 0).refine(coarse, 0, QUIET);
+		assertTrue(Math.abs(Math.log(coarse.bestConstant() / full.bestConstant())) > 0.01, "the groups' constant differs (else this test shows nothing): " + coarse.bestConstant() + " vs " + full.bestConstant());
+		assertEquals(full.constantLoss(), viaBins.constantLoss(), 1e-4 * full.constantLoss(), "the exact best constant, c = " + viaBins.bestConstant() + " vs " + full.bestConstant());
+		assertTrue(viaBins.constantLoss() <= viaBins.heuristicLoss());
+	}
+
+	@Test
 	void ddnmWeightsStayFractions() {
 		final WeightTuner.Result r = new WeightTuner(new WeightObjective(problemA(Method.DDNM, 20, null)), 0, 100).tune(QUIET);
 		for (final double w : r.tuned()) assertTrue(w >= 0 && w <= 1, "DDNM weight " + w);
