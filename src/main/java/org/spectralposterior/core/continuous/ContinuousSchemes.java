@@ -108,7 +108,7 @@ public final class ContinuousSchemes {
 			step(c.scheme(), lam, v, t, delta);
 		}
 		for (int i = 0; i < lam.length; i++) {
-			if (!Double.isFinite(v[i])) return new Result(c, v, Double.NaN, times, traj, "diverged: the variance recurrence overflowed; give a larger NFE");
+			if (!Double.isFinite(v[i])) return new Result(c, v, Double.NaN, times, traj, "diverged: the variance recurrence overflowed (with ε = 0 the last steps divide by ℓ ≈ λ, tiny eigenvalues make them explode); give epsilon > 0 (e.g. 1e-3) or a larger NFE");
 		}
 		return new Result(c, v, eig.w2(v, lam), times, traj, "ok");
 	}

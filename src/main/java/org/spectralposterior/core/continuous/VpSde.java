@@ -21,8 +21,10 @@ public final class VpSde {
 
 	/** λ^{(t)} = e^{−2B_t} λ + 1 − e^{−2B_t}: the eigenvalue of the diffused data covariance Σ_t (MATH §11). */
 	public static double diffused(final double lambda, final double t) {
-		final double a = Math.exp(-2 * bigB(t));
-		return a * lambda + 1 - a;
+		// a·λ + (1 − a) with 1 − a from expm1: (λ + 1) − 1 would lose tiny eigenvalues (singular-ish priors hold
+		// λ ~ 1e-29) near t = 0, where ℓ must tend to λ exactly for the truncation error and for 1/ℓ.
+		final double twoB = 2 * bigB(t);
+		return Math.exp(-twoB) * lambda - Math.expm1(-twoB);
 	}
 
 	/**

@@ -196,6 +196,13 @@ class ContinuousSchemesTest {
 	}
 
 	@Test
+	void tinyEigenvaluesSurviveNearTimeZero() {
+		// ℓ_t → λ as t → 0 even for λ far below the double spacing around 1 (an ADSN prior's DC holds λ ~ 1e-29).
+		assertEquals(1e-29, VpSde.diffused(1e-29, 0), 0);
+		assertEquals(1e-12 + 2 * VpSde.bigB(1e-9), VpSde.diffused(1e-12, 1e-9), 1e-20);
+	}
+
+	@Test
 	void heunAccountingAndTheNotebookQuirk() {
 		assertEquals(25, new Config(Scheme.HEUN, 50, 1e-3, Init.STANDARD, false).gridPoints());
 		assertEquals(50, new Config(Scheme.HEUN, 50, 1e-3, Init.STANDARD, true).gridPoints());
