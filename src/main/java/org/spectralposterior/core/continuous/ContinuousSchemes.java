@@ -110,6 +110,13 @@ public final class ContinuousSchemes {
 		for (int i = 0; i < lam.length; i++) {
 			if (!Double.isFinite(v[i])) return new Result(c, v, Double.NaN, times, traj, "diverged: the variance recurrence overflowed (with ε = 0 the last steps divide by ℓ ≈ λ, tiny eigenvalues make them explode); give epsilon > 0 (e.g. 1e-3) or a larger NFE");
 		}
+		if (c.epsilon() == 0 && (c.scheme() == Scheme.HEUN || c.scheme() == Scheme.RK4)) {
+			// Exact but not a usable number: the last stage divides by ℓ_T−ε = λ, so near-singular Σ blows it up.
+			double min = Double.POSITIVE_INFINITY;
+			for (final double l : lam) min = Math.min(min, l);
+			if (min < 1e-6) return new Result(c, v, eig.w2(v, lam), times, traj, String.format(Locale.ROOT,
+				"ok but ε = 0: the last step divides by λ_min = %.3g (MATH §11 '–'); give epsilon > 0 (e.g. 1e-3)", min));
+		}
 		return new Result(c, v, eig.w2(v, lam), times, traj, "ok");
 	}
 

@@ -219,6 +219,8 @@ class ContinuousSchemesTest {
 			assertTrue(r.status().contains("epsilon > 0"), r.status());
 			assertTrue(Double.isNaN(r.w2()));
 		}
+		final ContinuousSchemes.Result tiny = ContinuousSchemes.run(Eigenvalues.of(1e-20, 1), new Config(Scheme.HEUN, 100, 0, Init.STANDARD, false), Progress.NONE);
+		assertTrue(tiny.status().contains("divides by λ_min"), tiny.status());
 		// ε = 0 is fine for the other schemes: their last score evaluation is at t_{N−2} < T.
 		assertTrue(ContinuousSchemes.run(singular, new Config(Scheme.EULER, 100, 0, Init.STANDARD, false), Progress.NONE).defined());
 		final ContinuousSchemes.Result d = ContinuousSchemes.run(singular, new Config(Scheme.PG_DDPM, 10, 0, Init.STANDARD, false), Progress.NONE);
