@@ -1,0 +1,175 @@
+package org.spectralposterior.imagej;
+
+import java.awt.Color;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import ij.ImagePlus;
+import ij.gui.Plot;
+import ij.measure.ResultsTable;
+import ij.process.ImageProcessor;
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.continuous.ContinuousSchemes;
+import org.spectralposterior.core.continuous.ContinuousSchemes.Config;
+import org.spectralposterior.core.continuous.ContinuousSchemes.Init;
+import org.spectralposterior.core.continuous.ContinuousSchemes.Result;
+import org.spectralposterior.core.continuous.Eigenvalues;
+import org.spectralposterior.core.continuous.Scheme;
+import org.spectralposterior.core.diffusion.IntensityMap;
+import org.spectralposterior.core.prior.GaussianPrior;
+
+/**
+ * Continuous-Time Schemes (MATH §11): exact W2 of the Pierret–Galerne discretisations of the VP SDE against NFE, for the
+ * eigenvalues of a prior (in [−1, 1] units, as the diffusion samplers see it) or of a given list.
+ */
+public final class ContinuousTask {
+
+	/** The settings of one run of the command. */
+	public record Request(String schemes, String nfeList, double epsilon, String init, boolean notebookHeun, String dataRange) {}
+
+	private ContinuousTask() {}
+
+	public static TaskResult run(final ImagePlus priorImp, final String eigenvalues, final Request req, final Progress progress) {
+		final boolean hasList = eigenvalues != null && !eigenvalues.isBlank() && !eigenvalues.trim().equalsIgnoreCase("none");
+		if ((priorImp == null) == !hasList) throw new IllegalArgumentException("Give exactly one of prior (a prior image) and eigenvalues (a text/CSV file with one eigenvalue a line, or a 32-bit image of λ)"
+			+ (hasList ? ", not both." : "; neither was given."));
+		final Eigenvalues eig;
+		final String base;
+		if (priorImp != null) {
+			final GaussianPrior prior = PriorImage.read(priorImp);
+			final double[] r = SamplingTask.dataRange(priorImp, 1, req.dataRange());
+			// The VP SDE's stationary law is N(0, I): the data must be on the [−1, 1] scale the samplers assume.
+			eig = Eigenvalues.of(IntensityMap.parse(req.dataRange(), r[0], r[1]).toUnit(prior).spectrum());
+			base = Planes.baseTitle(priorImp).replace("_prior", "");
+		}
+		else {
+			eig = readEigenvalues(eigenvalues.trim());
+			base = stripExtension(new File(eigenvalues.trim()).getName());
+		}
+		final List<Scheme> schemes = new ArrayList<>();
+		for (final String s : req.schemes().split("[,;]")) if (!s.isBlank()) schemes.add(Scheme.parse(s));
+		if (schemes.isEmpty()) throw new IllegalArgumentException("schemes is empty; give e.g. schemes=em,ei,pg-ddpm,euler,heun,rk4");
+		final int[] nfes = positiveInts(req.nfeList());
+		final Init init = Init.parse(req.init());
+		// Validate every configuration before computing any (bad input makes no output).
+		final List<Config> configs = new ArrayList<>();
+		for (final Scheme s : schemes) for (final int n : nfes) configs.add(new Config(s, n, req.epsilon(), init, req.notebookHeun()));
+		final double sde = ContinuousSchemes.continuousW2(eig, false, req.epsilon(), init), ode = ContinuousSchemes.continuousW2(eig, true, req.epsilon(), init);
+		final ResultsTable table = new ResultsTable();
+		final Result[] results = new Result[configs.size()];
+		for (int j = 0; j < configs.size(); j++) {
+			progress.checkCancelled();
+			final Config c = configs.get(j);
+			final Result r = ContinuousSchemes.run(eig, c, progress);
+			results[j] = r;
+			table.incrementCounter();
+			table.addValue("scheme", c.scheme().key);
+			table.addValue("label", c.scheme().label);
+			table.addValue("NFE", c.nfe());
+			table.addValue("grid points N", c.gridPoints());
+			table.addValue("epsilon", c.epsilon());
+			table.addValue("init", init.key);
+			table.addValue("W2 to data", r.w2());
+			table.addValue("continuous W2 (" + (c.scheme().ode ? "ODE" : "SDE") + ")", c.scheme().ode ? ode : sde);
+			table.addValue("continuous SDE W2", sde);
+			table.addValue("continuous ODE W2", ode);
+			table.addValue("status", r.status());
+			progress.update(j + 1, configs.size());
+		}
+		table.setDecimalPlaces(table.getColumnIndex("epsilon"), 9);
+		final Color[] colors = { Color.BLUE, Color.RED, new Color(0, 140, 0), Color.MAGENTA, Color.ORANGE, Color.DARK_GRAY };
+		final Plot w2 = new Plot(base + "_continuous_plot", "NFE", "W2 to the data law");
+		final Plot traj = new Plot(base + "_continuous_trajectory_plot", "backward time t", "W2(scheme law at t, p_{T−t})");
+		final ResultsTable trajTable = new ResultsTable();
+		final int maxNfe = Arrays.stream(nfes).max().getAsInt();
+		final StringBuilder legend = new StringBuilder(), trajLegend = new StringBuilder();
+		for (int s = 0; s < schemes.size(); s++) {
+			final List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+			for (int n = 0; n < nfes.length; n++) {
+				final Result r = results[s * nfes.length + n];
+				if (r.defined() && r.w2() > 0) {
+					x.add((double) nfes[n]);
+					y.add(r.w2());
+				}
+			}
+			w2.setColor(colors[s % colors.length]);
+			w2.addPoints(x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray(), Plot.CONNECTED_CIRCLES);
+			legend.append(schemes.get(s).label).append('\n');
+			final Result last = results[s * nfes.length + indexOf(nfes, maxNfe)];
+			if (!last.defined()) continue;
+			traj.setColor(colors[s % colors.length]);
+			traj.addPoints(last.times(), last.trajectoryW2(), Plot.LINE);
+			trajLegend.append(schemes.get(s).label).append('\n');
+			for (int k = 0; k < last.times().length; k++) {
+				trajTable.incrementCounter();
+				trajTable.addValue("scheme", schemes.get(s).key);
+				trajTable.addValue("NFE", maxNfe);
+				trajTable.addValue("t", last.times()[k]);
+				trajTable.addValue("forward time T-t", 1 - last.times()[k]);
+				trajTable.addValue("W2 to p_t", last.trajectoryW2()[k]);
+			}
+		}
+		w2.setLogScaleX();
+		w2.setLogScaleY();
+		w2.addLegend(legend.toString().trim());
+		if (trajLegend.length() > 0) traj.addLegend(trajLegend.toString().trim());
+		final ImagePlus plotImp = w2.getImagePlus(), trajImp = traj.getImagePlus();
+		plotImp.setTitle(base + "_continuous_plot");
+		trajImp.setTitle(base + "_continuous_trajectory_plot");
+		return new TaskResult().addImage(plotImp).addImage(trajImp).addTable(base + "_continuous", table).addTable(base + "_continuous_trajectory", trajTable);
+	}
+
+	private static int indexOf(final int[] v, final int x) {
+		for (int i = 0; i < v.length; i++) if (v[i] == x) return i;
+		return -1;
+	}
+
+	private static int[] positiveInts(final String list) {
+		final String[] p = list.trim().split("[,;\\s]+");
+		final int[] v = new int[p.length];
+		for (int i = 0; i < p.length; i++) {
+			try {
+				v[i] = Integer.parseInt(p[i]);
+			}
+			catch (final NumberFormatException e) {
+				throw new IllegalArgumentException("nfe_list must be a comma list of integers (e.g. 50,250,500,1000), got '" + p[i] + "'.");
+			}
+			if (v[i] < 1) throw new IllegalArgumentException("nfe_list values must be ≥ 1, got " + v[i] + ".");
+		}
+		return v;
+	}
+
+	private static String stripExtension(final String name) {
+		final int dot = name.lastIndexOf('.');
+		return dot > 0 ? name.substring(0, dot) : name;
+	}
+
+	/** A 32-bit image (every pixel one eigenvalue) or a text/CSV file with one eigenvalue a line (header and # comments allowed). */
+	static Eigenvalues readEigenvalues(final String path) {
+		if (!new File(path).isFile()) throw new IllegalArgumentException("eigenvalues=" + path + ": no such file; give the path of a text/CSV file with one eigenvalue a line, or of a 32-bit TIFF of λ.");
+		final String lower = path.toLowerCase(Locale.ROOT);
+		if (lower.endsWith(".tif") || lower.endsWith(".tiff")) {
+			final ImagePlus imp = ImageFiles.open("eigenvalues", path);
+			if (imp.getBitDepth() != 32) throw new IllegalArgumentException("eigenvalues=" + path + " is a " + imp.getBitDepth() + "-bit image; give a 32-bit image of the eigenvalues λ (not a prior: pass a prior as prior=).");
+			final ImageProcessor ip = imp.getProcessor();
+			final double[] v = new double[ip.getPixelCount()];
+			for (int i = 0; i < v.length; i++) v[i] = ip.getf(i);
+			return Eigenvalues.of(v);
+		}
+		final String text = NumberLists.resolve("eigenvalues", path);
+		final String[] p = text.split(",");
+		final double[] v = new double[p.length];
+		for (int i = 0; i < p.length; i++) {
+			try {
+				v[i] = Double.parseDouble(p[i].trim());
+			}
+			catch (final NumberFormatException e) {
+				throw new IllegalArgumentException("eigenvalues=" + path + ": '" + p[i].trim() + "' is not a number; write one eigenvalue a line (an optional header line is skipped).");
+			}
+		}
+		return Eigenvalues.of(v);
+	}
+}
