@@ -170,7 +170,14 @@ class BadInputTest {
 		all(BP, SDI + "target_width=20000 target_height=20000", "start Java/Fiji with more memory"),
 		all(BP, SDI + "target_width=65536 target_height=65537", "above Java's array limit"),
 		all(PS, PSI + "samples=2000000000", "use fewer samples"),
-		all(ST, AN + "samples=2000000000", "use fewer samples"));
+		all(ST, AN + "samples=2000000000", "use fewer samples"),
+		// Batch: refused before any image
+		all("Batch", "input=/nonexistent/plate", "no such folder or list file"),
+		all("Batch", "input=/nonexistent/plate part=3/2", "part must be i/n"),
+		all("Batch", "input=/nonexistent/plate part=half", "must be i/n"),
+		cli("Batch", "input={folder}", "holds no image files"),
+		// Continuous-Time Schemes
+		all("Continuous-Time Schemes", AN + "schemes=ddpm", "pg-ddpm"));
 
 	private static Path dir, inputs;
 	private static final Map<String, String> titles = new LinkedHashMap<>();
