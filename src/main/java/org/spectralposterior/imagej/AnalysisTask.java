@@ -95,47 +95,82 @@ public final class AnalysisTask {
 		final double half = problem.half();
 		final ResultsTable table = new ResultsTable();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
-		final Plot plot = new Plot(base + "_compare_plot", "sampling steps n", "expected W2 to the posterior (image units)");
-		plot.setLogScaleX();
-		final Color[] colors = { Color.BLUE, Color.RED, new Color(0, 140, 0), Color.MAGENTA, Color.ORANGE, Color.CYAN.darker(), Color.DARK_GRAY, Color.PINK.darker() };
+		// W2 spans decades across methods and n, and a diverged recurrence gives ∞: a log axis from the finite values.
+		final double[][] ys = new double[methods.size()][steps.length];
+		final double[] xs = new double[steps.length];
+		for (int i = 0; i < steps.length; i++) xs[i] = steps[i];
 		int done = 0;
-		double ymax = 0;
-		final StringBuilder legend = new StringBuilder();
 		for (int mi = 0; mi < methods.size(); mi++) {
 			final Method m = methods.get(mi);
-			final double[] xs = new double[steps.length], ys = new double[steps.length];
 			for (int i = 0; i < steps.length; i++) {
 				progress.checkCancelled();
 				final DiffusionSampler ds = problem.sampler(m, steps[i], t0);
 				final DiffusionSampler.Law law = ds.closedForm();
 				final Wasserstein.Expected e = Wasserstein.expected(law.law(), ds.posterior(), problem.unitPrior(), problem.unitSigma()).scaled(half);
+				ys[mi][i] = Math.sqrt(e.squared());
 				table.incrementCounter();
 				table.addValue("method", m.label);
 				table.addValue("steps", steps[i]);
 				table.addValue("E_v W2^2", e.squared());
-				table.addValue("E_v W2", Math.sqrt(e.squared()));
+				table.addValue("E_v W2", ys[mi][i]);
 				table.addValue("E_v W2^2 per pixel", e.perPixel());
 				table.addValue("mean part", e.meanPart());
 				table.addValue("covariance part", e.covariancePart());
 				table.addValue("law", law.exact() ? "exact" : "linearised (marginal)");
-				xs[i] = steps[i];
-				ys[i] = Math.sqrt(e.squared());
-				ymax = Math.max(ymax, ys[i]);
+				table.addValue("status", Double.isFinite(ys[mi][i]) ? "ok" : DIVERGED);
 				progress.update(++done, (long) methods.size() * steps.length);
 			}
-			plot.setColor(colors[mi % colors.length]);
-			plot.addPoints(xs, ys, Plot.CONNECTED_CIRCLES);
-			legend.append(m.label).append('\n');
 		}
-		// The exact posterior sampler is the zero line.
-		plot.setColor(Color.BLACK);
-		plot.addPoints(new double[] { Math.max(1, min(steps)), max(steps) }, new double[] { 0, 0 }, Plot.LINE);
-		legend.append("exact posterior (0)");
-		plot.setLimits(Math.max(1, min(steps)) / 1.2, max(steps) * 1.2, 0, ymax * 1.05);
-		plot.addLegend(legend.toString());
+		final Plot plot = comparePlot(base + "_compare_plot", methods, xs, ys);
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_compare_plot");
 		return new TaskResult().addImage(plotImp).addTable(base + "_compare", table);
+	}
+
+	static final String DIVERGED = "diverged: the sampler's recurrence overflowed";
+
+	/**
+	 * E_v W2 against n, both on log axes. The exact posterior (W2 = 0) cannot sit on a log axis, so it is a note;
+	 * diverged points (∞ or NaN) are X markers at the top of the axis, and the limits come from the finite values.
+	 * The x range is widened to the right so the legend sits in an empty strip, off the data.
+	 */
+	static Plot comparePlot(final String title, final List<Method> methods, final double[] xs, final double[][] ys) {
+		final Plot plot = new Plot(title, "sampling steps n", "E_v W2 to the exact posterior (image units)");
+		final double[] r = Plots.range(true, ys);
+		final double lo = r == null ? 1e-3 : r[0] / 2, hi = r == null ? 1 : Math.max(r[1] * 2, lo * 10);
+		final double top = hi * 3, flagged = hi * 1.8;
+		final double x0 = Math.max(1, Plots.range(true, xs)[0]) / 1.3, x1 = Plots.range(true, xs)[1] * 1.3;
+		// The legend takes about a third of the frame: extend log x by half the data span.
+		final double xEnd = x1 * Math.pow(x1 / x0, 0.6);
+		plot.setLimits(x0, xEnd, lo, top);
+		plot.setLogScaleX();
+		plot.setLogScaleY();
+		boolean anyDiverged = false;
+		for (int mi = 0; mi < methods.size(); mi++) {
+			final double[] y = ys[mi].clone(), yd = new double[y.length];
+			for (int i = 0; i < y.length; i++) {
+				final boolean diverged = !Double.isFinite(y[i]);
+				anyDiverged |= diverged;
+				yd[i] = diverged ? flagged : Double.NaN;
+				if (diverged || y[i] <= 0) y[i] = Double.NaN;
+			}
+			Plots.curve(plot, xs, y, mi, methods.get(mi).label);
+			plot.setColor(Plots.color(mi));
+			plot.setLineWidth(2);
+			plot.addPoints(xs, yd, Plot.X);
+			plot.setLineWidth(1);
+		}
+		if (anyDiverged) {
+			// Legend entry only: a NaN point is not drawn.
+			plot.setColor(Color.BLACK);
+			plot.addPoints(new float[] { Float.NaN }, new float[] { Float.NaN }, null, Plot.X, "diverged (∞/NaN), drawn at the top");
+		}
+		plot.setColor(Color.BLACK);
+		plot.setJustification(Plot.RIGHT);
+		plot.addLabel(0.99, 0.97, "exact posterior: W2 = 0 (off the log axis)");
+		plot.setJustification(Plot.LEFT);
+		plot.setLegend(null, Plot.TOP_RIGHT);
+		return plot;
 	}
 
 	/** Transfer Functions: |p conj(h)| of each method next to the Wiener filter, and noise → output gains. */

@@ -1,6 +1,5 @@
 package org.spectralposterior.imagej;
 
-import java.awt.Color;
 import java.util.Locale;
 
 import ij.ImagePlus;
@@ -67,21 +66,19 @@ public final class TuningTask {
 			t[j] = r.timesteps()[j];
 			cw[j] = method == Method.DDNM ? r.bestConstant() : r.bestConstant() * hw[j];
 		}
-		double lo = Double.POSITIVE_INFINITY, hi = 0;
-		for (final double[] v : new double[][] { hw, cw, r.tuned() }) {
-			for (final double x : v) {
-				if (x > 0) lo = Math.min(lo, x);
-				hi = Math.max(hi, x);
-			}
-		}
-		if (hi > 0 && hi / lo > 50) plot.setLogScaleY();
-		plot.setColor(Color.GRAY);
-		plot.addPoints(t, hw, Plot.CONNECTED_CIRCLES);
-		plot.setColor(Color.BLUE);
-		plot.addPoints(t, cw, Plot.LINE);
-		plot.setColor(Color.RED);
-		plot.addPoints(t, r.tuned(), Plot.CONNECTED_CIRCLES);
-		plot.addLegend(String.format(Locale.ROOT, "heuristic (E W2² = %.4g)\nbest constant (%.4g)\ntuned (%.4g)", r.heuristicLoss() * units, r.constantLoss() * units, r.tunedLoss() * units));
+		// Autoscale to all three curves; log y only when the positive weights span more than two decades
+		// (a zero or negative weight cannot sit on a log axis, so it keeps the axis linear).
+		final double[] all = Plots.range(false, hw, cw, r.tuned()), pos = Plots.range(true, hw, cw, r.tuned());
+		final boolean log = all != null && all[0] > 0 && pos[1] / pos[0] > 100;
+		final double span = all == null ? 1 : Math.max(all[1] - all[0], 1e-12 * Math.max(1, Math.abs(all[1])));
+		final double ylo = all == null ? 0 : log ? pos[0] / 1.5 : all[0] - 0.05 * span, yhi = all == null ? 1 : log ? pos[1] * 1.5 * 10 : all[1] + 0.45 * span;
+		plot.setLimits(0, Math.max(t[0], t[steps - 1]) * 1.02, ylo, yhi);
+		if (log) plot.setLogScaleY();
+		Plots.curve(plot, t, hw, 0, String.format(Locale.ROOT, "heuristic (E W2² = %.4g)", r.heuristicLoss() * units));
+		Plots.curve(plot, t, cw, 1, String.format(Locale.ROOT, "best constant (%.4g)", r.constantLoss() * units));
+		Plots.curve(plot, t, r.tuned(), 2, String.format(Locale.ROOT, "tuned (%.4g)", r.tunedLoss() * units));
+		// The headroom above the curves (a decade on log, 40% of the range on linear) keeps the legend off them.
+		plot.setLegend(null, Plot.TOP_RIGHT);
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_tuned_weights_plot");
 		return new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);
