@@ -92,6 +92,7 @@ PIDS+=($!)
 ok=
 for _ in $(seq 60); do
   if sinfo -h -N -o '%T' 2>/dev/null | grep -qx idle; then ok=1; break; fi
+  for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || { logs; fail "a daemon (pid $p) exited during start-up"; }; done
   sleep 0.5
 done
 [ -n "$ok" ] || { sinfo -N 2>&1 || true; logs; fail "slurm node not idle within 30 s"; }
