@@ -132,26 +132,34 @@ public final class AnalysisTask {
 	/**
 	 * E_v W2 against n, both on log axes. The exact posterior (W2 = 0) cannot sit on a log axis, so it is a note;
 	 * diverged points (∞ or NaN) are X markers at the top of the axis, and the limits come from the finite values.
-	 * The x range is widened to the right so the legend sits in an empty strip, off the data.
+	 * The y range has headroom above the data for the legend, so the legend sits off the data.
 	 */
 	static Plot comparePlot(final String title, final List<Method> methods, final double[] xs, final double[][] ys) {
 		final Plot plot = new Plot(title, "sampling steps n", "E_v W2 to the exact posterior (image units)");
-		final double[] r = Plots.range(true, ys);
+		// A value a thousand times the median is a blow-up (ScoreALD's heuristic reaches 1e70 while
+		// finite): on the axis it would flatten every other curve, so it is flagged like ∞.
+		final double cap = 1e3 * median(ys);
+		final double[][] shown = new double[ys.length][];
+		for (int mi = 0; mi < ys.length; mi++) {
+			shown[mi] = ys[mi].clone();
+			for (int i = 0; i < shown[mi].length; i++) if (shown[mi][i] > cap) shown[mi][i] = Double.POSITIVE_INFINITY;
+		}
+		final double[] r = Plots.range(true, shown);
 		final double lo = r == null ? 1e-3 : r[0] / 2, hi = r == null ? 1 : Math.max(r[1] * 2, lo * 10);
-		final double top = hi * 3, flagged = hi * 1.8;
+		// Headroom above the data for the legend (about half the frame on a log axis), so it never hides a point.
+		final double top = hi * Math.pow(hi / lo, 1.4), flagged = hi * 1.8;
 		final double x0 = Math.max(1, Plots.range(true, xs)[0]) / 1.3, x1 = Plots.range(true, xs)[1] * 1.3;
-		// The legend takes about a third of the frame: extend log x by half the data span.
-		final double xEnd = x1 * Math.pow(x1 / x0, 0.6);
-		plot.setLimits(x0, xEnd, lo, top);
+		plot.setLimits(x0, x1, lo, top);
 		plot.setLogScaleX();
 		plot.setLogScaleY();
 		boolean anyDiverged = false;
 		for (int mi = 0; mi < methods.size(); mi++) {
-			final double[] y = ys[mi].clone(), yd = new double[y.length];
+			final double[] y = shown[mi].clone(), yd = new double[y.length];
 			for (int i = 0; i < y.length; i++) {
 				final boolean diverged = !Double.isFinite(y[i]);
 				anyDiverged |= diverged;
-				yd[i] = diverged ? flagged : Double.NaN;
+				// Each method its own height, so flagged points of two methods at one n do not hide each other.
+				yd[i] = diverged ? flagged * Math.pow(1.4, mi) : Double.NaN;
 				if (diverged || y[i] <= 0) y[i] = Double.NaN;
 			}
 			Plots.curve(plot, xs, y, mi, methods.get(mi).label);
@@ -163,7 +171,7 @@ public final class AnalysisTask {
 		if (anyDiverged) {
 			// Legend entry only: a NaN point is not drawn.
 			plot.setColor(Color.BLACK);
-			plot.addPoints(new float[] { Float.NaN }, new float[] { Float.NaN }, null, Plot.X, "diverged (∞/NaN), drawn at the top");
+			plot.addPoints(new float[] { Float.NaN }, new float[] { Float.NaN }, null, Plot.X, "diverged (∞, NaN or > 1000× the median)");
 		}
 		plot.setColor(Color.BLACK);
 		plot.setJustification(Plot.RIGHT);
@@ -171,6 +179,15 @@ public final class AnalysisTask {
 		plot.setJustification(Plot.LEFT);
 		plot.setLegend(null, Plot.TOP_RIGHT);
 		return plot;
+	}
+
+	/** The median of the finite positive values (1 if none). */
+	private static double median(final double[][] ys) {
+		final java.util.List<Double> v = new java.util.ArrayList<>();
+		for (final double[] y : ys) for (final double x : y) if (Double.isFinite(x) && x > 0) v.add(x);
+		if (v.isEmpty()) return 1;
+		java.util.Collections.sort(v);
+		return v.get(v.size() / 2);
 	}
 
 	/** Transfer Functions: |p conj(h)| of each method next to the Wiener filter, and noise → output gains. */

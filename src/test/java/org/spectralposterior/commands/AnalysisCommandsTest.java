@@ -136,4 +136,62 @@ class AnalysisCommandsTest {
 		assertFalse(m.isCanceled(), () -> m.getCancelReason());
 		return table(m).getValue("E_v W2^2", 0);
 	}
+
+	/** Pixels of a plot image inside its frame that are not the background (white). */
+	private static long inked(final ImagePlus plotImp) {
+		final ij.gui.Plot plot = (ij.gui.Plot) plotImp.getProperty(ij.gui.Plot.PROPERTY_KEY);
+		final java.awt.Rectangle frame = plot.getDrawingFrame();
+		final ij.process.ImageProcessor ip = plotImp.getProcessor().convertToRGB();
+		long n = 0;
+		for (int y = frame.y + 2; y < frame.y + frame.height - 2; y++) for (int x = frame.x + 2; x < frame.x + frame.width - 2; x++) if ((ip.getPixel(x, y) & 0xffffff) != 0xffffff) n++;
+		return n;
+	}
+
+	@Test
+	void theComparePlotAtItsDefaultsShowsEveryMethodAndFlagsDivergence(@TempDir final Path dir) throws Exception {
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(48)).getOutput("prior");
+		final CommandModule m = CommandsTest.run(CompareSamplers.class, "prior", prior, "output_folder", dir.toFile());
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable t = table(m);
+		boolean diverged = false;
+		for (int row = 0; row < t.size(); row++) {
+			final double w = t.getValue("E_v W2", row);
+			final String status = t.getStringValue("status", row);
+			assertEquals(Double.isFinite(w) ? "ok" : "diverged", status.startsWith("diverged") ? "diverged" : status, "row " + row + ": " + w);
+			diverged |= !Double.isFinite(w);
+		}
+		final ImagePlus plotImp = (ImagePlus) m.getOutput("plot");
+		final ij.gui.Plot plot = (ij.gui.Plot) plotImp.getProperty(ij.gui.Plot.PROPERTY_KEY);
+		final double[] lim = plot.getLimits();
+		assertTrue(Double.isFinite(lim[2]) && lim[2] > 0 && Double.isFinite(lim[3]) && lim[3] > lim[2], "finite positive y limits: " + java.util.Arrays.toString(lim));
+		for (int row = 0; row < t.size(); row++) {
+			final double w = t.getValue("E_v W2", row);
+			// Finite values within 1000× the others are on the axis (larger ones are flagged at the top).
+			if (Double.isFinite(w) && w > 0 && w < 1e3 * lim[2]) assertTrue(w >= lim[2] && w <= lim[3], "row " + row + " (" + w + ") inside the y range");
+		}
+		assertTrue(inked(plotImp) > 2000, "curves drawn inside the frame: " + inked(plotImp) + " pixels");
+		assertTrue(diverged, "at the defaults some methods diverge (DPS at 1000 steps): the flagged markers are exercised");
+		// For a look by eye (target/ only).
+		new ij.io.FileSaver(plotImp).saveAsPng(java.nio.file.Path.of("target/compare-plot-check.png").toAbsolutePath().toString());
+	}
+
+	@Test
+	void theTunePlotHoldsEveryCurve() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(40);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final CommandModule m = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 20);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable w = ((SpectralCommand) m.getCommand()).result().tables().get("gravel_pigdm_tuned_weights");
+		final ImagePlus plotImp = (ImagePlus) m.getOutput("plot");
+		final double[] lim = ((ij.gui.Plot) plotImp.getProperty(ij.gui.Plot.PROPERTY_KEY)).getLimits();
+		for (final String col : new String[] { "heuristic", "best constant", "tuned" }) {
+			for (int row = 0; row < w.size(); row++) {
+				final double v = w.getValue(col, row);
+				assertTrue(v >= lim[2] && v <= lim[3], col + " at step " + (row + 1) + " = " + v + " outside [" + lim[2] + ", " + lim[3] + "]");
+			}
+		}
+		assertTrue(inked(plotImp) > 500, "curves drawn");
+		java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
+		new ij.io.FileSaver(plotImp).saveAsPng(java.nio.file.Path.of("target/tune-plot-check.png").toAbsolutePath().toString());
+	}
 }
