@@ -137,4 +137,45 @@ class BatchTest {
 		CommandsTest.expectFailure(CommandsTest.run(Batch.class, "input", in.toFile(), "output_folder", out.toFile(), "method", "pigdm", "steps", 5000), "exceeds the 1000 available timesteps");
 		assertFalse(Files.exists(out.resolve("manifest.csv")), "nothing started");
 	}
+
+	@Test
+	void anInterruptedBatchLeavesWholeImagesOnlyAndResumes(@TempDir final Path dir) throws Exception {
+		final Path in = Files.createDirectories(dir.resolve("in")), out = dir.resolve("out");
+		for (int i = 0; i < 6; i++) {
+			final ij.process.FloatProcessor fp = new ij.process.FloatProcessor(384, 384);
+			final java.util.SplittableRandom r = new java.util.SplittableRandom(i);
+			for (int p = 0; p < 384 * 384; p++) fp.setf(p, (float) (100 + 20 * r.nextGaussian()));
+			new FileSaver(new ImagePlus("i" + i, fp)).saveAsTiff(in.resolve("img" + i + ".tif").toString());
+		}
+		final Batch cmd = new Batch();
+		new org.scijava.Context(org.scijava.app.StatusService.class).inject(cmd);
+		cmd.input = in.toFile();
+		cmd.output_folder = out.toFile();
+		cmd.samples = 30;
+		final Thread worker = new Thread(cmd);
+		worker.start();
+		final Path manifest = out.resolve("manifest.csv");
+		for (int i = 0; i < 600 && (!Files.exists(manifest) || Files.readAllLines(manifest).size() < 2); i++) Thread.sleep(50);
+		worker.interrupt();
+		worker.join(10000);
+		assertFalse(worker.isAlive(), "stopped");
+		assertTrue(cmd.isCanceled() && cmd.getCancelReason().startsWith("Cancelled"), "cancelled: " + cmd.getCancelReason());
+		final List<String> lines = Files.readAllLines(manifest);
+		assertTrue(lines.size() >= 2 && lines.size() < 7, "some images finished, not all: " + lines.size());
+		try (var files = Files.walk(out)) {
+			assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".partial")), "no temporary file left");
+		}
+		// Every image folder is whole (listed ok in the manifest), none half-written.
+		try (var dirs = Files.list(out)) {
+			for (final Path d : dirs.filter(Files::isDirectory).toList()) {
+				assertTrue(lines.stream().anyMatch(l -> l.contains("," + d.getFileName() + ",") && l.contains(",ok,")), d + " is listed ok");
+				assertEquals(10, d.toFile().list().length, d + " holds a complete set");
+			}
+		}
+		final ResultsTable t = table(batch(in, out, "samples", 30));
+		int skipped = 0;
+		for (int row = 0; row < t.size(); row++) if (t.getStringValue("status", row).startsWith("skipped")) skipped++;
+		assertEquals(lines.size() - 1, skipped, "the resumed run skips exactly the finished images");
+		assertEquals(7, Files.readAllLines(manifest).size());
+	}
 }
