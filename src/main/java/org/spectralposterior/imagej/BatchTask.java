@@ -137,7 +137,13 @@ public final class BatchTask {
 				catch (final CancellationException e) {
 					throw e;
 				}
+				catch (final java.nio.channels.ClosedByInterruptException e) {
+					// Interrupted while saving: the set was not renamed into place; stop as a cancel.
+					throw new CancellationException("Cancelled by the user");
+				}
 				catch (final IllegalArgumentException | IOException e) {
+					// (A save stopped by an interrupt may arrive wrapped; the thread's flag tells.)
+					if (Thread.currentThread().isInterrupted()) throw new CancellationException("Cancelled by the user");
 					status = "failed";
 					message = e.getMessage();
 				}
@@ -154,6 +160,10 @@ public final class BatchTask {
 				row(table, f, status, seed, figures, message);
 				progress.update((at + 1) * 1000L, mine.size() * 1000L);
 			}
+		}
+		catch (final java.nio.channels.ClosedByInterruptException e) {
+			// The last line may be lost: its image is done again on resume (its set is whole either way).
+			throw new CancellationException("Cancelled by the user");
 		}
 		catch (final IOException e) {
 			throw new IllegalArgumentException("Cannot write the manifest " + manifest + ": " + e.getMessage() + "; check the output folder.");
