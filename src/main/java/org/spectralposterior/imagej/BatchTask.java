@@ -126,7 +126,7 @@ public final class BatchTask {
 				String status = "ok", message = "";
 				int outputs = 0;
 				ResultsTable figures = null;
-				final File folder = new File(output, baseName(f));
+				final File folder = new File(output, Planes.baseName(f.getName()));
 				try {
 					final TaskResult r = one(f, s, seed, inner);
 					final List<File> files = r.save(folder, Map.of("input", f));
@@ -151,8 +151,8 @@ public final class BatchTask {
 					status = "failed";
 					message = "out of memory: give Java more memory (-Xmx…) or process this image alone";
 				}
-				final String line = csv(f.getPath()) + "," + status + "," + seed + "," + outputs + "," + csv(folder.getName()) + "," + figure(figures, "W2") + "," + figure(figures, "E_v W2^2") + ","
-					+ figure(figures, "PSNR mean (dB)") + "," + figure(figures, "coverage ±2 std") + "," + csv(message);
+				final String line = Formats.csvCell(f.getPath()) + "," + status + "," + seed + "," + outputs + "," + Formats.csvCell(folder.getName()) + "," + figure(figures, "W2") + "," + figure(figures, "E_v W2^2") + ","
+					+ figure(figures, "PSNR mean (dB)") + "," + figure(figures, "coverage ±2 std") + "," + Formats.csvCell(message);
 				w.write(line);
 				w.newLine();
 				w.flush();
@@ -270,17 +270,6 @@ public final class BatchTask {
 	private static String figure(final ResultsTable t, final String col) {
 		if (t == null || t.size() == 0 || !t.columnExists(col)) return "";
 		return Double.toString(t.getValue(col, 0));
-	}
-
-	private static String baseName(final File f) {
-		final String n = f.getName();
-		final int dot = n.lastIndexOf('.');
-		return dot > 0 ? n.substring(0, dot) : n;
-	}
-
-	private static String csv(final String s) {
-		if (s == null) return "";
-		return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"" : s;
 	}
 
 	/** Splits one CSV line (quoted cells with doubled quotes). */

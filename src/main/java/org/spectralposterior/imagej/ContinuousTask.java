@@ -47,7 +47,7 @@ public final class ContinuousTask {
 		}
 		else {
 			eig = readEigenvalues(eigenvalues.trim());
-			base = stripExtension(new File(eigenvalues.trim()).getName());
+			base = Planes.baseName(new File(eigenvalues.trim()).getName());
 		}
 		final List<Scheme> schemes = new ArrayList<>();
 		for (final String s : req.schemes().split("[,;]")) if (!s.isBlank()) schemes.add(Scheme.parse(s));
@@ -142,11 +142,6 @@ public final class ContinuousTask {
 		return v;
 	}
 
-	private static String stripExtension(final String name) {
-		final int dot = name.lastIndexOf('.');
-		return dot > 0 ? name.substring(0, dot) : name;
-	}
-
 	/** A 32-bit image (every pixel one eigenvalue) or a text/CSV file with one eigenvalue a line (header and # comments allowed). */
 	static Eigenvalues readEigenvalues(final String path) {
 		if (!new File(path).isFile()) throw new IllegalArgumentException("eigenvalues=" + path + ": no such file; give the path of a text/CSV file with one eigenvalue a line, or of a 32-bit TIFF of λ.");
@@ -159,17 +154,6 @@ public final class ContinuousTask {
 			for (int i = 0; i < v.length; i++) v[i] = ip.getf(i);
 			return Eigenvalues.of(v);
 		}
-		final String text = NumberLists.resolve("eigenvalues", path);
-		final String[] p = text.split(",");
-		final double[] v = new double[p.length];
-		for (int i = 0; i < p.length; i++) {
-			try {
-				v[i] = Double.parseDouble(p[i].trim());
-			}
-			catch (final NumberFormatException e) {
-				throw new IllegalArgumentException("eigenvalues=" + path + ": '" + p[i].trim() + "' is not a number; write one eigenvalue a line (an optional header line is skipped).");
-			}
-		}
-		return Eigenvalues.of(v);
+		return Eigenvalues.of(NumberLists.values("eigenvalues", path, "write one eigenvalue a line (an optional header line is skipped)"));
 	}
 }

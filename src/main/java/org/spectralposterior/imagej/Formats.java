@@ -112,12 +112,14 @@ final class Formats {
 	private static void line(final Writer w, final List<String> cells) throws IOException {
 		for (int i = 0; i < cells.size(); i++) {
 			if (i > 0) w.write(',');
-			w.write(quoted(cells.get(i) == null ? "" : cells.get(i)));
+			w.write(csvCell(cells.get(i)));
 		}
 		w.write('\n');
 	}
 
-	private static String quoted(final String cell) {
+	/** One CSV cell: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+	static String csvCell(final String cell) {
+		if (cell == null) return "";
 		if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) return cell;
 		return '"' + cell.replace("\"", "\"\"") + '"';
 	}

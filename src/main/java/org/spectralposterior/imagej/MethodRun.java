@@ -37,16 +37,8 @@ final class MethodRun {
 			double[] w = null;
 			final String mode = weights == null ? "heuristic" : weights.trim().toLowerCase(Locale.ROOT);
 			if (mode.equals("custom")) {
-				final String list = NumberLists.resolve("weight_list", weightList);
-				if (list == null || list.isBlank()) throw new IllegalArgumentException("weights=custom needs weight_list=w1,w2,… (one per step, noisiest first) or the path of a file of them.");
-				final String[] parts = list.trim().split("[,;\\s]+");
-				w = new double[parts.length];
-				try {
-					for (int i = 0; i < w.length; i++) w[i] = Double.parseDouble(parts[i]);
-				}
-				catch (final NumberFormatException e) {
-					throw new IllegalArgumentException("weight_list must be numbers separated by commas, or the path of an existing text file of them: " + e.getMessage());
-				}
+				if (weightList == null || weightList.isBlank()) throw new IllegalArgumentException("weights=custom needs weight_list=w1,w2,… (one per step, noisiest first) or the path of a file of them.");
+				w = NumberLists.values("weight_list", weightList, "weight_list must be numbers separated by commas, or the path of an existing text file of them");
 			}
 			else if (!mode.equals("heuristic")) throw new IllegalArgumentException("weights must be heuristic or custom, got '" + weights + "'.");
 			return new DiffusionSampler.Config(m, Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable)), steps, BaseStep.parse(baseStep), eta, w, t0);

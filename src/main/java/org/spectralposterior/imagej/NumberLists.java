@@ -46,6 +46,26 @@ public final class NumberLists {
 		return sb.toString();
 	}
 
+	/**
+	 * The numbers of a list given inline or as a file ({@link #resolve}); a field that is not a
+	 * number is refused with {@code fix}. Range checks (finite, ≥ 0, …) are the caller's.
+	 */
+	public static double[] values(final String key, final String value, final String fix) {
+		final String list = resolve(key, value);
+		if (list == null || list.isBlank()) throw new IllegalArgumentException(key + " is empty; " + fix + ".");
+		final String[] parts = list.trim().split("[,;\\s]+");
+		final double[] v = new double[parts.length];
+		for (int i = 0; i < v.length; i++) {
+			try {
+				v[i] = Double.parseDouble(parts[i]);
+			}
+			catch (final NumberFormatException e) {
+				throw new IllegalArgumentException(key + "=" + (value.length() > 60 ? value.substring(0, 60) + "…" : value) + ": '" + parts[i] + "' is not a number; " + fix + ".");
+			}
+		}
+		return v;
+	}
+
 	/** A first line none of whose fields is a number (NaN and Infinity are numbers: kept, and refused later). */
 	private static boolean isHeader(final String line) {
 		for (final String t : line.split("[,;\\s]+")) {

@@ -145,7 +145,12 @@ public final class Planes {
 
 	/** Title without a file extension, for output titles. */
 	public static String baseTitle(final ImagePlus imp) {
-		String t = imp.getTitle();
+		return baseName(imp.getTitle());
+	}
+
+	/** A title or file name without its extension (up to 4 letters), spaces as underscores: the stem of output names. */
+	public static String baseName(final String name) {
+		String t = name;
 		final int dot = t.lastIndexOf('.');
 		if (dot > 0 && t.length() - dot <= 5) t = t.substring(0, dot);
 		return t.replace(' ', '_');
