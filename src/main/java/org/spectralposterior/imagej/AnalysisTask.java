@@ -14,6 +14,7 @@ import org.spectralposterior.core.diffusion.BaseStep;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.diffusion.ReverseDynamics;
 import org.spectralposterior.core.diffusion.Schedule;
 import org.spectralposterior.core.fourier.FullGrid;
@@ -69,7 +70,7 @@ public final class AnalysisTask {
 
 	static List<Method> methods(final String list) {
 		final List<Method> out = new ArrayList<>();
-		for (final String s : list.split("[,;]")) if (!s.isBlank()) out.add(Method.parse(s));
+		for (final String s : list.split("[,;]")) if (!s.isBlank()) out.add(Methods.parse(s));
 		if (out.isEmpty()) throw new IllegalArgumentException("methods is empty; give e.g. methods=dps,pigdm,cgdm");
 		return out;
 	}

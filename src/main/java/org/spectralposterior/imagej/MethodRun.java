@@ -9,6 +9,7 @@ import org.spectralposterior.core.diffusion.BaseStep;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.diffusion.Schedule;
 import org.spectralposterior.core.metric.MonteCarloW2;
 import org.spectralposterior.core.metric.Wasserstein;
@@ -33,7 +34,7 @@ final class MethodRun {
 		}
 
 		DiffusionSampler.Config config() {
-			final Method m = Method.parse(method);
+			final Method m = Methods.parse(method);
 			double[] w = null;
 			final String mode = weights == null ? "heuristic" : weights.trim().toLowerCase(Locale.ROOT);
 			if (mode.equals("custom")) {

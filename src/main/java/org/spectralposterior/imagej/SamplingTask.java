@@ -13,6 +13,7 @@ import org.spectralposterior.core.diffusion.BaseStep;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.metric.ImageQuality;
 import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.operator.BlurOperator;
@@ -139,7 +140,7 @@ public final class SamplingTask {
 				table.addValue("schedule", cfg.schedule().toString());
 				table.addValue("base step", cfg.base().key + (cfg.base() == BaseStep.DDIM ? " η=" + cfg.eta() : ""));
 				table.addValue("weights", cfg.weights() == null ? "heuristic" : "custom");
-				if (cfg.method() == Method.SDEDIT) table.addValue("t0", cfg.t0());
+				if (cfg.method().start() == Method.Start.POSTERIOR_MEAN) table.addValue("t0", cfg.t0());
 				table.addValue("intensity map", run.map.toString());
 				table.addValue("law", run.lawKind());
 			}
@@ -253,12 +254,12 @@ public final class SamplingTask {
 	}
 
 	/** The choices offered for {@code method}: the exact posterior, then the diffusion samplers' keys. */
-	public static final String[] METHODS = { EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "ddrm", "sdedit", "scoreald", "unconditional" };
+	public static final String[] METHODS = java.util.stream.Stream.concat(java.util.stream.Stream.of(EXACT), java.util.Arrays.stream(Methods.keys())).toArray(String[]::new);
 
 	public static String methodKey(final String method) {
 		final String m = method == null ? "" : method.trim().toLowerCase(Locale.ROOT);
 		if (m.equals(EXACT) || m.equals("exact")) return "exact";
-		return Method.parse(m).key;
+		return Methods.parse(m).key;
 	}
 
 	/** The data range of channel c for data_range=auto (read lazily: explicit ranges need no metadata). */

@@ -8,6 +8,7 @@ import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.diffusion.WeightObjective;
 import org.spectralposterior.core.diffusion.WeightTuner;
 
@@ -29,7 +30,7 @@ public final class TuningTask {
 	private TuningTask() {}
 
 	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final Progress progress) {
-		final Method method = Method.parse(methodName);
+		final Method method = Methods.parse(methodName);
 		setup.budget("Tune Sampler Weights", 1, 0).check();
 		final AnalysisTask.Problem problem = setup.problem();
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps + ".");
@@ -48,12 +49,12 @@ public final class TuningTask {
 			weights.addValue("step", j + 1);
 			weights.addValue("t", r.timesteps()[j]);
 			weights.addValue("heuristic", r.heuristic()[j]);
-			weights.addValue("best constant", method == Method.DDNM ? r.bestConstant() : r.bestConstant() * r.heuristic()[j]);
+			weights.addValue("best constant", method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * r.heuristic()[j]);
 			weights.addValue("tuned", r.tuned()[j]);
 		}
 		final ResultsTable summary = new ResultsTable();
 		row(summary, "heuristic", r.heuristicLoss() * units, setup, method, steps, "");
-		row(summary, "best constant (" + (method == Method.DDNM ? "w = " : "× heuristic, c = ") + String.format(Locale.ROOT, "%.5g", r.bestConstant()) + ")", r.constantLoss() * units, setup, method,
+		row(summary, "best constant (" + (method.maxWeight() == 1 ? "w = " : "× heuristic, c = ") + String.format(Locale.ROOT, "%.5g", r.bestConstant()) + ")", r.constantLoss() * units, setup, method,
 			steps, "");
 		final StringBuilder list = new StringBuilder();
 		for (final double w : r.tuned()) list.append(list.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6g", w));
@@ -64,7 +65,7 @@ public final class TuningTask {
 		final double[] t = new double[steps], hw = r.heuristic().clone(), cw = new double[steps];
 		for (int j = 0; j < steps; j++) {
 			t[j] = r.timesteps()[j];
-			cw[j] = method == Method.DDNM ? r.bestConstant() : r.bestConstant() * hw[j];
+			cw[j] = method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * hw[j];
 		}
 		// Autoscale to all three curves; log y only when the positive weights span more than two decades
 		// (a zero or negative weight cannot sit on a log axis, so it keeps the axis linear).

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.spectralposterior.core.diffusion.BaseStep;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.diffusion.Schedule;
 import org.spectralposterior.core.fourier.HalfPlane;
 import org.spectralposterior.core.fourier.HermitianNoise;
@@ -52,8 +53,8 @@ public class DiffusionBenchmark {
 	public void setup() {
 		prior = texturePrior(SIZE);
 		op = BlurOperator.of(OperatorSpec.gaussian(2), SIZE, SIZE);
-		thousand = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 1000, BaseStep.DDPM, 1, null, 0));
-		ten = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 10, BaseStep.DDPM, 1, null, 0));
+		thousand = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 1000, BaseStep.DDPM, 1, null, 0));
+		ten = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 10, BaseStep.DDPM, 1, null, 0));
 		final double[] v = op.apply(prior.sampler(2).next());
 		stepper = ten.stepper(v);
 		out = new double[SIZE * SIZE];

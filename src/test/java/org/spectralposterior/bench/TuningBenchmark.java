@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.spectralposterior.core.diffusion.BaseStep;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.diffusion.Schedule;
 import org.spectralposterior.core.diffusion.WeightObjective;
 import org.spectralposterior.core.metric.Wasserstein;
@@ -46,7 +47,7 @@ public class TuningBenchmark {
 	public void setup() {
 		prior = DiffusionBenchmark.texturePrior(SIZE);
 		final BlurOperator op = BlurOperator.of(OperatorSpec.gaussian(2), SIZE, SIZE);
-		sampler = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 50, BaseStep.DDPM, 1, null, 0));
+		sampler = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 50, BaseStep.DDPM, 1, null, 0));
 		full = new WeightObjective(sampler);
 		binned = full.binned(128);
 		w = sampler.weights();

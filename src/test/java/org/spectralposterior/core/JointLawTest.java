@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.spectralposterior.core.diffusion.BaseStep;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.diffusion.Schedule;
 import org.spectralposterior.core.fourier.HalfPlane;
 import org.spectralposterior.core.fourier.HermitianNoise;
@@ -82,7 +83,7 @@ class JointLawTest {
 		final BlurOperator op = BlurOperator.of(OperatorSpec.motion(5, 30), h, w);
 		final double sigma = 0.2;
 		final double[] v = op.apply(prior.sampler(1).next());
-		for (final Method m : new Method[] { Method.PIGDM, Method.DDRM }) {
+		for (final Method m : new Method[] { Methods.PIGDM, Methods.DDRM }) {
 			final DiffusionSampler ds = new DiffusionSampler(prior, op, sigma, new DiffusionSampler.Config(m, Schedule.linear(), 15, BaseStep.DDPM, 1, null, 0));
 			final OutputLaw law = ds.closedForm(v).law();
 			final HalfPlane plane = law.plane();

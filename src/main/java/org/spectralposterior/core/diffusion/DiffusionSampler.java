@@ -15,18 +15,17 @@ import org.spectralposterior.core.prior.GaussianPrior;
 
 /**
  * A zero-shot diffusion sampler run with the exact score of a Gaussian prior, for a circulant
- * operator. Two ways to run it, which agree in law:
+ * operator (blur or denoising), where every method's step is one affine map per frequency
+ * (MATH §7.1). Two ways to run it, which agree in law:
  * <ul>
  * <li>{@link #closedForm()}: the exact output law per frequency, from the recurrences
  * p ← a p + κ, q ← a q + c, s² ← a² s² + ν² (MATH §8, Appendix A);</li>
  * <li>{@link #stepper}: the algorithm as written, step by step in the Fourier domain with fresh noise.</li>
  * </ul>
- * Every step is x_s = φ x̂0 + ψ x_t + ν z + κ conj(h) (v − h x̂0) [+ χ conj(h)(v − h x_t/sqrt(ᾱ_t)) for
- * ScoreALD], with the exact denoiser x̂0 = M + g (x_t − sqrt(ᾱ_t) M), g = sqrt(ᾱ_t) λ/(ᾱ_t λ + 1 − ᾱ_t).
- * <p>
- * ScoreALD [R]: the likelihood of x_t is taken as N(v; A x_t/sqrt(ᾱ_t), (σ² + γ_t²) I), γ_t² = (1 − ᾱ_t)/ᾱ_t,
- * and its gradient is scaled by ζ_t = w_t (σ² + γ_t²); the heuristic w_t = 1 − ᾱ_t/ᾱ_s (the strided β)
- * is the annealed-Langevin rule "step ∝ noise level²". Hence χ = w_t/sqrt(ᾱ_t).
+ * The method enters only through its {@link Guidance} (or DDRM's {@link Method.SpectralRule}) and its
+ * start: with the exact denoiser x̂0 = M + g (x_t − sqrt(ᾱ_t) M), g = sqrt(ᾱ_t) λ/(ᾱ_t λ + 1 − ᾱ_t),
+ * Γ = g(1 − ᾱ_t)/sqrt(ᾱ_t), a guided step is x_s = φ x̂0 + ψ x_t + ν z + κ conj(h) (v − h y), y = x̂0
+ * (or x_t/sqrt(ᾱ_t) for a guidance "on x_t"), κ = w·{@link Guidance#kappa}(g, Γ, ρ, Γρ).
  * SDEdit [R]: x_init(v) is the exact posterior mean (Wiener filter); the start law is
  * p = sqrt(ᾱ_t0) κ*, q = sqrt(ᾱ_t0) q*, s² = 1 − ᾱ_t0.
  */
@@ -35,98 +34,79 @@ public final class DiffusionSampler {
 	/** Frequencies per parallel block: large enough to amortise the fork, small enough to stay in cache. */
 	private static final int BLOCK = 8192;
 
-	/** Pseudo-inverse threshold on ρ = |h|² for DDNM (relative to a kernel summing to 1). */
-	public static final double PINV_THRESHOLD = 1e-3;
-	/** DPS code default ζ' (SR and deblurring configs), for images in [−1, 1]. */
-	public static final double DPS_ZETA = 0.3;
-
 	/**
 	 * @param weights per-step weights in execution order (noisiest step first), or null for the
 	 *                method's heuristic
 	 * @param t0      SDEdit start time (ignored otherwise)
 	 */
-	public record Config(Method method, Schedule schedule, int steps, BaseStep base, double eta, double[] weights, int t0) {}
+	public record Config(Method method, Schedule schedule, int steps, BaseStep base, double eta, double[] weights, int t0) {
+
+		/** The step grid this configuration runs on (from t0 for a method that starts from the posterior mean). */
+		public StepGrid grid() {
+			final int tMax;
+			if (method.start() == Method.Start.POSTERIOR_MEAN) {
+				if (t0 < 1 || t0 > schedule.T()) throw new IllegalArgumentException(method.label + "'s start t0 = " + t0 + " must lie in (0, T] = (0, " + schedule.T() + "].");
+				tMax = t0;
+			}
+			else tMax = schedule.T();
+			return new StepGrid(schedule, steps, tMax, base, eta);
+		}
+
+		/** The weights in use: the given ones (checked) or the method's heuristic ones. */
+		public double[] weightsOn(final StepGrid grid) {
+			final int n = grid.n;
+			final double[] out = new double[n];
+			if (weights != null) {
+				if (!method.tunable()) throw new IllegalArgumentException(method.label + " has no guidance weights; leave the weights at heuristic.");
+				if (weights.length != n) throw new IllegalArgumentException("The weights list has " + weights.length + " values but there are " + n + " steps; give one weight per step.");
+				for (int j = 0; j < n; j++) {
+					final double w = weights[j];
+					if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("Weight " + (j + 1) + " is " + w + "; weights must be finite and ≥ 0.");
+					out[j] = w;
+				}
+			}
+			else for (int j = 0; j < n; j++) out[j] = method.heuristicWeight(grid, j);
+			return out;
+		}
+	}
 
 	// Package-private for WeightObjective, which differentiates the same recurrence.
 	final GaussianPrior prior;
 	final BlurOperator op;
 	final double sigma;
 	private final Config cfg;
+	final Method method;
+	final StepGrid grid;
 	final int n;
-	private final int[] tau;
-	/** Per step j = 0..n−1 in execution order. */
+	/** Per step j = 0..n−1 in execution order (views of the grid's arrays). */
 	final double[] abT, abS, phi, psi, nu, weight;
-	/** VE noise levels σ = sqrt((1 − ᾱ)/ᾱ) at the start and end of step j (DDRM's coordinates). */
-	private final double[] veT, veS;
+	/** The method's guidance at unit weight, per step. */
+	final Guidance[] unit;
+	private final Method.SpectralRule ddrm;
 	private final OutputLaw posterior;
 
 	public DiffusionSampler(final GaussianPrior prior, final BlurOperator op, final double sigma, final Config cfg) {
 		if (!prior.plane().sameShape(op.plane())) throw new IllegalArgumentException("The prior is " + prior.plane() + " but the operator is " + op.plane() + ".");
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
 		BaseStep.checkEta(cfg.eta());
-		if (cfg.method() == Method.PIGDM && sigma == 0) {
-			throw new IllegalArgumentException("PiGDM's noisy form divides by (1 − ᾱ_t)ρ + σ², which vanishes at the last steps where the blur removes frequencies; "
-				+ "it needs noise_sigma > 0. Use DDNM or CGDM for noiseless measurements.");
-		}
+		cfg.method().check(sigma);
 		this.prior = prior;
 		this.op = op;
 		this.sigma = sigma;
 		this.cfg = cfg;
-		final Schedule sch = cfg.schedule();
-		final int tMax;
-		if (cfg.method() == Method.SDEDIT) {
-			if (cfg.t0() < 1 || cfg.t0() > sch.T()) throw new IllegalArgumentException("SDEdit's start t0 = " + cfg.t0() + " must lie in (0, T] = (0, " + sch.T() + "].");
-			tMax = cfg.t0();
-		}
-		else tMax = sch.T();
-		tau = sch.strided(cfg.steps(), tMax);
-		n = cfg.steps();
-		abT = new double[n];
-		abS = new double[n];
-		phi = new double[n];
-		psi = new double[n];
-		nu = new double[n];
-		weight = new double[n];
-		final double[] coef = new double[3];
-		for (int j = 0; j < n; j++) {
-			abT[j] = sch.alphaBar(tau[n - j]);
-			abS[j] = sch.alphaBar(tau[n - j - 1]);
-			cfg.base().coefficients(abT[j], abS[j], cfg.eta(), coef);
-			phi[j] = coef[0];
-			psi[j] = coef[1];
-			nu[j] = coef[2];
-		}
-		veT = new double[n];
-		veS = new double[n];
-		for (int j = 0; j < n; j++) {
-			veT[j] = Math.sqrt((1 - abT[j]) / abT[j]);
-			veS[j] = Math.sqrt((1 - abS[j]) / abS[j]);
-		}
-		if (cfg.weights() != null) {
-			if (!cfg.method().weighted()) throw new IllegalArgumentException(cfg.method().label + " has no guidance weights; leave the weights at heuristic.");
-			if (cfg.weights().length != n) throw new IllegalArgumentException("The weights list has " + cfg.weights().length + " values but there are " + n + " steps; give one weight per step.");
-			for (int j = 0; j < n; j++) {
-				final double w = cfg.weights()[j];
-				if (!(w >= 0) || Double.isInfinite(w)) throw new IllegalArgumentException("Weight " + (j + 1) + " is " + w + "; weights must be finite and ≥ 0.");
-				weight[j] = w;
-			}
-		}
-		else for (int j = 0; j < n; j++) weight[j] = heuristicWeight(j);
+		this.method = cfg.method();
+		grid = cfg.grid();
+		n = grid.n;
+		abT = grid.abT;
+		abS = grid.abS;
+		phi = grid.phi;
+		psi = grid.psi;
+		nu = grid.nu;
+		weight = cfg.weightsOn(grid);
+		unit = new Guidance[n];
+		for (int j = 0; j < n; j++) unit[j] = method.guidance(grid, j, sigma);
+		ddrm = method.spectralRule(grid);
 		posterior = ExactPosterior.of(prior, op, sigma);
-	}
-
-	/** The published default weight of the method at step j (execution order). */
-	private double heuristicWeight(final int j) {
-		return switch (cfg.method()) {
-			case DPS, CGDM, DDNM -> 1;
-			case DPS_NORMALIZED -> DPS_ZETA;
-			// The natural weight φ(1 − ᾱ_t)/sqrt(ᾱ_t) (MATH §7.2) with the ancestral φ = sqrt(ᾱ_s)β/(1 − ᾱ_t)
-			// whatever the base step: a property of the schedule alone. This is the convention that
-			// reproduces MATH §12 for η = 0 (1.4537452 at n = 20; the DDIM(0) φ would give 1.6069).
-			case PIGDM -> (abS[j] >= 1 ? 1 : Math.sqrt(abS[j]) * (1 - abT[j] / abS[j]) / (1 - abT[j])) * (1 - abT[j]) / Math.sqrt(abT[j]);
-			case SCORE_ALD -> 1 - abT[j] / abS[j];
-			case UNCONDITIONAL, SDEDIT, DDRM -> 0;
-		};
 	}
 
 	/** The weights in use, execution order (a copy). */
@@ -141,8 +121,12 @@ public final class DiffusionSampler {
 	/** The timestep t of each sampling step, execution order (noisiest first). */
 	public int[] timesteps() {
 		final int[] t = new int[n];
-		for (int j = 0; j < n; j++) t[j] = tau[n - j];
+		for (int j = 0; j < n; j++) t[j] = grid.t(j);
 		return t;
+	}
+
+	public StepGrid grid() {
+		return grid;
 	}
 
 	public OutputLaw posterior() {
@@ -153,27 +137,10 @@ public final class DiffusionSampler {
 		return cfg;
 	}
 
-	/** κ of step j at one frequency (g and ρ given); the DPS-normalised weight is passed in. */
+	/** κ of step j at one frequency with weight w, eigenvalue λ, ρ = |h|² and denoiser gain g. */
 	double kappa(final int j, final double w, final double lam, final double rho, final double g) {
-		return switch (cfg.method()) {
-			case UNCONDITIONAL, SDEDIT, SCORE_ALD, DDRM -> 0;
-			case DPS, DPS_NORMALIZED -> w * g;
-			case PIGDM -> w * g / ((1 - abT[j]) * rho + sigma * sigma);
-			case DDNM -> rho > PINV_THRESHOLD ? phi[j] * w / rho : 0;
-			case CGDM -> {
-				final double gam = lam * (1 - abT[j]) / (abT[j] * lam + 1 - abT[j]);
-				final double den = gam * rho + sigma * sigma;
-				yield den > 0 ? w * phi[j] * gam / den : 0;
-			}
-		};
-	}
-
-	/** DDRM's published η_b. */
-	static final double DDRM_ETA_B = 1;
-
-	/** DDRM's η: the published 0.85, or eta with base_step = ddim. */
-	double ddrmEta() {
-		return cfg.base() == BaseStep.DDIM ? cfg.eta() : 0.85;
+		final double gam = g * (1 - abT[j]) / Math.sqrt(abT[j]);
+		return w * unit[j].kappa(g, gam, rho, gam * rho);
 	}
 
 	/**
@@ -190,14 +157,14 @@ public final class DiffusionSampler {
 	void ddrmStep(final int j, final double l, final double r, final double[] out) {
 		final double abt = abT[j], sab = Math.sqrt(abt), sas = Math.sqrt(abS[j]);
 		final double g = sab * l / (abt * l + 1 - abt), bias = 1 - g * sab;
-		final double sigT = veT[j], sigS = veS[j];
-		final double eta = ddrmEta(), c1 = Math.sqrt(1 - eta * eta) * sigS, sv = Math.sqrt(r), sy = sigma;
+		final double sigT = grid.veT[j], sigS = grid.veS[j];
+		final double eta = ddrm.eta(), etaB = ddrm.etaB(), c1 = Math.sqrt(1 - eta * eta) * sigS, sv = Math.sqrt(r), sy = sigma;
 		double a, b, c, e;
 		if (sv * sigS > sy) {
-			final double d = Math.sqrt(Math.max(0, sigS * sigS - DDRM_ETA_B * DDRM_ETA_B * sy * sy / r));
-			a = (1 - DDRM_ETA_B) * g;
-			b = DDRM_ETA_B / r;
-			c = (1 - DDRM_ETA_B) * bias;
+			final double d = Math.sqrt(Math.max(0, sigS * sigS - etaB * etaB * sy * sy / r));
+			a = (1 - etaB) * g;
+			b = etaB / r;
+			c = (1 - etaB) * bias;
 			e = d;
 		}
 		else if (sv * sigS < sy) {
@@ -233,11 +200,6 @@ public final class DiffusionSampler {
 		}
 	}
 
-	/** χ of ScoreALD's x_t-likelihood term (0 for the others). */
-	double chi(final int j) {
-		return cfg.method() == Method.SCORE_ALD ? weight[j] / Math.sqrt(abT[j]) : 0;
-	}
-
 	/** The closed-form output law and the gain of the initial noise. */
 	public record Law(OutputLaw law, double[] initialNoiseGain, double[] weights, boolean exact) {}
 
@@ -270,33 +232,26 @@ public final class DiffusionSampler {
 		final double[] lam = prior.spectrum().values(), rho = op.rho();
 		final double[] p = new double[size], s2 = new double[size], gain = new double[size];
 		double[] vSpec = null;
-		if (measurement != null && cfg.method() == Method.DPS_NORMALIZED) {
+		final boolean normalised = method.normalisedByResidual();
+		if (measurement != null && normalised) {
 			final RealFft2 fft = new RealFft2(plane);
 			vSpec = fft.newSpectrum();
 			fft.forward(measurement, vSpec);
 		}
-		final double[] w = cfg.method() == Method.DPS_NORMALIZED ? normalizedDpsWeights(vSpec) : weight;
-		final double p0, s20, g0;
-		if (cfg.method() == Method.SDEDIT) {
-			p0 = Double.NaN;
-			s20 = 1 - abT[0];
-			g0 = Math.sqrt(s20);
-		}
-		else {
-			p0 = 0;
-			s20 = 1;
-			g0 = 1;
-		}
+		final double[] w = normalised ? normalizedDpsWeights(vSpec) : weight;
+		final Method.Start start = method.start();
+		final boolean fromMean = start == Method.Start.POSTERIOR_MEAN;
+		final double s20 = fromMean ? 1 - abT[0] : 1, g0 = Math.sqrt(s20), sab0 = Math.sqrt(abT[0]);
 		final int block = 2048;
 		final int blocks = (size + block - 1) / block;
 		IntStream.range(0, blocks).parallel().forEach(b -> {
 			final int from = b * block, to = Math.min(size, from + block);
-			if (cfg.method() == Method.DDRM) {
+			if (start == Method.Start.SPECTRAL) {
 				ddrmBlock(from, to, lam, rho, p, s2, gain, cancelled);
 				return;
 			}
 			for (int k = from; k < to; k++) {
-				p[k] = Double.isNaN(p0) ? Math.sqrt(abT[0]) * posterior.p()[k] : p0;
+				p[k] = fromMean ? sab0 * posterior.p()[k] : 0;
 				s2[k] = s20;
 				gain[k] = g0;
 			}
@@ -305,45 +260,29 @@ public final class DiffusionSampler {
 				// Π a decays geometrically: flushing it to 0 every 8 steps, well before it could go subnormal
 				// (subnormal arithmetic is ~100× slower), keeps the step loops branch-free, hence vectorised.
 				if ((j & 7) == 7) flushTiny(gain, from, to);
-				final double sab = Math.sqrt(abT[j]), one = 1 - abT[j], ph = phi[j], ps = psi[j], nu2 = nu[j] * nu[j], wj = w[j];
-				final double chiJ = chi(j), chiRho = chiJ / sab;
-				// The common methods get straight-line loops the JIT can vectorise (the generic one calls
-				// kappa() per frequency, which it cannot).
-				if (cfg.method() == Method.PIGDM || cfg.method() == Method.DPS || cfg.method() == Method.DPS_NORMALIZED
-					|| (cfg.method() == Method.CGDM && sigma > 0)) {
-					fastStep(cfg.method(), from, to, lam, rho, p, s2, gain, abT[j], sab, one, ph, ps, nu2, wj, sigma * sigma);
-					continue;
-				}
-				for (int k = from; k < to; k++) {
-					final double l = lam[k], r = rho[k];
-					final double g = sab * l / (abT[j] * l + one);
-					final double kap = kappa(j, wj, l, r, g);
-					final double a = (ph - kap * r) * g + ps - chiRho * r;
-					p[k] = a * p[k] + kap + chiJ;
-					s2[k] = a * a * s2[k] + nu2;
-					gain[k] *= a;
-				}
+				guidedStep(unit[j], w[j], from, to, lam, rho, p, s2, gain, abT[j], phi[j], psi[j], nu[j] * nu[j]);
 			}
 		});
 		// The bias lives at DC only (constant prior mean): a scalar recurrence.
 		final double[] q = new double[size];
 		final double m = prior.meanDc();
-		double qq = cfg.method() == Method.SDEDIT ? Math.sqrt(abT[0]) * posterior.q()[0] : 0;
+		double qq = fromMean ? sab0 * posterior.q()[0] : 0;
 		final double[] coef = new double[4];
 		for (int j = 0; j < n; j++) {
-			if (cfg.method() == Method.DDRM) {
+			if (start == Method.Start.SPECTRAL) {
 				ddrmStep(j, lam[0], rho[0], coef);
 				qq = coef[0] * qq + coef[2] * m;
 				continue;
 			}
-			final double l = lam[0], r = rho[0];
-			final double g = Math.sqrt(abT[j]) * l / (abT[j] * l + 1 - abT[j]);
+			final double l = lam[0], r = rho[0], sab = Math.sqrt(abT[j]);
+			final double g = sab * l / (abT[j] * l + 1 - abT[j]);
 			final double kap = kappa(j, w[j], l, r, g);
-			final double a = (phi[j] - kap * r) * g + psi[j] - chi(j) / Math.sqrt(abT[j]) * r;
-			qq = a * qq + (phi[j] - kap * r) * (1 - g * Math.sqrt(abT[j])) * m;
+			final boolean onXt = unit[j].onXt();
+			final double a = onXt ? phi[j] * g + psi[j] - kap * r / sab : (phi[j] - kap * r) * g + psi[j];
+			qq = a * qq + (onXt ? phi[j] : phi[j] - kap * r) * (1 - g * sab) * m;
 		}
 		q[0] = qq;
-		return new Law(new OutputLaw(op, p, q, s2), gain, w.clone(), cfg.method().linear());
+		return new Law(new OutputLaw(op, p, q, s2), gain, w.clone(), method.linear());
 	}
 
 	private static void flushTiny(final double[] v, final int from, final int to) {
@@ -351,48 +290,52 @@ public final class DiffusionSampler {
 	}
 
 	/**
-	 * One step of the §8 recurrence for frequencies [from, to) for DPS (κ = w g), ΠGDM
-	 * (κ = w g/((1 − ᾱ)ρ + σ²)) and CGDM with σ > 0 (κ = w φ Γ/(Γρ + σ²)): the same arithmetic as
-	 * {@link #kappa}, without the per-frequency call and switch.
+	 * One step of the §8 recurrence for frequencies [from, to), for any {@link Guidance} at weight w:
+	 * κ = w·scale·(fG g + fΓ Γ + fI)/(dAA ρ + dAΓA Γρ + dI), then a, p, s² and the noise gain. Static
+	 * straight-line loops (one per shape of the guidance) so that the JIT vectorises them.
 	 */
-	private static void fastStep(final Method method, final int from, final int to, final double[] lam, final double[] rho, final double[] p, final double[] s2,
-		final double[] gain, final double ab, final double sab, final double one, final double ph, final double ps, final double nu2, final double w, final double var) {
-		switch (method) {
-			case DPS, DPS_NORMALIZED -> {
-				for (int k = from; k < to; k++) {
-					final double l = lam[k], r = rho[k];
-					final double g = sab * l / (ab * l + one);
-					final double kap = w * g;
-					final double a = (ph - kap * r) * g + ps;
-					p[k] = a * p[k] + kap;
-					s2[k] = a * a * s2[k] + nu2;
-					gain[k] *= a;
-				}
+	static void guidedStep(final Guidance u, final double w, final int from, final int to, final double[] lam, final double[] rho, final double[] p, final double[] s2,
+		final double[] gain, final double ab, final double ph, final double ps, final double nu2) {
+		final double sab = Math.sqrt(ab), one = 1 - ab, gf = one / sab;
+		final double sc = w * u.scale(), fG = u.fG(), fGam = u.fGamma(), fI = u.fI(), dAA = u.dAA(), dAGA = u.dAGammaA(), dI = u.dI();
+		final double thr = u.pseudoInverse() ? Guidance.PINV_THRESHOLD : 0;
+		if (u.onXt()) {
+			// a = φg + ψ − κρ/sqrt(ᾱ): the residual is taken on x_t/sqrt(ᾱ_t), not on x̂0.
+			for (int k = from; k < to; k++) {
+				final double l = lam[k], r = rho[k];
+				final double g = sab * l / (ab * l + one), gam = g * gf;
+				final double den = dAA * r + dAGA * gam * r + dI;
+				final double kap = den > thr ? sc * (fG * g + fGam * gam + fI) / den : 0;
+				final double a = ph * g + ps - kap * r / sab;
+				p[k] = a * p[k] + kap;
+				s2[k] = a * a * s2[k] + nu2;
+				gain[k] *= a;
 			}
-			case PIGDM -> {
-				for (int k = from; k < to; k++) {
-					final double l = lam[k], r = rho[k];
-					final double g = sab * l / (ab * l + one);
-					final double kap = w * g / (one * r + var);
-					final double a = (ph - kap * r) * g + ps;
-					p[k] = a * p[k] + kap;
-					s2[k] = a * a * s2[k] + nu2;
-					gain[k] *= a;
-				}
+		}
+		else if (dAA == 0 && dAGA == 0) {
+			// A constant bracket (DPS): no division per frequency.
+			final double c = dI > thr ? sc / dI : 0;
+			for (int k = from; k < to; k++) {
+				final double l = lam[k], r = rho[k];
+				final double g = sab * l / (ab * l + one), gam = g * gf;
+				final double kap = c * (fG * g + fGam * gam + fI);
+				final double a = (ph - kap * r) * g + ps;
+				p[k] = a * p[k] + kap;
+				s2[k] = a * a * s2[k] + nu2;
+				gain[k] *= a;
 			}
-			case CGDM -> {
-				for (int k = from; k < to; k++) {
-					final double l = lam[k], r = rho[k];
-					final double inv = 1 / (ab * l + one);
-					final double g = sab * l * inv, gam = l * one * inv;
-					final double kap = w * ph * gam / (gam * r + var);
-					final double a = (ph - kap * r) * g + ps;
-					p[k] = a * p[k] + kap;
-					s2[k] = a * a * s2[k] + nu2;
-					gain[k] *= a;
-				}
+		}
+		else {
+			for (int k = from; k < to; k++) {
+				final double l = lam[k], r = rho[k];
+				final double g = sab * l / (ab * l + one), gam = g * gf;
+				final double den = dAA * r + dAGA * gam * r + dI;
+				final double kap = den > thr ? sc * (fG * g + fGam * gam + fI) / den : 0;
+				final double a = (ph - kap * r) * g + ps;
+				p[k] = a * p[k] + kap;
+				s2[k] = a * a * s2[k] + nu2;
+				gain[k] *= a;
 			}
-			default -> throw new IllegalStateException(method.toString());
 		}
 	}
 
@@ -488,7 +431,7 @@ public final class DiffusionSampler {
 
 		private Stepper(final double[] measurement) {
 			fft.forward(measurement, v);
-			init = cfg.method() == Method.SDEDIT ? posterior.meanSpectrum(v) : null;
+			init = method.start() == Method.Start.POSTERIOR_MEAN ? posterior.meanSpectrum(v) : null;
 		}
 
 		/**
@@ -504,12 +447,12 @@ public final class DiffusionSampler {
 				final double a = Math.sqrt(abT[0]), b = Math.sqrt(1 - abT[0]);
 				for (int i = 0; i < x.length; i++) x[i] = a * init[i] + b * x[i];
 			}
-			if (cfg.method() == Method.DDRM) {
+			if (method.start() == Method.Start.SPECTRAL) {
 				sampleDdrm(rng, progress, every, trajectory);
 				fft.inverse(x, out);
 				return;
 			}
-			final boolean normalized = cfg.method() == Method.DPS_NORMALIZED;
+			final boolean normalized = method.normalisedByResidual();
 			for (int j = 0; j < n; j++) {
 				if (progress != null) progress.checkCancelled();
 				final double sab = Math.sqrt(abT[j]), ab = abT[j], one = 1 - abT[j], ph = phi[j], ps = psi[j], nuJ = nu[j];
@@ -530,10 +473,12 @@ public final class DiffusionSampler {
 				usedWeights[j] = wj;
 				final boolean snapshot = trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1);
 				if (nuJ > 0) HermitianNoise.fillParallel(plane, rng, z);
-				final double chiJ = chi(j), noise = nuJ > 0 ? nuJ : 0, wStep = wj;
-				// One fused pass: x̂0 = M + g(x − sqrt(ᾱ)M), r = v − h x̂0, x ← φ x̂0 + ψ x + κ conj(h) r + ν z,
-				// over blocks of frequencies in parallel (each k is independent).
-				final int jj = j;
+				final double noise = nuJ > 0 ? nuJ : 0, wStep = wj;
+				final Guidance u = unit[j];
+				final boolean onXt = u.onXt(), guided = !u.none();
+				final double gf = one / sab;
+				// One fused pass: x̂0 = M + g(x − sqrt(ᾱ)M), r = v − h y (y = x̂0, or x/sqrt(ᾱ) for a guidance
+				// on x_t), x ← φ x̂0 + ψ x + κ conj(h) r + ν z, over blocks of frequencies in parallel.
 				IntStream.range(0, (size + BLOCK - 1) / BLOCK).parallel().forEach(b -> {
 				for (int k = b * BLOCK, end = Math.min(size, k + BLOCK); k < end; k++) {
 					final double l = lam[k], r = rho[k];
@@ -544,15 +489,15 @@ public final class DiffusionSampler {
 						x0[2 * k] = re;
 						x0[2 * k + 1] = im;
 					}
-					final double hr = h[2 * k], hi = h[2 * k + 1];
-					final double rr = v[2 * k] - (hr * re - hi * im), ri = v[2 * k + 1] - (hr * im + hi * re);
-					final double kap = kappa(jj, wStep, l, r, g);
-					// κ conj(h) r
-					double gr = kap * (hr * rr + hi * ri), gi = kap * (hr * ri - hi * rr);
-					if (chiJ != 0) {
-						final double er = v[2 * k] - (hr * xr - hi * xi) / sab, ei = v[2 * k + 1] - (hr * xi + hi * xr) / sab;
-						gr += chiJ * (hr * er + hi * ei);
-						gi += chiJ * (hr * ei - hi * er);
+					double gr = 0, gi = 0;
+					if (guided) {
+						final double gam = g * gf, kap = wStep * u.kappa(g, gam, r, gam * r);
+						final double yr = onXt ? xr / sab : re, yi = onXt ? xi / sab : im;
+						final double hr = h[2 * k], hi = h[2 * k + 1];
+						final double rr = v[2 * k] - (hr * yr - hi * yi), ri = v[2 * k + 1] - (hr * yi + hi * yr);
+						// κ conj(h) r
+						gr = kap * (hr * rr + hi * ri);
+						gi = kap * (hr * ri - hi * rr);
 					}
 					final double zr = noise > 0 ? noise * z[2 * k] : 0, zi = noise > 0 ? noise * z[2 * k + 1] : 0;
 					x[2 * k] = ph * re + ps * xr + gr + zr;
@@ -563,7 +508,7 @@ public final class DiffusionSampler {
 					final double[] xt = new double[plane.pixels], xh = new double[plane.pixels];
 					fft.inverse(x, xt);
 					fft.inverse(x0, xh);
-					trajectory.add(new Snapshot(j + 1, tau[n - j - 1], xt, xh));
+					trajectory.add(new Snapshot(j + 1, grid.s(j), xt, xh));
 				}
 			}
 			fft.inverse(x, out);
@@ -575,7 +520,7 @@ public final class DiffusionSampler {
 		 */
 		private void sampleDdrm(final SplittableRandom rng, final Progress progress, final int every, final List<Snapshot> trajectory) {
 			final int size = plane.size;
-			final double m = prior.meanDc(), sy = sigma, eta = ddrmEta(), etaB = DDRM_ETA_B;
+			final double m = prior.meanDc(), sy = sigma, eta = ddrm.eta(), etaB = ddrm.etaB();
 			{
 				// x currently holds unit white noise z.
 				final double ab = abT[0], sig2 = (1 - ab) / ab;
@@ -596,7 +541,7 @@ public final class DiffusionSampler {
 			for (int j = 0; j < n; j++) {
 				if (progress != null) progress.checkCancelled();
 				final double ab = abT[j], sab = Math.sqrt(ab), sas = Math.sqrt(abS[j]);
-				final double sigT = veT[j], sigS = veS[j], c1 = Math.sqrt(1 - eta * eta) * sigS;
+				final double sigT = grid.veT[j], sigS = grid.veS[j], c1 = Math.sqrt(1 - eta * eta) * sigS;
 				final double dc = m * (1 - (sab * lam[0] / (ab * lam[0] + 1 - ab)) * sab);
 				final boolean snapshot = trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1);
 				HermitianNoise.fillParallel(plane, rng, z);
@@ -633,7 +578,7 @@ public final class DiffusionSampler {
 					final double[] xt = new double[plane.pixels], xh = new double[plane.pixels];
 					fft.inverse(x, xt);
 					fft.inverse(x0, xh);
-					trajectory.add(new Snapshot(j + 1, tau[n - j - 1], xt, xh));
+					trajectory.add(new Snapshot(j + 1, grid.s(j), xt, xh));
 				}
 			}
 		}

@@ -47,7 +47,7 @@ public final class WeightObjective {
 		this.s = sampler;
 		this.block = block;
 		this.method = sampler.config().method();
-		if (!method.weighted()) throw new IllegalArgumentException(method.label + " has no guidance weights to tune.");
+		if (!method.tunable()) throw new IllegalArgumentException(method.label + " has no guidance weights to tune.");
 		if (!method.linear()) throw new IllegalArgumentException(method.label + " divides its weight by the residual, so its law is not affine in the weights; tune the linear DPS (dps) instead.");
 		final HalfPlane plane = sampler.prior.plane();
 		size = plane.size;
@@ -141,31 +141,44 @@ public final class WeightObjective {
 		return new WeightObjective(s, l2, r2, k2, s2, m2, qStarDc);
 	}
 
-	/** One forward step over arrays (a static method: the JIT vectorises it; as an inline loop reading fields it did not). */
+	/**
+	 * One forward step over arrays (a static method: the JIT vectorises it; as an inline loop reading
+	 * fields it did not). κ₁ = kb is the unit-weight gain; with a guidance on x_t (ScoreALD) it enters
+	 * a through −κρ/sqrt(ᾱ) instead of −κρg.
+	 */
 	private static void forward(final double[] rho, final int from, final int len, final double[] gb, final double[] kb, final double[] p, final double[] s2, final double ph,
-		final double ps, final double wj, final double chiR, final double chi1, final double nu2) {
+		final double ps, final double wj, final boolean onXt, final double sab, final double nu2) {
+		if (onXt) {
+			for (int i = 0; i < len; i++) {
+				final double r = rho[from + i], g = gb[i], k1 = kb[i];
+				final double a = ph * g + ps - wj * k1 * r / sab;
+				p[i] = a * p[i] + wj * k1;
+				s2[i] = a * a * s2[i] + nu2;
+			}
+			return;
+		}
 		for (int i = 0; i < len; i++) {
 			final double r = rho[from + i], g = gb[i], k1 = kb[i];
-			final double a = (ph - wj * k1 * r) * g + ps - wj * chiR * r;
-			p[i] = a * p[i] + wj * (k1 + chi1);
+			final double a = (ph - wj * k1 * r) * g + ps;
+			p[i] = a * p[i] + wj * k1;
 			s2[i] = a * a * s2[i] + nu2;
 		}
 	}
 
-	/** g and κ₁ (κ at w = 1) of step j for entries [from, from + len). */
+	/** g and κ₁ (κ at w = 1, from the method's {@link Guidance}) of step j for entries [from, from + len). */
 	private void gainAndKappa(final int j, final int from, final int len, final double[] g, final double[] k1) {
-		final double sab = Math.sqrt(s.abT[j]), ab = s.abT[j], one = 1 - ab;
-		for (int i = 0; i < len; i++) g[i] = sab * lam[from + i] / (ab * lam[from + i] + one);
-		// κ₁ as DiffusionSampler.kappa(j, 1, …) computes it; the common methods without the per-entry call.
-		switch (method) {
-			case DPS -> System.arraycopy(g, 0, k1, 0, len);
-			case PIGDM -> {
-				for (int i = 0; i < len; i++) k1[i] = g[i] / (one * rho[from + i] + var);
-			}
-			default -> {
-				for (int i = 0; i < len; i++) k1[i] = s.kappa(j, 1, lam[from + i], rho[from + i], g[i]);
-			}
+		final double sab = Math.sqrt(s.abT[j]), ab = s.abT[j], one = 1 - ab, gf = one / sab;
+		final Guidance u = s.unit[j];
+		for (int i = 0; i < len; i++) {
+			final double gi = sab * lam[from + i] / (ab * lam[from + i] + one), gam = gi * gf, r = rho[from + i];
+			g[i] = gi;
+			k1[i] = u.kappa(gi, gam, r, gam * r);
 		}
+	}
+
+	/** ∂a/∂w at one entry: −κ₁ρg, or −κ₁ρ/sqrt(ᾱ) for a guidance on x_t. */
+	private static double aPrime(final boolean onXt, final double k1, final double r, final double g, final double sab) {
+		return onXt ? -k1 * r / sab : -k1 * r * g;
 	}
 
 	private static int bin(final double x, final double lo, final double hi, final int nb) {
@@ -239,13 +252,13 @@ public final class WeightObjective {
 			}
 
 			final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j], nu2 = s.nu[j] * s.nu[j], wj = w[j];
-			final double chi1 = method == Method.SCORE_ALD ? 1 / sab : 0, chiR = chi1 / sab;
+			final boolean onXt = s.unit[j].onXt();
 			gainAndKappa(j, from, len, gb, kb);
 			if (dc) {
-				final double a0 = (ph - wj * kb[0] * rho[0]) * gb[0] + ps - wj * chiR * rho[0];
-				q = a0 * q + (ph - wj * kb[0] * rho[0]) * (1 - gb[0] * sab) * meanDc;
+				final double a0 = ph * gb[0] + ps + wj * aPrime(onXt, kb[0], rho[0], gb[0], sab);
+				q = a0 * q + (onXt ? ph : ph - wj * kb[0] * rho[0]) * (1 - gb[0] * sab) * meanDc;
 			}
-			forward(rho, from, len, gb, kb, p, s2, ph, ps, wj, chiR, chi1, nu2);
+			forward(rho, from, len, gb, kb, p, s2, ph, ps, wj, onXt, sab, nu2);
 		}
 		final double[] out = new double[n + 1];
 		final double[] pBar = wantGrad ? new double[len] : null, sBar = wantGrad ? new double[len] : null;
@@ -275,22 +288,21 @@ public final class WeightObjective {
 		for (int j = n - 1; j >= 0; j--) {
 			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
 			final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j], wj = w[j];
-			final double chi1 = method == Method.SCORE_ALD ? 1 / sab : 0, chiR = chi1 / sab;
+			final boolean onXt = s.unit[j].onXt();
 			final double[] pPrev = pHist[j], sPrev = sHist[j];
 			gainAndKappa(j, from, len, gb, kb);
 			double gj = 0;
 			if (dc) {
 				// The DC bias chain (q before its p and s² terms, which the loop below adds).
 				final double r = rho[0], g = gb[0], k1 = kb[0];
-				final double a0 = (ph - wj * k1 * r) * g + ps - wj * chiR * r, da0 = -k1 * r * g - chiR * r;
-				gj += qBar * (da0 * qHist[j] - k1 * r * (1 - g * sab) * meanDc);
+				final double da0 = aPrime(onXt, k1, r, g, sab), a0 = ph * g + ps + wj * da0;
+				gj += qBar * (da0 * qHist[j] - (onXt ? 0 : k1 * r * (1 - g * sab) * meanDc));
 				qBar *= a0;
 			}
 			for (int i = 0; i < len; i++) {
 				final double r = rho[from + i], g = gb[i], k1 = kb[i];
-				final double a = (ph - wj * k1 * r) * g + ps - wj * chiR * r;
-				final double da = -k1 * r * g - chiR * r;
-				gj += pBar[i] * (da * pPrev[i] + k1 + chi1) + sBar[i] * 2 * a * da * sPrev[i];
+				final double da = aPrime(onXt, k1, r, g, sab), a = ph * g + ps + wj * da;
+				gj += pBar[i] * (da * pPrev[i] + k1) + sBar[i] * 2 * a * da * sPrev[i];
 				pBar[i] *= a;
 				sBar[i] *= a * a;
 			}

@@ -36,7 +36,7 @@ public final class WeightTuner {
 		this.objective = objective;
 		this.smoothness = smoothness;
 		this.maxIterations = maxIterations;
-		this.fraction = objective.method() == Method.DDNM;
+		this.fraction = objective.method().maxWeight() == 1;
 		this.h = objective.heuristicWeights();
 	}
 

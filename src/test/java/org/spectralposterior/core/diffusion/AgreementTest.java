@@ -44,7 +44,7 @@ class AgreementTest {
 	}
 
 	static DiffusionSampler sampler(final Method m, final int n) {
-		return new DiffusionSampler(prior(), asymmetricPsf(), 0.1, new DiffusionSampler.Config(m, Schedule.linear(), n, BaseStep.DDPM, 1, null, m == Method.SDEDIT ? 600 : 0));
+		return new DiffusionSampler(prior(), asymmetricPsf(), 0.1, new DiffusionSampler.Config(m, Schedule.linear(), n, BaseStep.DDPM, 1, null, m == Methods.SDEDIT ? 600 : 0));
 	}
 
 	@Test
@@ -52,7 +52,7 @@ class AgreementTest {
 		final double[] v = new double[H * W];
 		final SplittableRandom r = new SplittableRandom(3);
 		for (int i = 0; i < v.length; i++) v[i] = 0.2 + r.nextGaussian();
-		for (final Method m : Method.values()) {
+		for (final Method m : Methods.ALL) {
 			if (!m.linear()) continue;
 			agree(sampler(m, 8), v, m.toString());
 		}
@@ -64,12 +64,12 @@ class AgreementTest {
 		final double[] v = new double[H * W];
 		final SplittableRandom r = new SplittableRandom(4);
 		for (int i = 0; i < v.length; i++) v[i] = -0.1 + r.nextGaussian();
-		agree(new DiffusionSampler(prior(), asymmetricPsf(), 0, new DiffusionSampler.Config(Method.DDRM, Schedule.linear(), 8, BaseStep.DDPM, 1, null, 0)), v, "DDRM σ=0");
-		agree(new DiffusionSampler(prior(), asymmetricPsf(), 0.3, new DiffusionSampler.Config(Method.DDRM, Schedule.cosine(1000), 6, BaseStep.DDIM, 0.4, null, 0)), v, "DDRM η=0.4");
+		agree(new DiffusionSampler(prior(), asymmetricPsf(), 0, new DiffusionSampler.Config(Methods.DDRM, Schedule.linear(), 8, BaseStep.DDPM, 1, null, 0)), v, "DDRM σ=0");
+		agree(new DiffusionSampler(prior(), asymmetricPsf(), 0.3, new DiffusionSampler.Config(Methods.DDRM, Schedule.cosine(1000), 6, BaseStep.DDIM, 0.4, null, 0)), v, "DDRM η=0.4");
 	}
 
 	/** Per-frequency means (z < 4.5) and variances (5·sqrt(2/N)) of 4000 step-by-step samples against the closed form. */
-	private static void agree(final DiffusionSampler ds, final double[] v, final String m) {
+	static void agree(final DiffusionSampler ds, final double[] v, final String m) {
 		{
 			final OutputLaw law = ds.closedForm().law();
 			final HalfPlane plane = law.plane();
@@ -115,7 +115,7 @@ class AgreementTest {
 		final int size = 64;
 		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(size);
 		final BlurOperator op = BlurOperator.of(OperatorSpec.gaussian(1.5), size, size);
-		final DiffusionSampler ds = new DiffusionSampler(prior, op, 0.05, new DiffusionSampler.Config(Method.DPS_NORMALIZED, Schedule.linear(), 20, BaseStep.DDPM, 1, null, 0));
+		final DiffusionSampler ds = new DiffusionSampler(prior, op, 0.05, new DiffusionSampler.Config(Methods.DPS_NORMALIZED, Schedule.linear(), 20, BaseStep.DDPM, 1, null, 0));
 		final double[] x = prior.sampler(1).next();
 		final double[] v = op.apply(x);
 		final SplittableRandom r = new SplittableRandom(2);
@@ -139,8 +139,8 @@ class AgreementTest {
 	void ddimWithEtaOneIsDdpmWithBetaTilde() {
 		final GaussianPrior prior = prior();
 		final BlurOperator op = asymmetricPsf();
-		final OutputLaw a = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.DPS, Schedule.linear(), 13, BaseStep.DDIM, 1, null, 0)).closedForm().law();
-		final OutputLaw b = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Method.DPS, Schedule.linear(), 13, BaseStep.DDPM, 0, null, 0)).closedForm().law();
+		final OutputLaw a = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Methods.DPS, Schedule.linear(), 13, BaseStep.DDIM, 1, null, 0)).closedForm().law();
+		final OutputLaw b = new DiffusionSampler(prior, op, 0.1, new DiffusionSampler.Config(Methods.DPS, Schedule.linear(), 13, BaseStep.DDPM, 0, null, 0)).closedForm().law();
 		assertArrayEquals(b.p(), a.p(), 1e-12);
 		assertArrayEquals(b.s2(), a.s2(), 1e-12);
 		final double[] c1 = new double[3], c2 = new double[3];
@@ -155,7 +155,7 @@ class AgreementTest {
 		final BlurOperator op = BlurOperator.of(OperatorSpec.gaussian(1.5), 32, 32);
 		double previous = Double.POSITIVE_INFINITY;
 		for (final int n : new int[] { 10, 50, 250, 1000 }) {
-			final DiffusionSampler ds = new DiffusionSampler(prior, op, 0.05, new DiffusionSampler.Config(Method.CGDM, Schedule.linear(), n, BaseStep.DDPM, 1, null, 0));
+			final DiffusionSampler ds = new DiffusionSampler(prior, op, 0.05, new DiffusionSampler.Config(Methods.CGDM, Schedule.linear(), n, BaseStep.DDPM, 1, null, 0));
 			final double l = Wasserstein.expected(ds.closedForm().law(), ds.posterior(), prior, 0.05).squared();
 			assertTrue(l < previous, "E W2² decreases with n: " + l + " at n=" + n);
 			previous = l;
@@ -165,7 +165,7 @@ class AgreementTest {
 
 	@Test
 	void expectedW2SpectralDensitySumsToTheTotal() {
-		final DiffusionSampler ds = sampler(Method.PIGDM, 10);
+		final DiffusionSampler ds = sampler(Methods.PIGDM, 10);
 		final Wasserstein.Expected e = Wasserstein.expected(ds.closedForm().law(), ds.posterior(), prior(), 0.1);
 		double sum = 0;
 		for (final double d : e.spectralMap()) sum += d;
@@ -176,14 +176,14 @@ class AgreementTest {
 	void badInputsAreRefusedWithAClearMessage() {
 		final GaussianPrior p = prior();
 		final BlurOperator op = asymmetricPsf();
-		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Method.DPS, Schedule.linear(), 1001, BaseStep.DDPM, 1, null, 0)), "exceeds");
-		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Method.DPS, Schedule.linear(), 0, BaseStep.DDPM, 1, null, 0)), "at least 1");
-		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Method.DPS, Schedule.linear(), 5, BaseStep.DDIM, 1.5, null, 0)), "eta");
-		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Method.DPS, Schedule.linear(), 5, BaseStep.DDPM, 1, new double[4], 0)), "one weight per step");
-		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Method.DPS, Schedule.linear(), 2, BaseStep.DDPM, 1, new double[] { 1, -1 }, 0)), "≥ 0");
-		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Method.SDEDIT, Schedule.linear(), 5, BaseStep.DDPM, 1, null, 0)), "t0");
-		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Method.SDEDIT, Schedule.linear(), 5, BaseStep.DDPM, 1, null, 1001)), "t0");
-		msg(() -> new DiffusionSampler(p, op, 0, new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 5, BaseStep.DDPM, 1, null, 0)), "noise_sigma > 0");
+		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Methods.DPS, Schedule.linear(), 1001, BaseStep.DDPM, 1, null, 0)), "exceeds");
+		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Methods.DPS, Schedule.linear(), 0, BaseStep.DDPM, 1, null, 0)), "at least 1");
+		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Methods.DPS, Schedule.linear(), 5, BaseStep.DDIM, 1.5, null, 0)), "eta");
+		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Methods.DPS, Schedule.linear(), 5, BaseStep.DDPM, 1, new double[4], 0)), "one weight per step");
+		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Methods.DPS, Schedule.linear(), 2, BaseStep.DDPM, 1, new double[] { 1, -1 }, 0)), "≥ 0");
+		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Methods.SDEDIT, Schedule.linear(), 5, BaseStep.DDPM, 1, null, 0)), "t0");
+		msg(() -> new DiffusionSampler(p, op, 0.1, new DiffusionSampler.Config(Methods.SDEDIT, Schedule.linear(), 5, BaseStep.DDPM, 1, null, 1001)), "t0");
+		msg(() -> new DiffusionSampler(p, op, 0, new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 5, BaseStep.DDPM, 1, null, 0)), "noise_sigma > 0");
 		msg(() -> Schedule.table(new double[] { 0.9, 0.95 }), "decrease");
 		msg(() -> Schedule.table(new double[] { 0.9, 1.2 }), "outside (0, 1)");
 	}

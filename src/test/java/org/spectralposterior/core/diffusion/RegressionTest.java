@@ -29,9 +29,9 @@ class RegressionTest {
 		final OutputLaw post = ExactPosterior.of(prior, op, sigma);
 		assertEquals(2.02020202, post.p()[0], 1e-8);
 		assertEquals(0.0202020202, post.s2()[0], 1e-10);
-		check(prior, op, sigma, Method.UNCONDITIONAL, Double.NaN, 1.103683976, 2.805042746);
-		check(prior, op, sigma, Method.CGDM, 2.020200373, 0.002383519102, 0.008707225135);
-		check(prior, op, sigma, Method.DPS, 1.939982738, 0.01516899871, 0.003481594197);
+		check(prior, op, sigma, Methods.UNCONDITIONAL, Double.NaN, 1.103683976, 2.805042746);
+		check(prior, op, sigma, Methods.CGDM, 2.020200373, 0.002383519102, 0.008707225135);
+		check(prior, op, sigma, Methods.DPS, 1.939982738, 0.01516899871, 0.003481594197);
 	}
 
 	private static void check(final GaussianPrior prior, final BlurOperator op, final double sigma, final Method m, final double p, final double s2, final double loss) {
@@ -65,8 +65,8 @@ class RegressionTest {
 		final double sigma = 0.05;
 		assertEquals(6.39193005, ExactPosterior.of(prior, op, sigma).plane().sumAll(ExactPosterior.of(prior, op, sigma).s2()), 1e-8);
 		final Object[][] table = {
-			{ Method.UNCONDITIONAL, 20, 66.776918, 70.652717 }, { Method.CGDM, 20, 1.9410878, 1.3656808 }, { Method.DPS, 20, 3.4279949, 2.8544193 }, { Method.PIGDM, 20, 2.0199864, 1.4537452 },
-			{ Method.UNCONDITIONAL, 50, 71.539602, 73.956679 }, { Method.CGDM, 50, 0.75520862, 0.37167699 }, { Method.DPS, 50, 1.4516675, 1.0360155 }, { Method.PIGDM, 50, 0.81515257, 0.52237487 } };
+			{ Methods.UNCONDITIONAL, 20, 66.776918, 70.652717 }, { Methods.CGDM, 20, 1.9410878, 1.3656808 }, { Methods.DPS, 20, 3.4279949, 2.8544193 }, { Methods.PIGDM, 20, 2.0199864, 1.4537452 },
+			{ Methods.UNCONDITIONAL, 50, 71.539602, 73.956679 }, { Methods.CGDM, 50, 0.75520862, 0.37167699 }, { Methods.DPS, 50, 1.4516675, 1.0360155 }, { Methods.PIGDM, 50, 0.81515257, 0.52237487 } };
 		for (final Object[] row : table) {
 			for (int e = 0; e < 2; e++) {
 				final double eta = e == 0 ? 1 : 0, expected = (double) row[2 + e];

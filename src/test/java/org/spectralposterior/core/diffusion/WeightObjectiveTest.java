@@ -17,7 +17,7 @@ import org.spectralposterior.core.prior.GaussianPrior;
 /** ℒ(w) and its adjoint gradient against the closed form + expected W2, and against finite differences. */
 class WeightObjectiveTest {
 
-	static final Method[] TUNABLE = { Method.DPS, Method.PIGDM, Method.CGDM, Method.DDNM, Method.SCORE_ALD };
+	static final Method[] TUNABLE = { Methods.DPS, Methods.PIGDM, Methods.CGDM, Methods.DDNM, Methods.SCORE_ALD };
 
 	/** An odd, non-square grid with a non-zero mean and an asymmetric (motion) blur. */
 	static GaussianPrior oddPrior() {
@@ -87,7 +87,7 @@ class WeightObjectiveTest {
 	void normalisedDpsAndUnweightedMethodsAreRefused() {
 		final GaussianPrior prior = oddPrior();
 		final BlurOperator op = BlurOperator.of(OperatorSpec.motion(5, 30), 15, 12);
-		for (final Method m : new Method[] { Method.DPS_NORMALIZED, Method.UNCONDITIONAL }) {
+		for (final Method m : new Method[] { Methods.DPS_NORMALIZED, Methods.UNCONDITIONAL }) {
 			final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WeightObjective(sampler(prior, op, 0.1, m, 10, 1, null)));
 			assertTrue(e.getMessage().contains(m.label), e.getMessage());
 		}

@@ -34,7 +34,7 @@ class WeightTunerTest {
 	@Test
 	void problemATable() {
 		// { method, n, best constant (3 decimals), optimised (reference's local optimum: an upper bound) }
-		final Object[][] table = { { Method.DPS, 20, 2.929, 2.123 }, { Method.DPS, 50, 1.214, 0.846 }, { Method.PIGDM, 20, 1.987, 1.818 }, { Method.PIGDM, 50, 0.804, 0.639 } };
+		final Object[][] table = { { Methods.DPS, 20, 2.929, 2.123 }, { Methods.DPS, 50, 1.214, 0.846 }, { Methods.PIGDM, 20, 1.987, 1.818 }, { Methods.PIGDM, 50, 0.804, 0.639 } };
 		for (final Object[] row : table) {
 			final Method m = (Method) row[0];
 			final int n = (int) row[1];
@@ -55,7 +55,7 @@ class WeightTunerTest {
 	void binnedSearchFindsWeightsAsGoodAsTheFullOne() {
 		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(96);
 		final DiffusionSampler ds = new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.motion(7, 20), 96, 96), 0.05,
-			new DiffusionSampler.Config(Method.DPS, Schedule.linear(), 20, BaseStep.DDIM, 1, null, 0));
+			new DiffusionSampler.Config(Methods.DPS, Schedule.linear(), 20, BaseStep.DDIM, 1, null, 0));
 		final WeightObjective exact = new WeightObjective(ds), binned = exact.binned(32);
 		assertTrue(binned.entries() < exact.entries() / 3, binned.entries() + " groups for " + exact.entries() + " frequencies");
 		final double h = exact.value(ds.weights());
@@ -73,7 +73,7 @@ class WeightTunerTest {
 		// be the exact objective's own best constant, never worse than the heuristic.
 		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(96);
 		final DiffusionSampler ds = new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.motion(7, 20), 96, 96), 0.05,
-			new DiffusionSampler.Config(Method.PIGDM, Schedule.linear(), 20, BaseStep.DDPM, 1, null, 0));
+			new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 20, BaseStep.DDPM, 1, null, 0));
 		final WeightObjective exact = new WeightObjective(ds);
 		final WeightTuner.Result full = new WeightTuner(exact, 0, 0).tune(QUIET);
 		final WeightTuner.Result coarse = new WeightTuner(exact.binned(3), 0, 50).tune(QUIET);
@@ -85,15 +85,15 @@ class WeightTunerTest {
 
 	@Test
 	void ddnmWeightsStayFractions() {
-		final WeightTuner.Result r = new WeightTuner(new WeightObjective(problemA(Method.DDNM, 20, null)), 0, 100).tune(QUIET);
+		final WeightTuner.Result r = new WeightTuner(new WeightObjective(problemA(Methods.DDNM, 20, null)), 0, 100).tune(QUIET);
 		for (final double w : r.tuned()) assertTrue(w >= 0 && w <= 1, "DDNM weight " + w);
 		assertTrue(r.tunedLoss() <= r.constantLoss());
 	}
 
 	@Test
 	void smoothnessFlattensTheWeights() {
-		final WeightTuner.Result free = new WeightTuner(new WeightObjective(problemA(Method.DPS, 20, null)), 0, 300).tune(QUIET);
-		final WeightTuner.Result smooth = new WeightTuner(new WeightObjective(problemA(Method.DPS, 20, null)), 10, 300).tune(QUIET);
+		final WeightTuner.Result free = new WeightTuner(new WeightObjective(problemA(Methods.DPS, 20, null)), 0, 300).tune(QUIET);
+		final WeightTuner.Result smooth = new WeightTuner(new WeightObjective(problemA(Methods.DPS, 20, null)), 10, 300).tune(QUIET);
 		assertTrue(roughness(smooth.tuned()) < roughness(free.tuned()), roughness(smooth.tuned()) + " vs " + roughness(free.tuned()));
 		assertTrue(smooth.tunedLoss() >= free.tunedLoss() - 1e-9);
 	}
@@ -115,6 +115,6 @@ class WeightTunerTest {
 				return true;
 			}
 		};
-		assertThrows(CancellationException.class, () -> new WeightTuner(new WeightObjective(problemA(Method.DPS, 20, null)), 0, 100).tune(cancelled));
+		assertThrows(CancellationException.class, () -> new WeightTuner(new WeightObjective(problemA(Methods.DPS, 20, null)), 0, 100).tune(cancelled));
 	}
 }
