@@ -52,6 +52,20 @@ public final class DiffusionSampler {
 			return new StepGrid(schedule, steps, tMax, base, eta);
 		}
 
+		/**
+		 * Everything the engines need from the method, once: the grid, the weights, the unit-weight
+		 * guidance of every step and DDRM's rule; refuses a bad σ or a σ the method cannot run with.
+		 */
+		public Plan plan(final double sigma) {
+			if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
+			BaseStep.checkEta(eta);
+			method.check(sigma);
+			final StepGrid grid = grid();
+			final Guidance[] unit = new Guidance[grid.n];
+			for (int j = 0; j < grid.n; j++) unit[j] = method.guidance(grid, j, sigma);
+			return new Plan(grid, weightsOn(grid), unit, method.spectralRule(grid));
+		}
+
 		/** The weights in use: the given ones (checked) or the method's heuristic ones. */
 		public double[] weightsOn(final StepGrid grid) {
 			final int n = grid.n;
@@ -70,6 +84,9 @@ public final class DiffusionSampler {
 		}
 	}
 
+	/** A configuration resolved for one noise level (see {@link Config#plan}). */
+	public record Plan(StepGrid grid, double[] weights, Guidance[] unit, Method.SpectralRule ddrm) {}
+
 	// Package-private for WeightObjective, which differentiates the same recurrence.
 	final GaussianPrior prior;
 	final BlurOperator op;
@@ -87,25 +104,22 @@ public final class DiffusionSampler {
 
 	public DiffusionSampler(final GaussianPrior prior, final BlurOperator op, final double sigma, final Config cfg) {
 		if (!prior.plane().sameShape(op.plane())) throw new IllegalArgumentException("The prior is " + prior.plane() + " but the operator is " + op.plane() + ".");
-		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
-		BaseStep.checkEta(cfg.eta());
-		cfg.method().check(sigma);
+		final Plan plan = cfg.plan(sigma);
 		this.prior = prior;
 		this.op = op;
 		this.sigma = sigma;
 		this.cfg = cfg;
 		this.method = cfg.method();
-		grid = cfg.grid();
+		grid = plan.grid();
 		n = grid.n;
 		abT = grid.abT;
 		abS = grid.abS;
 		phi = grid.phi;
 		psi = grid.psi;
 		nu = grid.nu;
-		weight = cfg.weightsOn(grid);
-		unit = new Guidance[n];
-		for (int j = 0; j < n; j++) unit[j] = method.guidance(grid, j, sigma);
-		ddrm = method.spectralRule(grid);
+		weight = plan.weights();
+		unit = plan.unit();
+		ddrm = plan.ddrm();
 		posterior = ExactPosterior.of(prior, op, sigma);
 	}
 
