@@ -151,7 +151,7 @@ class BadInputTest {
 		all(TS, AN + "measurement={low} method=pigdm steps=5", "(super-resolution): that is not a convolution"),
 		all(CS, AN + "measurement={low} operator=gaussian", "(super-resolution): that is not a convolution"),
 		all(TF, AN + "measurement={low}", "(super-resolution): that is not a convolution"),
-		all(PS, "prior={prior} measurement={low} method=pigdm", "super-resolution"),
+		all(PS, "prior={prior} measurement={low} method=sdedit t0=5000", "must lie in (0, T]"),
 		// values no 32-bit image can hold
 		all(SD, SDI + "noise_sigma=1e300", "noise_sigma=1.0E300 is far too large"),
 		all(SD, SDI + "downsample=2 noise_sigma=1e300", "beyond the range of a 32-bit image"),

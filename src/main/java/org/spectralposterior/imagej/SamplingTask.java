@@ -273,7 +273,7 @@ public final class SamplingTask {
 		if (samples < 1) throw new IllegalArgumentException("samples must be at least 1, got " + samples + ".");
 	}
 
-	private static double[] log10(final double[] full) {
+	static double[] log10(final double[] full) {
 		final double[] out = new double[full.length];
 		for (int i = 0; i < out.length; i++) out[i] = full[i] > 0 ? Math.log10(full[i]) : Double.NaN;
 		return out;

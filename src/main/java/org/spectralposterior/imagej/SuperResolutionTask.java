@@ -9,6 +9,13 @@ import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.RandomStreams;
+import org.spectralposterior.core.diffusion.BaseStep;
+import org.spectralposterior.core.diffusion.DiffusionSampler;
+import org.spectralposterior.core.diffusion.IntensityMap;
+import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.SuperResolutionSampler;
+import org.spectralposterior.core.metric.Wasserstein;
+import org.spectralposterior.core.posterior.GroupLaw;
 import org.spectralposterior.core.metric.ImageQuality;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.operator.OperatorSpec;
@@ -27,10 +34,9 @@ final class SuperResolutionTask {
 
 	static TaskResult run(final ImagePlus priorImp, final List<GaussianPrior> priors, final ImagePlus measurement, final ImagePlus groundTruth, final SamplingTask.Request req,
 		final int r, final Progress progress) {
-		if (!SamplingTask.methodKey(req.method()).equals("exact")) {
-			throw new IllegalArgumentException("method=" + req.method() + ": the measurement is downsampled ×" + r + " (super-resolution), which is not a convolution; only the exact "
-				+ "posterior handles it here. Use method=[" + SamplingTask.EXACT + "].");
-		}
+		final boolean exact = SamplingTask.methodKey(req.method()).equals("exact");
+		final MethodRun.Settings settings = req.settings();
+		if (!exact) settings.config(); // bad diffusion settings fail before any work
 		final int lw = measurement.getWidth(), lh = measurement.getHeight(), w = Math.toIntExact((long) lw * r), h = Math.toIntExact((long) lh * r);
 		final GaussianPrior first = priors.get(0);
 		if (first.plane().width != w || first.plane().height != h) {
@@ -47,40 +53,103 @@ final class SuperResolutionTask {
 		SamplingTask.checkSampleCount(ns);
 		SamplingTask.checkedTruth(groundTruth, w, h, planes);
 		final BlurOperator blur = BlurOperator.of(spec, h, w);
-		final String base = Planes.baseTitle(measurement) + "_exact";
+		final String base = Planes.baseTitle(measurement) + "_" + SamplingTask.methodKey(req.method());
 		final ImageStack samples = new ImageStack(w, h, Math.toIntExact((long) nc * nz * nt * ns)); // fits: MemoryBudget checked ImageJ's stack limit
-		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes);
+		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes), w2maps = new ImageStack(w, h, planes), w2specs = new ImageStack(w, h, planes);
 		final ResultsTable table = new ResultsTable();
 		final java.awt.Rectangle lowGrid = new java.awt.Rectangle(0, 0, lw, lh);
 		final long[] done = { 0 };
 		SamplingTask.forEachPlane(measurement, (c, z, t, index) -> {
 			progress.checkCancelled();
 			final GaussianPrior prior = priors.get(priors.size() == 1 ? 0 : c - 1);
-			final SuperResolutionPosterior posterior = new SuperResolutionPosterior(prior, blur, r, sigma);
-			final double[] mean = posterior.mean(Planes.read(measurement, index, lowGrid));
-			final double[] var = posterior.pixelVariance();
-			final double[] std = new double[var.length];
-			for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]);
-			// The plane's generator feeds the prior innovation and the measurement noise, each its own split.
+			final double[] v = Planes.read(measurement, index, lowGrid);
+			// The plane's generator: every sample takes splits of it in turn (see RandomStreams).
 			final SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
-			final var innovation = posterior.innovationSampler(planeRng.split());
-			final SplittableRandom noise = planeRng.split();
 			final double[] x = new double[w * h];
-			for (int s = 1; s <= ns; s++) {
-				progress.checkCancelled();
-				posterior.sample(mean, innovation, noise, x);
-				final int out = SamplingTask.sampleSlot(nc, nz, ns, c, z, t, s);
-				samples.setProcessor(Planes.toProcessor(x, w, h), out);
-				samples.setSliceLabel(SamplingTask.sampleLabel(nc, nz, nt, c, z, t, s), out);
-				progress.update(++done[0], (long) planes * ns);
+			final double[] mean, std;
+			if (exact) {
+				final SuperResolutionPosterior posterior = new SuperResolutionPosterior(prior, blur, r, sigma);
+				mean = posterior.mean(v);
+				final double[] var = posterior.pixelVariance();
+				std = new double[var.length];
+				for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]);
+				// The prior innovation and the measurement noise, each its own split.
+				final var innovation = posterior.innovationSampler(planeRng.split());
+				final SplittableRandom noise = planeRng.split();
+				for (int s = 1; s <= ns; s++) {
+					progress.checkCancelled();
+					posterior.sample(mean, innovation, noise, x);
+					addSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s);
+					progress.update(++done[0], (long) planes * ns);
+				}
+				SamplingTask.rowHeader(table, SamplingTask.EXACT + " (super-resolution kriging + innovation)", planes, c, z, t, spec.describe() + ", downsampled ×" + r, sigma, ns, req.seed());
+				table.addValue("W2", 0);
+				w2maps.setProcessor(Planes.toProcessor(new double[w * h], w, h), index);
+				w2specs.setProcessor(Planes.toProcessor(new double[w * h], w, h), index);
+			}
+			else {
+				// A diffusion sampler runs in [−1, 1] units (MethodRun's convention); results are mapped back.
+				final double[] range = SamplingTask.dataRange(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
+				final IntensityMap map = IntensityMap.parse(settings.dataRange(), range[0], range[1]);
+				final GaussianPrior priorUnit = map.toUnit(prior);
+				final double sigmaUnit = map.noiseToUnit(sigma);
+				final double[] vUnit = v.clone();
+				map.toUnit(vUnit);
+				final SuperResolutionSampler sampler = new SuperResolutionSampler(priorUnit, blur, r, sigmaUnit, settings.config());
+				final Thread caller = Thread.currentThread();
+				final SuperResolutionSampler.Law closed = sampler.closedForm(vUnit, () -> caller.isInterrupted() || progress.cancelled());
+				final GroupLaw law = closed.law(), post = sampler.posterior();
+				if (settings.stepByStep()) {
+					final SuperResolutionSampler.Stepper stepper = sampler.stepper(vUnit);
+					for (int s = 1; s <= ns; s++) {
+						progress.checkCancelled();
+						stepper.sample(x, planeRng.split(), progress);
+						map.fromUnit(x);
+						addSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s);
+						progress.update(++done[0], (long) planes * ns);
+					}
+				}
+				else {
+					final GroupLaw.Sampler exactLaw = law.sampler(vUnit, planeRng.split());
+					for (int s = 1; s <= ns; s++) {
+						progress.checkCancelled();
+						exactLaw.next(x);
+						map.fromUnit(x);
+						addSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s);
+						progress.update(++done[0], (long) planes * ns);
+					}
+				}
+				mean = law.meanImage(vUnit);
+				map.fromUnit(mean);
+				final double[] var = law.pixelVariance();
+				std = new double[var.length];
+				for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]) * map.half();
+				final Wasserstein.Result w2 = law.w2(post, vUnit).scaled(map.half());
+				final Wasserstein.Expected expected = law.expected(post, priorUnit, sigmaUnit).scaled(map.half());
+				w2maps.setProcessor(Planes.toProcessor(w2.pixelMap(), w, h), index);
+				w2specs.setProcessor(Planes.toProcessor(SamplingTask.log10(w2.spectralMap()), w, h), index);
+				final DiffusionSampler.Config cfg = sampler.config();
+				SamplingTask.rowHeader(table, cfg.method().label, planes, c, z, t, spec.describe() + ", downsampled ×" + r, sigma, ns, req.seed());
+				table.addValue("mode", settings.stepByStep() ? "step by step" : "closed form");
+				table.addValue("steps", cfg.steps());
+				table.addValue("schedule", cfg.schedule().toString());
+				table.addValue("base step", cfg.base().key + (cfg.base() == BaseStep.DDIM ? " η=" + cfg.eta() : ""));
+				table.addValue("weights", cfg.weights() == null ? "heuristic" : "custom");
+				if (cfg.method().start() == Method.Start.POSTERIOR_MEAN) table.addValue("t0", cfg.t0());
+				table.addValue("intensity map", map.toString());
+				table.addValue("law", closed.exact() ? "exact (closed form, aliasing-group blocks)" : "linearised given v (MATH §7.3)");
+				table.addValue("W2", w2.distance());
+				table.addValue("W2^2", w2.squared());
+				table.addValue("W2^2 mean part", w2.meanPart());
+				table.addValue("W2^2 covariance part", w2.covariancePart());
+				table.addValue("E_v W2^2", expected.squared());
+				table.addValue("E_v W2^2 per pixel", expected.perPixel());
+				table.addValue("posterior trace", post.trace() * map.half() * map.half());
 			}
 			means.setProcessor(Planes.toProcessor(mean, w, h), index);
 			stds.setProcessor(Planes.toProcessor(std, w, h), index);
-
-			SamplingTask.rowHeader(table, SamplingTask.EXACT + " (super-resolution kriging + innovation)", planes, c, z, t, spec.describe() + ", downsampled ×" + r, sigma, ns, req.seed());
-			table.addValue("W2", 0);
 			double meanStd = 0;
-			for (final double v : std) meanStd += v / std.length;
+			for (final double sd : std) meanStd += sd / std.length;
 			table.addValue("output std per pixel (mean)", meanStd);
 			if (groundTruth != null) {
 				final double[] truth = Planes.read(groundTruth, index, new java.awt.Rectangle(0, 0, w, h));
@@ -93,13 +162,32 @@ final class SuperResolutionTask {
 		final ImagePlus samplesImp = highResolution(Planes.hyperstack(base + "_samples", samples, nc, nz, nt * ns, measurement, true), r);
 		final ImagePlus meanImp = highResolution(Planes.hyperstack(base + "_mean", means, nc, nz, nt, measurement, true), r);
 		final ImagePlus stdImp = highResolution(Planes.hyperstack(base + "_std", stds, nc, nz, nt, measurement, false), r);
-		stdImp.setProperty("Info", Metadata.KIND + "=std\npixels=exact posterior standard deviation (super-resolution: periodic with period " + r + ")\n");
+		stdImp.setProperty("Info", Metadata.KIND + "=std\npixels=" + (exact ? "exact posterior" : "output law") + " standard deviation (super-resolution: periodic with period " + r + ")\n");
+		if (!Planes.finite(samples) || !Planes.finite(means) || !Planes.finite(stds)) {
+			for (int row = 0; row < table.size(); row++) {
+				table.setValue("status", row, "diverged: the sampler's values overflowed (W2 = " + table.getValue("W2", row) + "); no images were made. Use fewer steps, other weights or another method.");
+			}
+			return new TaskResult().addTable(base + "_results", table);
+		}
 		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp);
+		if (!exact) {
+			result.addImage(highResolution(Planes.hyperstack(base + "_w2map", w2maps, nc, nz, nt, measurement, false), r));
+			final ImagePlus w2Spec = Planes.hyperstack(base + "_w2spectrum", w2specs, nc, nz, nt, null, false);
+			w2Spec.setProperty("Info", "spectral_posterior=w2spectrum\npixels=log10 of the per-frequency W2^2 contributions (each aliasing group's Bures term shared by its r² frequencies), fftshifted; NaN where zero\n");
+			result.addImage(w2Spec);
+		}
 		result.addTable(base + "_results", table);
 		// The overview shows the measurement at the output size (nearest neighbour).
 		final ImagePlus shown = new ImagePlus(measurement.getTitle(), measurement.getProcessor().resize(w, h, false));
 		result.addFigure(base + "_overview", Overview.montage(shown, samplesImp, meanImp, stdImp, null, 0));
 		return result;
+	}
+
+	private static void addSample(final ImageStack samples, final double[] x, final int w, final int h, final int nc, final int nz, final int nt, final int ns, final int c, final int z,
+		final int t, final int s) {
+		final int out = SamplingTask.sampleSlot(nc, nz, ns, c, z, t, s);
+		samples.setProcessor(Planes.toProcessor(x, w, h), out);
+		samples.setSliceLabel(SamplingTask.sampleLabel(nc, nz, nt, c, z, t, s), out);
 	}
 
 	/** Outputs live on the r-times finer grid: pixel size divided by r. */

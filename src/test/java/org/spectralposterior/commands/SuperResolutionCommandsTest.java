@@ -47,7 +47,26 @@ class SuperResolutionCommandsTest {
 		for (int y = 0; y < 46; y++) for (int x = 0; x < 46; x++) assertEquals(sd[y * 48 + x], sd[(y + 2) * 48 + x + 2], 1e-4 * sd[y * 48 + x]);
 		assertTrue(sd[0] > 0);
 
-		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", low, "method", "dps"), "super-resolution");
+		// Every diffusion method runs on super-resolution: CGDM (the exact conditional score) lands close to
+		// the posterior, its law's W2 and maps are reported, and step by step runs on the fine grid.
+		final CommandModule cg = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", low, "method", "cgdm", "samples", 2, "steps", 100, "seed", 3L);
+		assertFalse(cg.isCanceled(), () -> cg.getCancelReason());
+		final ResultsTable ct = AnalysisCommandsTest.table(cg);
+		assertEquals("CGDM (exact conditional score)", ct.getStringValue("method", 0));
+		final double cgW2 = ct.getValue("W2^2", 0), trace = ct.getValue("posterior trace", 0);
+		assertTrue(cgW2 >= 0 && cgW2 < 0.05 * trace, "CGDM W2² " + cgW2 + " vs posterior trace " + trace);
+		assertEquals(48, ((ImagePlus) cg.getOutput("w2_map")).getWidth());
+		final float[] cgMean = (float[]) ((ImagePlus) cg.getOutput("mean")).getProcessor().getPixels(), exMean = (float[]) mean.getProcessor().getPixels();
+		double diff = 0, norm = 0;
+		for (int i = 0; i < exMean.length; i++) {
+			diff += (cgMean[i] - exMean[i]) * (cgMean[i] - exMean[i]);
+			norm += (exMean[i] - 128) * (exMean[i] - 128);
+		}
+		assertTrue(diff < 0.01 * norm, "CGDM mean close to the posterior mean: " + diff + " vs " + norm);
+		final CommandModule dd = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", low, "method", "ddrm", "mode", "step by step", "samples", 3, "steps", 20, "seed", 3L);
+		assertFalse(dd.isCanceled(), () -> dd.getCancelReason());
+		assertEquals(3, ((ImagePlus) dd.getOutput("samples_stack")).getNFrames());
+		assertTrue(AnalysisCommandsTest.table(dd).getValue("W2", 0) > 0);
 		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", low, "operator", "from measurement"), "super-resolution");
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", CommandsTest.gravel(45), "downsample", 2), "not a multiple");
 		final ImagePlus smallPrior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(24)).getOutput("prior");
