@@ -134,15 +134,7 @@ public final class SamplingTask {
 			table.addValue("samples", ns);
 			table.addValue("seed", Long.toString(req.seed()));
 			if (!settings.exact()) {
-				final DiffusionSampler.Config cfg = run.sampler.config();
-				table.addValue("mode", settings.stepByStep() ? "step by step" : "closed form");
-				table.addValue("steps", cfg.steps());
-				table.addValue("schedule", cfg.schedule().toString());
-				table.addValue("base step", cfg.base().key + (cfg.base() == BaseStep.DDIM ? " η=" + cfg.eta() : ""));
-				table.addValue("weights", cfg.weights() == null ? "heuristic" : "custom");
-				if (cfg.method().start() == Method.Start.POSTERIOR_MEAN) table.addValue("t0", cfg.t0());
-				table.addValue("intensity map", run.map.toString());
-				table.addValue("law", run.lawKind());
+				diffusionColumns(table, run.sampler.config(), settings.stepByStep(), run.map, run.lawKind());
 			}
 			table.addValue("W2", w2.distance());
 			table.addValue("W2^2", w2.squared());
@@ -232,6 +224,18 @@ public final class SamplingTask {
 		table.addValue("noise_sigma", sigma);
 		table.addValue("samples", samples);
 		table.addValue("seed", Long.toString(seed));
+	}
+
+	/** The columns that say how a diffusion sampler was run. */
+	static void diffusionColumns(final ResultsTable table, final DiffusionSampler.Config cfg, final boolean stepByStep, final IntensityMap map, final String law) {
+		table.addValue("mode", stepByStep ? "step by step" : "closed form");
+		table.addValue("steps", cfg.steps());
+		table.addValue("schedule", cfg.schedule().toString());
+		table.addValue("base step", cfg.base().key + (cfg.base() == BaseStep.DDIM ? " η=" + cfg.eta() : ""));
+		table.addValue("weights", cfg.weights() == null ? "heuristic" : "custom");
+		if (cfg.method().start() == Method.Start.POSTERIOR_MEAN) table.addValue("t0", cfg.t0());
+		table.addValue("intensity map", map.toString());
+		table.addValue("law", law);
 	}
 
 	/** Slice label of sample s of plane (c, z, t). */
