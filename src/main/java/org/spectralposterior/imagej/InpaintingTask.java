@@ -8,6 +8,10 @@ import ij.ImageStack;
 import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.RandomStreams;
+import org.spectralposterior.core.diffusion.DiffusionSampler;
+import org.spectralposterior.core.diffusion.InpaintingSampler;
+import org.spectralposterior.core.diffusion.IntensityMap;
+import org.spectralposterior.core.metric.DenseGaussian;
 import org.spectralposterior.core.metric.ImageQuality;
 import org.spectralposterior.core.operator.OperatorSpec;
 import org.spectralposterior.core.posterior.InpaintingPosterior;
@@ -23,15 +27,16 @@ final class InpaintingTask {
 
 	private InpaintingTask() {}
 
-	static TaskResult run(final List<GaussianPrior> priors, final ImagePlus measurement, final ImagePlus groundTruth, final SamplingTask.Request req, final double sigma,
+	static TaskResult run(final ImagePlus priorImp, final List<GaussianPrior> priors, final ImagePlus measurement, final ImagePlus groundTruth, final SamplingTask.Request req, final double sigma,
 		final Progress progress) {
-		if (!SamplingTask.methodKey(req.method()).equals("exact")) {
-			throw new IllegalArgumentException("method=" + req.method() + ": " + OperatorSpec.NOT_CIRCULANT + " Use method=[" + SamplingTask.EXACT + "] for this measurement.");
-		}
+		final boolean exact = SamplingTask.methodKey(req.method()).equals("exact");
+		final MethodRun.Settings settings = req.settings();
+		if (!exact) settings.config(); // bad diffusion settings fail before any work
 		final int w = measurement.getWidth(), h = measurement.getHeight();
 		final int nc = measurement.getNChannels(), nz = measurement.getNSlices(), nt = measurement.getNFrames(), planes = measurement.getStackSize();
 		final int ns = req.samples();
-		final String base = Planes.baseTitle(measurement) + "_exact";
+		final String base = Planes.baseTitle(measurement) + "_" + SamplingTask.methodKey(req.method());
+		final boolean dense = (long) w * h <= InpaintingSampler.DENSE_LIMIT;
 		final ImageStack samples = new ImageStack(w, h, Math.toIntExact((long) nc * nz * nt * ns)); // fits: MemoryBudget checked ImageJ's stack limit
 		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes);
 		final ResultsTable table = new ResultsTable();
@@ -45,6 +50,12 @@ final class InpaintingTask {
 				observed[i] = !Double.isNaN(v[i]);
 				if (Double.isInfinite(v[i])) throw new IllegalArgumentException("The measurement '" + measurement.getTitle() + "' has infinite pixels; missing pixels must be NaN.");
 				if (!observed[i]) missing++;
+			}
+			if (!exact) {
+				final double[] std = diffusionPlane(priorImp, priors.size() == 1 ? 1 : c, prior, observed, v, sigma, settings, dense, c, z, t, index, planes, ns, (s, x) -> putSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s),
+					w, h, means, stds, table, req, progress, done);
+				qualityColumns(table, groundTruth, index, w, h, v, observed, missing, means, std, ns > 1 || dense);
+				return;
 			}
 			final InpaintingPosterior posterior = new InpaintingPosterior(prior, observed, sigma);
 			final double[] mean = posterior.mean(v, progress);
@@ -66,13 +77,16 @@ final class InpaintingTask {
 					sum[i] += e;
 					sumSq[i] += e * e;
 				}
-				final int out = SamplingTask.sampleSlot(nc, nz, ns, c, z, t, s);
-				samples.setProcessor(Planes.toProcessor(x, w, h), out);
-				samples.setSliceLabel(SamplingTask.sampleLabel(nc, nz, nt, c, z, t, s), out);
+				putSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s);
 				progress.update(++done[0], (long) planes * ns);
 			}
 			final double[] std = new double[v.length];
-			if (ns > 1) for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1)));
+			if (dense) {
+				// The exact posterior std: the diagonal of the dense posterior covariance.
+				final double[] cov = posterior.denseCovariance(InpaintingSampler.DENSE_LIMIT);
+				for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, cov[i * v.length + i]));
+			}
+			else if (ns > 1) for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1)));
 			means.setProcessor(Planes.toProcessor(mean, w, h), index);
 			stds.setProcessor(Planes.toProcessor(std, w, h), index);
 
@@ -83,30 +97,127 @@ final class InpaintingTask {
 			table.addValue("CG iterations per sample", ns > 0 ? (double) sampleIterations / ns : 0);
 			table.addValue("CG worst relative residual", worstResidual);
 			table.addValue("W2", 0);
-			table.addValue("std", ns > 1 ? "sample std over " + ns + " samples" : "needs ≥ 2 samples");
-			if (groundTruth != null) {
-				final double[] truth = Planes.read(groundTruth, index, new java.awt.Rectangle(0, 0, w, h));
-				final double peak = ImageQuality.dataRange(truth);
-				table.addValue("PSNR mean (dB)", ImageQuality.psnr(truth, mean, peak));
-				table.addValue("SSIM mean", ImageQuality.ssim(truth, mean, w, h, peak));
-				final double[] holeTruth = new double[missing], holeMean = new double[missing], holeStd = new double[missing];
-				for (int i = 0, j = 0; i < v.length; i++) {
-					if (observed[i]) continue;
-					holeTruth[j] = truth[i];
-					holeMean[j] = mean[i];
-					holeStd[j++] = std[i];
-				}
-				table.addValue("PSNR mean in the missing pixels (dB)", ImageQuality.psnr(holeTruth, holeMean, peak));
-				if (ns > 1) table.addValue("coverage ±2 std (missing pixels)", ImageQuality.coverage(holeTruth, holeMean, holeStd, 2));
-			}
+			table.addValue("std", dense ? "exact (dense posterior covariance)" : ns > 1 ? "sample std over " + ns + " samples (images above 32×32 pixels)" : "needs ≥ 2 samples");
+			qualityColumns(table, groundTruth, index, w, h, v, observed, missing, means, std, ns > 1 || dense);
 		});
 		final ImagePlus samplesImp = Planes.hyperstack(base + "_samples", samples, nc, nz, nt * ns, measurement, true);
 		final ImagePlus meanImp = Planes.hyperstack(base + "_mean", means, nc, nz, nt, measurement, true);
 		final ImagePlus stdImp = Planes.hyperstack(base + "_std", stds, nc, nz, nt, measurement, false);
-		stdImp.setProperty("Info", Metadata.KIND + "=std\npixels=standard deviation of the " + ns + " posterior samples (inpainting: not stationary, no closed form)\n");
+		stdImp.setProperty("Info", Metadata.KIND + "=std\npixels=" + (dense ? "exact standard deviation of the " + (exact ? "posterior" : "output law") : "standard deviation of the " + ns + " samples (no closed form above 32×32 pixels)") + "\n");
+		if (!Planes.finite(samples) || !Planes.finite(means) || !Planes.finite(stds)) {
+			for (int row = 0; row < table.size(); row++) table.setValue("status", row, "diverged: the sampler's values overflowed; no images were made. Use fewer steps, other weights or another method.");
+			return new TaskResult().addTable(base + "_results", table);
+		}
 		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp);
 		result.addTable(base + "_results", table);
 		result.addFigure(base + "_overview", Overview.montage(measurement, samplesImp, meanImp, stdImp, null, 0));
 		return result;
+	}
+
+	/**
+	 * One plane with a diffusion sampler, in [−1, 1] units (MethodRun's convention): samples step by
+	 * step; the law's exact mean; for images of at most 32×32 pixels its exact covariance, std and
+	 * W2 to the exact posterior (dense), above that the exact mean part of W2² (a lower bound) and the
+	 * samples' std. Returns the std map (image units).
+	 */
+	private static double[] diffusionPlane(final ImagePlus priorImp, final int priorChannel, final GaussianPrior prior, final boolean[] observed, final double[] v, final double sigma, final MethodRun.Settings settings,
+		final boolean dense, final int c, final int z, final int t, final int index, final int planes, final int ns, final SampleSink sink, final int w, final int h,
+		final ImageStack means, final ImageStack stds, final ResultsTable table, final SamplingTask.Request req, final Progress progress, final long[] done) {
+		final int d = v.length;
+		final double[] range = SamplingTask.dataRange(priorImp, priorChannel, settings.dataRange());
+		final IntensityMap map = IntensityMap.parse(settings.dataRange(), range[0], range[1]);
+		final double sigmaUnit = map.noiseToUnit(sigma);
+		final double[] vUnit = v.clone();
+		map.toUnit(vUnit);
+		final InpaintingPosterior post = new InpaintingPosterior(map.toUnit(prior), observed, sigmaUnit);
+		final double[] postMean = post.mean(vUnit, progress);
+		final InpaintingSampler sampler = new InpaintingSampler(post.effectivePrior(), observed, sigmaUnit, settings.config(), postMean);
+		final InpaintingSampler.Stepper stepper = sampler.stepper(vUnit);
+		final SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
+		final double[] x = new double[d], sum = new double[d], sumSq = new double[d];
+		final double[] mean = sampler.mean(vUnit, progress);
+		for (int s = 1; s <= ns; s++) {
+			progress.checkCancelled();
+			stepper.sample(x, planeRng.split(), progress);
+			for (int i = 0; i < d; i++) {
+				final double e = x[i] - mean[i];
+				sum[i] += e;
+				sumSq[i] += e * e;
+			}
+			map.fromUnit(x);
+			sink.put(s, x);
+			progress.update(++done[0], (long) planes * ns);
+		}
+		final double[] std = new double[d];
+		final boolean linear = sampler.config().method().linear();
+		DenseGaussian.Parts parts = null;
+		if (dense && linear) {
+			final double[] cov = sampler.covariance(progress);
+			for (int i = 0; i < d; i++) std[i] = Math.sqrt(Math.max(0, cov[i * d + i])) * map.half();
+			parts = DenseGaussian.w2(mean, cov, postMean, post.denseCovariance(InpaintingSampler.DENSE_LIMIT));
+		}
+		else if (ns > 1) for (int i = 0; i < d; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1))) * map.half();
+		double meanPart = 0;
+		for (int i = 0; i < d; i++) meanPart += (mean[i] - postMean[i]) * (mean[i] - postMean[i]);
+		final double h2 = map.half() * map.half();
+		map.fromUnit(mean);
+		means.setProcessor(Planes.toProcessor(mean, w, h), index);
+		stds.setProcessor(Planes.toProcessor(std, w, h), index);
+		final DiffusionSampler.Config cfg = sampler.config();
+		SamplingTask.rowHeader(table, cfg.method().label, planes, c, z, t, OperatorSpec.inpaint().describe(), sigma, ns, req.seed());
+		SamplingTask.diffusionColumns(table, cfg, true, map, linear ? "Gaussian, exact mean (noise-free pass)" + (dense ? " and covariance (dense)" : "") : "not affine (residual-normalised): samples only");
+		int missing = 0;
+		for (final boolean b : observed) if (!b) missing++;
+		table.addValue("observed pixels", d - missing);
+		table.addValue("missing pixels", missing);
+		if (cfg.method().guidance(sampler.grid(), 0, sigmaUnit).dAGammaA() != 0) table.addValue("CG iterations per solve", sampler.cgIterationsPerSolve());
+		if (parts != null) {
+			table.addValue("W2", Math.sqrt(parts.squared() * h2));
+			table.addValue("W2^2", parts.squared() * h2);
+			table.addValue("W2^2 mean part", parts.meanPart() * h2);
+			table.addValue("W2^2 covariance part", parts.covariancePart() * h2);
+		}
+		else {
+			// Above 32×32 the covariance is not propagated: W2² ≥ its exact mean part.
+			table.addValue("W2", Double.NaN);
+			table.addValue("W2^2 mean part", meanPart * h2);
+			table.addValue("W2^2 covariance part", dense ? "no closed form (not affine)" : "not computed above 32×32 pixels (W2^2 ≥ the mean part)");
+		}
+		table.addValue("std", parts != null ? "exact (dense output covariance)" : ns > 1 ? "sample std over " + ns + " samples" : "needs ≥ 2 samples");
+		return std;
+	}
+
+	private static void putSample(final ImageStack samples, final double[] x, final int w, final int h, final int nc, final int nz, final int nt, final int ns, final int c, final int z,
+		final int t, final int s) {
+		final int out = SamplingTask.sampleSlot(nc, nz, ns, c, z, t, s);
+		samples.setProcessor(Planes.toProcessor(x, w, h), out);
+		samples.setSliceLabel(SamplingTask.sampleLabel(nc, nz, nt, c, z, t, s), out);
+	}
+
+	/** PSNR/SSIM of the mean, in the whole image and in the missing pixels, and the ±2 std coverage there. */
+	private static void qualityColumns(final ResultsTable table, final ImagePlus groundTruth, final int index, final int w, final int h, final double[] v, final boolean[] observed,
+		final int missing, final ImageStack means, final double[] std, final boolean haveStd) {
+		if (groundTruth == null) return;
+		final double[] mean = new double[w * h];
+		final float[] mp = (float[]) means.getProcessor(index).getPixels();
+		for (int i = 0; i < mean.length; i++) mean[i] = mp[i];
+		final double[] truth = Planes.read(groundTruth, index, new java.awt.Rectangle(0, 0, w, h));
+		final double peak = ImageQuality.dataRange(truth);
+		table.addValue("PSNR mean (dB)", ImageQuality.psnr(truth, mean, peak));
+		table.addValue("SSIM mean", ImageQuality.ssim(truth, mean, w, h, peak));
+		final double[] holeTruth = new double[missing], holeMean = new double[missing], holeStd = new double[missing];
+		for (int i = 0, j = 0; i < v.length; i++) {
+			if (observed[i]) continue;
+			holeTruth[j] = truth[i];
+			holeMean[j] = mean[i];
+			holeStd[j++] = std[i];
+		}
+		table.addValue("PSNR mean in the missing pixels (dB)", ImageQuality.psnr(holeTruth, holeMean, peak));
+		if (haveStd) table.addValue("coverage ±2 std (missing pixels)", ImageQuality.coverage(holeTruth, holeMean, holeStd, 2));
+	}
+
+	/** Where a plane's samples go. */
+	interface SampleSink {
+		void put(int s, double[] x);
 	}
 }

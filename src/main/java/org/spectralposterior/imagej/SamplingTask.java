@@ -82,7 +82,7 @@ public final class SamplingTask {
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
 		final int planes = measurement.getStackSize();
 		checkSampleCount(req.samples());
-		if (!spec.circulant()) return InpaintingTask.run(priors, measurement, checkedTruth(groundTruth, w, h, planes), req, sigma, progress);
+		if (!spec.circulant()) return InpaintingTask.run(priorImp, priors, measurement, checkedTruth(groundTruth, w, h, planes), req, sigma, progress);
 		checkedTruth(groundTruth, w, h, planes);
 		final BlurOperator op = BlurOperator.of(spec, h, w);
 		final MethodRun.Settings settings = req.settings();

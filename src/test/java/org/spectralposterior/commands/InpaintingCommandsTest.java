@@ -119,7 +119,14 @@ class InpaintingCommandsTest {
 		final ImagePlus sample = (ImagePlus) s.getOutput("samples_stack");
 		assertEquals(degraded.getProcessor().getf(0, 0), sample.getStack().getProcessor(1).getf(0, 0), 1e-2);
 
-		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm"), "not a convolution");
+		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm"), "needs noise_sigma > 0");
+		// Every diffusion method runs on inpainting, in the pixel domain; above 32×32 pixels W2² is
+		// reported by its exact mean part only (the covariance is not propagated).
+		final CommandModule dd = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "ddnm", "samples", 2, "steps", 20, "seed", 1L);
+		assertFalse(dd.isCanceled(), () -> dd.getCancelReason());
+		final ResultsTable dt = AnalysisCommandsTest.table(dd);
+		assertTrue(Double.isNaN(dt.getValue("W2", 0)) && dt.getValue("W2^2 mean part", 0) > 0);
+		assertTrue(dt.getStringValue("W2^2 covariance part", 0).contains("not computed above 32×32"));
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", CommandsTest.gravel(40), "operator", "inpaint"), "needs the missing pixels");
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("small", new ByteProcessor(8, 8))),
 			"give a mask of the image's size");
@@ -127,5 +134,41 @@ class InpaintingCommandsTest {
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("zero", none)), "observes no pixel");
 		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "not a convolution");
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "not a convolution");
+	}
+
+	/**
+	 * At 24×24 (≤ 32×32) the diffusion samplers' laws are exact: W2 to the exact posterior by dense
+	 * algebra, the exact std; CGDM lands far closer to the posterior than DPS with its heuristic
+	 * weight (which diverges here), and the exact posterior's own std is exact too (dense kriging), not the
+	 * samples' std.
+	 */
+	@Test
+	void smallImagesGetTheExactW2OfEveryMethod() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(24);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final ByteProcessor bp = new ByteProcessor(24, 24);
+		bp.setValue(255);
+		bp.fill();
+		for (int y = 8; y < 14; y++) for (int x = 6; x < 15; x++) bp.set(x, y, 0);
+		final ImagePlus degraded = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("m", bp), "noise_sigma", 2.0,
+			"seed", 4L).getOutput("degraded");
+		final double[] w2 = new double[2];
+		final String[] methods = { "cgdm", "dps" };
+		double trace = 0;
+		for (int k = 0; k < 2; k++) {
+			final CommandModule m = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", methods[k], "samples", 2, "steps", 30, "seed", 1L);
+			assertFalse(m.isCanceled(), () -> m.getCancelReason());
+			final ResultsTable t = AnalysisCommandsTest.table(m);
+			w2[k] = t.getValue("W2^2", 0);
+			assertEquals(t.getValue("W2^2 mean part", 0) + t.getValue("W2^2 covariance part", 0), w2[k], 1e-9 * (1 + w2[k]));
+			assertEquals("exact (dense output covariance)", t.getStringValue("std", 0));
+		}
+		final CommandModule ex = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2, "seed", 1L);
+		assertEquals("exact (dense posterior covariance)", AnalysisCommandsTest.table(ex).getStringValue("std", 0));
+		final float[] sd = (float[]) ((ImagePlus) ex.getOutput("std")).getProcessor().getPixels();
+		for (final float v : sd) trace += v * v;
+		assertTrue(w2[0] < 0.25 * trace && w2[0] < 0.2 * w2[1], "CGDM W2² " + w2[0] + ", DPS " + w2[1] + ", posterior trace " + trace);
+		// The posterior std is small where pixels are observed (σ = 2) and large inside the hole.
+		assertTrue(sd[11 * 24 + 10] > 3 * sd[2 * 24 + 2], "std in the hole " + sd[11 * 24 + 10] + " vs outside " + sd[2 * 24 + 2]);
 	}
 }

@@ -42,6 +42,9 @@ public final class InpaintingSampler {
 	private final Guidance[] unit;
 	private final Method.SpectralRule ddrm;
 	private final double[] start;
+	/** During {@link #covariance}: step j's bracket factorised densely (the same solve for every column), else null. */
+	private org.ejml.interfaces.linsol.LinearSolverDense<org.ejml.data.DMatrixRMaj> denseBracket;
+	private org.ejml.data.DMatrixRMaj bracketRhs, bracketSol;
 	private long cgIterations;
 	private long cgSolves;
 
@@ -147,6 +150,11 @@ public final class InpaintingSampler {
 				final double den = u.dAA() + u.dI();
 				final double f = den > (u.pseudoInverse() ? Guidance.PINV_THRESHOLD : 0) ? 1 / den : 0;
 				for (int i = 0; i < omega.length; i++) w.u[i] = f * w.res[i];
+			}
+			else if (denseBracket != null) {
+				System.arraycopy(w.res, 0, bracketRhs.data, 0, omega.length);
+				denseBracket.solve(bracketRhs, bracketSol);
+				System.arraycopy(bracketSol.data, 0, w.u, 0, omega.length);
 			}
 			else solveBracket(w, j, u);
 			java.util.Arrays.fill(w.px, 0);
@@ -307,7 +315,10 @@ public final class InpaintingSampler {
 		final double[] s = new double[d * d];
 		startCovariance(s);
 		final double[] t = new double[d * d], col = new double[d];
+		bracketRhs = new org.ejml.data.DMatrixRMaj(omega.length, 1);
+		bracketSol = new org.ejml.data.DMatrixRMaj(omega.length, 1);
 		for (int j = 0; j < n; j++) {
+			denseBracket = unit[j].dAGammaA() != 0 ? factorBracket(w, j, unit[j]) : null;
 			// T = 𝔸 S column by column, then S' = 𝔸 Tᵀ column by column: 𝔸 (𝔸S)ᵀ = 𝔸 S 𝔸ᵀ (S symmetric).
 			// S's column c is its row c; Tᵀ's column c is T's row c, so T is stored by columns
 			// (row-major T) and read by rows; S' is symmetric, so its columns are stored as rows.
@@ -325,7 +336,25 @@ public final class InpaintingSampler {
 			}
 			addStepNoise(j, s);
 		}
+		denseBracket = null;
 		return s;
+	}
+
+	/** Step j's bracket aΓ_ΩΩ + cI as a dense m×m matrix (columns through the FFT), Cholesky-factorised. */
+	private org.ejml.interfaces.linsol.LinearSolverDense<org.ejml.data.DMatrixRMaj> factorBracket(final Work w, final int j, final Guidance u) {
+		final int m = omega.length;
+		final double ab = grid.abT[j], one = 1 - ab, c = u.dAA() + u.dI(), a = u.dAGammaA();
+		final org.ejml.data.DMatrixRMaj b = new org.ejml.data.DMatrixRMaj(m, m);
+		final double[] e = new double[m], col = new double[m];
+		for (int i = 0; i < m; i++) {
+			java.util.Arrays.fill(e, 0);
+			e[i] = 1;
+			bracket(w, ab, one, a, c, e, col, false);
+			for (int l = 0; l < m; l++) b.set(l, i, col[l]);
+		}
+		final org.ejml.interfaces.linsol.LinearSolverDense<org.ejml.data.DMatrixRMaj> chol = org.ejml.dense.row.factory.LinearSolverFactory_DDRM.chol(m);
+		if (!chol.setA(b)) throw new ArithmeticException("CGDM's C_{v|t} is not positive definite at step " + (j + 1) + " (σ = 0 with a singular prior?)");
+		return chol;
 	}
 
 	/** col ← 𝔸_j col: step j's linear part (no measurement, no mean, no noise). */

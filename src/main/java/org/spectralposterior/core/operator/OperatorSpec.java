@@ -58,8 +58,8 @@ public record OperatorSpec(Kind kind, double blurSigma, double length, double an
 	}
 
 	/** Why a mask cannot go where a convolution is needed, and what handles it instead. */
-	public static final String NOT_CIRCULANT = "Inpainting (a mask of missing pixels) is not a convolution: only Posterior Sampling's exact posterior handles it "
-		+ "(kriging by conjugate gradients); the diffusion samplers and the spectral analyses need a blur or denoising operator.";
+	public static final String NOT_CIRCULANT = "Inpainting (a mask of missing pixels) is not a convolution: Posterior Sampling handles it (the exact posterior and every "
+		+ "diffusion sampler, in the pixel domain), but the spectral analyses (Compare Samplers, Tune Sampler Weights, Transfer Functions) need a blur or denoising operator.";
 
 	public static OperatorSpec inpaint() {
 		return new OperatorSpec(Kind.INPAINT, 0, 0, 0, null, 0, 0);

@@ -79,6 +79,50 @@ public final class InpaintingPosterior {
 		return meanEstimated;
 	}
 
+	/** The prior actually conditioned on (λ_0 raised when the image mean is estimated, see the constructor). */
+	public GaussianPrior effectivePrior() {
+		return new GaussianPrior(prior.mean(), new Spectrum(prior.plane(), lam));
+	}
+
+	/**
+	 * The exact posterior covariance, dense (row-major d×d): Σ − Σ_{·Ω}(Σ_ΩΩ + s²I)⁻¹Σ_{Ω·} by a Cholesky
+	 * factorisation (EJML). Cost O(d·m² + m³): for images of at most {@code maxPixels} pixels.
+	 */
+	public double[] denseCovariance(final int maxPixels) {
+		if (pixels > maxPixels) throw new IllegalArgumentException("The dense posterior covariance needs at most " + maxPixels + " pixels, got " + pixels + ".");
+		final int m = omega.length;
+		// Σ is circulant: its first column c = Σ e_0, and Σ_pq = c((p − q) mod grid).
+		final double[] e = new double[pixels], c = new double[pixels];
+		e[0] = 1;
+		applyPrior(e, c);
+		final int h = prior.plane().height, w = prior.plane().width;
+		final org.ejml.data.DMatrixRMaj sigmaFullMat = new org.ejml.data.DMatrixRMaj(pixels, pixels);
+		for (int p = 0; p < pixels; p++) {
+			for (int q = 0; q < pixels; q++) {
+				final int dy = Math.floorMod(p / w - q / w, h), dx = Math.floorMod(p % w - q % w, w);
+				sigmaFullMat.set(p, q, c[dy * w + dx]);
+			}
+		}
+		final org.ejml.data.DMatrixRMaj k = new org.ejml.data.DMatrixRMaj(m, m), cross = new org.ejml.data.DMatrixRMaj(m, pixels);
+		for (int i = 0; i < m; i++) {
+			for (int j = 0; j < m; j++) k.set(i, j, sigmaFullMat.get(omega[i], omega[j]) + (i == j ? diagonal : 0));
+			for (int q = 0; q < pixels; q++) cross.set(i, q, sigmaFullMat.get(omega[i], q));
+		}
+		final org.ejml.interfaces.linsol.LinearSolverDense<org.ejml.data.DMatrixRMaj> chol = org.ejml.dense.row.factory.LinearSolverFactory_DDRM.chol(m);
+		if (!chol.setA(k)) throw new ArithmeticException("the kriging matrix is not positive definite");
+		final org.ejml.data.DMatrixRMaj sol = new org.ejml.data.DMatrixRMaj(m, pixels);
+		chol.solve(cross, sol);
+		final double[] out = new double[pixels * pixels];
+		for (int p = 0; p < pixels; p++) {
+			for (int q = 0; q < pixels; q++) {
+				double t = 0;
+				for (int i = 0; i < m; i++) t += cross.get(i, p) * sol.get(i, q);
+				out[p * pixels + q] = sigmaFullMat.get(p, q) - t;
+			}
+		}
+		return out;
+	}
+
 	/** CG iterations of the last solve. */
 	public int lastIterations() {
 		return lastIterations;

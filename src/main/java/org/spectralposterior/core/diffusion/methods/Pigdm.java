@@ -33,7 +33,7 @@ public final class Pigdm extends Method {
 	@Override
 	public void check(final double sigma) {
 		if (sigma == 0) {
-			throw new IllegalArgumentException("PiGDM's noisy form divides by (1 − ᾱ_t)ρ + σ², which vanishes at the last steps where the operator removes frequencies; "
+			throw new IllegalArgumentException("PiGDM's noisy form divides by (1 − ᾱ_t)AA* + σ², which vanishes at the last steps wherever the measurement has no signal (a frequency the blur removes); "
 				+ "it needs noise_sigma > 0. Use DDNM or CGDM for noiseless measurements.");
 		}
 	}
