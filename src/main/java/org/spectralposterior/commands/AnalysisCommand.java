@@ -64,6 +64,14 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	public File output_folder;
 
 	protected AnalysisTask.Setup setup() {
+		return setup(0);
+	}
+
+	/**
+	 * @param downsample a super-resolution factor r ≥ 1 for an analysis that handles super-resolution
+	 *                   (with a measurement, its recorded factor wins), or 0 for one that does not
+	 */
+	protected AnalysisTask.Setup setup(final int downsample) {
 		final String op = operator == null ? AUTO : operator.trim();
 		// A given measurement defines the problem unless an operator is named: tuning for another
 		// operator than the measurement's would give weights that belong to neither.
@@ -72,7 +80,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 		final double sigma;
 		// A measurement these analyses cannot model is refused even beside an explicit operator.
 		if (measurement != null) {
-			MeasurementImage.checkCirculant(measurement);
+			if (downsample == 0) MeasurementImage.checkCirculant(measurement);
 			if (MeasurementImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(measurement)) && !MeasurementImage.operator(measurement).circulant()) throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
 		}
 		if (fromMeasurement) {
@@ -85,7 +93,13 @@ public abstract class AnalysisCommand extends SpectralCommand {
 			sigma = noise_sigma;
 		}
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
-		return new AnalysisTask.Setup(prior, spec, sigma, schedule, timesteps, schedule_table, base_step, eta, data_range);
+		final int factor = downsample == 0 ? 1 : fromMeasurement ? MeasurementImage.downsample(measurement) : downsample;
+		if (factor < 1) throw new IllegalArgumentException("downsample must be a whole number ≥ 1 (1 = no super-resolution), got " + downsample + ".");
+		if (factor > 1 && (prior.getWidth() % factor != 0 || prior.getHeight() % factor != 0)) {
+			throw new IllegalArgumentException("The prior is " + prior.getWidth() + "×" + prior.getHeight() + ", not a multiple of the super-resolution factor " + factor
+				+ "; build it with target_width and target_height multiples of " + factor + ".");
+		}
+		return new AnalysisTask.Setup(prior, spec, sigma, schedule, timesteps, schedule_table, base_step, eta, data_range, factor);
 	}
 
 	@Override

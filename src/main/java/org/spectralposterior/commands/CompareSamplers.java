@@ -22,12 +22,15 @@ public class CompareSamplers extends AnalysisCommand {
 	@Parameter(label = "Numbers of steps (comma-separated)", persist = false)
 	public String steps_list = "10,20,50,100,250,1000";
 
+	@Parameter(label = "Super-resolution factor r (1 = none; a measurement's own factor wins)", min = "1", persist = false)
+	public int downsample = 1;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Plot")
 	public ImagePlus plot;
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return AnalysisTask.compare(setup(), methods, steps_list, t0, progress);
+		return AnalysisTask.compare(setup(downsample), methods, steps_list, t0, progress);
 	}
 
 	@Override

@@ -33,7 +33,14 @@ import org.spectralposterior.core.prior.GaussianPrior;
 public final class AnalysisTask {
 
 	/** The degradation and diffusion settings shared by the analyses. */
-	public record Setup(ImagePlus priorImp, OperatorSpec operator, double sigma, String schedule, int trainSteps, String scheduleTable, String baseStep, double eta, String dataRange) {
+	public record Setup(ImagePlus priorImp, OperatorSpec operator, double sigma, String schedule, int trainSteps, String scheduleTable, String baseStep, double eta, String dataRange,
+		int factor) {
+
+		/** Without super-resolution. */
+		public Setup(final ImagePlus priorImp, final OperatorSpec operator, final double sigma, final String schedule, final int trainSteps, final String scheduleTable,
+			final String baseStep, final double eta, final String dataRange) {
+			this(priorImp, operator, sigma, schedule, trainSteps, scheduleTable, baseStep, eta, dataRange, 1);
+		}
 
 		/** The memory an analysis of this prior needs (see {@link MemoryBudget#analysis}). */
 		MemoryBudget budget(final String task, final long methods, final long outputPlanes) {
@@ -62,7 +69,24 @@ public final class AnalysisTask {
 	record Problem(Setup setup, GaussianPrior unitPrior, BlurOperator op, double unitSigma, double half, Schedule schedule) {
 
 		DiffusionSampler sampler(final Method m, final int steps, final int t0) {
-			return new DiffusionSampler(unitPrior, op, unitSigma, new DiffusionSampler.Config(m, schedule, steps, BaseStep.parse(setup.baseStep()), setup.eta(), null, t0));
+			return new DiffusionSampler(unitPrior, op, unitSigma, config(m, steps, t0));
+		}
+
+		DiffusionSampler.Config config(final Method m, final int steps, final int t0) {
+			return new DiffusionSampler.Config(m, schedule, steps, BaseStep.parse(setup.baseStep()), setup.eta(), null, t0);
+		}
+
+		/** E_v W2² (unit space) of method m with n steps and its law's kind, for a blur or, per aliasing group, for super-resolution. */
+		Object[] expected(final Method m, final int steps, final int t0) {
+			if (setup.factor() > 1) {
+				final org.spectralposterior.core.diffusion.SuperResolutionSampler ss = new org.spectralposterior.core.diffusion.SuperResolutionSampler(unitPrior, op, setup.factor(), unitSigma,
+					config(m, steps, t0));
+				final org.spectralposterior.core.diffusion.SuperResolutionSampler.Law law = ss.closedForm();
+				return new Object[] { law.law().expected(ss.posterior(), unitPrior, unitSigma), law.exact() };
+			}
+			final DiffusionSampler ds = sampler(m, steps, t0);
+			final DiffusionSampler.Law law = ds.closedForm();
+			return new Object[] { Wasserstein.expected(law.law(), ds.posterior(), unitPrior, unitSigma), law.exact() };
 		}
 	}
 
@@ -105,9 +129,8 @@ public final class AnalysisTask {
 			final Method m = methods.get(mi);
 			for (int i = 0; i < steps.length; i++) {
 				progress.checkCancelled();
-				final DiffusionSampler ds = problem.sampler(m, steps[i], t0);
-				final DiffusionSampler.Law law = ds.closedForm();
-				final Wasserstein.Expected e = Wasserstein.expected(law.law(), ds.posterior(), problem.unitPrior(), problem.unitSigma()).scaled(half);
+				final Object[] r = problem.expected(m, steps[i], t0);
+				final Wasserstein.Expected e = ((Wasserstein.Expected) r[0]).scaled(half);
 				ys[mi][i] = Math.sqrt(e.squared());
 				table.incrementCounter();
 				table.addValue("method", m.label);
@@ -117,7 +140,8 @@ public final class AnalysisTask {
 				table.addValue("E_v W2^2 per pixel", e.perPixel());
 				table.addValue("mean part", e.meanPart());
 				table.addValue("covariance part", e.covariancePart());
-				table.addValue("law", law.exact() ? "exact" : "linearised (marginal)");
+				if (setup.factor() > 1) table.addValue("operator", setup.operator().describe() + ", downsampled ×" + setup.factor());
+				table.addValue("law", (Boolean) r[1] ? "exact" : "linearised (marginal)");
 				table.addValue("status", Double.isFinite(ys[mi][i]) ? "ok" : DIVERGED);
 				progress.update(++done, (long) methods.size() * steps.length);
 			}

@@ -67,7 +67,16 @@ class SuperResolutionCommandsTest {
 		assertFalse(dd.isCanceled(), () -> dd.getCancelReason());
 		assertEquals(3, ((ImagePlus) dd.getOutput("samples_stack")).getNFrames());
 		assertTrue(AnalysisCommandsTest.table(dd).getValue("W2", 0) > 0);
-		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", low, "operator", "from measurement"), "super-resolution");
+		// Compare Samplers on the same super-resolution problem: its E_v W2² for CGDM at 100 steps is
+		// Posterior Sampling's, and more steps bring CGDM closer to the posterior.
+		final CommandModule cmp = CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", low, "operator", "from measurement", "methods", "cgdm,ddrm", "steps_list", "10,100");
+		assertFalse(cmp.isCanceled(), () -> cmp.getCancelReason());
+		final ResultsTable ctab = AnalysisCommandsTest.table(cmp);
+		assertEquals(4, ctab.size());
+		assertEquals(ct.getValue("E_v W2^2", 0), ctab.getValue("E_v W2^2", 1), 1e-9 * ct.getValue("E_v W2^2", 0), "Compare Samplers = Posterior Sampling for CGDM, n = 100");
+		assertTrue(ctab.getValue("E_v W2^2", 1) < ctab.getValue("E_v W2^2", 0));
+		assertTrue(ctab.getStringValue("operator", 0).contains("downsampled ×2"));
+		CommandsTest.expectFailure(CommandsTest.run(TransferFunctions.class, "prior", prior, "measurement", low, "operator", "from measurement"), "super-resolution");
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", CommandsTest.gravel(45), "downsample", 2), "not a multiple");
 		final ImagePlus smallPrior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(24)).getOutput("prior");
 		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", smallPrior, "measurement", low), "target_width=48");

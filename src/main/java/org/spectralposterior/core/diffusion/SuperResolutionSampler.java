@@ -191,7 +191,7 @@ public final class SuperResolutionSampler {
 		final double[] dd = ws[0], x = ws[1], y = ws[2], b = ws[3], c = ws[4], nv = ws[5], noise = ws[6];
 		final double ab = grid.abT[j], sab = Math.sqrt(ab), one = 1 - ab, ph = grid.phi[j], ps = grid.psi[j];
 		final double m0 = g == 0 ? prior.meanDc() : 0;
-		java.util.Arrays.fill(c, 0);
+		if (g == 0) java.util.Arrays.fill(c, 0);
 		if (ddrm == null) {
 			final Guidance u = unit[j];
 			double aga = 0;
@@ -300,49 +300,73 @@ public final class SuperResolutionSampler {
 		final double[] dd = ws[0], x = ws[1], y = ws[2], b = ws[3], c = ws[4], nv = ws[5];
 		final double nuI2 = ws[6][0], gam = ws[6][1];
 		final int po = 2 * g * d, so = 2 * g * d * d;
-		// P ← D P + x (yᵀP) + 𝔹 ; q ← D q + x (yᵀq) + c
-		double ypr = 0, ypi = 0, yqr = 0, yqi = 0;
-		for (int i = 0; i < d; i++) {
-			final double yr = y[2 * i], yi = y[2 * i + 1];
-			ypr += yr * p[po + 2 * i] - yi * p[po + 2 * i + 1];
-			ypi += yr * p[po + 2 * i + 1] + yi * p[po + 2 * i];
-			yqr += yr * q[po + 2 * i] - yi * q[po + 2 * i + 1];
-			yqi += yr * q[po + 2 * i + 1] + yi * q[po + 2 * i];
-		}
-		for (int i = 0; i < d; i++) {
-			final double xr = x[2 * i], xi = x[2 * i + 1];
-			p[po + 2 * i] = dd[i] * p[po + 2 * i] + xr * ypr - xi * ypi + b[2 * i];
-			p[po + 2 * i + 1] = dd[i] * p[po + 2 * i + 1] + xr * ypi + xi * ypr + b[2 * i + 1];
-			q[po + 2 * i] = dd[i] * q[po + 2 * i] + xr * yqr - xi * yqi + c[2 * i];
-			q[po + 2 * i + 1] = dd[i] * q[po + 2 * i + 1] + xr * yqi + xi * yqr + c[2 * i + 1];
-		}
-		// S ← D S D + f x* + x f* + β x x* + ν_I² I + γ u u*,  f = D S conj(y), β = yᵀ S conj(y).
+		// P ← D P + x (yᵀP) + 𝔹 ; q ← D q + x (yᵀq) + c (q and c vanish off the DC group: constant prior mean)
+		affine(p, po, dd, x, y, b);
+		if (g == 0) affine(q, po, dd, x, y, c);
+		// S ← D S D + f x* + x f* + β x x* + ν_I² I + γ u u*,  f = D S conj(y), β = yᵀ S conj(y) (real);
+		// with h = f + (β/2) x the middle terms are h x* + x h*. S is Hermitian: the upper triangle is
+		// computed and mirrored.
 		final double[] f = ws[7];
 		double beta = 0;
 		for (int i = 0; i < d; i++) {
 			double re = 0, im = 0;
+			final int row = so + 2 * i * d;
 			for (int l = 0; l < d; l++) {
-				final int o = so + 2 * (i * d + l);
-				final double sr = s[o], si = s[o + 1], yr = y[2 * l], yi = -y[2 * l + 1];
-				re += sr * yr - si * yi;
-				im += sr * yi + si * yr;
+				final double sr = s[row + 2 * l], si = s[row + 2 * l + 1], yr = y[2 * l], yi = y[2 * l + 1];
+				// S_il conj(y_l)
+				re += sr * yr + si * yi;
+				im += si * yr - sr * yi;
 			}
-			// (S conj(y))_i; β accumulates y_i (S conj y)_i.
 			beta += y[2 * i] * re - y[2 * i + 1] * im;
 			f[2 * i] = dd[i] * re;
 			f[2 * i + 1] = dd[i] * im;
 		}
+		final double hb = 0.5 * beta;
 		for (int i = 0; i < d; i++) {
-			final double xr = x[2 * i], xi = x[2 * i + 1], fr = f[2 * i], fi = f[2 * i + 1], ur = nv[2 * i], ui = nv[2 * i + 1];
-			for (int l = 0; l < d; l++) {
+			f[2 * i] += hb * x[2 * i];
+			f[2 * i + 1] += hb * x[2 * i + 1];
+		}
+		final boolean rank = gam != 0;
+		for (int i = 0; i < d; i++) {
+			final double xr = x[2 * i], xi = x[2 * i + 1], hr = f[2 * i], hi = f[2 * i + 1], ur = nv[2 * i], ui = nv[2 * i + 1], di = dd[i];
+			for (int l = i; l < d; l++) {
 				final int o = so + 2 * (i * d + l);
-				final double xlr = x[2 * l], xli = -x[2 * l + 1], flr = f[2 * l], fli = -f[2 * l + 1], ulr = nv[2 * l], uli = -nv[2 * l + 1];
-				double re = dd[i] * dd[l] * s[o] + (fr * xlr - fi * xli) + (xr * flr - xi * fli) + beta * (xr * xlr - xi * xli) + gam * (ur * ulr - ui * uli);
-				double im = dd[i] * dd[l] * s[o + 1] + (fr * xli + fi * xlr) + (xr * fli + xi * flr) + beta * (xr * xli + xi * xlr) + gam * (ur * uli + ui * ulr);
-				if (i == l) re += nuI2;
-				s[o] = re;
-				s[o + 1] = im;
+				final double xlr = x[2 * l], xli = x[2 * l + 1], hlr = f[2 * l], hli = f[2 * l + 1];
+				// h_i conj(x_l) + x_i conj(h_l)
+				double re = di * dd[l] * s[o] + (hr * xlr + hi * xli) + (xr * hlr + xi * hli);
+				double im = di * dd[l] * s[o + 1] + (hi * xlr - hr * xli) + (xi * hlr - xr * hli);
+				if (rank) {
+					final double ulr = nv[2 * l], uli = nv[2 * l + 1];
+					re += gam * (ur * ulr + ui * uli);
+					im += gam * (ui * ulr - ur * uli);
+				}
+				if (i == l) {
+					s[o] = re + nuI2;
+					s[o + 1] = 0;
+				}
+				else {
+					s[o] = re;
+					s[o + 1] = im;
+					final int t = so + 2 * (l * d + i);
+					s[t] = re;
+					s[t + 1] = -im;
+				}
 			}
+		}
+	}
+
+	/** v ← D v + x (yᵀv) + add on the d complex entries of v at offset o. */
+	private void affine(final double[] v, final int o, final double[] dd, final double[] x, final double[] y, final double[] add) {
+		double yr0 = 0, yi0 = 0;
+		for (int i = 0; i < d; i++) {
+			final double yr = y[2 * i], yi = y[2 * i + 1];
+			yr0 += yr * v[o + 2 * i] - yi * v[o + 2 * i + 1];
+			yi0 += yr * v[o + 2 * i + 1] + yi * v[o + 2 * i];
+		}
+		for (int i = 0; i < d; i++) {
+			final double xr = x[2 * i], xi = x[2 * i + 1];
+			v[o + 2 * i] = dd[i] * v[o + 2 * i] + xr * yr0 - xi * yi0 + add[2 * i];
+			v[o + 2 * i + 1] = dd[i] * v[o + 2 * i + 1] + xr * yi0 + xi * yr0 + add[2 * i + 1];
 		}
 	}
 

@@ -169,6 +169,16 @@ public final class WeightObjective {
 	private void gainAndKappa(final int j, final int from, final int len, final double[] g, final double[] k1) {
 		final double sab = Math.sqrt(s.abT[j]), ab = s.abT[j], one = 1 - ab, gf = one / sab;
 		final Guidance u = s.unit[j];
+		if (u.fGamma() == 0 && u.fI() == 0 && u.dAGammaA() == 0 && !u.pseudoInverse() && u.dI() > 0 && u.dAA() >= 0) {
+			// DPS and ΠGDM (κ₁ = scale·fG·g/(dAA ρ + dI)): a straight loop, as the closed form's.
+			final double c = u.scale() * u.fG(), dAA = u.dAA(), dI = u.dI();
+			for (int i = 0; i < len; i++) {
+				final double gi = sab * lam[from + i] / (ab * lam[from + i] + one);
+				g[i] = gi;
+				k1[i] = c * gi / (dAA * rho[from + i] + dI);
+			}
+			return;
+		}
 		for (int i = 0; i < len; i++) {
 			final double gi = sab * lam[from + i] / (ab * lam[from + i] + one), gam = gi * gf, r = rho[from + i];
 			g[i] = gi;
