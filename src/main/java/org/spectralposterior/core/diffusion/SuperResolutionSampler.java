@@ -113,7 +113,24 @@ public final class SuperResolutionSampler {
 		final int blocks = (size + block - 1) / block;
 		final ThreadLocal<double[][]> work = ThreadLocal.withInitial(() -> new double[][] { new double[d], new double[2 * d], new double[2 * d], new double[2 * d], new double[2 * d],
 			new double[2 * d], new double[2], new double[2 * d] });
-		if (!normalised) {
+		if (!normalised && ddrm == null) {
+			// Guided methods: the DC group (which carries the bias q) per group, every other group in
+			// vectorised runs of 256 (GroupBlockKernel), each run taking every step while in cache.
+			final double[][] ws0 = work.get();
+			for (int j = 0; j < n; j++) lawStep(j, w[j], 0, p, q, s, ws0);
+			final int first = 1, runs = (size - first + block - 1) / block;
+			IntStream.range(0, runs).parallel().forEach(b -> {
+				final int from = first + b * block, count = Math.min(block, size - from);
+				final GroupBlockKernel kernel = new GroupBlockKernel(groups, lam, from, count);
+				kernel.load(p, s, from);
+				for (int j = 0; j < n; j++) {
+					if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
+					kernel.step(grid, j, unit[j], w[j]);
+				}
+				kernel.store(p, s, from);
+			});
+		}
+		else if (!normalised) {
 			// No reduction across groups: each block of groups runs every step while it is in cache.
 			IntStream.range(0, blocks).parallel().forEach(b -> {
 				final double[][] ws = work.get();
