@@ -17,13 +17,12 @@ import org.spectralposterior.core.posterior.GroupLaw;
 import org.spectralposterior.core.metric.ImageQuality;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.operator.OperatorSpec;
-import org.spectralposterior.core.posterior.SuperResolutionPosterior;
 import org.spectralposterior.core.prior.GaussianPrior;
 
 /**
  * Posterior Sampling for a super-resolution measurement (Simulate Degradation with downsample = r):
- * exact posterior samples on the high-resolution grid by kriging + innovation
- * ({@link SuperResolutionPosterior}), per plane, with the exact (r-periodic) posterior std. The prior
+ * exact posterior samples on the high-resolution grid by kriging + innovation per aliasing group
+ * ({@link GroupLaw#krigingSampler}), or any diffusion sampler, per plane, with the exact (r-periodic) std. The prior
  * lives on the high-resolution grid, r times the measurement's size; outputs have its pixel size.
  */
 final class SuperResolutionTask {
@@ -66,22 +65,22 @@ final class SuperResolutionTask {
 			final double[] x = new double[w * h];
 			final double[] mean, std;
 			if (exact) {
-				final SuperResolutionPosterior posterior = new SuperResolutionPosterior(prior, blur, r, sigma);
-				mean = posterior.mean(v);
+				// Kriging + innovation per aliasing group in the Fourier domain: one inverse FFT per sample.
+				final GroupLaw posterior = GroupLaw.posterior(prior, new org.spectralposterior.core.operator.AliasingGroups(blur, r), sigma);
+				mean = posterior.meanImage(v);
 				final double[] var = posterior.pixelVariance();
 				std = new double[var.length];
 				for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]);
-				// The prior innovation and the measurement noise, each its own split.
-				final var innovation = posterior.innovationSampler(planeRng.split());
-				final SplittableRandom noise = planeRng.split();
+				final GroupLaw.KrigingSampler kriging = posterior.krigingSampler(prior, sigma, v, planeRng.split());
 				for (int s = 1; s <= ns; s++) {
 					progress.checkCancelled();
-					posterior.sample(mean, innovation, noise, x);
+					kriging.next(x);
 					addSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s);
 					progress.update(++done[0], (long) planes * ns);
 				}
 				SamplingTask.rowHeader(table, SamplingTask.EXACT + " (super-resolution kriging + innovation)", planes, c, z, t, spec.describe() + ", downsampled ×" + r, sigma, ns, req.seed());
 				table.addValue("W2", 0);
+				table.addValue("posterior trace", posterior.trace());
 				w2maps.setProcessor(Planes.toProcessor(new double[w * h], w, h), index);
 				w2specs.setProcessor(Planes.toProcessor(new double[w * h], w, h), index);
 			}

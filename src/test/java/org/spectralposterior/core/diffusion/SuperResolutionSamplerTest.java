@@ -248,4 +248,56 @@ class SuperResolutionSamplerTest {
 			assertTrue(Math.sqrt(err) < bound, m.key + ": covariance error " + Math.sqrt(err) + " above " + bound);
 		}
 	}
+
+	/** The Fourier-domain kriging sampler draws the exact posterior: means within 5 standard errors, covariance within 4 Wishart sizes (8×10, r = 2: LR columns stored as conjugates). */
+	@Test
+	void krigingSamplesFollowTheExactPosterior() {
+		final int h = 8, w = 10, r = 2, nSamples = 4000, dd = h * w;
+		final GaussianPrior prior = prior(h, w, 9);
+		final GroupLaw post = GroupLaw.posterior(prior, new AliasingGroups(psf(h, w), r), 0.1);
+		final double[] v = new double[(h / r) * (w / r)];
+		for (int i = 0; i < v.length; i++) v[i] = Math.cos(3 * i);
+		final double[] mean = post.meanImage(v);
+		final DMatrixRMaj cov = covariance(post);
+		final GroupLaw.KrigingSampler ks = post.krigingSampler(prior, 0.1, v, new SplittableRandom(2));
+		final double[] x = new double[dd], sum = new double[dd];
+		final double[][] outer = new double[dd][dd];
+		for (int s = 0; s < nSamples; s++) {
+			ks.next(x);
+			for (int i = 0; i < dd; i++) {
+				sum[i] += x[i];
+				for (int l = 0; l < dd; l++) outer[i][l] += (x[i] - mean[i]) * (x[l] - mean[l]);
+			}
+		}
+		double err = 0, fro = 0, tr = 0;
+		for (int i = 0; i < dd; i++) {
+			final double z = (sum[i] / nSamples - mean[i]) / Math.sqrt(cov.get(i, i) / nSamples);
+			assertTrue(Math.abs(z) < 5, "pixel " + i + " mean z = " + z);
+			tr += cov.get(i, i);
+			for (int l = 0; l < dd; l++) {
+				final double e = outer[i][l] / nSamples - cov.get(i, l);
+				err += e * e;
+				fro += cov.get(i, l) * cov.get(i, l);
+			}
+		}
+		assertTrue(Math.sqrt(err) < 4 * Math.sqrt((fro + tr * tr) / nSamples), "covariance error " + Math.sqrt(err));
+	}
+
+	/** Noiseless kriging samples reproduce the measurement exactly: A x = v (AK = I), which any conjugation slip breaks. */
+	@Test
+	void noiselessKrigingSamplesFitTheMeasurement() {
+		final int h = 8, w = 10, r = 2;
+		final GaussianPrior prior = prior(h, w, 10);
+		final BlurOperator blur = psf(h, w);
+		final GroupLaw post = GroupLaw.posterior(prior, new AliasingGroups(blur, r), 0);
+		final double[] v = new double[(h / r) * (w / r)];
+		for (int i = 0; i < v.length; i++) v[i] = Math.sin(1.7 * i) + 0.3;
+		final GroupLaw.KrigingSampler ks = post.krigingSampler(prior, 0, v, new SplittableRandom(4));
+		final double[] x = new double[h * w];
+		for (int s = 0; s < 3; s++) {
+			ks.next(x);
+			final double[] ax = org.spectralposterior.core.posterior.SuperResolutionPosterior.degrade(blur, r, x);
+			for (int i = 0; i < v.length; i++) assertEquals(v[i], ax[i], 1e-9, "sample " + s + " LR pixel " + i);
+		}
+	}
 }
