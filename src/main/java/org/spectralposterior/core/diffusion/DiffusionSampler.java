@@ -375,9 +375,11 @@ public final class DiffusionSampler {
 		final double sab = Math.sqrt(ab), one = 1 - ab;
 		for (int k = from; k < to; k++) {
 			final double l = lam[k], r = rho[k];
-			final double inv = 1 / (ab * l + one);
-			final double g = sab * l * inv, gam = l * one * inv;
-			final double kap = c * gam / (dAGA * gam * r + dI);
+			final double den = ab * l + one;
+			final double g = sab * l / den;
+			// κ = cΓ/(dAΓA Γρ + dI) with Γ = (1 − ᾱ)λ/den, over one division
+			final double lo = l * one;
+			final double kap = c * lo / (dAGA * lo * r + dI * den);
 			final double a = (ph - kap * r) * g + ps;
 			p[k] = a * p[k] + kap;
 			s2[k] = a * a * s2[k] + nu2;
