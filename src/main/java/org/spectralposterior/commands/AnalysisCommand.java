@@ -64,14 +64,14 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	public File output_folder;
 
 	protected AnalysisTask.Setup setup() {
-		return setup(0);
+		return setup(0, false);
 	}
 
 	/**
 	 * @param downsample a super-resolution factor r ≥ 1 for an analysis that handles super-resolution
 	 *                   (with a measurement, its recorded factor wins), or 0 for one that does not
 	 */
-	protected AnalysisTask.Setup setup(final int downsample) {
+	protected AnalysisTask.Setup setup(final int downsample, final boolean inpainting) {
 		final String op = operator == null ? AUTO : operator.trim();
 		// A given measurement defines the problem unless an operator is named: tuning for another
 		// operator than the measurement's would give weights that belong to neither.
@@ -81,7 +81,9 @@ public abstract class AnalysisCommand extends SpectralCommand {
 		// A measurement these analyses cannot model is refused even beside an explicit operator.
 		if (measurement != null) {
 			if (downsample == 0) MeasurementImage.checkCirculant(measurement);
-			if (MeasurementImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(measurement)) && !MeasurementImage.operator(measurement).circulant()) throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
+			if (!inpainting && MeasurementImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(measurement)) && !MeasurementImage.operator(measurement).circulant()) {
+				throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
+			}
 		}
 		if (fromMeasurement) {
 			if (measurement == null) throw new IllegalArgumentException("operator=" + PosteriorSampling.FROM_MEASUREMENT + " needs a measurement image; give one or choose the operator.");
@@ -99,7 +101,17 @@ public abstract class AnalysisCommand extends SpectralCommand {
 			throw new IllegalArgumentException("The prior is " + prior.getWidth() + "×" + prior.getHeight() + ", not a multiple of the super-resolution factor " + factor
 				+ "; build it with target_width and target_height multiples of " + factor + ".");
 		}
-		return new AnalysisTask.Setup(prior, spec, sigma, schedule, timesteps, schedule_table, base_step, eta, data_range, factor);
+		boolean[] observed = null;
+		if (!spec.circulant()) {
+			// Inpainting: the mask is the measurement's (NaN = missing), on the prior's grid.
+			if (measurement.getWidth() != prior.getWidth() || measurement.getHeight() != prior.getHeight()) {
+				throw new IllegalArgumentException("The prior is " + prior.getWidth() + "×" + prior.getHeight() + " but the measurement is " + measurement.getWidth() + "×" + measurement.getHeight() + ".");
+			}
+			final float[] px = (float[]) measurement.getProcessor().convertToFloatProcessor().getPixels();
+			observed = new boolean[px.length];
+			for (int i = 0; i < px.length; i++) observed[i] = !Float.isNaN(px[i]);
+		}
+		return new AnalysisTask.Setup(prior, spec, sigma, schedule, timesteps, schedule_table, base_step, eta, data_range, factor, observed);
 	}
 
 	@Override

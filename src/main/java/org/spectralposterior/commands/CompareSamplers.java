@@ -30,7 +30,7 @@ public class CompareSamplers extends AnalysisCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return AnalysisTask.compare(setup(downsample), methods, steps_list, t0, progress);
+		return AnalysisTask.compare(setup(downsample, true), methods, steps_list, t0, progress);
 	}
 
 	@Override

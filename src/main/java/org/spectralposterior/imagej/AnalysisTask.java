@@ -34,12 +34,12 @@ public final class AnalysisTask {
 
 	/** The degradation and diffusion settings shared by the analyses. */
 	public record Setup(ImagePlus priorImp, OperatorSpec operator, double sigma, String schedule, int trainSteps, String scheduleTable, String baseStep, double eta, String dataRange,
-		int factor) {
+		int factor, boolean[] observed) {
 
-		/** Without super-resolution. */
+		/** A blur or denoising problem. */
 		public Setup(final ImagePlus priorImp, final OperatorSpec operator, final double sigma, final String schedule, final int trainSteps, final String scheduleTable,
 			final String baseStep, final double eta, final String dataRange) {
-			this(priorImp, operator, sigma, schedule, trainSteps, scheduleTable, baseStep, eta, dataRange, 1);
+			this(priorImp, operator, sigma, schedule, trainSteps, scheduleTable, baseStep, eta, dataRange, 1, null);
 		}
 
 		/** The memory an analysis of this prior needs (see {@link MemoryBudget#analysis}). */
@@ -60,7 +60,9 @@ public final class AnalysisTask {
 		Problem problem() {
 			final GaussianPrior prior = prior();
 			final IntensityMap map = map();
-			return new Problem(this, map.toUnit(prior), BlurOperator.of(operator, prior.plane().height, prior.plane().width), map.noiseToUnit(sigma), map.half(),
+			// Inpainting has no blur: the identity stands in (only the mask matters).
+			return new Problem(this, map.toUnit(prior), BlurOperator.of(operator.circulant() ? operator : OperatorSpec.none(), prior.plane().height, prior.plane().width), map.noiseToUnit(sigma),
+				map.half(),
 				Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable)));
 		}
 	}
@@ -78,6 +80,16 @@ public final class AnalysisTask {
 
 		/** E_v W2² (unit space) of method m with n steps and its law's kind, for a blur or, per aliasing group, for super-resolution. */
 		Object[] expected(final Method m, final int steps, final int t0) {
+			if (setup.observed() != null) {
+				// Inpainting (images of at most 32×32 pixels): dense, exact.
+				final org.spectralposterior.core.posterior.InpaintingPosterior post = new org.spectralposterior.core.posterior.InpaintingPosterior(unitPrior, setup.observed(), unitSigma);
+				final double[] flat = new double[unitPrior.plane().pixels];
+				java.util.Arrays.fill(flat, unitPrior.mean());
+				final org.spectralposterior.core.diffusion.InpaintingSampler is = new org.spectralposterior.core.diffusion.InpaintingSampler(post.effectivePrior(), setup.observed(), unitSigma,
+					config(m, steps, t0), post.mean(flat, null));
+				final double[] e = is.expectedW2(post, unitSigma, null);
+				return new Object[] { new Wasserstein.Expected(unitPrior.plane(), e[1], e[2], new double[unitPrior.plane().size]), true };
+			}
 			if (setup.factor() > 1) {
 				final org.spectralposterior.core.diffusion.SuperResolutionSampler ss = new org.spectralposterior.core.diffusion.SuperResolutionSampler(unitPrior, op, setup.factor(), unitSigma,
 					config(m, steps, t0));
@@ -141,6 +153,7 @@ public final class AnalysisTask {
 				table.addValue("mean part", e.meanPart());
 				table.addValue("covariance part", e.covariancePart());
 				if (setup.factor() > 1) table.addValue("operator", setup.operator().describe() + ", downsampled ×" + setup.factor());
+				if (setup.observed() != null) table.addValue("operator", setup.operator().describe());
 				table.addValue("law", (Boolean) r[1] ? "exact" : "linearised (marginal)");
 				table.addValue("status", Double.isFinite(ys[mi][i]) ? "ok" : DIVERGED);
 				progress.update(++done, (long) methods.size() * steps.length);

@@ -132,7 +132,7 @@ class InpaintingCommandsTest {
 			"give a mask of the image's size");
 		final ByteProcessor none = new ByteProcessor(40, 40);
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("zero", none)), "observes no pixel");
-		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "not a convolution");
+		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "at most 1024 pixels (32×32)");
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "not a convolution");
 	}
 
@@ -168,6 +168,13 @@ class InpaintingCommandsTest {
 		final float[] sd = (float[]) ((ImagePlus) ex.getOutput("std")).getProcessor().getPixels();
 		for (final float v : sd) trace += v * v;
 		assertTrue(w2[0] < 0.25 * trace && w2[0] < 0.2 * w2[1], "CGDM W2² " + w2[0] + ", DPS " + w2[1] + ", posterior trace " + trace);
+		// Compare Samplers on the same small inpainting problem: E_v W2 (dense, exact) per method.
+		final CommandModule cmp = CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "from measurement", "methods", "cgdm,dps", "steps_list", "30");
+		assertFalse(cmp.isCanceled(), () -> cmp.getCancelReason());
+		final ResultsTable ct = AnalysisCommandsTest.table(cmp);
+		assertEquals(2, ct.size());
+		assertTrue(ct.getValue("E_v W2^2", 0) < ct.getValue("E_v W2^2", 1), "CGDM " + ct.getValue("E_v W2^2", 0) + " vs DPS " + ct.getValue("E_v W2^2", 1));
+		assertTrue(ct.getValue("E_v W2^2", 0) > 0 && Double.isFinite(ct.getValue("E_v W2^2", 0)));
 		// The posterior std is small where pixels are observed (σ = 2) and large inside the hole.
 		assertTrue(sd[11 * 24 + 10] > 3 * sd[2 * 24 + 2], "std in the hole " + sd[11 * 24 + 10] + " vs outside " + sd[2 * 24 + 2]);
 	}

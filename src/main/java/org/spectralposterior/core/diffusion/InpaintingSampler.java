@@ -245,6 +245,11 @@ public final class InpaintingSampler {
 
 	/** The start state into w.x: noise (rng null: its mean), SDEdit's or DDRM's. */
 	private void begin(final Work w, final double[] v, final SplittableRandom rng, final boolean affine) {
+		begin(w, v, rng, affine, start);
+	}
+
+	/** As above with SDEdit's start image given (the posterior mean of v). */
+	private void begin(final Work w, final double[] v, final SplittableRandom rng, final boolean affine, final double[] start) {
 		final double ab = grid.abT[0];
 		switch (method.start()) {
 			case NOISE -> {
@@ -362,6 +367,83 @@ public final class InpaintingSampler {
 		w.fft.forward(col, w.x);
 		step(w, j, null, 0, null);
 		w.fft.inverse(w.x, col);
+	}
+
+	/**
+	 * E_v W2² of this sampler's law to the exact posterior over measurements v_Ω ~ N(μ, Σ_ΩΩ + σ²I)
+	 * (MATH §9.3, dense form): tr((P − K)C_v(P − K)ᵀ) + ‖(P − K)μ + q − q*‖² + Bures(S, Σ_post), with the
+	 * law's mean map v ↦ Pv + q read off m + 1 noise-free runs (one per observed pixel, plus v = 0)
+	 * propagated together step by step, K the kriging gain. The posterior must be for this prior and
+	 * mask; {@code noiseSigma} is the measurement's σ. Returns {E_v W2², mean part, covariance part}.
+	 * Images of at most {@link #DENSE_LIMIT} pixels.
+	 */
+	public double[] expectedW2(final org.spectralposterior.core.posterior.InpaintingPosterior posterior, final double noiseSigma, final Progress progress) {
+		final int d = plane.pixels, m = omega.length;
+		if (d > DENSE_LIMIT) throw new IllegalArgumentException("The expected W2 on inpainting is dense: at most " + DENSE_LIMIT + " pixels (32×32), got " + d + "; crop the image.");
+		if (method.normalisedByResidual()) throw new IllegalArgumentException(method.label + " is not affine (its weight divides by the residual): its law has no closed form here.");
+		final double[] k = posterior.denseGain(DENSE_LIMIT), sOO = posterior.denseObservedCovariance(DENSE_LIMIT);
+		final double mu = prior.mean();
+		// Columns: c = 0 is v = 0, c = i + 1 is v = e_i on Ω.
+		final Work w = new Work();
+		final double[][] state = new double[m + 1][];
+		final double[] v = new double[d], st = new double[d];
+		for (int c = 0; c <= m; c++) {
+			java.util.Arrays.fill(v, 0);
+			if (c > 0) v[omega[c - 1]] = 1;
+			// SDEdit's start: the posterior mean of this v, μ + K(v − μ).
+			for (int p = 0; p < d; p++) {
+				double t = mu;
+				for (int i = 0; i < m; i++) t += k[p * m + i] * (v[omega[i]] - mu);
+				st[p] = t;
+			}
+			begin(w, v, null, true, st);
+			state[c] = w.x.clone();
+		}
+		bracketRhs = new org.ejml.data.DMatrixRMaj(m, 1);
+		bracketSol = new org.ejml.data.DMatrixRMaj(m, 1);
+		for (int j = 0; j < n; j++) {
+			denseBracket = unit[j].dAGammaA() != 0 ? factorBracket(w, j, unit[j]) : null;
+			for (int c = 0; c <= m; c++) {
+				if (progress != null) progress.checkCancelled();
+				java.util.Arrays.fill(v, 0);
+				if (c > 0) v[omega[c - 1]] = 1;
+				System.arraycopy(state[c], 0, w.x, 0, w.x.length);
+				step(w, j, v, prior.meanDc(), null);
+				System.arraycopy(w.x, 0, state[c], 0, w.x.length);
+			}
+		}
+		denseBracket = null;
+		final double[] q = new double[d], col = new double[d];
+		w.fft.inverse(state[0], q);
+		// D = P − K (d×m)
+		final double[] dm = new double[d * m];
+		for (int i = 0; i < m; i++) {
+			w.fft.inverse(state[i + 1], col);
+			for (int p = 0; p < d; p++) dm[p * m + i] = col[p] - q[p] - k[p * m + i];
+		}
+		// tr(D C_v Dᵀ), C_v = Σ_ΩΩ + σ²I
+		double fluct = 0;
+		final double var = noiseSigma * noiseSigma;
+		final double[] row = new double[m];
+		for (int p = 0; p < d; p++) {
+			for (int i = 0; i < m; i++) {
+				double t = var * dm[p * m + i];
+				for (int l = 0; l < m; l++) t += sOO[i * m + l] * dm[p * m + l];
+				row[i] = t;
+			}
+			for (int i = 0; i < m; i++) fluct += dm[p * m + i] * row[i];
+		}
+		// Bias at the mean measurement v = μ on Ω: the posterior mean there is μ (a zero residual is
+		// kriged to zero), the law's is q + Pμ.
+		double bias = 0;
+		for (int p = 0; p < d; p++) {
+			double t = q[p];
+			for (int i = 0; i < m; i++) t += (dm[p * m + i] + k[p * m + i]) * mu;
+			bias += (t - mu) * (t - mu);
+		}
+		final double[] post = posterior.denseCovariance(DENSE_LIMIT);
+		final double bures = org.spectralposterior.core.metric.DenseGaussian.w2(new double[d], covariance(progress), new double[d], post).covariancePart();
+		return new double[] { fluct + bias + bures, fluct + bias, bures };
 	}
 
 	private void startCovariance(final double[] s) {

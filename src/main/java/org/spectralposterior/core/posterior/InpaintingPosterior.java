@@ -89,38 +89,66 @@ public final class InpaintingPosterior {
 	 * factorisation (EJML). Cost O(d·m² + m³): for images of at most {@code maxPixels} pixels.
 	 */
 	public double[] denseCovariance(final int maxPixels) {
-		if (pixels > maxPixels) throw new IllegalArgumentException("The dense posterior covariance needs at most " + maxPixels + " pixels, got " + pixels + ".");
+		final Dense dn = dense(maxPixels);
+		final double[] out = new double[pixels * pixels];
+		final org.ejml.data.DMatrixRMaj t = new org.ejml.data.DMatrixRMaj(pixels, pixels);
+		org.ejml.dense.row.CommonOps_DDRM.multTransA(dn.cross, dn.solved, t);
+		for (int i = 0; i < out.length; i++) out[i] = dn.sigma.data[i] - t.data[i];
+		return out;
+	}
+
+	/** The kriging gain K = Σ_{·Ω}(Σ_ΩΩ + s²I)⁻¹, dense d×m row-major: μ_post(v) = μ + K(v_Ω − μ). */
+	public double[] denseGain(final int maxPixels) {
+		final Dense dn = dense(maxPixels);
+		final int m = omega.length;
+		final double[] out = new double[pixels * m];
+		// K = crossᵀ (Σ_ΩΩ + s²)⁻¹ = ((Σ_ΩΩ + s²)⁻¹ cross)ᵀ = solvedᵀ
+		for (int p = 0; p < pixels; p++) for (int i = 0; i < m; i++) out[p * m + i] = dn.solved.get(i, p);
+		return out;
+	}
+
+	/** The dense prior covariance's block Σ_ΩΩ (m×m row-major), without the noise. */
+	public double[] denseObservedCovariance(final int maxPixels) {
+		final Dense dn = dense(maxPixels);
+		final int m = omega.length;
+		final double[] out = new double[m * m];
+		for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) out[i * m + j] = dn.sigma.get(omega[i], omega[j]);
+		return out;
+	}
+
+	/** The observed pixels' indices, increasing. */
+	public int[] observed() {
+		return omega.clone();
+	}
+
+	/** Σ (d×d), Σ_{Ω·} (m×d) and (Σ_ΩΩ + s²I)⁻¹Σ_{Ω·} (m×d). */
+	private record Dense(org.ejml.data.DMatrixRMaj sigma, org.ejml.data.DMatrixRMaj cross, org.ejml.data.DMatrixRMaj solved) {}
+
+	private Dense dense(final int maxPixels) {
+		if (pixels > maxPixels) throw new IllegalArgumentException("The dense posterior needs at most " + maxPixels + " pixels, got " + pixels + ".");
 		final int m = omega.length;
 		// Σ is circulant: its first column c = Σ e_0, and Σ_pq = c((p − q) mod grid).
 		final double[] e = new double[pixels], c = new double[pixels];
 		e[0] = 1;
 		applyPrior(e, c);
 		final int h = prior.plane().height, w = prior.plane().width;
-		final org.ejml.data.DMatrixRMaj sigmaFullMat = new org.ejml.data.DMatrixRMaj(pixels, pixels);
+		final org.ejml.data.DMatrixRMaj sig = new org.ejml.data.DMatrixRMaj(pixels, pixels);
 		for (int p = 0; p < pixels; p++) {
 			for (int q = 0; q < pixels; q++) {
 				final int dy = Math.floorMod(p / w - q / w, h), dx = Math.floorMod(p % w - q % w, w);
-				sigmaFullMat.set(p, q, c[dy * w + dx]);
+				sig.set(p, q, c[dy * w + dx]);
 			}
 		}
 		final org.ejml.data.DMatrixRMaj k = new org.ejml.data.DMatrixRMaj(m, m), cross = new org.ejml.data.DMatrixRMaj(m, pixels);
 		for (int i = 0; i < m; i++) {
-			for (int j = 0; j < m; j++) k.set(i, j, sigmaFullMat.get(omega[i], omega[j]) + (i == j ? diagonal : 0));
-			for (int q = 0; q < pixels; q++) cross.set(i, q, sigmaFullMat.get(omega[i], q));
+			for (int j = 0; j < m; j++) k.set(i, j, sig.get(omega[i], omega[j]) + (i == j ? diagonal : 0));
+			for (int q = 0; q < pixels; q++) cross.set(i, q, sig.get(omega[i], q));
 		}
 		final org.ejml.interfaces.linsol.LinearSolverDense<org.ejml.data.DMatrixRMaj> chol = org.ejml.dense.row.factory.LinearSolverFactory_DDRM.chol(m);
 		if (!chol.setA(k)) throw new ArithmeticException("the kriging matrix is not positive definite");
 		final org.ejml.data.DMatrixRMaj sol = new org.ejml.data.DMatrixRMaj(m, pixels);
 		chol.solve(cross, sol);
-		final double[] out = new double[pixels * pixels];
-		for (int p = 0; p < pixels; p++) {
-			for (int q = 0; q < pixels; q++) {
-				double t = 0;
-				for (int i = 0; i < m; i++) t += cross.get(i, p) * sol.get(i, q);
-				out[p * pixels + q] = sigmaFullMat.get(p, q) - t;
-			}
-		}
-		return out;
+		return new Dense(sig, cross, sol);
 	}
 
 	/** CG iterations of the last solve. */

@@ -115,4 +115,27 @@ class InpaintingSamplerTest {
 			assertTrue(Math.sqrt(err) < 4 * Math.sqrt((fro + tr * tr) / nSamples), m.key + " n=" + steps + ": covariance error " + Math.sqrt(err));
 		}
 	}
+
+	/** E_v W2² on inpainting against the independent dense reference, for every exact-law method. */
+	@Test
+	void expectedW2IsTheDenseOne() {
+		final GaussianPrior prior = SuperResolutionSamplerTest.prior(H, W, 23);
+		final boolean[] obs = mask();
+		final double sigma = 0.15;
+		final DMatrixRMaj a = DenseSamplerLaw.inpainting(obs);
+		final DMatrixRMaj sig = Dense.circulantFromSpectrum(prior.plane(), prior.spectrum().values());
+		final double[] mu = new double[H * W];
+		java.util.Arrays.fill(mu, prior.mean());
+		final InpaintingPosterior post = new InpaintingPosterior(prior, obs, sigma);
+		for (final Method m : Methods.ALL) {
+			if (!m.linear()) continue;
+			final double[] v = measurement(obs, 6);
+			final InpaintingSampler is = sampler(prior, obs, sigma, m, 5, v);
+			final StepGrid g = is.grid();
+			final DenseSamplerLaw.Law dense = DenseSamplerLaw.law(m.key, a, sig, mu, sigma, new DenseSamplerLaw.Steps(g.abT, g.abS, g.phi, g.psi, g.nu), is.weights());
+			final double expected = DenseSamplerLaw.expectedW2Squared(dense, DenseSamplerLaw.posterior(a, sig, mu, sigma), a, sig, mu, sigma);
+			final double got = is.expectedW2(post, sigma, null)[0];
+			assertEquals(expected, got, 1e-7 * (1 + Math.abs(expected)), m.key + " E_v W2²");
+		}
+	}
 }
