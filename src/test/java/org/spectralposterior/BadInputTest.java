@@ -150,7 +150,7 @@ class BadInputTest {
 		// a measurement defines the operator of the analyses, and one they cannot model is refused even beside a named operator
 		all(TS, AN + "measurement={low} method=pigdm steps=5", "(super-resolution): that is not a convolution"),
 		all(CS, AN + "downsample=5", "not a multiple of the super-resolution factor 5"),
-		all(TF, AN + "measurement={low}", "(super-resolution): that is not a convolution"),
+		all(TF, AN + "downsample=7", "not a multiple of the super-resolution factor 7"),
 		all(PS, "prior={prior} measurement={low} method=sdedit t0=5000", "must lie in (0, T]"),
 		// values no 32-bit image can hold
 		all(SD, SDI + "noise_sigma=1e300", "noise_sigma=1.0E300 is far too large"),

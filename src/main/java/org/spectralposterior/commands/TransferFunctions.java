@@ -22,12 +22,15 @@ public class TransferFunctions extends AnalysisCommand {
 	@Parameter(label = "Sampling steps n", min = "1", persist = false)
 	public int steps = 50;
 
+	@Parameter(label = "Super-resolution factor r (1 = none; a measurement's own factor wins)", min = "1", persist = false)
+	public int downsample = 1;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Transfer functions")
 	public ImagePlus transfer;
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return AnalysisTask.transfer(setup(), methods, steps, t0, progress);
+		return AnalysisTask.transfer(setup(downsample, false), methods, steps, t0, progress);
 	}
 
 	@Override

@@ -236,10 +236,27 @@ public final class AnalysisTask {
 		final HalfPlane plane = problem.unitPrior().plane();
 		final double half = problem.half();
 		final ImageStack stack = new ImageStack(plane.width, plane.height);
+		if (setup.observed() != null) throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
 		OutputLaw posterior = null;
 		int done = 0;
 		for (final Method m : methods) {
 			progress.checkCancelled();
+			if (setup.factor() > 1) {
+				// Super-resolution: per HR frequency, the gain from its aliasing group's LR coefficient and
+				// the output's marginal std (the noise gains are r²×r² matrices: not shown).
+				final org.spectralposterior.core.diffusion.SuperResolutionSampler ss = new org.spectralposterior.core.diffusion.SuperResolutionSampler(problem.unitPrior(), problem.op(),
+					setup.factor(), problem.unitSigma(), problem.config(m, steps, t0));
+				if (stack.getSize() == 0) {
+					final double[][] pf = ss.posterior().perFrequency();
+					stack.addSlice("exact posterior: LR measurement→output |P*| (kriging gain)", image(plane, pf[0]));
+					stack.addSlice("exact posterior: std (image units)", image(plane, scaled(pf[1], half)));
+				}
+				final double[][] pf = ss.closedForm().law().perFrequency();
+				stack.addSlice(m.label + ": LR measurement→output |P|", image(plane, pf[0]));
+				stack.addSlice(m.label + ": output std (image units)", image(plane, scaled(pf[1], half)));
+				progress.update(++done, methods.size());
+				continue;
+			}
 			final DiffusionSampler ds = problem.sampler(m, steps, t0);
 			if (posterior == null) {
 				posterior = ds.posterior();
@@ -268,6 +285,12 @@ public final class AnalysisTask {
 		imp.setProperty("Info", "spectral_posterior=transfer\npixels=per-frequency gains, fftshifted (DC at the centre)\nsteps=" + steps + "\n");
 		imp.resetDisplayRange();
 		return new TaskResult().addImage(imp);
+	}
+
+	private static double[] scaled(final double[] v, final double f) {
+		final double[] out = v.clone();
+		for (int i = 0; i < out.length; i++) out[i] *= f;
+		return out;
 	}
 
 	private static double[] gainOf(final OutputLaw law) {

@@ -76,7 +76,20 @@ class SuperResolutionCommandsTest {
 		assertEquals(ct.getValue("E_v W2^2", 0), ctab.getValue("E_v W2^2", 1), 1e-9 * ct.getValue("E_v W2^2", 0), "Compare Samplers = Posterior Sampling for CGDM, n = 100");
 		assertTrue(ctab.getValue("E_v W2^2", 1) < ctab.getValue("E_v W2^2", 0));
 		assertTrue(ctab.getStringValue("operator", 0).contains("downsampled ×2"));
-		CommandsTest.expectFailure(CommandsTest.run(TransferFunctions.class, "prior", prior, "measurement", low, "operator", "from measurement"), "super-resolution");
+		// Transfer Functions on super-resolution: per HR frequency, the gain from its group's LR coefficient and the std.
+		final CommandModule tf = CommandsTest.run(TransferFunctions.class, "prior", prior, "measurement", low, "operator", "from measurement", "methods", "cgdm", "steps", 100);
+		assertFalse(tf.isCanceled(), () -> tf.getCancelReason());
+		final ImagePlus tfi = (ImagePlus) tf.getOutput("transfer");
+		assertEquals(4, tfi.getStackSize());
+		assertEquals(48, tfi.getWidth());
+		// CGDM's output std is close to the posterior's (the std slices 2 and 4, frequency by frequency).
+		final float[] ps = (float[]) tfi.getStack().getProcessor(2).getPixels(), cs = (float[]) tfi.getStack().getProcessor(4).getPixels();
+		double num = 0, den = 0;
+		for (int i = 0; i < ps.length; i++) {
+			num += (ps[i] - cs[i]) * (ps[i] - cs[i]);
+			den += ps[i] * ps[i];
+		}
+		assertTrue(num < 0.05 * den, "CGDM's std vs the posterior's: " + num + " / " + den);
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", CommandsTest.gravel(45), "downsample", 2), "not a multiple");
 		final ImagePlus smallPrior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(24)).getOutput("prior");
 		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", smallPrior, "measurement", low), "target_width=48");

@@ -345,6 +345,21 @@ public final class GroupLaw {
 		}).toArray();
 	}
 
+	/**
+	 * Per stored HR frequency j: {|P_j|, sqrt(S_jj)} — the gain from the LR measurement coefficient
+	 * V_{k'} of j's group to X_j, and the marginal std of X_j (the block form of |p conj(h)| and s).
+	 */
+	public double[][] perFrequency() {
+		final int d = groups.d;
+		final double[] gain = new double[groups.hr.size], std = new double[groups.hr.size];
+		for (int j = 0; j < groups.hr.size; j++) {
+			final int g = groups.groupOf(j), i = groups.place(j), o = 2 * (g * d + i);
+			gain[j] = Math.hypot(p[o], p[o + 1]);
+			std[j] = Math.sqrt(Math.max(0, s[2 * (g * d * d + i * d + i)]));
+		}
+		return new double[][] { gain, std };
+	}
+
 	/** The trace of the covariance, Σ_G mult·tr S_G (= Σ_p Var x_p). */
 	public double trace() {
 		final int d = groups.d;
