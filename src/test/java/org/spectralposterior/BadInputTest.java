@@ -148,7 +148,7 @@ class BadInputTest {
 		all(BP, "image={prior}", "is a prior (the log power spectrum"),
 		all(PS, "prior={prior} measurement={prior}", "is a prior (the log power spectrum"),
 		// a measurement defines the operator of the analyses, and one they cannot model is refused even beside a named operator
-		all(TS, AN + "measurement={low} method=pigdm steps=5", "(super-resolution): that is not a convolution"),
+		all(TS, AN + "downsample=9 steps=5", "not a multiple of the super-resolution factor 9"),
 		all(CS, AN + "downsample=5", "not a multiple of the super-resolution factor 5"),
 		all(TF, AN + "downsample=7", "not a multiple of the super-resolution factor 7"),
 		all(PS, "prior={prior} measurement={low} method=sdedit t0=5000", "must lie in (0, T]"),
@@ -309,7 +309,9 @@ class BadInputTest {
 			for (int i = 0; i < pixels.size(); i++) assertArrayEquals(pixels.get(i), after.get(i), route + ": pixels of " + open.get(i).getTitle());
 			messages.put(route, message);
 		}
-		if (c.sameEverywhere()) assertEquals(1, messages.values().stream().distinct().count(), "one message on every route: " + messages);
+		// The free heap a memory refusal quotes moves with the garbage collector between routes: compare
+		// messages with that one figure masked.
+		if (c.sameEverywhere()) assertEquals(1, messages.values().stream().map(m -> m.replaceAll("only [0-9.]+ [KMGT]?B is free", "only … is free")).distinct().count(), "one message on every route: " + messages);
 	}
 
 	/** Placeholders → titles (macros) or paths (command line; and {file} everywhere). */

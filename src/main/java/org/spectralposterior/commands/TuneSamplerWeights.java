@@ -28,12 +28,15 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Parameter(label = "Maximum L-BFGS iterations", min = "0", persist = false)
 	public int iterations = 500;
 
+	@Parameter(label = "Super-resolution factor r (1 = none; a measurement's own factor wins)", min = "1", persist = false)
+	public int downsample = 1;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Plot")
 	public ImagePlus plot;
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return TuningTask.run(setup(), method, steps, smoothness, iterations, progress);
+		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, progress);
 	}
 
 	@Override

@@ -9,6 +9,8 @@ import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.Method;
 import org.spectralposterior.core.diffusion.Methods;
+import org.spectralposterior.core.diffusion.SuperResolutionObjective;
+import org.spectralposterior.core.diffusion.SuperResolutionSampler;
 import org.spectralposterior.core.diffusion.WeightObjective;
 import org.spectralposterior.core.diffusion.WeightTuner;
 
@@ -34,12 +36,22 @@ public final class TuningTask {
 		setup.budget("Tune Sampler Weights", 1, 0).check();
 		final AnalysisTask.Problem problem = setup.problem();
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps + ".");
-		final DiffusionSampler ds = problem.sampler(method, steps, 1);
-		final WeightObjective exact = new WeightObjective(ds);
-		// Large images: tune on (λ, ρ) groups (MATH §10), then score every weight set exactly.
-		final boolean binned = exact.entries() > BINNING_ABOVE;
-		final WeightTuner full = new WeightTuner(exact, smoothness, iterations);
-		final WeightTuner.Result r = binned ? full.refine(new WeightTuner(exact.binned(BINS), smoothness, iterations).tune(progress), REFINE, progress) : full.tune(progress);
+		final WeightTuner.Result r;
+		final boolean binned;
+		if (setup.factor() > 1) {
+			// Super-resolution: the objective per aliasing group, its gradient by the block adjoint (no binning).
+			final SuperResolutionSampler ss = new SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(), problem.unitSigma(), problem.config(method, steps, 1));
+			binned = false;
+			r = new WeightTuner(new SuperResolutionObjective(ss, problem.unitPrior(), problem.unitSigma()), smoothness, iterations).tune(progress);
+		}
+		else {
+			final DiffusionSampler ds = problem.sampler(method, steps, 1);
+			final WeightObjective exact = new WeightObjective(ds);
+			// Large images: tune on (λ, ρ) groups (MATH §10), then score every weight set exactly.
+			binned = exact.entries() > BINNING_ABOVE;
+			final WeightTuner full = new WeightTuner(exact, smoothness, iterations);
+			r = binned ? full.refine(new WeightTuner(exact.binned(BINS), smoothness, iterations).tune(progress), REFINE, progress) : full.tune(progress);
+		}
 		final double units = problem.half() * problem.half();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "") + "_" + method.key;
 

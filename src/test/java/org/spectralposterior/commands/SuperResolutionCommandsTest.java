@@ -76,6 +76,19 @@ class SuperResolutionCommandsTest {
 		assertEquals(ct.getValue("E_v W2^2", 0), ctab.getValue("E_v W2^2", 1), 1e-9 * ct.getValue("E_v W2^2", 0), "Compare Samplers = Posterior Sampling for CGDM, n = 100");
 		assertTrue(ctab.getValue("E_v W2^2", 1) < ctab.getValue("E_v W2^2", 0));
 		assertTrue(ctab.getStringValue("operator", 0).contains("downsampled ×2"));
+		// Tune Sampler Weights on super-resolution: the tuned weights beat the heuristic ones for the exact
+		// objective, and Posterior Sampling with them reports that very E_v W2².
+		final CommandModule tu = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", low, "operator", "from measurement", "method", "dps", "steps", 20,
+			"iterations", 40);
+		assertFalse(tu.isCanceled(), () -> tu.getCancelReason());
+		final ResultsTable tuning = ((SpectralCommand) tu.getCommand()).result().tables().entrySet().stream().filter(e -> e.getKey().endsWith("_tuning")).findFirst().orElseThrow()
+			.getValue();
+		final double heuristic = tuning.getValue("E_v W2^2", 0), tuned = tuning.getValue("E_v W2^2", 2);
+		assertTrue(tuned < 0.9 * heuristic, "tuned " + tuned + " vs heuristic " + heuristic);
+		final String list = tuning.getStringValue("weight_list", 2);
+		final CommandModule withTuned = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", low, "method", "dps", "steps", 20, "weights", "custom", "weight_list", list,
+			"samples", 1);
+		assertEquals(tuned, AnalysisCommandsTest.table(withTuned).getValue("E_v W2^2", 0), 1e-6 * tuned);
 		// Transfer Functions on super-resolution: per HR frequency, the gain from its group's LR coefficient and the std.
 		final CommandModule tf = CommandsTest.run(TransferFunctions.class, "prior", prior, "measurement", low, "operator", "from measurement", "methods", "cgdm", "steps", 100);
 		assertFalse(tf.isCanceled(), () -> tf.getCancelReason());

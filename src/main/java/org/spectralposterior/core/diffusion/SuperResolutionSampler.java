@@ -90,6 +90,16 @@ public final class SuperResolutionSampler {
 		return weight.clone();
 	}
 
+	/** Step j's guidance at unit weight. */
+	Guidance unitGuidance(final int j) {
+		return unit[j];
+	}
+
+	/** λ of member i of group g. */
+	double lambda(final int g, final int i) {
+		return lam[g * d + i];
+	}
+
 	/** The closed-form law and the weights it used (the residual-normalised DPS: linearised, MATH §7.3). */
 	public record Law(GroupLaw law, double[] weights, boolean exact) {}
 

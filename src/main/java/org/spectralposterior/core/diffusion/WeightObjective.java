@@ -27,7 +27,7 @@ import org.spectralposterior.core.posterior.OutputLaw;
  * The residual-normalised DPS is not affine in its weights (its weight divides by the residual)
  * and is refused; tune the linear DPS instead.
  */
-public final class WeightObjective {
+public final class WeightObjective implements TuningObjective {
 
 	private final DiffusionSampler s;
 	private final Method method;

@@ -24,13 +24,13 @@ public final class WeightTuner {
 	public record Result(int[] timesteps, double[] heuristic, double heuristicLoss, double bestConstant, double constantLoss, double[] tuned, double tunedLoss, int iterations,
 		String stop) {}
 
-	private final WeightObjective objective;
+	private final TuningObjective objective;
 	private final double smoothness;
 	private final int maxIterations;
 	private final boolean fraction;
 	private final double[] h;
 
-	public WeightTuner(final WeightObjective objective, final double smoothness, final int maxIterations) {
+	public WeightTuner(final TuningObjective objective, final double smoothness, final int maxIterations) {
 		if (!(smoothness >= 0) || Double.isInfinite(smoothness)) throw new IllegalArgumentException("smoothness must be a finite number ≥ 0, got " + smoothness);
 		if (maxIterations < 0) throw new IllegalArgumentException("iterations must be ≥ 0, got " + maxIterations);
 		this.objective = objective;

@@ -55,11 +55,16 @@ public final class HermitianBlock {
 
 	/** H^{1/2} into {@code out} at {@code outOff}. */
 	public void sqrt(final double[] h, final int off, final double[] out, final int outOff) {
+		function(h, off, out, outOff, x -> Math.sqrt(Math.max(0, x)));
+	}
+
+	/** f(H) into {@code out} at {@code outOff} (f applied to H's eigenvalues; f(x) = 0 terms skipped). */
+	public void function(final double[] h, final int off, final double[] out, final int outOff, final java.util.function.DoubleUnaryOperator f) {
 		decompose(h, off);
 		final int n = 2 * d;
 		java.util.Arrays.fill(out, outOff, outOff + 2 * d * d, 0);
 		for (int k = 0; k < n; k++) {
-			final double ev = Math.sqrt(Math.max(0, eig.getEigenvalue(k).getReal()));
+			final double ev = f.applyAsDouble(eig.getEigenvalue(k).getReal());
 			if (ev == 0) continue;
 			final DMatrixRMaj u = eig.getEigenVector(k);
 			// Σ_k ev_k e_k e_kᵀ over all 2d eigenvectors e = (u, v) is the embedding [[X, −Y], [Y, X]] of the
@@ -87,6 +92,26 @@ public final class HermitianBlock {
 			trT += t[tOff + 2 * (i * d + i)];
 		}
 		return Math.max(0, trS + trT - 2 * traceSqrt(product, 0));
+	}
+
+	/**
+	 * ∂Bures²(S, T)/∂S = I − T^{1/2}(T^{1/2} S T^{1/2})^{-1/2} T^{1/2} (Hermitian) into {@code out}; the
+	 * inverse root is a pseudo-inverse (eigenvalues below 1e-12 of the largest dropped), the gradient's
+	 * limit where S or T is singular along some direction.
+	 */
+	public void buresGradient(final double[] s, final int sOff, final double[] t, final int tOff, final double[] out) {
+		sqrt(t, tOff, rootT, 0);
+		multiply(rootT, 0, s, sOff, tmp);
+		multiply(tmp, 0, rootT, 0, product);
+		decompose(product, 0);
+		double max = 0;
+		for (int k = 0; k < 2 * d; k++) max = Math.max(max, eig.getEigenvalue(k).getReal());
+		final double floor = 1e-12 * max;
+		function(product, 0, tmp, 0, x -> x > floor ? 1 / Math.sqrt(x) : 0);
+		multiply(rootT, 0, tmp, 0, product);
+		multiply(product, 0, rootT, 0, out);
+		for (int i = 0; i < 2 * d * d; i++) out[i] = -out[i];
+		for (int i = 0; i < d; i++) out[2 * (i * d + i)] += 1;
 	}
 
 	/** out = A B (d×d complex). */
