@@ -42,9 +42,6 @@ public final class InpaintingSampler {
 	private final Guidance[] unit;
 	private final Method.SpectralRule ddrm;
 	private final double[] start;
-	/** During {@link #covariance}: step j's bracket factorised densely (the same solve for every column), else null. */
-	private org.ejml.interfaces.linsol.LinearSolverDense<org.ejml.data.DMatrixRMaj> denseBracket;
-	private org.ejml.data.DMatrixRMaj bracketRhs, bracketSol;
 	private long cgIterations;
 	private long cgSolves;
 
@@ -101,6 +98,9 @@ public final class InpaintingSampler {
 		final double[] res = new double[omega.length], u = new double[omega.length];
 		// CG scratch
 		final double[] r = new double[omega.length], zz = new double[omega.length], p = new double[omega.length], ap = new double[omega.length];
+		/** While columns are propagated step-major: step j's bracket factorised densely (one solve for every column), else null (CG). */
+		org.ejml.interfaces.linsol.LinearSolverDense<org.ejml.data.DMatrixRMaj> denseBracket;
+		final org.ejml.data.DMatrixRMaj bracketRhs = new org.ejml.data.DMatrixRMaj(omega.length, 1), bracketSol = new org.ejml.data.DMatrixRMaj(omega.length, 1);
 	}
 
 	/**
@@ -151,10 +151,10 @@ public final class InpaintingSampler {
 				final double f = den > (u.pseudoInverse() ? Guidance.PINV_THRESHOLD : 0) ? 1 / den : 0;
 				for (int i = 0; i < omega.length; i++) w.u[i] = f * w.res[i];
 			}
-			else if (denseBracket != null) {
-				System.arraycopy(w.res, 0, bracketRhs.data, 0, omega.length);
-				denseBracket.solve(bracketRhs, bracketSol);
-				System.arraycopy(bracketSol.data, 0, w.u, 0, omega.length);
+			else if (w.denseBracket != null) {
+				System.arraycopy(w.res, 0, w.bracketRhs.data, 0, omega.length);
+				w.denseBracket.solve(w.bracketRhs, w.bracketSol);
+				System.arraycopy(w.bracketSol.data, 0, w.u, 0, omega.length);
 			}
 			else solveBracket(w, j, u);
 			java.util.Arrays.fill(w.px, 0);
@@ -320,10 +320,8 @@ public final class InpaintingSampler {
 		final double[] s = new double[d * d];
 		startCovariance(s);
 		final double[] t = new double[d * d], col = new double[d];
-		bracketRhs = new org.ejml.data.DMatrixRMaj(omega.length, 1);
-		bracketSol = new org.ejml.data.DMatrixRMaj(omega.length, 1);
 		for (int j = 0; j < n; j++) {
-			denseBracket = unit[j].dAGammaA() != 0 ? factorBracket(w, j, unit[j]) : null;
+			w.denseBracket = unit[j].dAGammaA() != 0 ? factorBracket(w, j, unit[j]) : null;
 			// T = 𝔸 S column by column, then S' = 𝔸 Tᵀ column by column: 𝔸 (𝔸S)ᵀ = 𝔸 S 𝔸ᵀ (S symmetric).
 			// S's column c is its row c; Tᵀ's column c is T's row c, so T is stored by columns
 			// (row-major T) and read by rows; S' is symmetric, so its columns are stored as rows.
@@ -341,7 +339,6 @@ public final class InpaintingSampler {
 			}
 			addStepNoise(j, s);
 		}
-		denseBracket = null;
 		return s;
 	}
 
@@ -399,10 +396,8 @@ public final class InpaintingSampler {
 			begin(w, v, null, true, st);
 			state[c] = w.x.clone();
 		}
-		bracketRhs = new org.ejml.data.DMatrixRMaj(m, 1);
-		bracketSol = new org.ejml.data.DMatrixRMaj(m, 1);
 		for (int j = 0; j < n; j++) {
-			denseBracket = unit[j].dAGammaA() != 0 ? factorBracket(w, j, unit[j]) : null;
+			w.denseBracket = unit[j].dAGammaA() != 0 ? factorBracket(w, j, unit[j]) : null;
 			for (int c = 0; c <= m; c++) {
 				if (progress != null) progress.checkCancelled();
 				java.util.Arrays.fill(v, 0);
@@ -412,7 +407,6 @@ public final class InpaintingSampler {
 				System.arraycopy(w.x, 0, state[c], 0, w.x.length);
 			}
 		}
-		denseBracket = null;
 		final double[] q = new double[d], col = new double[d];
 		w.fft.inverse(state[0], q);
 		// D = P − K (d×m)
