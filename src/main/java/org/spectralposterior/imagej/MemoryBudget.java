@@ -142,7 +142,11 @@ final class MemoryBudget {
 		final boolean exact = SamplingTask.methodKey(req.method()).equals("exact");
 		final boolean stepByStep = !exact && req.stepByStep();
 		final long snapshots = stepByStep && req.trajectoryEvery() > 0 ? (Math.max(1, req.steps()) + req.trajectoryEvery() - 1) / req.trajectoryEvery() : 0;
-		return sampling(w, h, planes, ns, factor > 1 ? Path.SUPER_RESOLUTION : spec.circulant() ? Path.CIRCULANT : Path.INPAINTING, exact, stepByStep, snapshots);
+		final MemoryBudget b = sampling(w, h, planes, ns, factor > 1 ? Path.SUPER_RESOLUTION : spec.circulant() ? Path.CIRCULANT : Path.INPAINTING, exact, stepByStep, snapshots);
+		// A diffusion sampler on super-resolution: the law's and the posterior's blocks (P, q: 2 doubles
+		// per HR pixel each; S: r² per HR pixel each), the law sampler's Hermitian roots (r² more), the stepper's spectra.
+		if (factor > 1 && !exact) b.add(times((long) (3 * factor * factor + 4), doubles(w, h))).add(6 * spectrum(w, h));
+		return b;
 	}
 
 	enum Path {
