@@ -66,9 +66,11 @@ final class SuperResolutionTask {
 			final double[] mean, std;
 			if (exact) {
 				// Kriging + innovation per aliasing group in the Fourier domain: one inverse FFT per sample.
-				final GroupLaw posterior = GroupLaw.posterior(prior, new org.spectralposterior.core.operator.AliasingGroups(blur, r), sigma);
+				// Without the r²×r² covariance blocks (memory at large r): the exact std by r² probes instead.
+				final GroupLaw posterior = GroupLaw.posterior(prior, new org.spectralposterior.core.operator.AliasingGroups(blur, r), sigma, false);
 				mean = posterior.meanImage(v);
-				final double[] var = posterior.pixelVariance();
+				final org.spectralposterior.core.posterior.SuperResolutionPosterior probes = new org.spectralposterior.core.posterior.SuperResolutionPosterior(prior, blur, r, sigma);
+				final double[] var = probes.pixelVariance();
 				std = new double[var.length];
 				for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]);
 				final GroupLaw.KrigingSampler kriging = posterior.krigingSampler(prior, sigma, v, planeRng.split());
@@ -80,7 +82,9 @@ final class SuperResolutionTask {
 				}
 				SamplingTask.rowHeader(table, SamplingTask.EXACT + " (super-resolution kriging + innovation)", planes, c, z, t, spec.describe() + ", downsampled ×" + r, sigma, ns, req.seed());
 				table.addValue("W2", 0);
-				table.addValue("posterior trace", posterior.trace());
+				double trace = 0;
+				for (final double x2 : var) trace += x2;
+				table.addValue("posterior trace", trace);
 				w2maps.setProcessor(Planes.toProcessor(new double[w * h], w, h), index);
 				w2specs.setProcessor(Planes.toProcessor(new double[w * h], w, h), index);
 			}

@@ -36,9 +36,17 @@ public final class GroupLaw {
 	 * no information: K = 0 there.
 	 */
 	public static GroupLaw posterior(final GaussianPrior prior, final AliasingGroups groups, final double sigma) {
+		return posterior(prior, groups, sigma, true);
+	}
+
+	/**
+	 * As above; without {@code covariance} the blocks S* are not stored (r² doubles per HR pixel): mean
+	 * and kriging samples only ({@link #krigingSampler}), for exact sampling at large r.
+	 */
+	public static GroupLaw posterior(final GaussianPrior prior, final AliasingGroups groups, final double sigma, final boolean covariance) {
 		final int d = groups.d, size = groups.lr.size;
 		final double[] lam = prior.spectrum().values();
-		final double[] p = new double[2 * size * d], q = new double[2 * size * d], s = new double[2 * size * d * d];
+		final double[] p = new double[2 * size * d], q = new double[2 * size * d], s = covariance ? new double[2 * size * d * d] : null;
 		double cMax = 0;
 		final double[] cv = new double[size];
 		for (int g = 0; g < size; g++) {
@@ -55,7 +63,7 @@ public final class GroupLaw {
 				final double kr = den > 0 ? li * groups.aRe(g, i) / den : 0, ki = den > 0 ? -li * groups.aIm(g, i) / den : 0;
 				p[2 * (g * d + i)] = kr;
 				p[2 * (g * d + i) + 1] = ki;
-				for (int l = 0; l < d; l++) {
+				for (int l = 0; s != null && l < d; l++) {
 					final double ll = lam[groups.member(g, l)], ar = groups.aRe(g, l) * ll, ai = groups.aIm(g, l) * ll;
 					final int o = 2 * (g * d * d + i * d + l);
 					s[o] = (i == l ? li : 0) - (kr * ar - ki * ai);
