@@ -150,6 +150,7 @@ class BadInputTest {
 		// a measurement defines the operator of the analyses, and one they cannot model is refused even beside a named operator
 		all(TS, AN + "downsample=9 steps=5", "not a multiple of the super-resolution factor 9"),
 		all(CS, AN + "downsample=5", "not a multiple of the super-resolution factor 5"),
+		all(CS, AN + "operator=inpaint", "operator=inpaint is not one of: auto, from measurement"),
 		all(TF, AN + "downsample=7", "not a multiple of the super-resolution factor 7"),
 		all(PS, "prior={prior} measurement={low} method=sdedit t0=5000", "must lie in (0, T]"),
 		// values no 32-bit image can hold

@@ -95,7 +95,9 @@ public abstract class AnalysisCommand extends SpectralCommand {
 			sigma = noise_sigma;
 		}
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
-		final int factor = downsample == 0 ? 1 : fromMeasurement ? MeasurementImage.downsample(measurement) : downsample;
+		// A super-resolution measurement's own factor wins over the parameter, as the dialog says.
+		final int measured = measurement != null ? MeasurementImage.downsample(measurement) : 1;
+		final int factor = downsample == 0 ? 1 : measured > 1 ? measured : downsample;
 		if (factor < 1) throw new IllegalArgumentException("downsample must be a whole number ≥ 1 (1 = no super-resolution), got " + downsample + ".");
 		if (factor > 1 && (prior.getWidth() % factor != 0 || prior.getHeight() % factor != 0)) {
 			throw new IllegalArgumentException("The prior is " + prior.getWidth() + "×" + prior.getHeight() + ", not a multiple of the super-resolution factor " + factor
@@ -103,6 +105,12 @@ public abstract class AnalysisCommand extends SpectralCommand {
 		}
 		boolean[] observed = null;
 		if (!spec.circulant()) {
+			if (!inpainting) throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
+			if (!fromMeasurement || measurement == null) {
+				throw new IllegalArgumentException("operator=inpaint takes its mask from an inpainting measurement (NaN = missing): give measurement=<the degraded image> with operator=["
+					+ PosteriorSampling.FROM_MEASUREMENT + "].");
+			}
+			if (factor > 1) throw new IllegalArgumentException("Super-resolution and inpainting together are not supported: use downsample=1 with an inpainting measurement.");
 			// Inpainting: the mask is the measurement's (NaN = missing), on the prior's grid.
 			if (measurement.getWidth() != prior.getWidth() || measurement.getHeight() != prior.getHeight()) {
 				throw new IllegalArgumentException("The prior is " + prior.getWidth() + "×" + prior.getHeight() + " but the measurement is " + measurement.getWidth() + "×" + measurement.getHeight() + ".");

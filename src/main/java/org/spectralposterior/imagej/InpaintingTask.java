@@ -54,7 +54,7 @@ final class InpaintingTask {
 			if (!exact) {
 				final double[] std = diffusionPlane(priorImp, priors.size() == 1 ? 1 : c, prior, observed, v, sigma, settings, dense, c, z, t, index, planes, ns, (s, x) -> putSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s),
 					w, h, means, stds, table, req, progress, done);
-				qualityColumns(table, groundTruth, index, w, h, v, observed, missing, means, std, ns > 1 || dense);
+				qualityColumns(table, groundTruth, index, w, h, v, observed, missing, means, std, ns > 1 || dense && settings.config().method().linear());
 				return;
 			}
 			final InpaintingPosterior posterior = new InpaintingPosterior(prior, observed, sigma);
@@ -157,6 +157,9 @@ final class InpaintingTask {
 			parts = DenseGaussian.w2(mean, cov, postMean, post.denseCovariance(InpaintingSampler.DENSE_LIMIT));
 		}
 		else if (ns > 1) for (int i = 0; i < d; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1))) * map.half();
+		// A non-affine sampler (the residual-normalised DPS): the noise-free run is not its mean; report
+		// the samples' mean instead, and no W2 part.
+		if (!linear) for (int i = 0; i < d; i++) mean[i] += sum[i] / Math.max(1, ns);
 		double meanPart = 0;
 		for (int i = 0; i < d; i++) meanPart += (mean[i] - postMean[i]) * (mean[i] - postMean[i]);
 		final double h2 = map.half() * map.half();
@@ -177,11 +180,16 @@ final class InpaintingTask {
 			table.addValue("W2^2 mean part", parts.meanPart() * h2);
 			table.addValue("W2^2 covariance part", parts.covariancePart() * h2);
 		}
+		else if (!linear) {
+			table.addValue("W2", Double.NaN);
+			table.addValue("W2^2 mean part", "no closed form (not affine): see the samples");
+			table.addValue("W2^2 covariance part", "no closed form (not affine)");
+		}
 		else {
 			// Above 32×32 the covariance is not propagated: W2² ≥ its exact mean part.
 			table.addValue("W2", Double.NaN);
 			table.addValue("W2^2 mean part", meanPart * h2);
-			table.addValue("W2^2 covariance part", dense ? "no closed form (not affine)" : "not computed above 32×32 pixels (W2^2 ≥ the mean part)");
+			table.addValue("W2^2 covariance part", "not computed above 32×32 pixels (W2^2 ≥ the mean part)");
 		}
 		table.addValue("std", parts != null ? "exact (dense output covariance)" : ns > 1 ? "sample std over " + ns + " samples" : "needs ≥ 2 samples");
 		return std;

@@ -175,6 +175,13 @@ class InpaintingCommandsTest {
 		assertEquals(2, ct.size());
 		assertTrue(ct.getValue("E_v W2^2", 0) < ct.getValue("E_v W2^2", 1), "CGDM " + ct.getValue("E_v W2^2", 0) + " vs DPS " + ct.getValue("E_v W2^2", 1));
 		assertTrue(ct.getValue("E_v W2^2", 0) > 0 && Double.isFinite(ct.getValue("E_v W2^2", 0)));
+		// A non-affine method has no closed form on inpainting: its row says so, the others are computed.
+		final ResultsTable nl = AnalysisCommandsTest.table(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "from measurement", "methods",
+			"dps-normalized,ddnm", "steps_list", "10"));
+		assertTrue(nl.getStringValue("status", 0).startsWith("no closed form") && nl.getValue("E_v W2^2", 1) > 0);
+		final CommandModule dn = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "dps-normalized", "samples", 3, "steps", 10, "seed", 1L);
+		assertFalse(dn.isCanceled(), () -> dn.getCancelReason());
+		assertTrue(AnalysisCommandsTest.table(dn).getStringValue("W2^2 mean part", 0).startsWith("no closed form"));
 		// The posterior std is small where pixels are observed (σ = 2) and large inside the hole.
 		assertTrue(sd[11 * 24 + 10] > 3 * sd[2 * 24 + 2], "std in the hole " + sd[11 * 24 + 10] + " vs outside " + sd[2 * 24 + 2]);
 	}

@@ -182,6 +182,13 @@ public final class SuperResolutionObjective implements TuningObjective {
 		}
 		final double[] sCopy = new double[dd2], postS = new double[dd2];
 		System.arraycopy(sm, 0, sCopy, 0, dd2);
+		boolean finite = Double.isFinite(loss);
+		for (final double x : sm) finite &= Double.isFinite(x);
+		if (!finite) {
+			// A diverged recurrence (huge weights, as the constant search tries): infinitely far, no gradient.
+			out[n] = Double.POSITIVE_INFINITY;
+			return;
+		}
 		System.arraycopy(ss, so, postS, 0, dd2);
 		loss += hb.bures(sCopy, 0, postS, 0);
 		out[n] += mult * loss;

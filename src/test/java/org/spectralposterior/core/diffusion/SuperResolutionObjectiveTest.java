@@ -47,4 +47,18 @@ class SuperResolutionObjectiveTest {
 			assertTrue(value > 0);
 		}
 	}
+
+	/** Weights that make the recurrence overflow (the constant search tries 10⁴× the heuristic) give ℒ = ∞, not an exception. */
+	@Test
+	void divergedWeightsAreInfinitelyFar() {
+		final int h = 16, w = 16, n = 200;
+		final GaussianPrior prior = SuperResolutionSamplerTest.prior(h, w, 32);
+		final SuperResolutionSampler ss = new SuperResolutionSampler(prior, SuperResolutionSamplerTest.psf(h, w), 2, 0.05,
+			new DiffusionSampler.Config(Methods.DPS, Schedule.linear(), n, BaseStep.DDPM, 1, null, 0));
+		final double[] huge = ss.weights();
+		for (int j = 0; j < n; j++) huge[j] *= 1e4;
+		final double[] grad = new double[n];
+		final double v = new SuperResolutionObjective(ss, prior, 0.05).evaluate(huge, grad, () -> false);
+		assertTrue(v == Double.POSITIVE_INFINITY, "diverged ℒ = " + v);
+	}
 }
