@@ -127,7 +127,10 @@ public final class SuperResolutionSampler {
 			// Guided methods: the DC group (which carries the bias q) per group, every other group in
 			// vectorised runs of 256 (GroupBlockKernel), each run taking every step while in cache.
 			final double[][] ws0 = work.get();
-			for (int j = 0; j < n; j++) lawStep(j, w[j], 0, p, q, s, ws0);
+			for (int j = 0; j < n; j++) {
+				if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
+				lawStep(j, w[j], 0, p, q, s, ws0);
+			}
 			final int first = 1, runs = (size - first + block - 1) / block;
 			IntStream.range(0, runs).parallel().forEach(b -> {
 				final int from = first + b * block, count = Math.min(block, size - from);
