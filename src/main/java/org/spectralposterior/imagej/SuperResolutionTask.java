@@ -98,7 +98,7 @@ final class SuperResolutionTask {
 				map.toUnit(vUnit);
 				final SuperResolutionSampler sampler = new SuperResolutionSampler(priorUnit, blur, r, sigmaUnit, settings.config());
 				final Thread caller = Thread.currentThread();
-				final SuperResolutionSampler.Law closed = sampler.closedForm(vUnit, () -> caller.isInterrupted() || progress.cancelled());
+				final SuperResolutionSampler.Law closed = sampler.closedForm(vUnit, () -> caller.isInterrupted() || progress.cancelled(), progress);
 				final GroupLaw law = closed.law(), post = sampler.posterior();
 				if (settings.stepByStep()) {
 					final SuperResolutionSampler.Stepper stepper = sampler.stepper(vUnit);

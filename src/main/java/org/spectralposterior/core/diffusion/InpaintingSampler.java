@@ -338,6 +338,7 @@ public final class InpaintingSampler {
 				System.arraycopy(col, 0, s, c * d, d);
 			}
 			addStepNoise(j, s);
+			if (progress != null) progress.update(j + 1, n);
 		}
 		return s;
 	}

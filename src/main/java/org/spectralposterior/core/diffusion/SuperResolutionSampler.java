@@ -113,6 +113,12 @@ public final class SuperResolutionSampler {
 	 * DPS, whose weights are then linearised given it. Polls {@code cancelled} every step.
 	 */
 	public Law closedForm(final double[] measurement, final BooleanSupplier cancelled) {
+		return closedForm(measurement, cancelled, Progress.NONE);
+	}
+
+	/** As above, reporting the share of (group run, step) pairs done on {@code progress} (from pool threads). */
+	public Law closedForm(final double[] measurement, final BooleanSupplier cancelled, final Progress progress) {
+		final java.util.concurrent.atomic.AtomicLong stepsDone = new java.util.concurrent.atomic.AtomicLong();
 		final int size = groups.lr.size;
 		final double[] p = new double[2 * size * d], q = new double[2 * size * d], s = new double[2 * size * d * d];
 		final double[] vLr = measurement == null ? null : lrSpectrum(measurement);
@@ -139,6 +145,8 @@ public final class SuperResolutionSampler {
 				for (int j = 0; j < n; j++) {
 					if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
 					kernel.step(grid, j, unit[j], w[j]);
+					final long k = stepsDone.incrementAndGet();
+					if ((k & 63) == 0) progress.update(k, (long) runs * n);
 				}
 				kernel.store(p, s, from);
 			});

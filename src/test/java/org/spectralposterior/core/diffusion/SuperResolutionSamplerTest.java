@@ -300,4 +300,27 @@ class SuperResolutionSamplerTest {
 			for (int i = 0; i < v.length; i++) assertEquals(v[i], ax[i], 1e-9, "sample " + s + " LR pixel " + i);
 		}
 	}
+
+	/** A long closed form reports progress (group runs × steps) and stops on cancellation. */
+	@Test
+	void closedFormReportsProgressAndStops() {
+		final GaussianPrior prior = prior(8, 6, 3);
+		final SuperResolutionSampler ss = new SuperResolutionSampler(prior, psf(8, 6), 2, 0.1, new DiffusionSampler.Config(Methods.CGDM, Schedule.linear(), 256, BaseStep.DDPM, 1, null, 0));
+		final java.util.List<long[]> updates = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+		ss.closedForm(null, () -> false, new org.spectralposterior.core.Progress() {
+			@Override
+			public void update(final long done, final long total) {
+				updates.add(new long[] { done, total });
+			}
+
+			@Override
+			public boolean cancelled() {
+				return false;
+			}
+		});
+		assertTrue(updates.size() >= 3, updates.size() + " updates");
+		for (final long[] u : updates) assertTrue(u[0] > 0 && u[0] <= u[1] && u[1] == 256, u[0] + "/" + u[1]);
+		final int[] polls = { 0 };
+		org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class, () -> ss.closedForm(null, () -> ++polls[0] > 10, org.spectralposterior.core.Progress.NONE));
+	}
 }
