@@ -31,10 +31,6 @@ public final class Methods {
 
 	private Methods() {}
 
-	public static List<Method> all() {
-		return ALL;
-	}
-
 	/** The method with this key or label (case-insensitive). */
 	public static Method parse(final String s) {
 		final String k = s.trim().toLowerCase(Locale.ROOT);

@@ -416,8 +416,10 @@ public final class SuperResolutionSampler {
 		final HalfPlane lr = groups.lr;
 		final double ab = grid.abT[j], sab = Math.sqrt(ab), one = 1 - ab;
 		final double m0 = prior.meanDc();
+		// One scratch vector per thread, not one per group and step.
+		final ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[2 * d]);
 		return IntStream.range(0, lr.size).parallel().mapToDouble(g -> {
-			final double[] ga = new double[2 * d];
+			final double[] ga = scratch.get();
 			double gpr = 0, gpi = 0, gqr = 0, gqi = 0, cv = sigma * sigma;
 			for (int i = 0; i < d; i++) {
 				final double l = lam[g * d + i], gi = sab * l / (ab * l + one), ar = groups.aRe(g, i), ai = groups.aIm(g, i);
