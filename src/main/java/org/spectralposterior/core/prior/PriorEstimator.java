@@ -63,17 +63,26 @@ public final class PriorEstimator {
 		final double[] spec = fft.newSpectrum();
 		final double[] lambda = raw.spectrum().values();
 		for (int k = 0; k < target.size; k++) spec[2 * k] = lambda[k];
-		final double[] cov = new double[target.pixels];
-		fft.inverse(spec, cov);
-		final double ly = Math.max(1, height / 2.0), lx = Math.max(1, width / 2.0);
-		for (int y = 0; y < targetHeight; y++) {
-			final double wy = parzen(Math.min(y, targetHeight - y) / ly);
-			for (int x = 0; x < targetWidth; x++) cov[y * targetWidth + x] *= wy * parzen(Math.min(x, targetWidth - x) / lx);
-		}
-		fft.forward(cov, spec);
+		taper(fft, spec, new double[target.pixels], height, width);
 		final double[] out = new double[target.size];
 		for (int k = 0; k < target.size; k++) out[k] = Math.max(0, spec[2 * k]);
 		return new GaussianPrior(raw.mean(), new Spectrum(target, out));
+	}
+
+	/**
+	 * Multiplies the covariance function behind the complex half-plane spectrum {@code spec} by the
+	 * separable Parzen lag window of an height×width exemplar, in place ({@code cov} is scratch).
+	 * The window is even, so a cross-spectrum stays the transform of a real cross-covariance.
+	 */
+	static void taper(final RealFft2 fft, final double[] spec, final double[] cov, final int height, final int width) {
+		final HalfPlane target = fft.plane();
+		fft.inverse(spec, cov);
+		final double ly = Math.max(1, height / 2.0), lx = Math.max(1, width / 2.0);
+		for (int y = 0; y < target.height; y++) {
+			final double wy = parzen(Math.min(y, target.height - y) / ly);
+			for (int x = 0; x < target.width; x++) cov[y * target.width + x] *= wy * parzen(Math.min(x, target.width - x) / lx);
+		}
+		fft.forward(cov, spec);
 	}
 
 	/** The Parzen window on |u| < 1 (its transform is a non-negative power of a sinc). */
@@ -84,7 +93,11 @@ public final class PriorEstimator {
 	}
 
 	/** Averaged-spectrum prior from exemplars of one size (see class comment). */
-	public static GaussianPrior periodogram(final List<double[]> exemplars, final int height, final int width, final int targetHeight, final int targetWidth) {
+	/**
+	 * The exemplars' common mean, after refusing what defines no texture: no exemplar, one smaller than
+	 * {@link #MIN_SIDE}, a target smaller than the exemplar, non-finite or constant pixels.
+	 */
+	static double checkedMean(final List<double[]> exemplars, final int height, final int width, final int targetHeight, final int targetWidth) {
 		if (exemplars.isEmpty()) throw new IllegalArgumentException("No exemplar given: a prior needs at least one image");
 		if (height < MIN_SIDE || width < MIN_SIDE) {
 			throw new IllegalArgumentException("The exemplar is " + width + "×" + height + " pixels; a prior needs at least " + MIN_SIDE + "×" + MIN_SIDE + ". Select a larger region.");
@@ -112,7 +125,11 @@ public final class PriorEstimator {
 		if (lo == hi) {
 			throw new IllegalArgumentException("The exemplar is constant, so its spectrum is zero and defines no texture; select a textured region.");
 		}
-		final double mean = sum / n;
+		return sum / n;
+	}
+
+	public static GaussianPrior periodogram(final List<double[]> exemplars, final int height, final int width, final int targetHeight, final int targetWidth) {
+		final double mean = checkedMean(exemplars, height, width, targetHeight, targetWidth);
 		final HalfPlane target = new HalfPlane(targetHeight, targetWidth);
 		final RealFft2 fft = new RealFft2(target);
 		final double[] padded = new double[target.pixels];

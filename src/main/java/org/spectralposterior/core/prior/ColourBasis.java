@@ -1,0 +1,110 @@
+package org.spectralposterior.core.prior;
+
+import org.spectralposterior.core.fourier.HalfPlane;
+import org.spectralposterior.core.fourier.Spectrum;
+
+/**
+ * Eigen-channels of a {@link ColourPrior}: at each frequency Σ(k) = U(k) diag(λ(k)) U(k)*, and the
+ * rotated spectra Y(k) = U(k)* X(k) have independent components with variances λ_e(k).
+ * <p>
+ * Why this is the whole colour engine for a convolution shared by the channels: the operator is
+ * h(k)·I at every frequency and white noise is σ²I, both unchanged by a unitary U(k). So the exact
+ * posterior, and every diffusion sampler run with the exact score (whose per-step map is a function of
+ * Σ(k), h(k) and scalars), is in the rotated coordinates C independent grey problems with spectra
+ * λ_e, the same h and the same σ — exactly, not as an approximation. Laws, W2 (the Bures distance is
+ * unitarily invariant per frequency) and E_v W2 are sums over e.
+ * <p>
+ * Each Y_e is again the spectrum of a real image: {@link ColourPrior} takes U(−k) = conj(U(k)) for
+ * the two stored members of a column pair and a real U at self-conjugate frequencies, so
+ * Y_e(−k) = conj(Y_e(k)). The eigen-channel priors are therefore ordinary {@link GaussianPrior}s with
+ * symmetric spectra λ_e and constant means (U(0) is real).
+ */
+public final class ColourBasis {
+
+	private final ColourPrior prior;
+	private final HalfPlane plane;
+	private final int n;
+	private final double[] lambda, u;
+
+	ColourBasis(final ColourPrior prior, final double[] lambda, final double[] u) {
+		this.prior = prior;
+		this.plane = prior.plane();
+		this.n = prior.channels();
+		this.lambda = lambda;
+		this.u = u;
+	}
+
+	public int channels() {
+		return n;
+	}
+
+	public HalfPlane plane() {
+		return plane;
+	}
+
+	/** λ_e(k), read from the shared array. */
+	public double eigenvalue(final int k, final int e) {
+		return lambda[k * n + e];
+	}
+
+	/** The grey prior of eigen-channel e: spectrum λ_e, mean (U(0)ᵀ m)_e. */
+	public GaussianPrior eigenPrior(final int e) {
+		final double[] l = new double[plane.size];
+		for (int k = 0; k < plane.size; k++) l[k] = lambda[k * n + e];
+		double m = 0;
+		for (int c = 0; c < n; c++) m += u[2 * (c * n + e)] * prior.mean(c);
+		return new GaussianPrior(m, new Spectrum(plane, l));
+	}
+
+	/** Y_e(k) = Σ_c conj(U_ce(k)) X_c(k), for C complex half-plane spectra (in and out may not alias). */
+	public void toEigen(final double[][] channelSpectra, final double[][] eigenSpectra) {
+		rotate(channelSpectra, eigenSpectra, true);
+	}
+
+	/** X_c(k) = Σ_e U_ce(k) Y_e(k). */
+	public void fromEigen(final double[][] eigenSpectra, final double[][] channelSpectra) {
+		rotate(eigenSpectra, channelSpectra, false);
+	}
+
+	private void rotate(final double[][] in, final double[][] out, final boolean adjoint) {
+		if (in.length != n || out.length != n) throw new IllegalArgumentException("expected " + n + " channel spectra");
+		for (int k = 0; k < plane.size; k++) {
+			final int o = k * 2 * n * n;
+			for (int a = 0; a < n; a++) {
+				double re = 0, im = 0;
+				for (int b = 0; b < n; b++) {
+					// adjoint: (U*)_ab = conj(U_ba); forward: U_ab.
+					final int idx = adjoint ? o + 2 * (b * n + a) : o + 2 * (a * n + b);
+					final double ur = u[idx], ui = adjoint ? -u[idx + 1] : u[idx + 1];
+					final double xr = in[b][2 * k], xi = in[b][2 * k + 1];
+					re += ur * xr - ui * xi;
+					im += ur * xi + ui * xr;
+				}
+				out[a][2 * k] = re;
+				out[a][2 * k + 1] = im;
+			}
+		}
+	}
+
+	/**
+	 * Per-pixel variance of each channel of a law that is diagonal in the eigen-channels with variances
+	 * s2[e][k]: Σ_k Σ_e |U_ce(k)|² s2_e(k) / d (the same at every pixel: the law is stationary).
+	 */
+	public double[] channelPixelVariance(final double[][] s2) {
+		final double[] out = new double[n];
+		for (int k = 0; k < plane.size; k++) {
+			final int o = k * 2 * n * n;
+			final double mult = plane.multiplicity(k);
+			for (int c = 0; c < n; c++) {
+				double v = 0;
+				for (int e = 0; e < n; e++) {
+					final double ur = u[o + 2 * (c * n + e)], ui = u[o + 2 * (c * n + e) + 1];
+					v += (ur * ur + ui * ui) * s2[e][k];
+				}
+				out[c] += mult * v;
+			}
+		}
+		for (int c = 0; c < n; c++) out[c] /= plane.pixels;
+		return out;
+	}
+}
