@@ -25,6 +25,9 @@ public class BuildGaussianPrior extends SpectralCommand {
 	@Parameter(label = "Estimator", choices = { "adsn", "periodogram", "smoothed" }, description = "adsn: one exemplar; periodogram: every stack slice (and overlay rectangle of the ROI's size); smoothed: the periodogram with a Parzen lag window (best for inpainting and super-resolution from a ROI)", persist = false)
 	public String estimator = "adsn";
 
+	@Parameter(label = "Colour model", choices = { "auto", "cross-channel", "per channel" }, description = "cross-channel: one colour prior with the channels' cross-spectra (RGB default); per channel: an independent prior per channel (default for multichannel stacks, e.g. stains)", persist = false)
+	public String colour_model = "auto";
+
 	@Parameter(label = "Target width (0 = image width)", min = "0", persist = false)
 	public int target_width = 0;
 
@@ -39,7 +42,7 @@ public class BuildGaussianPrior extends SpectralCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return PriorTask.run(image, estimator, target_width, target_height, progress);
+		return PriorTask.run(image, estimator, target_width, target_height, colour_model, progress);
 	}
 
 	@Override

@@ -30,8 +30,10 @@ public final class DegradationTask {
 	}
 
 	/** As above, and for {@code downsample > 1} super-resolution: the blurred image keeps every r-th pixel of every r-th row. */
-	public static TaskResult run(final ImagePlus clean, final OperatorSpec spec, final ImagePlus mask, final int downsample, final double sigma, final long seed,
+	public static TaskResult run(final ImagePlus cleanImage, final OperatorSpec spec, final ImagePlus mask, final int downsample, final double sigma, final long seed,
 		final Progress progress) {
+		// RGB becomes a 3-channel composite: each channel is degraded with the same operator and its own noise.
+		final ImagePlus clean = Planes.channels(cleanImage);
 		Planes.checkReadable(clean, "clean");
 		Degradation.checkNoise(sigma);
 		if (downsample < 1) throw new IllegalArgumentException("downsample must be at least 1, got " + downsample + ".");

@@ -140,6 +140,8 @@ final class MethodRun {
 
 	String lawKind() {
 		if (sampler == null) return "exact";
-		return sampler.config().method().linear() ? "exact (closed form)" : "linearised given v (MATH §7.3)";
+		final String law = sampler.config().method().linear() ? "exact (closed form)" : "linearised given v (docs/MATHEMATICS.md)";
+		// The samples of a step-by-step run are the sampler's own; only the reported law is the closed form.
+		return settings.stepByStep() ? "samples step by step; law " + law : law;
 	}
 }

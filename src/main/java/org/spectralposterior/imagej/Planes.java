@@ -25,17 +25,88 @@ public final class Planes {
 
 	private Planes() {}
 
-	/** Rejects images the core cannot read, with the fix in the message. */
+	/** Rejects images the core cannot read, with the fix in the message (RGB: convert with {@link #channels} first). */
 	public static void checkReadable(final ImagePlus imp, final String role) {
 		if (imp == null) throw new IllegalArgumentException("No " + role + " image: give one (an open image's title in a macro, a file path on the command line).");
-		if (imp.getType() == ImagePlus.COLOR_RGB || imp.getType() == ImagePlus.COLOR_256) {
-			throw new IllegalArgumentException("The " + role + " image '" + imp.getTitle() + "' is RGB/indexed colour; convert it to 8-bit or 32-bit grey (in ImageJ: Image › Type), "
-				+ "or split its channels (Image › Color › Split Channels) and process each one.");
+		if (imp.getType() == ImagePlus.COLOR_256) {
+			throw new IllegalArgumentException("The " + role + " image '" + imp.getTitle() + "' is indexed colour; convert it to RGB or grey first (in ImageJ: Image › Type › RGB Color).");
+		}
+		if (imp.getType() == ImagePlus.COLOR_RGB) {
+			throw new IllegalArgumentException("The " + role + " image '" + imp.getTitle() + "' is RGB, which this step cannot read; split its channels (Image › Color › Split Channels) "
+				+ "or make it a composite (Image › Color › Make Composite).");
 		}
 		// A prior's pixels are log10 of a power spectrum: used as an image it gives numbers without meaning.
 		if (PriorImage.KIND.equals(Metadata.kind(imp))) {
 			throw new IllegalArgumentException("The " + role + " image '" + imp.getTitle() + "' is a prior (the log power spectrum made by Build Gaussian Prior), not an image; choose an image for " + role + ".");
 		}
+	}
+
+	/**
+	 * An RGB image as the 3-channel 32-bit composite it stands for (red, green, blue channels with their
+	 * LUTs, 0–255 display, same title, calibration, Info and ROI), without touching the original; any
+	 * other image is returned as is. The plugin's commands read colour through this one door.
+	 */
+	public static ImagePlus channels(final ImagePlus imp) {
+		if (imp == null || imp.getType() != ImagePlus.COLOR_RGB) return imp;
+		final int w = imp.getWidth(), h = imp.getHeight(), n = imp.getStackSize();
+		final ImageStack out = new ImageStack(w, h);
+		for (int i = 1; i <= n; i++) {
+			final ij.process.ColorProcessor cp = (ij.process.ColorProcessor) imp.getStack().getProcessor(i);
+			final byte[] r = new byte[w * h], g = new byte[w * h], b = new byte[w * h];
+			cp.getRGB(r, g, b);
+			final String label = imp.getStack().getSliceLabel(i);
+			final byte[][] rgb = { r, g, b };
+			final String[] names = { "red", "green", "blue" };
+			for (int c = 0; c < 3; c++) {
+				final float[] f = new float[w * h];
+				for (int p = 0; p < f.length; p++) f[p] = rgb[c][p] & 0xff;
+				out.addSlice((label == null || label.isEmpty() ? "" : label + " ") + names[c], new FloatProcessor(w, h, f));
+			}
+		}
+		final ImagePlus plain = new ImagePlus(imp.getTitle(), out);
+		plain.setDimensions(3, imp.getNSlices(), imp.getNFrames());
+		plain.setOpenAsHyperStack(true);
+		copyCalibration(imp, plain);
+		final CompositeImage comp = new CompositeImage(plain, IJ.COMPOSITE);
+		final java.awt.Color[] colours = { java.awt.Color.RED, java.awt.Color.GREEN, java.awt.Color.BLUE };
+		for (int c = 0; c < 3; c++) {
+			final LUT lut = LUT.createLutFromColor(colours[c]);
+			lut.min = 0;
+			lut.max = 255;
+			comp.setChannelLut(lut, c + 1);
+		}
+		final Object info = imp.getProperty("Info");
+		if (info != null) comp.setProperty("Info", info);
+		if (imp.getRoi() != null) comp.setRoi((ij.gui.Roi) imp.getRoi().clone());
+		return comp;
+	}
+
+	/**
+	 * Red, green and blue LUTs on a 3-channel composite (colour textures, whose source is a prior and
+	 * has no LUTs), each spanning the channel's recorded data range or, without one, its pixels.
+	 */
+	static void rgbLuts(final ImagePlus imp, final ImagePlus prior) {
+		if (!(imp instanceof CompositeImage comp) || comp.getNChannels() != 3) return;
+		final java.awt.Color[] colours = { java.awt.Color.RED, java.awt.Color.GREEN, java.awt.Color.BLUE };
+		for (int c = 0; c < 3; c++) {
+			final LUT lut = LUT.createLutFromColor(colours[c]);
+			double lo, hi;
+			try {
+				final double[] r = PriorImage.dataRange(prior, c + 1);
+				lo = r[0];
+				hi = r[1];
+			}
+			catch (final IllegalArgumentException e) {
+				comp.setPosition(c + 1, 1, 1);
+				comp.resetDisplayRange();
+				lo = comp.getDisplayRangeMin();
+				hi = comp.getDisplayRangeMax();
+			}
+			lut.min = lo;
+			lut.max = hi;
+			comp.setChannelLut(lut, c + 1);
+		}
+		comp.setPosition(1, 1, 1);
 	}
 
 	/** Wraps one ImageJ plane as an ImgLib2 image over the same pixel array (no copy). */

@@ -10,6 +10,8 @@ import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.prior.ColourPrior;
+import org.spectralposterior.core.prior.ColourPriorEstimator;
 import org.spectralposterior.core.prior.GaussianPrior;
 import org.spectralposterior.core.prior.PriorEstimator;
 import org.spectralposterior.core.prior.PriorEstimator.Estimator;
@@ -22,14 +24,40 @@ import org.spectralposterior.core.prior.PriorEstimator.Estimator;
  * <li>{@code periodogram}: every slice and frame inside the ROI, plus every rectangle of the
  * image's overlay that has the ROI's size (several ROIs of one texture), is an exemplar.</li>
  * </ul>
- * A multichannel image gives one prior per channel (a prior image with as many channels).
+ * A multichannel image gives one prior per channel (a prior image with as many channels), or with
+ * {@code colour_model=cross-channel} (the default for RGB) one colour prior with cross-spectra.
  */
 public final class PriorTask {
 
 	private PriorTask() {}
 
+	/** The choices of {@code colour_model}. */
+	public static final String AUTO = "auto", CROSS_CHANNEL = PriorImage.CROSS_CHANNEL, PER_CHANNEL = "per channel";
+
+	public static final String[] COLOUR_MODELS = { AUTO, CROSS_CHANNEL, PER_CHANNEL };
+
 	public static TaskResult run(final ImagePlus image, final String estimatorName, final int targetWidth, final int targetHeight, final Progress progress) {
+		return run(image, estimatorName, targetWidth, targetHeight, AUTO, progress);
+	}
+
+	/**
+	 * With {@code colourModel}: {@code cross-channel} estimates the channels' cross-spectra (a
+	 * {@link ColourPrior}), {@code per channel} one independent prior per channel, {@code auto} the
+	 * first for RGB images and the second for other multichannel images (whose channels are usually
+	 * different stains, not colours of one scene).
+	 */
+	public static TaskResult run(final ImagePlus original, final String estimatorName, final int targetWidth, final int targetHeight, final String colourModel, final Progress progress) {
+		final boolean rgb = original != null && original.getType() == ImagePlus.COLOR_RGB;
+		final ImagePlus image = Planes.channels(original);
 		Planes.checkReadable(image, "input");
+		final String model = colourModel == null || colourModel.isBlank() ? AUTO : colourModel.trim().toLowerCase(java.util.Locale.ROOT);
+		if (!java.util.Arrays.asList(COLOUR_MODELS).contains(model)) {
+			throw new IllegalArgumentException("colour_model must be auto, cross-channel or per channel, got '" + colourModel + "'.");
+		}
+		final boolean colour = model.equals(CROSS_CHANNEL) || (model.equals(AUTO) && rgb);
+		if (colour && image.getNChannels() < 2) {
+			throw new IllegalArgumentException("colour_model=cross-channel needs an image with several channels (RGB or a multichannel composite); '" + image.getTitle() + "' has one. Use colour_model=auto.");
+		}
 		final Estimator estimator = Estimator.parse(estimatorName);
 		final Rectangle roi = roiOf(image);
 		final List<Rectangle> rects = new ArrayList<>();
@@ -39,12 +67,14 @@ public final class PriorTask {
 		final int th = targetHeight <= 0 ? image.getHeight() : targetHeight;
 		final int nc = image.getNChannels();
 		final long perChannel = estimator == Estimator.ADSN ? 1 : (long) image.getNSlices() * image.getNFrames();
-		MemoryBudget.prior(roi.width, roi.height, perChannel * rects.size(), nc, tw, th, estimator == Estimator.SMOOTHED).check();
+		// A colour prior keeps C² complex blocks and their eigenvectors per frequency, about 4C² reals.
+		MemoryBudget.prior(roi.width, roi.height, perChannel * rects.size() * (colour ? nc : 1), colour ? 4L * nc * nc : nc, tw, th, estimator == Estimator.SMOOTHED).check();
 		final List<GaussianPrior> priors = new ArrayList<>();
 		final Map<String, String> provenance = new LinkedHashMap<>();
 		provenance.put("estimator", estimator.key);
 		provenance.put("source", image.getTitle());
 		provenance.put("roi", roi.x + "," + roi.y + "," + roi.width + "," + roi.height);
+		if (colour) return colour(image, estimator, rects, roi, tw, th, provenance, progress);
 		// One prior per channel: channels of a hyperstack are different quantities.
 		for (int c = 1; c <= nc; c++) {
 			final List<double[]> exemplars = new ArrayList<>();
@@ -71,6 +101,41 @@ public final class PriorTask {
 		}
 		final ImagePlus out = PriorImage.create(Planes.baseTitle(image) + "_prior", priors, image, provenance);
 		return new TaskResult().addImage(out);
+	}
+
+	/** The cross-channel prior: each exemplar is the C channels of one plane (z, t) inside one rectangle. */
+	private static TaskResult colour(final ImagePlus image, final Estimator estimator, final List<Rectangle> rects, final Rectangle roi, final int tw, final int th,
+		final Map<String, String> provenance, final Progress progress) {
+		final int nc = image.getNChannels();
+		final List<List<Integer>> perChannel = new ArrayList<>();
+		for (int c = 1; c <= nc; c++) perChannel.add(planesOf(image, c, estimator));
+		final List<double[][]> exemplars = new ArrayList<>();
+		final double[] lo = new double[nc], hi = new double[nc];
+		java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
+		java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+		for (int plane = 0; plane < perChannel.get(0).size(); plane++) {
+			for (final Rectangle r : rects) {
+				progress.checkCancelled();
+				final double[][] x = new double[nc][];
+				for (int c = 0; c < nc; c++) {
+					x[c] = Planes.read(image, perChannel.get(c).get(plane), r);
+					for (final double v : x[c]) {
+						lo[c] = Math.min(lo[c], v);
+						hi[c] = Math.max(hi[c], v);
+					}
+				}
+				exemplars.add(x);
+			}
+		}
+		final ColourPrior prior = ColourPriorEstimator.estimate(estimator, exemplars, roi.height, roi.width, th, tw);
+		provenance.put("exemplars", Integer.toString(estimator == Estimator.ADSN ? 1 : exemplars.size()));
+		for (int c = 1; c <= nc; c++) {
+			final String suffix = c == 1 ? "" : "_c" + c;
+			provenance.put("data_min" + suffix, Double.toString(lo[c - 1]));
+			provenance.put("data_max" + suffix, Double.toString(hi[c - 1]));
+		}
+		progress.update(1, 1);
+		return new TaskResult().addImage(PriorImage.createColour(Planes.baseTitle(image) + "_prior", prior, provenance));
 	}
 
 	/** Stack indices of channel c used as exemplars: the current slice/frame (adsn) or all of them. */

@@ -60,9 +60,11 @@ public final class SamplingTask {
 
 	private SamplingTask() {}
 
-	public static TaskResult run(final ImagePlus priorImp, final ImagePlus measurement, final ImagePlus groundTruth, final Request req, final Progress progress) {
+	public static TaskResult run(final ImagePlus priorImp, final ImagePlus measurementImage, final ImagePlus groundTruthImage, final Request req, final Progress progress) {
+		final ImagePlus measurement = Planes.channels(measurementImage), groundTruth = Planes.channels(groundTruthImage);
 		Planes.checkReadable(measurement, "measurement");
 		MemoryBudget.sampling(measurement, req).check();
+		if (PriorImage.isColour(priorImp)) return ColourTask.sample(priorImp, measurement, groundTruth, req, progress);
 		final List<GaussianPrior> priors = PriorImage.readAll(priorImp);
 		final int w = measurement.getWidth(), h = measurement.getHeight();
 		final GaussianPrior first = priors.get(0);
@@ -169,12 +171,7 @@ public final class SamplingTask {
 		w2Spec.setProperty("Info", "spectral_posterior=w2spectrum\npixels=log10 of the per-frequency W2^2 contributions, fftshifted; NaN where zero\n");
 
 		if (!Planes.finite(samples) || !Planes.finite(means) || !Planes.finite(stds) || !Planes.finite(w2maps)) {
-			// A diverged sampler (an overflowed recurrence: W2 = ∞) gives images of ±∞/NaN that look like
-			// results; say so in the table, which is then the only output.
-			for (int row = 0; row < table.size(); row++) {
-				table.setValue("status", row, "diverged: the sampler's values overflowed (W2 = " + table.getValue("W2", row) + "); no images were made. Use fewer steps, other weights or another method.");
-			}
-			return new TaskResult().addTable(base + "_results", table);
+			return diverged(table, base);
 		}
 		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp).addImage(w2Imp).addImage(w2Spec);
 		if (!trajectory.isEmpty()) {
@@ -193,6 +190,17 @@ public final class SamplingTask {
 		result.addTable(base + "_results", table);
 		result.addFigure(base + "_overview", Overview.montage(measurement, samplesImp, meanImp, stdImp, w2Imp, table.getValue("W2", 0)));
 		return result;
+	}
+
+	/**
+	 * A diverged sampler (an overflowed recurrence: W2 = ∞) gives images of ±∞/NaN that look like
+	 * results; say so in the table, which is then the only output.
+	 */
+	static TaskResult diverged(final ResultsTable table, final String base) {
+		for (int row = 0; row < table.size(); row++) {
+			table.setValue("status", row, "diverged: the sampler's values overflowed (W2 = " + table.getValue("W2", row) + "); no images were made. Use fewer steps, other weights or another method.");
+		}
+		return new TaskResult().addTable(base + "_results", table);
 	}
 
 	/** Work on one plane (channel c, slice z, frame t, 1-based; stack index). */
@@ -253,7 +261,7 @@ public final class SamplingTask {
 		return groundTruth;
 	}
 
-	private static String label(final int nc, final int nz, final int nt, final int c, final int z, final int t) {
+	static String label(final int nc, final int nz, final int nt, final int c, final int z, final int t) {
 		return (nc > 1 ? "c" + c + " " : "") + (nz > 1 ? "z" + z + " " : "") + (nt > 1 ? "t" + t + " " : "");
 	}
 

@@ -16,7 +16,9 @@ public final class SynthesisTask {
 
 	public static TaskResult run(final ImagePlus priorImp, final int samples, final long seed, final Progress progress) {
 		SamplingTask.checkSampleCount(samples);
-		MemoryBudget.synthesis(priorImp.getWidth(), priorImp.getHeight(), samples).check();
+		final boolean colour = PriorImage.isColour(priorImp);
+		MemoryBudget.synthesis(priorImp.getWidth(), priorImp.getHeight(), colour ? (long) samples * Integer.parseInt(Metadata.read(priorImp).getOrDefault("channels", "3").trim()) : samples).check();
+		if (colour) return ColourTask.synthesise(priorImp, samples, seed, progress);
 		final GaussianPrior prior = PriorImage.read(priorImp);
 		final int w = prior.plane().width, h = prior.plane().height;
 		final GaussianPrior.Sampler sampler = prior.sampler(seed);

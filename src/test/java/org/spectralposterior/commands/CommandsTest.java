@@ -218,8 +218,11 @@ class CommandsTest {
 	void badInputsCancelWithAClearMessageAndNoOutput(@TempDir final Path dir) throws Exception {
 		final ImagePlus image = gravel(48);
 		expectFailure(run(BuildGaussianPrior.class, "estimator", "adsn"), "No input image");
-		final ImagePlus rgb = new ImagePlus("rgb", image.getProcessor().convertToRGB());
-		expectFailure(run(BuildGaussianPrior.class, "image", rgb), "Image › Type");
+		// RGB is read as three channels (ColourCommandsTest); indexed colour has no intensities to read.
+		final ImagePlus indexed = ColourCommandsTest.rgb(32, 32, 1);
+		new ij.process.ImageConverter(indexed).convertRGBtoIndexedColor(64);
+		assertEquals(ImagePlus.COLOR_256, indexed.getType());
+		expectFailure(run(BuildGaussianPrior.class, "image", indexed), "indexed colour");
 		final FloatProcessor nan = (FloatProcessor) image.getProcessor().convertToFloat();
 		nan.setf(3, 4, Float.NaN);
 		expectFailure(run(BuildGaussianPrior.class, "image", new ImagePlus("nan", nan)), "NaN");

@@ -37,4 +37,9 @@ class MethodChoicesTest {
 		for (final Method m : Methods.ALL) if (m.linear()) expected.add(m.key);
 		assertEquals(expected, choices(Batch.class));
 	}
+
+	@Test
+	void buildPriorOffersTheColourModelsItParses() throws Exception {
+		assertEquals(List.of(org.spectralposterior.imagej.PriorTask.COLOUR_MODELS), List.of(BuildGaussianPrior.class.getDeclaredField("colour_model").getAnnotation(Parameter.class).choices()));
+	}
 }

@@ -1,0 +1,240 @@
+package org.spectralposterior.imagej;
+
+import java.awt.Rectangle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.ResultsTable;
+import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.RandomStreams;
+import org.spectralposterior.core.diffusion.IntensityMap;
+import org.spectralposterior.core.metric.ImageQuality;
+import org.spectralposterior.core.metric.Wasserstein;
+import org.spectralposterior.core.operator.BlurOperator;
+import org.spectralposterior.core.operator.OperatorSpec;
+import org.spectralposterior.core.posterior.ColourConvolution;
+import org.spectralposterior.core.posterior.OutputLaw;
+import org.spectralposterior.core.prior.ColourPrior;
+import org.spectralposterior.core.prior.GaussianPrior;
+
+/**
+ * Posterior Sampling and Synthesize Texture with a cross-channel colour prior. Every method runs on
+ * the prior's eigen-channels ({@link ColourConvolution}): one grey {@link MethodRun} per
+ * eigen-channel, in the common intensity units of all channels, whose samples, means and laws are
+ * rotated back to the colour channels. Outputs are C-channel composites (red, green, blue for RGB)
+ * with the grey outputs' titles; the table has one row per colour plane (slice, frame), W2 summed
+ * over the channels, and per-channel std.
+ * <p>
+ * Random streams: colour plane g (0-based over slices and frames) owns {@link RandomStreams#plane}(seed, g),
+ * and eigen-channel e its (e+1)-th split, used as a grey plane's generator.
+ */
+final class ColourTask {
+
+	private ColourTask() {}
+
+	static TaskResult sample(final ImagePlus priorImp, final ImagePlus measurement, final ImagePlus groundTruth, final SamplingTask.Request req, final Progress progress) {
+		final ColourPrior prior = PriorImage.readColour(priorImp);
+		final int n = prior.channels();
+		final int w = measurement.getWidth(), h = measurement.getHeight();
+		if (req.operator() == null && MeasurementImage.downsample(measurement) > 1) {
+			throw new IllegalArgumentException("A cross-channel colour prior works with blur or no operator; super-resolution with colour is not available yet. Rebuild the prior with colour_model=[per channel].");
+		}
+		if (prior.plane().width != w || prior.plane().height != h) {
+			throw new IllegalArgumentException("The prior is " + prior.plane() + " but the measurement is " + w + "×" + h + "; rebuild the prior with target_width=" + w + " target_height=" + h + ".");
+		}
+		if (measurement.getNChannels() != n) {
+			throw new IllegalArgumentException("The colour prior has " + n + " channels but the measurement '" + measurement.getTitle() + "' has " + measurement.getNChannels()
+				+ "; give a colour measurement (RGB or a " + n + "-channel composite).");
+		}
+		final OperatorSpec spec = req.operator() != null ? req.operator() : MeasurementImage.operator(measurement);
+		if (!spec.circulant()) {
+			throw new IllegalArgumentException("A cross-channel colour prior works with blur or no operator; inpainting with colour is not available yet. Rebuild the prior with colour_model=[per channel].");
+		}
+		final double sigma = req.operator() != null ? req.noiseSigma() : MeasurementImage.noiseSigma(measurement);
+		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
+		SamplingTask.checkSampleCount(req.samples());
+		final MethodRun.Settings asked = req.settings();
+		if (asked.trajectoryEvery() > 0) throw new IllegalArgumentException("trajectory_every is not available with a colour prior yet; set trajectory_every=0.");
+		final boolean exact = asked.exact();
+		if (!exact && !asked.config().method().linear()) {
+			throw new IllegalArgumentException("The method '" + asked.method() + "' normalises its guidance by the residual of the whole image, which does not split over colour channels; "
+				+ "choose dps, or rebuild the prior with colour_model=[per channel].");
+		}
+		final int nz = measurement.getNSlices(), nt = measurement.getNFrames(), ns = req.samples();
+		SamplingTask.checkedTruth(groundTruth, w, h, measurement.getStackSize());
+		// One intensity map for every channel, so that white noise stays white in the eigen-channels.
+		final IntensityMap map = exact ? new IntensityMap(-1, 1) : commonMap(priorImp, n, asked.dataRange());
+		final ColourPrior unitPrior = prior.affine(map.mid(), map.half());
+		final BlurOperator op = BlurOperator.of(spec, h, w);
+		final double sigmaUnit = map.noiseToUnit(sigma);
+		final ColourConvolution colour = new ColourConvolution(unitPrior, op, sigmaUnit);
+		// The grey runs work on unit intensities already: an identity map for each of them.
+		final MethodRun.Settings settings = new MethodRun.Settings(asked.method(), asked.stepByStep(), asked.schedule(), asked.trainSteps(), asked.scheduleTable(), asked.steps(),
+			asked.baseStep(), asked.eta(), asked.weights(), asked.weightList(), asked.t0(), "-1,1", 0);
+		final double[] identity = { -1, 1 };
+		final String method = SamplingTask.methodKey(req.method());
+		final String base = Planes.baseTitle(measurement) + "_" + method;
+		final ImageStack samples = new ImageStack(w, h, Math.toIntExact((long) n * nz * nt * ns));
+		final ImageStack means = new ImageStack(w, h, measurement.getStackSize()), stds = new ImageStack(w, h, measurement.getStackSize());
+		final ImageStack w2maps = new ImageStack(w, h, measurement.getStackSize()), w2specs = new ImageStack(w, h, nz * nt);
+		final ResultsTable table = new ResultsTable();
+		final Rectangle whole = new Rectangle(0, 0, w, h);
+		final double half = map.half(), half2 = half * half;
+		long done = 0;
+		final long total = (long) nz * nt * ns;
+		for (int t = 1; t <= nt; t++) {
+			for (int z = 1; z <= nz; z++) {
+				final int group = (t - 1) * nz + (z - 1);
+				final double[][] v = new double[n][];
+				for (int c = 0; c < n; c++) {
+					v[c] = Planes.read(measurement, measurement.getStackIndex(c + 1, z, t), whole);
+					map.toUnit(v[c]);
+				}
+				final double[][] ve = colour.toEigen(v);
+				final SplittableRandom groupRng = RandomStreams.plane(req.seed(), group);
+				final List<MethodRun> runs = new ArrayList<>();
+				final List<SplittableRandom> rngs = new ArrayList<>();
+				for (int e = 0; e < n; e++) {
+					progress.checkCancelled();
+					runs.add(new MethodRun(settings, colour.eigenPrior(e), identity, op, sigmaUnit, ve[e], progress));
+					rngs.add(groupRng.split());
+				}
+				final double[][] eigenSample = new double[n][w * h];
+				final float[] buffer = new float[w * h];
+				for (int s = 1; s <= ns; s++) {
+					for (int e = 0; e < n; e++) {
+						progress.checkCancelled();
+						runs.get(e).sample(buffer, rngs.get(e), progress, 0, null);
+						for (int p = 0; p < buffer.length; p++) eigenSample[e][p] = buffer[p];
+					}
+					final double[][] x = colour.fromEigen(eigenSample);
+					for (int c = 0; c < n; c++) {
+						map.fromUnit(x[c]);
+						final int slot = SamplingTask.sampleSlot(n, nz, ns, c + 1, z, t, s);
+						samples.setProcessor(Planes.toProcessor(x[c], w, h), slot);
+						samples.setSliceLabel(SamplingTask.sampleLabel(n, nz, nt, c + 1, z, t, s), slot);
+					}
+					progress.update(++done, total);
+				}
+				final List<OutputLaw> laws = new ArrayList<>(), posteriors = new ArrayList<>();
+				for (final MethodRun r : runs) {
+					laws.add(r.law);
+					posteriors.add(r.posterior);
+				}
+				final double[][] mean = colour.mean(laws, ve);
+				final double[] std = colour.channelStd(laws);
+				final ColourConvolution.ColourW2 w2 = colour.w2(laws, posteriors, ve);
+				final Wasserstein.Expected expected = colour.expected(laws, posteriors);
+				for (int c = 0; c < n; c++) {
+					final int index = measurement.getStackIndex(c + 1, z, t);
+					map.fromUnit(mean[c]);
+					means.setProcessor(Planes.toProcessor(mean[c], w, h), index);
+					final double[] stdMap = new double[w * h];
+					java.util.Arrays.fill(stdMap, std[c] * half);
+					stds.setProcessor(Planes.toProcessor(stdMap, w, h), index);
+					final double[] px = w2.pixelMaps()[c].clone();
+					for (int p = 0; p < px.length; p++) px[p] *= half;
+					w2maps.setProcessor(Planes.toProcessor(px, w, h), index);
+					final String label = SamplingTask.label(n, nz, nt, c + 1, z, t).trim();
+					for (final ImageStack st : new ImageStack[] { means, stds, w2maps }) st.setSliceLabel(label, index);
+				}
+				final double[] spectral = w2.total().spectralMap();
+				for (int i = 0; i < spectral.length; i++) spectral[i] *= half2;
+				w2specs.setProcessor(Planes.toProcessor(SamplingTask.log10(spectral), w, h), group + 1);
+
+				table.incrementCounter();
+				table.addValue("method", exact ? SamplingTask.EXACT : runs.get(0).sampler.config().method().label);
+				table.addValue("channels", n + " (cross-channel prior)");
+				if (nz * nt > 1) {
+					table.addValue("slice", z);
+					table.addValue("frame", t);
+				}
+				table.addValue("operator", spec.describe());
+				table.addValue("noise_sigma", sigma);
+				table.addValue("samples", ns);
+				table.addValue("seed", Long.toString(req.seed()));
+				if (!exact) SamplingTask.diffusionColumns(table, runs.get(0).sampler.config(), settings.stepByStep(), map, runs.get(0).lawKind());
+				table.addValue("W2", Math.sqrt(w2.total().squared() * half2));
+				table.addValue("W2^2", w2.total().squared() * half2);
+				table.addValue("W2^2 mean part", w2.total().meanPart() * half2);
+				table.addValue("W2^2 covariance part", w2.total().covariancePart() * half2);
+				table.addValue("E_v W2^2", expected.squared() * half2);
+				table.addValue("E_v W2^2 per pixel", expected.squared() * half2 / ((double) w * h * n));
+				double trace = 0;
+				for (final OutputLaw p : posteriors) trace += p.plane().sumAll(p.s2());
+				table.addValue("posterior trace", trace * half2);
+				for (int c = 0; c < n; c++) table.addValue("output std c" + (c + 1), std[c] * half);
+				if (groundTruth != null) truthColumns(table, groundTruth, mean, std, half, z, t, n, whole);
+			}
+		}
+		final ImagePlus samplesImp = Planes.hyperstack(base + "_samples", samples, n, nz, nt * ns, measurement, true);
+		final ImagePlus meanImp = Planes.hyperstack(base + "_mean", means, n, nz, nt, measurement, true);
+		final ImagePlus stdImp = Planes.hyperstack(base + "_std", stds, n, nz, nt, measurement, false);
+		final ImagePlus w2Imp = Planes.hyperstack(base + "_w2map", w2maps, n, nz, nt, measurement, false);
+		final ImagePlus w2Spec = Planes.hyperstack(base + "_w2spectrum", w2specs, 1, nz, nt, null, false);
+		w2Spec.setProperty("Info", "spectral_posterior=w2spectrum\npixels=log10 of the per-frequency W2^2 contributions summed over the colour channels, fftshifted; NaN where zero\n");
+		if (!Planes.finite(samples) || !Planes.finite(means) || !Planes.finite(w2maps)) {
+			return SamplingTask.diverged(table, base);
+		}
+		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp).addImage(w2Imp).addImage(w2Spec);
+		result.addTable(base + "_results", table);
+		return result;
+	}
+
+	/** PSNR and coverage over all channels together, SSIM averaged over channels. */
+	private static void truthColumns(final ResultsTable table, final ImagePlus truthImp, final double[][] mean, final double[] std, final double half, final int z, final int t,
+		final int n, final Rectangle whole) {
+		final int d = mean[0].length;
+		final double[] truth = new double[n * d], all = new double[n * d], stdAll = new double[n * d];
+		double ssim = 0;
+		for (int c = 0; c < n; c++) {
+			final double[] x = Planes.read(truthImp, truthImp.getStackIndex(c + 1, z, t), whole);
+			System.arraycopy(x, 0, truth, c * d, d);
+			System.arraycopy(mean[c], 0, all, c * d, d);
+			java.util.Arrays.fill(stdAll, c * d, (c + 1) * d, std[c] * half);
+			ssim += ImageQuality.ssim(x, mean[c], truthImp.getWidth(), truthImp.getHeight(), ImageQuality.dataRange(x));
+		}
+		final double peak = ImageQuality.dataRange(truth);
+		table.addValue("PSNR mean (dB)", ImageQuality.psnr(truth, all, peak));
+		table.addValue("SSIM mean", ssim / n);
+		table.addValue("coverage ±2 std", ImageQuality.coverage(truth, all, stdAll, 2));
+	}
+
+	/** The "auto" range over all channels, or the explicit data_range. */
+	private static IntensityMap commonMap(final ImagePlus priorImp, final int n, final String dataRange) {
+		if (dataRange != null && !dataRange.isBlank() && !dataRange.trim().equalsIgnoreCase("auto")) return IntensityMap.parse(dataRange, 0, 1);
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		for (int c = 1; c <= n; c++) {
+			final double[] r = PriorImage.dataRange(priorImp, c);
+			lo = Math.min(lo, r[0]);
+			hi = Math.max(hi, r[1]);
+		}
+		return IntensityMap.parse("auto", lo, hi);
+	}
+
+	/** Colour textures: eigen-channel samples (independent, with their own splits of the seed) rotated back. */
+	static TaskResult synthesise(final ImagePlus priorImp, final int samples, final long seed, final Progress progress) {
+		final ColourPrior prior = PriorImage.readColour(priorImp);
+		final int n = prior.channels(), w = prior.plane().width, h = prior.plane().height;
+		final org.spectralposterior.core.prior.ColourBasis basis = prior.basis();
+		final ColourConvolution rotation = new ColourConvolution(prior, BlurOperator.of(OperatorSpec.none(), h, w), 0);
+		final SplittableRandom root = new SplittableRandom(seed);
+		final List<GaussianPrior.Sampler> samplers = new ArrayList<>();
+		for (int e = 0; e < n; e++) samplers.add(basis.eigenPrior(e).sampler(root.split()));
+		final ImageStack stack = new ImageStack(w, h);
+		final double[][] y = new double[n][w * h];
+		for (int s = 1; s <= samples; s++) {
+			progress.checkCancelled();
+			for (int e = 0; e < n; e++) samplers.get(e).next(y[e]);
+			final double[][] x = rotation.fromEigen(y);
+			for (int c = 0; c < n; c++) stack.addSlice("c" + (c + 1) + " texture " + s, Planes.toProcessor(x[c], w, h));
+			progress.update(s, samples);
+		}
+		final ImagePlus out = Planes.hyperstack(Planes.baseTitle(priorImp) + "_samples", stack, n, 1, samples, null, false);
+		if (n == 3) Planes.rgbLuts(out, priorImp);
+		return new TaskResult().addImage(out);
+	}
+}
