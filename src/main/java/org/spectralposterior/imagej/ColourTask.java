@@ -152,10 +152,7 @@ final class ColourTask {
 					table.addValue("slice", z);
 					table.addValue("frame", t);
 				}
-				table.addValue("operator", spec.describe());
-				table.addValue("noise_sigma", sigma);
-				table.addValue("samples", ns);
-				table.addValue("seed", Long.toString(req.seed()));
+				SamplingTask.runColumns(table, spec.describe(), sigma, ns, req.seed());
 				if (!exact) SamplingTask.diffusionColumns(table, runs.get(0).sampler.config(), settings.stepByStep(), map, runs.get(0).lawKind());
 				table.addValue("W2", Math.sqrt(w2.total().squared() * half2));
 				table.addValue("W2^2", w2.total().squared() * half2);

@@ -131,10 +131,7 @@ public final class SamplingTask {
 				table.addValue("slice", z);
 				table.addValue("frame", t);
 			}
-			table.addValue("operator", spec.describe());
-			table.addValue("noise_sigma", sigma);
-			table.addValue("samples", ns);
-			table.addValue("seed", Long.toString(req.seed()));
+			runColumns(table, spec.describe(), sigma, ns, req.seed());
 			if (!settings.exact()) {
 				diffusionColumns(table, run.sampler.config(), settings.stepByStep(), run.map, run.lawKind());
 			}
@@ -228,6 +225,11 @@ public final class SamplingTask {
 			table.addValue("slice", z);
 			table.addValue("frame", t);
 		}
+		runColumns(table, operator, sigma, samples, seed);
+	}
+
+	/** Operator, noise, sample count and seed: what reproduces a row. */
+	static void runColumns(final ResultsTable table, final String operator, final double sigma, final int samples, final long seed) {
 		table.addValue("operator", operator);
 		table.addValue("noise_sigma", sigma);
 		table.addValue("samples", samples);
