@@ -398,17 +398,16 @@ public final class AnalysisTask {
 		}
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
 		final Plot energy = new Plot(base + "_enclosed_energy", "t", "score-Jacobian energy within r");
-		final Color[] colors = { Color.BLUE, Color.RED, new Color(0, 140, 0), Color.MAGENTA, Color.ORANGE, Color.DARK_GRAY };
-		final StringBuilder legend = new StringBuilder();
-		for (int r = 0; r < radii.length; r++) {
-			energy.setColor(colors[r % colors.length]);
-			energy.addPoints(tx, enc[r], Plot.LINE);
-			legend.append("r = ").append(radii[r]).append('\n');
-		}
-		energy.setLimits(0, sch.T(), 0, 1.02);
-		energy.addLegend(legend.toString().trim());
+		for (int r = 0; r < radii.length; r++) Plots.line(energy, tx, enc[r], r, "r = " + radii[r]);
+		// The energies lie in [0, 1]; the band above 1 holds the legend.
+		Plots.legendAbove(energy, 0, sch.T(), false, radii.length, new double[] { 0, 1 });
 		final Plot radius = new Plot(base + "_spectral_radius", "t", "spectral radius of the reverse-step Jacobian");
-		radius.addPoints(tx, rad, Plot.LINE);
+		Plots.line(radius, tx, rad, 0, null);
+		final double[] rr0 = Plots.range(false, rad);
+		if (rr0 != null) {
+			final double pad = Math.max(0.05 * (rr0[1] - rr0[0]), 1e-6 * Math.max(1, Math.abs(rr0[1])));
+			radius.setLimits(0, sch.T(), rr0[0] - pad, rr0[1] + pad);
+		}
 		final ImagePlus scoreImp = new ImagePlus(base + "_impulse_score", score), stepImp = new ImagePlus(base + "_impulse_step", step);
 		scoreImp.resetDisplayRange();
 		stepImp.resetDisplayRange();

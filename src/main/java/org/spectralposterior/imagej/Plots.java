@@ -28,6 +28,25 @@ final class Plots {
 		plot.addPoints(Tools.toFloat(x), Tools.toFloat(y), null, MARKERS[i % MARKERS.length], label);
 	}
 
+	/** A line without markers (for curves of many points), labelled for the legend. */
+	static void line(final Plot plot, final double[] x, final double[] y, final int i, final String label) {
+		plot.setColor(color(i));
+		plot.addPoints(Tools.toFloat(x), Tools.toFloat(y), null, Plot.LINE, label);
+	}
+
+	/**
+	 * Limits from x0..x1 and the finite values of the curves (positive ones on a log axis), with an
+	 * empty band above them for a legend of {@code entries} lines at the top right. ImageJ's own
+	 * autoscale would follow the first curve only and let the legend cover the others.
+	 */
+	static void legendAbove(final Plot plot, final double x0, final double x1, final boolean log, final int entries, final double[]... curves) {
+		final double[] r = range(log, curves);
+		final double lo = r == null ? (log ? 0.1 : 0) : log ? r[0] / 1.3 : r[0], hi = r == null ? 1 : log ? Math.max(r[1] * 1.3, lo * 10) : r[1];
+		final double[] y = withBands(lo, hi, log, 0.03, legendShare(entries) + 0.03);
+		plot.setLimits(x0, x1, y[0], y[1]);
+		plot.setLegend(null, Plot.TOP_RIGHT);
+	}
+
 	/** {min, max} of the finite values (positive only when {@code positive}), or null if there are none. */
 	static double[] range(final boolean positive, final double[]... values) {
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;

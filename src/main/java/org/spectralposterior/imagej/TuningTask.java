@@ -79,17 +79,13 @@ public final class TuningTask {
 			t[j] = r.timesteps()[j];
 			cw[j] = method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * hw[j];
 		}
-		// Autoscale to all three curves, log y when the weights span decades; an empty band above the
-		// curves holds the legend (three entries), so it never hides the tuned curve.
-		final double[] all = Plots.range(false, hw, cw, r.tuned());
+		// Log y when the weights span decades.
 		final boolean log = Plots.spansDecades(hw, cw, r.tuned());
-		final double[] y = all == null ? new double[] { 0, 1 } : Plots.withBands(log ? all[0] / 1.3 : all[0], log ? all[1] * 1.3 : all[1], log, 0.03, Plots.legendShare(3) + 0.03);
-		plot.setLimits(0, Math.max(t[0], t[steps - 1]) * 1.02, y[0], y[1]);
+		Plots.legendAbove(plot, 0, Math.max(t[0], t[steps - 1]) * 1.02, log, 3, hw, cw, r.tuned());
 		if (log) plot.setLogScaleY();
 		Plots.curve(plot, t, hw, 0, String.format(Locale.ROOT, "heuristic (E W2² = %.4g)", r.heuristicLoss() * units));
 		Plots.curve(plot, t, cw, 1, String.format(Locale.ROOT, "best constant (%.4g)", r.constantLoss() * units));
 		Plots.curve(plot, t, r.tuned(), 2, String.format(Locale.ROOT, "tuned (%.4g)", r.tunedLoss() * units));
-		plot.setLegend(null, Plot.TOP_RIGHT);
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_tuned_weights_plot");
 		return new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);

@@ -66,7 +66,11 @@ class AnalysisCommandsTest {
 		for (int i = 0; i < t.size(); i++) {
 			final double e1 = t.getValue("score energy within r=1", i), e4 = t.getValue("score energy within r=4", i);
 			assertTrue(e1 <= e4 + 1e-12 && e4 <= 1 + 1e-12, "enclosed energy grows with r");
+			insideY(plotOf(m, "enclosed_energy"), false, "energy at row " + i, e1, e4);
+			insideY(plotOf(m, "spectral_radius"), false, "spectral radius at row " + i, t.getValue("step spectral radius", i));
 		}
+		assertEquals(2, colours(plotOf(m, "enclosed_energy")).size(), "one colour a radius");
+		assertTrue(plotOf(m, "enclosed_energy").getLimits()[3] > 1.2, "room above the energies for the legend");
 		CommandsTest.expectFailure(CommandsTest.run(ReverseDynamicsSensitivity.class, "prior", prior, "times", "0"), "times must lie");
 	}
 
@@ -155,8 +159,26 @@ class AnalysisCommandsTest {
 	 * of the i-th plot object (data sets first here: the plots add their text labels last).
 	 */
 
-	private static ij.gui.Plot plotOf(final CommandModule m) {
-		return (ij.gui.Plot) ((ImagePlus) m.getOutput("plot")).getProperty(ij.gui.Plot.PROPERTY_KEY);
+	static ij.gui.Plot plotOf(final CommandModule m) {
+		return plotOf(m, "plot");
+	}
+
+	static ij.gui.Plot plotOf(final CommandModule m, final String output) {
+		return (ij.gui.Plot) ((ImagePlus) m.getOutput(output)).getProperty(ij.gui.Plot.PROPERTY_KEY);
+	}
+
+	/** The colours of the plot's data sets; none may be black or grey (they look alike). */
+	static java.util.Set<String> colours(final ij.gui.Plot plot) {
+		final java.util.Set<String> colours = new java.util.HashSet<>();
+		for (int k = 0; k < plot.getDataObjectDesignations().length; k++) colours.add(plot.getPlotObjectStyle(k).split(",")[0]);
+		assertFalse(colours.contains("black") || colours.contains("gray") || colours.contains("darkGray"), "no black or grey: " + colours);
+		return colours;
+	}
+
+	/** Every finite value (positive ones only when {@code positive}) lies inside the plot's y limits. */
+	static void insideY(final ij.gui.Plot plot, final boolean positive, final String what, final double... values) {
+		final double[] lim = plot.getLimits();
+		for (final double v : values) if (Double.isFinite(v) && (!positive || v > 0)) assertTrue(v >= lim[2] && v <= lim[3], what + " = " + v + " outside [" + lim[2] + ", " + lim[3] + "]");
 	}
 
 	/** The index of the data set labelled {@code label}, or −1. */
@@ -262,10 +284,7 @@ class AnalysisCommandsTest {
 		final double[] lim = plot.getLimits();
 		final double[] range = insideLimits(w, plot);
 		final double lo = range[0], hi = range[1];
-		final java.util.Set<String> colours = new java.util.HashSet<>();
-		for (int k = 0; k < plot.getDataObjectDesignations().length; k++) colours.add(plot.getPlotObjectStyle(k).split(",")[0]);
-		assertEquals(3, colours.size(), "one colour a curve: " + colours);
-		assertFalse(colours.contains("black") || colours.contains("gray") || colours.contains("darkGray"), "no black or grey: " + colours);
+		assertEquals(3, colours(plot).size(), "one colour a curve");
 		assertTrue(lo > 0 && hi / lo > 100, "PiGDM's heuristic weights span decades at 20 steps: " + lo + ".." + hi);
 		assertTrue((plot.getFlags() & ij.gui.Plot.Y_LOG_NUMBERS) != 0, "log y axis");
 		// The band above the curves (for the legend) is at least the legend's share of the frame.
