@@ -140,15 +140,19 @@ public final class AnalysisTask {
 		final double[][] ys = new double[methods.size()][steps.length];
 		final double[] xs = new double[steps.length];
 		for (int i = 0; i < steps.length; i++) xs[i] = steps[i];
+		final int[][] rows = new int[methods.size()][steps.length];
+		final boolean[][] none = new boolean[methods.size()][steps.length];
 		int done = 0;
 		for (int mi = 0; mi < methods.size(); mi++) {
 			final Method m = methods.get(mi);
 			for (int i = 0; i < steps.length; i++) {
 				progress.checkCancelled();
 				final Object[] r = problem.expected(m, steps[i], t0, progress);
+				rows[mi][i] = -1;
 				if (r == null) {
 					// No closed form: a non-affine sampler (the residual-normalised DPS) on inpainting.
 					ys[mi][i] = Double.NaN;
+					none[mi][i] = true;
 					table.incrementCounter();
 					table.addValue("method", m.label);
 					table.addValue("steps", steps[i]);
@@ -158,6 +162,7 @@ public final class AnalysisTask {
 				}
 				final Wasserstein.Expected e = ((Wasserstein.Expected) r[0]).scaled(half);
 				ys[mi][i] = Math.sqrt(e.squared());
+				rows[mi][i] = table.getCounter();
 				table.incrementCounter();
 				table.addValue("method", m.label);
 				table.addValue("steps", steps[i]);
@@ -169,52 +174,76 @@ public final class AnalysisTask {
 				if (setup.factor() > 1) table.addValue("operator", setup.operator().describe() + ", downsampled ×" + setup.factor());
 				if (setup.observed() != null) table.addValue("operator", setup.operator().describe());
 				table.addValue("law", (Boolean) r[1] ? "exact" : "linearised (marginal)");
-				table.addValue("status", Double.isFinite(ys[mi][i]) ? "ok" : DIVERGED);
+				table.addValue("status", "ok");
 				progress.update(++done, (long) methods.size() * steps.length);
 			}
 		}
-		final Plot plot = comparePlot(base + "_compare_plot", methods, xs, ys);
+		// The plot flags a blow-up like ∞, so the table says the same of those rows.
+		final double cap = blowUp(ys);
+		for (int mi = 0; mi < methods.size(); mi++) {
+			for (int i = 0; i < steps.length; i++) {
+				if (rows[mi][i] < 0 || !diverged(ys[mi][i], cap)) continue;
+				table.setValue("status", rows[mi][i], Double.isFinite(ys[mi][i]) ? String.format(Locale.ROOT, BLOWN_UP, ys[mi][i]) : DIVERGED);
+			}
+		}
+		final Plot plot = comparePlot(base + "_compare_plot", methods, xs, ys, none);
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_compare_plot");
 		return new TaskResult().addImage(plotImp).addTable(base + "_compare", table);
 	}
 
-	static final String DIVERGED = "diverged: the sampler's recurrence overflowed";
+	private static final String ADVICE = "; use fewer steps, other weights (Tune Sampler Weights) or another method";
+	static final String DIVERGED = "diverged: the sampler's recurrence overflowed (W2 = ∞)" + ADVICE;
+	static final String BLOWN_UP = "diverged: W2 = %.3g, over 1000× the median of this comparison (the recurrence is blowing up)" + ADVICE;
+	static final String DIVERGED_LEGEND = "diverged (W2 = ∞, or over 1000× the median)";
 
 	/**
-	 * E_v W2 against n, both on log axes. The exact posterior (W2 = 0) cannot sit on a log axis, so it is a note;
-	 * diverged points (∞ or NaN) are X markers at the top of the axis, and the limits come from the finite values.
-	 * The y range has headroom above the data for the legend, so the legend sits off the data.
+	 * A value a thousand times the median is a blow-up (ScoreALD's heuristic reaches 1e70 while
+	 * finite): on the axis it would flatten every other curve, so it is flagged like ∞.
 	 */
-	static Plot comparePlot(final String title, final List<Method> methods, final double[] xs, final double[][] ys) {
+	static double blowUp(final double[][] ys) {
+		return 1e3 * median(ys);
+	}
+
+	static boolean diverged(final double y, final double cap) {
+		return !Double.isFinite(y) || y > cap;
+	}
+
+	/**
+	 * E_v W2 against n, both on log axes, the limits from the finite values. From the bottom: a band for
+	 * the legend, the curves, and a band at the top where diverged points (∞, NaN or a blow-up) are X
+	 * markers in their method's colour, each method at its own height so two at one n stay apart.
+	 * The exact posterior (W2 = 0) cannot sit on a log axis, so it is a note. {@code none} marks the
+	 * points without a closed form (NaN in {@code ys} too): not drawn, and not flagged as diverged.
+	 */
+	static Plot comparePlot(final String title, final List<Method> methods, final double[] xs, final double[][] ys, final boolean[][] none) {
 		final Plot plot = new Plot(title, "sampling steps n", "E_v W2 to the exact posterior (image units)");
-		// A value a thousand times the median is a blow-up (ScoreALD's heuristic reaches 1e70 while
-		// finite): on the axis it would flatten every other curve, so it is flagged like ∞.
-		final double cap = 1e3 * median(ys);
+		final double cap = blowUp(ys);
 		final double[][] shown = new double[ys.length][];
+		boolean anyDiverged = false;
 		for (int mi = 0; mi < ys.length; mi++) {
 			shown[mi] = ys[mi].clone();
-			for (int i = 0; i < shown[mi].length; i++) if (shown[mi][i] > cap) shown[mi][i] = Double.POSITIVE_INFINITY;
+			for (int i = 0; i < shown[mi].length; i++) {
+				if (diverged(shown[mi][i], cap)) {
+					shown[mi][i] = Double.NaN;
+					anyDiverged |= !none[mi][i];
+				}
+			}
 		}
 		final double[] r = Plots.range(true, shown);
-		final double lo = r == null ? 1e-3 : r[0] / 2, hi = r == null ? 1 : Math.max(r[1] * 2, lo * 10);
-		// Headroom above the data for the legend (about half the frame on a log axis), so it never hides a point.
-		final double top = hi * Math.pow(hi / lo, 1.4), flagged = hi * 1.8;
+		final double lo = r == null ? 1e-3 : r[0] / 1.5, hi = r == null ? 1 : Math.max(r[1] * 1.5, lo * 10);
+		final double flagBand = anyDiverged ? 0.16 : 0.03;
+		final double[] y = Plots.withBands(lo, hi, true, Plots.legendShare(methods.size() + (anyDiverged ? 1 : 0)), flagBand);
 		final double x0 = Math.max(1, Plots.range(true, xs)[0]) / 1.3, x1 = Plots.range(true, xs)[1] * 1.3;
-		plot.setLimits(x0, x1, lo, top);
+		plot.setLimits(x0, x1, y[0], y[1]);
 		plot.setLogScaleX();
 		plot.setLogScaleY();
-		boolean anyDiverged = false;
 		for (int mi = 0; mi < methods.size(); mi++) {
-			final double[] y = shown[mi].clone(), yd = new double[y.length];
-			for (int i = 0; i < y.length; i++) {
-				final boolean diverged = !Double.isFinite(y[i]);
-				anyDiverged |= diverged;
-				// Each method its own height, so flagged points of two methods at one n do not hide each other.
-				yd[i] = diverged ? flagged * Math.pow(1.4, mi) : Double.NaN;
-				if (diverged || y[i] <= 0) y[i] = Double.NaN;
-			}
-			Plots.curve(plot, xs, y, mi, methods.get(mi).label);
+			final double[] yd = new double[xs.length];
+			// Heights from 20% to 80% of the top band, in log steps.
+			final double at = 0.2 + 0.6 * (methods.size() == 1 ? 0.5 : mi / (double) (methods.size() - 1));
+			for (int i = 0; i < yd.length; i++) yd[i] = !none[mi][i] && diverged(ys[mi][i], cap) ? hi * Math.pow(y[1] / hi, at) : Double.NaN;
+			Plots.curve(plot, xs, shown[mi], mi, methods.get(mi).label);
 			plot.setColor(Plots.color(mi));
 			plot.setLineWidth(2);
 			plot.addPoints(xs, yd, Plot.X);
@@ -223,13 +252,16 @@ public final class AnalysisTask {
 		if (anyDiverged) {
 			// Legend entry only: a NaN point is not drawn.
 			plot.setColor(Color.BLACK);
-			plot.addPoints(new float[] { Float.NaN }, new float[] { Float.NaN }, null, Plot.X, "diverged (∞, NaN or > 1000× the median)");
+			plot.setLineWidth(2);
+			plot.addPoints(new float[] { Float.NaN }, new float[] { Float.NaN }, null, Plot.X, DIVERGED_LEGEND);
+			plot.setLineWidth(1);
+			plot.setColor(Color.GRAY);
+			plot.drawDottedLine(x0, hi, x1, hi, 3);
 		}
 		plot.setColor(Color.BLACK);
-		plot.setJustification(Plot.RIGHT);
-		plot.addLabel(0.99, 0.97, "exact posterior: W2 = 0 (off the log axis)");
-		plot.setJustification(Plot.LEFT);
-		plot.setLegend(null, Plot.TOP_RIGHT);
+		plot.addLabel(0.01, 0.92, "exact posterior: W2 = 0");
+		plot.addLabel(0.01, 0.98, "(off the log axis)");
+		plot.setLegend(null, Plot.BOTTOM_RIGHT);
 		return plot;
 	}
 
@@ -366,17 +398,16 @@ public final class AnalysisTask {
 		}
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
 		final Plot energy = new Plot(base + "_enclosed_energy", "t", "score-Jacobian energy within r");
-		final Color[] colors = { Color.BLUE, Color.RED, new Color(0, 140, 0), Color.MAGENTA, Color.ORANGE, Color.DARK_GRAY };
-		final StringBuilder legend = new StringBuilder();
-		for (int r = 0; r < radii.length; r++) {
-			energy.setColor(colors[r % colors.length]);
-			energy.addPoints(tx, enc[r], Plot.LINE);
-			legend.append("r = ").append(radii[r]).append('\n');
-		}
-		energy.setLimits(0, sch.T(), 0, 1.02);
-		energy.addLegend(legend.toString().trim());
+		for (int r = 0; r < radii.length; r++) Plots.line(energy, tx, enc[r], r, "r = " + radii[r]);
+		// The energies lie in [0, 1]; the band above 1 holds the legend.
+		Plots.legendAbove(energy, 0, sch.T(), false, radii.length, new double[] { 0, 1 });
 		final Plot radius = new Plot(base + "_spectral_radius", "t", "spectral radius of the reverse-step Jacobian");
-		radius.addPoints(tx, rad, Plot.LINE);
+		Plots.line(radius, tx, rad, 0, null);
+		final double[] rr0 = Plots.range(false, rad);
+		if (rr0 != null) {
+			final double pad = Math.max(0.05 * (rr0[1] - rr0[0]), 1e-6 * Math.max(1, Math.abs(rr0[1])));
+			radius.setLimits(0, sch.T(), rr0[0] - pad, rr0[1] + pad);
+		}
 		final ImagePlus scoreImp = new ImagePlus(base + "_impulse_score", score), stepImp = new ImagePlus(base + "_impulse_step", step);
 		scoreImp.resetDisplayRange();
 		stepImp.resetDisplayRange();

@@ -1,6 +1,5 @@
 package org.spectralposterior.imagej;
 
-import java.awt.Color;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,12 +79,13 @@ public final class ContinuousTask {
 			progress.update(j + 1, configs.size());
 		}
 		table.setDecimalPlaces(table.getColumnIndex("epsilon"), 9);
-		final Color[] colors = { Color.BLUE, Color.RED, new Color(0, 140, 0), Color.MAGENTA, Color.ORANGE, Color.DARK_GRAY };
 		final Plot w2 = new Plot(base + "_continuous_plot", "NFE", "W2 to the data law");
 		final Plot traj = new Plot(base + "_continuous_trajectory_plot", "backward time t", "W2(scheme law at t, p_{T−t})");
 		final ResultsTable trajTable = new ResultsTable();
 		final int maxNfe = Arrays.stream(nfes).max().getAsInt();
-		final StringBuilder legend = new StringBuilder(), trajLegend = new StringBuilder();
+		final List<double[]> w2s = new ArrayList<>(), trajs = new ArrayList<>();
+		int trajCurves = 0;
+		double tMax = 0;
 		for (int s = 0; s < schemes.size(); s++) {
 			final List<Double> x = new ArrayList<>(), y = new ArrayList<>();
 			for (int n = 0; n < nfes.length; n++) {
@@ -95,14 +95,15 @@ public final class ContinuousTask {
 					y.add(r.w2());
 				}
 			}
-			w2.setColor(colors[s % colors.length]);
-			w2.addPoints(x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray(), Plot.CONNECTED_CIRCLES);
-			legend.append(schemes.get(s).label).append('\n');
+			final double[] ys = y.stream().mapToDouble(Double::doubleValue).toArray();
+			w2s.add(ys);
+			Plots.curve(w2, x.stream().mapToDouble(Double::doubleValue).toArray(), ys, s, schemes.get(s).label);
 			final Result last = results[s * nfes.length + indexOf(nfes, maxNfe)];
 			if (!last.defined()) continue;
-			traj.setColor(colors[s % colors.length]);
-			traj.addPoints(last.times(), last.trajectoryW2(), Plot.LINE);
-			trajLegend.append(schemes.get(s).label).append('\n');
+			Plots.line(traj, last.times(), last.trajectoryW2(), s, schemes.get(s).label);
+			trajs.add(last.trajectoryW2());
+			trajCurves++;
+			for (final double t : last.times()) tMax = Math.max(tMax, t);
 			for (int k = 0; k < last.times().length; k++) {
 				trajTable.incrementCounter();
 				trajTable.addValue("scheme", schemes.get(s).key);
@@ -112,10 +113,11 @@ public final class ContinuousTask {
 				trajTable.addValue("W2 to p_t", last.trajectoryW2()[k]);
 			}
 		}
+		final double[] nfeRange = Plots.range(true, Arrays.stream(nfes).asDoubleStream().toArray());
+		Plots.legendAbove(w2, nfeRange == null ? 1 : nfeRange[0] / 1.2, nfeRange == null ? 10 : nfeRange[1] * 1.2, true, schemes.size(), w2s.toArray(new double[0][]));
 		w2.setLogScaleX();
 		w2.setLogScaleY();
-		w2.addLegend(legend.toString().trim());
-		if (trajLegend.length() > 0) traj.addLegend(trajLegend.toString().trim());
+		if (trajCurves > 0) Plots.legendAbove(traj, 0, tMax, false, trajCurves, trajs.toArray(new double[0][]));
 		final ImagePlus plotImp = w2.getImagePlus(), trajImp = traj.getImagePlus();
 		plotImp.setTitle(base + "_continuous_plot");
 		trajImp.setTitle(base + "_continuous_trajectory_plot");

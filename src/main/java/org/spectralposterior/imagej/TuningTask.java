@@ -79,19 +79,13 @@ public final class TuningTask {
 			t[j] = r.timesteps()[j];
 			cw[j] = method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * hw[j];
 		}
-		// Autoscale to all three curves; log y only when the positive weights span more than two decades
-		// (a zero or negative weight cannot sit on a log axis, so it keeps the axis linear).
-		final double[] all = Plots.range(false, hw, cw, r.tuned()), pos = Plots.range(true, hw, cw, r.tuned());
-		final boolean log = all != null && all[0] > 0 && pos[1] / pos[0] > 100;
-		final double span = all == null ? 1 : Math.max(all[1] - all[0], 1e-12 * Math.max(1, Math.abs(all[1])));
-		final double ylo = all == null ? 0 : log ? pos[0] / 1.5 : all[0] - 0.05 * span, yhi = all == null ? 1 : log ? pos[1] * 1.5 * 10 : all[1] + 0.45 * span;
-		plot.setLimits(0, Math.max(t[0], t[steps - 1]) * 1.02, ylo, yhi);
+		// Log y when the weights span decades.
+		final boolean log = Plots.spansDecades(hw, cw, r.tuned());
+		Plots.legendAbove(plot, 0, Math.max(t[0], t[steps - 1]) * 1.02, log, 3, hw, cw, r.tuned());
 		if (log) plot.setLogScaleY();
 		Plots.curve(plot, t, hw, 0, String.format(Locale.ROOT, "heuristic (E W2² = %.4g)", r.heuristicLoss() * units));
 		Plots.curve(plot, t, cw, 1, String.format(Locale.ROOT, "best constant (%.4g)", r.constantLoss() * units));
 		Plots.curve(plot, t, r.tuned(), 2, String.format(Locale.ROOT, "tuned (%.4g)", r.tunedLoss() * units));
-		// The headroom above the curves (a decade on log, 40% of the range on linear) keeps the legend off them.
-		plot.setLegend(null, Plot.TOP_RIGHT);
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_tuned_weights_plot");
 		return new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);

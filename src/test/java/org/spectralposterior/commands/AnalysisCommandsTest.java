@@ -66,7 +66,11 @@ class AnalysisCommandsTest {
 		for (int i = 0; i < t.size(); i++) {
 			final double e1 = t.getValue("score energy within r=1", i), e4 = t.getValue("score energy within r=4", i);
 			assertTrue(e1 <= e4 + 1e-12 && e4 <= 1 + 1e-12, "enclosed energy grows with r");
+			insideY(plotOf(m, "enclosed_energy"), false, "energy at row " + i, e1, e4);
+			insideY(plotOf(m, "spectral_radius"), false, "spectral radius at row " + i, t.getValue("step spectral radius", i));
 		}
+		assertEquals(2, colours(plotOf(m, "enclosed_energy")).size(), "one colour a radius");
+		assertTrue(plotOf(m, "enclosed_energy").getLimits()[3] > 1.2, "room above the energies for the legend");
 		CommandsTest.expectFailure(CommandsTest.run(ReverseDynamicsSensitivity.class, "prior", prior, "times", "0"), "times must lie");
 	}
 
@@ -146,51 +150,161 @@ class AnalysisCommandsTest {
 		return n;
 	}
 
+	/*
+	 * What the plot tests read of ImageJ 1.54p's ij.gui.Plot (imagej/ImageJ, ij/gui/Plot.java, checked
+	 * against the jar): getLimits() is {xMin, xMax, yMin, yMax} in data units, on log axes too;
+	 * setLogScaleY() = setAxisYLog(true) sets Y_LOG_NUMBERS in getFlags(); getDataObjectArrays(i) is
+	 * {x, y, x errors, y errors} of the i-th XY data set, in the order getDataObjectDesignations()
+	 * names them ("Data Set n: label"); getPlotObjectStyle(i) is "colour,colour 2,line width,shape"
+	 * of the i-th plot object (data sets first here: the plots add their text labels last).
+	 */
+
+	static ij.gui.Plot plotOf(final CommandModule m) {
+		return plotOf(m, "plot");
+	}
+
+	static ij.gui.Plot plotOf(final CommandModule m, final String output) {
+		return (ij.gui.Plot) ((ImagePlus) m.getOutput(output)).getProperty(ij.gui.Plot.PROPERTY_KEY);
+	}
+
+	/** The colours of the plot's data sets; none may be black or grey (they look alike). */
+	static java.util.Set<String> colours(final ij.gui.Plot plot) {
+		final java.util.Set<String> colours = new java.util.HashSet<>();
+		for (int k = 0; k < plot.getDataObjectDesignations().length; k++) colours.add(plot.getPlotObjectStyle(k).split(",")[0]);
+		assertFalse(colours.contains("black") || colours.contains("gray") || colours.contains("darkGray"), "no black or grey: " + colours);
+		return colours;
+	}
+
+	/** Every finite value (positive ones only when {@code positive}) lies inside the plot's y limits. */
+	static void insideY(final ij.gui.Plot plot, final boolean positive, final String what, final double... values) {
+		final double[] lim = plot.getLimits();
+		for (final double v : values) if (Double.isFinite(v) && (!positive || v > 0)) assertTrue(v >= lim[2] && v <= lim[3], what + " = " + v + " outside [" + lim[2] + ", " + lim[3] + "]");
+	}
+
+	/** The index of the data set labelled {@code label}, or −1. */
+	private static int dataSet(final ij.gui.Plot plot, final String label) {
+		final String[] names = plot.getDataObjectDesignations();
+		for (int j = 0; j < names.length; j++) if (names[j].endsWith(": " + label)) return j;
+		return -1;
+	}
+
+	/** The index of the data set whose label starts with {@code prefix}, or −1. */
+	private static int dataSetStarting(final ij.gui.Plot plot, final String prefix) {
+		final String[] names = plot.getDataObjectDesignations();
+		for (int j = 0; j < names.length; j++) if (names[j].replaceFirst("^Data Set \\d+: ", "").startsWith(prefix)) return j;
+		return -1;
+	}
+
+	private static boolean inside(final double v, final double[] lim) {
+		return Double.isFinite(v) && v >= lim[2] && v <= lim[3];
+	}
+
 	@Test
 	void theComparePlotAtItsDefaultsShowsEveryMethodAndFlagsDivergence(@TempDir final Path dir) throws Exception {
 		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(48)).getOutput("prior");
 		final CommandModule m = CommandsTest.run(CompareSamplers.class, "prior", prior, "output_folder", dir.toFile());
 		assertFalse(m.isCanceled(), () -> m.getCancelReason());
 		final ResultsTable t = table(m);
-		boolean diverged = false;
+		final ij.gui.Plot plot = plotOf(m);
+		final double[] lim = plot.getLimits();
+		assertTrue(Double.isFinite(lim[2]) && lim[2] > 0 && Double.isFinite(lim[3]) && lim[3] > lim[2], "finite positive y limits: " + java.util.Arrays.toString(lim));
+		assertTrue((plot.getFlags() & ij.gui.Plot.Y_LOG_NUMBERS) != 0, "log W2 axis");
+		int diverged = 0, infinite = 0;
+		double highestCurve = 0, lowestCurve = Double.POSITIVE_INFINITY;
 		for (int row = 0; row < t.size(); row++) {
 			final double w = t.getValue("E_v W2", row);
 			final String status = t.getStringValue("status", row);
-			assertEquals(Double.isFinite(w) ? "ok" : "diverged", status.startsWith("diverged") ? "diverged" : status, "row " + row + ": " + w);
-			diverged |= !Double.isFinite(w);
+			final int k = dataSet(plot, t.getStringValue("method", row));
+			assertTrue(k >= 0, "a data set for " + t.getStringValue("method", row));
+			final float[][] curve = plot.getDataObjectArrays(k), flagged = plot.getDataObjectArrays(k + 1);
+			assertTrue(plot.getPlotObjectStyle(k + 1).endsWith(",X") && plot.getPlotObjectStyle(k + 1).startsWith(plot.getPlotObjectStyle(k).split(",")[0] + ","),
+				"flagged markers X in the method's colour: " + plot.getPlotObjectStyle(k + 1));
+			final int i = java.util.Arrays.binarySearch(curve[0], (float) t.getValue("steps", row));
+			assertTrue(i >= 0, "row " + row + " plotted at its n");
+			if (status.startsWith("diverged")) {
+				diverged++;
+				assertTrue(status.contains("fewer steps") && status.contains("another method"), "the table says what to do: " + status);
+				assertTrue(Float.isNaN(curve[1][i]) && inside(flagged[1][i], lim), "row " + row + " (" + w + ") a flagged marker inside the frame: " + flagged[1][i]);
+			}
+			else {
+				assertEquals("ok", status, "row " + row);
+				assertTrue(Double.isFinite(w), "an ok row has a finite W2: " + w);
+				assertEquals((float) w, curve[1][i], 1e-6 * w, "row " + row + " on its curve");
+				assertTrue(inside(w, lim), "row " + row + " (" + w + ") inside the y range " + lim[2] + ".." + lim[3]);
+				assertTrue(Float.isNaN(flagged[1][i]), "row " + row + " not flagged");
+				highestCurve = Math.max(highestCurve, w);
+				lowestCurve = Math.min(lowestCurve, w);
+			}
+			if (!Double.isFinite(w)) {
+				infinite++;
+				assertTrue(status.startsWith("diverged"), "row " + row + ": W2 = " + w + " is diverged: " + status);
+			}
 		}
-		final ImagePlus plotImp = (ImagePlus) m.getOutput("plot");
-		final ij.gui.Plot plot = (ij.gui.Plot) plotImp.getProperty(ij.gui.Plot.PROPERTY_KEY);
-		final double[] lim = plot.getLimits();
-		assertTrue(Double.isFinite(lim[2]) && lim[2] > 0 && Double.isFinite(lim[3]) && lim[3] > lim[2], "finite positive y limits: " + java.util.Arrays.toString(lim));
+		assertTrue(infinite > 0, "at the defaults DPS at 1000 steps diverges: the flagged markers are exercised");
+		// The flagged markers are above every curve: at the top of the axis.
 		for (int row = 0; row < t.size(); row++) {
-			final double w = t.getValue("E_v W2", row);
-			// Finite values within 1000× the others are on the axis (larger ones are flagged at the top).
-			if (Double.isFinite(w) && w > 0 && w < 1e3 * lim[2]) assertTrue(w >= lim[2] && w <= lim[3], "row " + row + " (" + w + ") inside the y range");
+			if (!t.getStringValue("status", row).startsWith("diverged")) continue;
+			final int k = dataSet(plot, t.getStringValue("method", row));
+			for (final float f : plot.getDataObjectArrays(k + 1)[1]) if (!Float.isNaN(f)) assertTrue(f > highestCurve, "flagged " + f + " above the curves (" + highestCurve + ")");
 		}
+		assertTrue(dataSetStarting(plot, "diverged (W2 = ∞") >= 0, "the legend notes the flagged markers: " + java.util.Arrays.toString(plot.getDataObjectDesignations()));
+		assertTrue(diverged >= infinite);
+		// The legend (bottom right, eight entries) has the lower part of the frame to itself.
+		assertTrue(Math.log10(lowestCurve / lim[2]) / Math.log10(lim[3] / lim[2]) > 0.4, "room for the legend below the curves: " + java.util.Arrays.toString(lim));
+		final ImagePlus plotImp = (ImagePlus) m.getOutput("plot");
 		assertTrue(inked(plotImp) > 2000, "curves drawn inside the frame: " + inked(plotImp) + " pixels");
-		assertTrue(diverged, "at the defaults some methods diverge (DPS at 1000 steps): the flagged markers are exercised");
 		// For a look by eye (target/ only).
 		new ij.io.FileSaver(plotImp).saveAsPng(java.nio.file.Path.of("target/compare-plot-check.png").toAbsolutePath().toString());
 	}
 
+	/** {min, max} of the three weight columns of a Tune table, each value checked inside the plot's y limits and each curve labelled. */
+	private static double[] insideLimits(final ResultsTable w, final ij.gui.Plot plot) {
+		final double[] lim = plot.getLimits();
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		for (final String col : new String[] { "heuristic", "best constant", "tuned" }) {
+			for (int row = 0; row < w.size(); row++) {
+				final double v = w.getValue(col, row);
+				assertTrue(v >= lim[2] && v <= lim[3], col + " at step " + (row + 1) + " = " + v + " outside [" + lim[2] + ", " + lim[3] + "]");
+				lo = Math.min(lo, v);
+				hi = Math.max(hi, v);
+			}
+			assertTrue(dataSetStarting(plot, col + " (") >= 0, "a curve labelled " + col);
+		}
+		return new double[] { lo, hi };
+	}
+
 	@Test
-	void theTunePlotHoldsEveryCurve() throws Exception {
+	void theTunePlotHoldsEveryCurveInDistinctColoursOnALogAxisWhenTheWeightsSpanDecades() throws Exception {
 		final ImagePlus image = CommandsTest.gravel(40);
 		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
 		final CommandModule m = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 20);
 		assertFalse(m.isCanceled(), () -> m.getCancelReason());
 		final ResultsTable w = ((SpectralCommand) m.getCommand()).result().tables().get("gravel_pigdm_tuned_weights");
+		final ij.gui.Plot plot = plotOf(m);
+		final double[] lim = plot.getLimits();
+		final double[] range = insideLimits(w, plot);
+		final double lo = range[0], hi = range[1];
+		assertEquals(3, colours(plot).size(), "one colour a curve");
+		assertTrue(lo > 0 && hi / lo > 100, "PiGDM's heuristic weights span decades at 20 steps: " + lo + ".." + hi);
+		assertTrue((plot.getFlags() & ij.gui.Plot.Y_LOG_NUMBERS) != 0, "log y axis");
+		// The band above the curves (for the legend) is at least the legend's share of the frame.
+		assertTrue(Math.log10(lim[3] / hi) / Math.log10(lim[3] / lim[2]) > 0.15, "room for the legend above the curves: " + java.util.Arrays.toString(lim));
 		final ImagePlus plotImp = (ImagePlus) m.getOutput("plot");
-		final double[] lim = ((ij.gui.Plot) plotImp.getProperty(ij.gui.Plot.PROPERTY_KEY)).getLimits();
-		for (final String col : new String[] { "heuristic", "best constant", "tuned" }) {
-			for (int row = 0; row < w.size(); row++) {
-				final double v = w.getValue(col, row);
-				assertTrue(v >= lim[2] && v <= lim[3], col + " at step " + (row + 1) + " = " + v + " outside [" + lim[2] + ", " + lim[3] + "]");
-			}
-		}
 		assertTrue(inked(plotImp) > 500, "curves drawn");
 		java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
 		new ij.io.FileSaver(plotImp).saveAsPng(java.nio.file.Path.of("target/tune-plot-check.png").toAbsolutePath().toString());
+	}
+
+	@Test
+	void theTunePlotStaysLinearWhenAWeightIsZero() throws Exception {
+		// At 48² DDNM's tuned weights reach exactly 0 (at 40² the smallest is 3e-46: that one gets a log axis of 46 decades).
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(48)).getOutput("prior");
+		final CommandModule m = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "ddnm", "steps", 20);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable w = ((SpectralCommand) m.getCommand()).result().tables().get("gravel_ddnm_tuned_weights");
+		final ij.gui.Plot plot = plotOf(m);
+		final double lo = insideLimits(w, plot)[0];
+		assertTrue(lo <= 0, "DDNM's weights reach 0 here: " + lo);
+		assertEquals(0, plot.getFlags() & ij.gui.Plot.Y_LOG_NUMBERS, "a zero weight keeps the axis linear");
 	}
 }

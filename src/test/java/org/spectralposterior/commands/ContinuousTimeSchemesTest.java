@@ -28,6 +28,18 @@ class ContinuousTimeSchemesTest {
 			assertTrue(t.getValue("W2 to data", 3 * s + 2) < t.getValue("W2 to data", 3 * s), t.getStringValue("scheme", 3 * s));
 		}
 		assertEquals("gravel_continuous_plot", ((ImagePlus) m.getOutput("plot")).getTitle());
+		// Every curve inside the axes (ImageJ's autoscale followed the first curve only) in its own colour.
+		final ij.gui.Plot plot = AnalysisCommandsTest.plotOf(m), traj = AnalysisCommandsTest.plotOf(m, "trajectory_plot");
+		for (int row = 0; row < t.size(); row++) AnalysisCommandsTest.insideY(plot, true, "W2 at row " + row, t.getValue("W2 to data", row));
+		final ResultsTable tt = ((SpectralCommand) m.getCommand()).result().tables().get("gravel_continuous_trajectory");
+		for (int row = 0; row < tt.size(); row++) AnalysisCommandsTest.insideY(traj, false, "trajectory W2 at row " + row, tt.getValue("W2 to p_t", row));
+		double highest = 0;
+		for (int row = 0; row < tt.size(); row++) highest = Math.max(highest, tt.getValue("W2 to p_t", row));
+		final double[] lim = traj.getLimits();
+		assertTrue((lim[3] - highest) / (lim[3] - lim[2]) > 0.3, "the legend (six entries) has a band above the trajectories: " + java.util.Arrays.toString(lim) + ", highest " + highest);
+		assertEquals(6, AnalysisCommandsTest.colours(plot).size());
+		assertEquals(6, AnalysisCommandsTest.colours(traj).size());
+		assertTrue((plot.getFlags() & ij.gui.Plot.Y_LOG_NUMBERS) != 0, "log W2 axis");
 		assertTrue(Files.isRegularFile(dir.resolve("gravel_continuous.csv")));
 		assertTrue(Files.isRegularFile(dir.resolve("gravel_continuous_trajectory.csv")));
 		assertTrue(Files.isRegularFile(dir.resolve("gravel_continuous_trajectory_plot.tif")));
