@@ -178,7 +178,12 @@ class BadInputTest {
 		all("Batch", "input=/nonexistent/plate part=half", "must be i/n"),
 		cli("Batch", "input={folder}", "holds no image files"),
 		// Continuous-Time Schemes
-		all("Continuous-Time Schemes", AN + "schemes=ddpm", "pg-ddpm"));
+		all("Continuous-Time Schemes", AN + "schemes=ddpm", "pg-ddpm"),
+		// Design Noise Schedule
+		all("Design Noise Schedule", AN + "steps=0", "steps must be at least 1"),
+		all("Design Noise Schedule", AN + "criterion=entropy", "is not one of: w2, kl"),
+		all("Design Noise Schedule", AN + "eta=2", "eta must be at most 1"),
+		all("Design Noise Schedule", "eigenvalues=", "neither was given"));
 
 	private static Path dir, inputs;
 	private static final Map<String, String> titles = new LinkedHashMap<>();

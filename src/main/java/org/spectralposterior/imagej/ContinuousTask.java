@@ -32,9 +32,7 @@ public final class ContinuousTask {
 	private ContinuousTask() {}
 
 	public static TaskResult run(final ImagePlus priorImp, final String eigenvalues, final Request req, final Progress progress) {
-		final boolean hasList = eigenvalues != null && !eigenvalues.isBlank() && !eigenvalues.trim().equalsIgnoreCase("none");
-		if ((priorImp == null) == !hasList) throw new IllegalArgumentException("Give exactly one of prior (a prior image) and eigenvalues (a text/CSV file with one eigenvalue a line, or a 32-bit image of λ)"
-			+ (hasList ? ", not both." : "; neither was given."));
+		checkOneSource(priorImp, eigenvalues);
 		final Eigenvalues eig;
 		final String base;
 		if (priorImp != null) {
@@ -145,6 +143,13 @@ public final class ContinuousTask {
 	}
 
 	/** A 32-bit image (every pixel one eigenvalue) or a text/CSV file with one eigenvalue a line (header and # comments allowed). */
+	/** A spectral study takes its eigenvalues from exactly one of a prior image and an eigenvalue file. */
+	static void checkOneSource(final ImagePlus priorImp, final String eigenvalues) {
+		final boolean hasList = eigenvalues != null && !eigenvalues.isBlank() && !eigenvalues.trim().equalsIgnoreCase("none");
+		if ((priorImp == null) == !hasList) throw new IllegalArgumentException("Give exactly one of prior (a prior image) and eigenvalues (a text/CSV file with one eigenvalue a line, or a 32-bit image of λ)"
+			+ (hasList ? ", not both." : "; neither was given."));
+	}
+
 	static Eigenvalues readEigenvalues(final String path) {
 		if (!new File(path).isFile()) throw new IllegalArgumentException("eigenvalues=" + path + ": no such file; give the path of a text/CSV file with one eigenvalue a line, or of a 32-bit TIFF of λ.");
 		final String lower = path.toLowerCase(Locale.ROOT);

@@ -41,8 +41,16 @@ public final class ScheduleDesign {
 		}
 	}
 
-	/** Frequencies as weighted eigenvalues, and the DC mean M_0 (unitary) with its own eigenvalue. */
+	/**
+	 * Frequencies as weighted eigenvalues, and the DC mean M_0 (unitary) with its own eigenvalue;
+	 * {@code dcLambda = NaN} for an eigenvalue list without a mean direction.
+	 */
 	public record Nodes(double[] lambda, double[] weight, double dcLambda, double dcMean) {
+
+		/** A centred list of eigenvalues with multiplicities (no DC node). */
+		public static Nodes ofList(final double[] lambda, final double[] weight) {
+			return new Nodes(lambda.clone(), weight.clone(), Double.NaN, 0);
+		}
 
 		/** Every stored frequency but DC as a node (weight = multiplicity), DC apart. */
 		public static Nodes of(final GaussianPrior prior) {
@@ -142,6 +150,7 @@ public final class ScheduleDesign {
 		double total = 0;
 		for (int i = -1; i < nodes.lambda.length; i++) {
 			final boolean dc = i < 0;
+			if (dc && Double.isNaN(nodes.dcLambda)) continue;
 			final double lam = dc ? nodes.dcLambda : nodes.lambda[i], w = dc ? 1 : nodes.weight[i], mean = dc ? nodes.dcMean : 0;
 			if (criterion == Criterion.KL && !(lam > 0)) continue;
 			s2[0] = 1;
@@ -201,6 +210,32 @@ public final class ScheduleDesign {
 			}
 		}
 		return total;
+	}
+
+	/**
+	 * The unweighted per-node loss (W2: (s − √λ)², KL: ½(s²/λ − 1 − ln(s²/λ)), NaN where KL is undefined)
+	 * and the output std s of each node, for plotting the error against λ.
+	 */
+	public double[][] perNode(final double[] ab) {
+		final int n = ab.length, m = nodes.lambda.length;
+		final double[] c = new double[3], loss = new double[m], std = new double[m];
+		final double[][] coef = new double[n][3];
+		for (int j = 0; j < n; j++) {
+			base.coefficients(ab[j], j + 1 < n ? ab[j + 1] : 1, eta, c);
+			coef[j] = c.clone();
+		}
+		for (int i = 0; i < m; i++) {
+			final double lam = nodes.lambda[i];
+			double s2 = 1;
+			for (int j = 0; j < n; j++) {
+				final double a = coef[j][0] * Math.sqrt(ab[j]) * lam / (ab[j] * lam + 1 - ab[j]) + coef[j][1];
+				s2 = a * a * s2 + coef[j][2] * coef[j][2];
+			}
+			std[i] = Math.sqrt(s2);
+			final double e = std[i] - Math.sqrt(lam);
+			loss[i] = criterion == Criterion.W2 ? e * e : lam > 0 ? 0.5 * (s2 / lam - 1 - Math.log(s2 / lam)) : Double.NaN;
+		}
+		return new double[][] { loss, std };
 	}
 
 	private static double chain(final double gPhi, final double gPsi, final double gNu2, final double[] plus, final double[] minus, final double h) {

@@ -104,4 +104,14 @@ class ScheduleDesignTest {
 		assertTrue(fromBins <= 1.01 * optimum, "binned optimum scored exactly " + fromBins + " vs exact optimum " + optimum);
 		assertTrue(optimum < exact.value(start, null), "the design improves on its start");
 	}
+
+	@Test
+	void theDesignedTableReproducesTheDesignedSteps() {
+		final double[] ab = new ScheduleDesign(ScheduleDesign.Nodes.of(prior(16, 16)), BaseStep.DDPM, 0, ScheduleDesign.Criterion.W2)
+			.design(ScheduleDesign.alphaBars(Schedule.linear(), 8), 100, () -> false).alphaBars();
+		// Posterior Sampling runs it as schedule=table timesteps=n steps=n: the strided grid is then every timestep.
+		final Schedule table = Schedule.parse("table", 8, java.util.Arrays.stream(ScheduleDesign.asTable(ab)).mapToObj(Double::toString).reduce((a, b) -> a + "," + b).orElseThrow());
+		final StepGrid grid = new StepGrid(table, 8, 8, BaseStep.DDPM, 0);
+		for (int j = 0; j < 8; j++) assertEquals(ab[j], grid.abT[j], 1e-15, "step " + j);
+	}
 }
