@@ -51,7 +51,8 @@ public final class HermitianEigen {
 				scale += re * re + im * im;
 			}
 		}
-		final double tol = 1e-30 * scale;
+		// Off-diagonal mass below 1e-26 of the total: eigenvalues to ~1e-13 relative, well below float storage.
+		final double tol = 1e-26 * scale;
 		for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
 			double off2 = 0;
 			for (int p = 0; p < n; p++) for (int q = p + 1; q < n; q++) off2 += sq(a[2 * (p * n + q)]) + sq(a[2 * (p * n + q) + 1]);
@@ -87,8 +88,11 @@ public final class HermitianEigen {
 		final double mag = Math.hypot(br, bi);
 		if (mag == 0) return;
 		final double er = br / mag, ei = bi / mag; // e^{iφ}
-		final double theta = 0.5 * Math.atan2(2 * mag, a[2 * (p * n + p)] - a[2 * (q * n + q)]);
-		final double c = Math.cos(theta), s = Math.sin(theta);
+		// t = tan θ without trigonometry: with ζ = (h_pp − h_qq)/(2|b|), tan 2θ = 1/ζ gives t² + 2ζt − 1 = 0,
+		// whose smaller root t = sign(ζ)/(|ζ| + sqrt(ζ² + 1)) is the stable one (|θ| ≤ π/4).
+		final double zeta = (a[2 * (p * n + p)] - a[2 * (q * n + q)]) / (2 * mag);
+		final double t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(zeta * zeta + 1));
+		final double c = 1 / Math.sqrt(1 + t * t), s = t * c;
 		// G has G_pp = c, G_qp = s e^{−iφ}, G_pq = −s e^{iφ}, G_qq = c. First A ← A G (columns), then A ← G* A (rows).
 		final double gqpR = s * er, gqpI = -s * ei, gpqR = -s * er, gpqI = -s * ei;
 		for (int i = 0; i < n; i++) {
