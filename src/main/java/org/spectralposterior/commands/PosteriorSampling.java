@@ -91,8 +91,8 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false)
 	public ImagePlus psf;
 
-	@Parameter(label = "Noise sigma (ignored when the operator comes from the measurement)", min = "0", persist = false)
-	public double noise_sigma = 0;
+	@Parameter(label = "Noise sigma (auto = estimated from the image; ignored when the operator comes from the measurement)", persist = false)
+	public String noise_sigma = "auto";
 
 	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
 	public File output_folder;
@@ -122,7 +122,7 @@ public class PosteriorSampling extends SpectralCommand {
 	protected TaskResult compute(final Progress progress) {
 		final boolean fromMeasurement = FROM_MEASUREMENT.equalsIgnoreCase(operator == null ? FROM_MEASUREMENT : operator.trim());
 		final SamplingTask.Request req = new SamplingTask.Request(method, samples, seed,
-			fromMeasurement ? null : SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), noise_sigma, mode, schedule, timesteps, schedule_table,
+			fromMeasurement ? null : SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), SamplingTask.parseNoiseSigma(noise_sigma), mode, schedule, timesteps, schedule_table,
 			steps, base_step, eta, weights, weight_list, t0, data_range, trajectory_every);
 		return SamplingTask.run(prior, measurement, ground_truth, req, progress);
 	}

@@ -53,8 +53,9 @@ final class ColourTask {
 		if (!spec.circulant()) {
 			throw new IllegalArgumentException("A cross-channel colour prior works with blur or no operator; inpainting with colour is not available yet. Rebuild the prior with colour_model=[per channel].");
 		}
-		final double sigma = req.operator() != null ? req.noiseSigma() : MeasurementImage.noiseSigma(measurement);
-		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
+		final List<GaussianPrior> marginals = new ArrayList<>();
+		for (int c = 0; c < n; c++) marginals.add(prior.channel(c));
+		final double sigma = SamplingTask.sigma(req, measurement, marginals, BlurOperator.of(spec, h, w).rho());
 		SamplingTask.checkSampleCount(req.samples());
 		final MethodRun.Settings asked = req.settings();
 		if (asked.trajectoryEvery() > 0) throw new IllegalArgumentException("trajectory_every is not available with a colour prior yet; set trajectory_every=0.");
@@ -153,6 +154,7 @@ final class ColourTask {
 					table.addValue("frame", t);
 				}
 				SamplingTask.runColumns(table, spec.describe(), sigma, ns, req.seed());
+				table.addValue("noise_sigma source", SamplingTask.sigmaSource(req));
 				if (!exact) SamplingTask.diffusionColumns(table, runs.get(0).sampler.config(), settings.stepByStep(), map, runs.get(0).lawKind());
 				table.addValue("W2", Math.sqrt(w2.total().squared() * half2));
 				table.addValue("W2^2", w2.total().squared() * half2);

@@ -15,6 +15,7 @@ import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.Method;
 import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.metric.ImageQuality;
+import org.spectralposterior.core.metric.NoiseLevel;
 import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.operator.OperatorSpec;
@@ -80,13 +81,13 @@ public final class SamplingTask {
 		}
 		final String method = methodKey(req.method());
 		final OperatorSpec spec = req.operator() != null ? req.operator() : MeasurementImage.operator(measurement);
-		final double sigma = req.operator() != null ? req.noiseSigma() : MeasurementImage.noiseSigma(measurement);
-		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
+		final BlurOperator op = spec.circulant() ? BlurOperator.of(spec, h, w) : null;
+		final double sigma = sigma(req, measurement, priors, op == null ? null : op.rho());
+		final String sigmaSource = sigmaSource(req);
 		final int planes = measurement.getStackSize();
 		checkSampleCount(req.samples());
 		if (!spec.circulant()) return InpaintingTask.run(priorImp, priors, measurement, checkedTruth(groundTruth, w, h, planes), req, sigma, progress);
 		checkedTruth(groundTruth, w, h, planes);
-		final BlurOperator op = BlurOperator.of(spec, h, w);
 		final MethodRun.Settings settings = req.settings();
 		if (!settings.exact()) settings.config(); // bad diffusion settings fail before any work
 		final List<DiffusionSampler.Snapshot> trajectory = new java.util.ArrayList<>();
@@ -132,6 +133,7 @@ public final class SamplingTask {
 				table.addValue("frame", t);
 			}
 			runColumns(table, spec.describe(), sigma, ns, req.seed());
+			table.addValue("noise_sigma source", sigmaSource);
 			if (!settings.exact()) {
 				diffusionColumns(table, run.sampler.config(), settings.stepByStep(), run.map, run.lawKind());
 			}
@@ -226,6 +228,46 @@ public final class SamplingTask {
 			table.addValue("frame", t);
 		}
 		runColumns(table, operator, sigma, samples, seed);
+	}
+
+	/** {@code auto} (or empty) → NaN, "estimate it from the measurement"; else a finite number ≥ 0. */
+	public static double parseNoiseSigma(final String text) {
+		final String t = text == null ? "" : text.trim();
+		if (t.isEmpty() || t.equalsIgnoreCase("auto")) return Double.NaN;
+		try {
+			final double v = Double.parseDouble(t);
+			if (v >= 0 && Double.isFinite(v) && !t.matches(".*[xXpP].*")) return v;
+		}
+		catch (final NumberFormatException e) {
+			// the message below
+		}
+		throw new IllegalArgumentException("noise_sigma=" + t + " is not auto or a finite number ≥ 0: give noise_sigma=auto (estimated from the image) or the noise's standard deviation, e.g. noise_sigma=5.");
+	}
+
+	/**
+	 * The noise level of a run: the measurement's recorded σ when the operator comes from it, the given
+	 * σ, or (NaN = auto) the estimate from the measurement's own pixels, corrected for the detail the
+	 * priors put there ({@link NoiseLevel}).
+	 */
+	static double sigma(final Request req, final ImagePlus measurement, final List<GaussianPrior> priors, final double[] rho) {
+		final double sigma;
+		if (req.operator() == null) sigma = MeasurementImage.noiseSigma(measurement);
+		else if (Double.isNaN(req.noiseSigma())) {
+			final double[][] planes = new double[measurement.getStackSize()][];
+			for (int i = 0; i < planes.length; i++) planes[i] = Planes.readRaw(measurement, i + 1);
+			double signal = 0;
+			for (final GaussianPrior p : priors) signal += NoiseLevel.signalDetailVariance(p, rho);
+			sigma = NoiseLevel.sigma(NoiseLevel.detailVariance(planes, measurement.getWidth(), measurement.getHeight()), signal / priors.size());
+		}
+		else sigma = req.noiseSigma();
+		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
+		return sigma;
+	}
+
+	/** Where the run's σ came from, for the table. */
+	static String sigmaSource(final Request req) {
+		if (req.operator() == null) return "recorded in the measurement";
+		return Double.isNaN(req.noiseSigma()) ? "estimated from the image (Haar detail MAD minus the prior's share)" : "given";
 	}
 
 	/** Operator, noise, sample count and seed: what reproduces a row. */
