@@ -31,12 +31,15 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Parameter(label = "Super-resolution factor r (1 = none; a measurement's own factor wins)", min = "1", persist = false)
 	public int downsample = 1;
 
+	@Parameter(label = "Robust over noise levels (comma list of σ, or a file; empty = noise sigma only)", required = false, description = "one weight list minimising the sum of E_v W2² over these noise levels", persist = false)
+	public String noise_list = "";
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Plot")
 	public ImagePlus plot;
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, progress);
+		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, noise_list, progress);
 	}
 
 	@Override

@@ -1,12 +1,16 @@
 package org.spectralposterior.imagej;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import ij.ImagePlus;
 import ij.gui.Plot;
 import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
-import org.spectralposterior.core.diffusion.DiffusionSampler;
+import org.spectralposterior.core.diffusion.IntensityMap;
+import org.spectralposterior.core.diffusion.SumObjective;
+import org.spectralposterior.core.diffusion.TuningObjective;
 import org.spectralposterior.core.diffusion.Method;
 import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.diffusion.SuperResolutionObjective;
@@ -32,26 +36,46 @@ public final class TuningTask {
 	private TuningTask() {}
 
 	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final Progress progress) {
+		return run(setup, methodName, steps, smoothness, iterations, "", progress);
+	}
+
+	/**
+	 * With {@code noiseList} (comma-separated σ in image units, or empty): a robust design, one weight
+	 * list minimising the sum of E_v W2² over those noise levels ({@link SumObjective}).
+	 */
+	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final String noiseList,
+		final Progress progress) {
 		final Method method = Methods.parse(methodName);
-		setup.budget("Tune Sampler Weights", 1, 0).check();
-		final AnalysisTask.Problem problem = setup.problem();
+		final double[] sigmas = noiseList == null || noiseList.isBlank() ? new double[] { setup.sigma() }
+			: NumberLists.values("noise_list", NumberLists.resolve("noise_list", noiseList), "noise_list must be noise levels separated by commas (e.g. 2,5,10), or the path of a file of them");
+		for (final double x : sigmas) if (!(x >= 0) || Double.isInfinite(x)) throw new IllegalArgumentException("noise_list holds " + x + "; noise levels must be finite numbers ≥ 0.");
+		setup.budget("Tune Sampler Weights", sigmas.length, 0).check();
+		final AnalysisTask.Problem first = setup.problem();
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps + ".");
-		final WeightTuner.Result r;
-		final boolean binned;
-		if (setup.factor() > 1) {
-			// Super-resolution: the objective per aliasing group, its gradient by the block adjoint (no binning).
-			final SuperResolutionSampler ss = new SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(), problem.unitSigma(), problem.config(method, steps, 1));
-			binned = false;
-			r = new WeightTuner(new SuperResolutionObjective(ss, problem.unitPrior(), problem.unitSigma()), smoothness, iterations).tune(progress);
+		final IntensityMap map = setup.map();
+		final List<TuningObjective> exact = new ArrayList<>(), coarse = new ArrayList<>();
+		boolean binned = false;
+		for (final double sigma : sigmas) {
+			final AnalysisTask.Problem problem = new AnalysisTask.Problem(setup, first.unitPrior(), first.op(), map.noiseToUnit(sigma), first.half(), first.schedule());
+			if (setup.factor() > 1) {
+				// Super-resolution: the objective per aliasing group, its gradient by the block adjoint (no binning).
+				final SuperResolutionSampler ss = new SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(), problem.unitSigma(), problem.config(method, steps, 1));
+				final SuperResolutionObjective o = new SuperResolutionObjective(ss, problem.unitPrior(), problem.unitSigma());
+				exact.add(o);
+				coarse.add(o);
+			}
+			else {
+				final WeightObjective o = new WeightObjective(problem.sampler(method, steps, 1));
+				// Large images: tune on (λ, ρ) groups (MATH §10), then score every weight set exactly.
+				binned = o.entries() > BINNING_ABOVE;
+				exact.add(o);
+				coarse.add(binned ? o.binned(BINS) : o);
+			}
 		}
-		else {
-			final DiffusionSampler ds = problem.sampler(method, steps, 1);
-			final WeightObjective exact = new WeightObjective(ds);
-			// Large images: tune on (λ, ρ) groups (MATH §10), then score every weight set exactly.
-			binned = exact.entries() > BINNING_ABOVE;
-			final WeightTuner full = new WeightTuner(exact, smoothness, iterations);
-			r = binned ? full.refine(new WeightTuner(exact.binned(BINS), smoothness, iterations).tune(progress), REFINE, progress) : full.tune(progress);
-		}
+		final TuningObjective objective = exact.size() == 1 ? exact.get(0) : new SumObjective(exact), search = coarse.size() == 1 ? coarse.get(0) : new SumObjective(coarse);
+		final WeightTuner full = new WeightTuner(objective, smoothness, iterations);
+		final WeightTuner.Result r = binned ? full.refine(new WeightTuner(search, smoothness, iterations).tune(progress), REFINE, progress) : full.tune(progress);
+		final AnalysisTask.Problem problem = first;
 		final double units = problem.half() * problem.half();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "") + "_" + method.key;
 
@@ -64,14 +88,15 @@ public final class TuningTask {
 			weights.addValue("best constant", method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * r.heuristic()[j]);
 			weights.addValue("tuned", r.tuned()[j]);
 		}
+		final String robustLabel = sigmas.length > 1 ? java.util.Arrays.stream(sigmas).mapToObj(x -> new java.math.BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString()).reduce((a, b) -> a + "," + b).orElse("") : "";
 		final ResultsTable summary = new ResultsTable();
-		row(summary, "heuristic", r.heuristicLoss() * units, setup, method, steps, "");
+		row(summary, "heuristic", r.heuristicLoss() * units, setup, method, steps, "", robustLabel);
 		row(summary, "best constant (" + (method.maxWeight() == 1 ? "w = " : "× heuristic, c = ") + String.format(Locale.ROOT, "%.5g", r.bestConstant()) + ")", r.constantLoss() * units, setup, method,
-			steps, "");
+			steps, "", robustLabel);
 		final StringBuilder list = new StringBuilder();
 		for (final double w : r.tuned()) list.append(list.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6g", w));
 		row(summary, "tuned (L-BFGS, " + r.iterations() + " iterations, stop: " + r.stop() + (binned ? "; searched on " + BINS + "² (λ, ρ) groups first" : "") + ")",
-			r.tunedLoss() * units, setup, method, steps, list.toString());
+			r.tunedLoss() * units, setup, method, steps, list.toString(), robustLabel);
 
 		final Plot plot = new Plot(base + "_tuned_weights_plot", "timestep t", "weight w_t");
 		final double[] t = new double[steps], hw = r.heuristic().clone(), cw = new double[steps];
@@ -88,10 +113,26 @@ public final class TuningTask {
 		Plots.curve(plot, t, r.tuned(), 2, String.format(Locale.ROOT, "tuned (%.4g)", r.tunedLoss() * units));
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_tuned_weights_plot");
-		return new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);
+		final TaskResult out = new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);
+		if (sigmas.length > 1) {
+			// The robust design problem by problem, every figure exact.
+			final ResultsTable each = new ResultsTable();
+			final double[] constant = new double[steps];
+			for (int j = 0; j < steps; j++) constant[j] = method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * r.heuristic()[j];
+			for (int i = 0; i < sigmas.length; i++) {
+				each.incrementCounter();
+				each.addValue("noise sigma", sigmas[i]);
+				each.addValue("E_v W2^2 heuristic", exact.get(i).value(r.heuristic()) * units);
+				each.addValue("E_v W2^2 best constant", exact.get(i).value(constant) * units);
+				each.addValue("E_v W2^2 tuned (robust)", exact.get(i).value(r.tuned()) * units);
+			}
+			out.addTable(base + "_robust", each);
+		}
+		return out;
 	}
 
-	private static void row(final ResultsTable table, final String weights, final double loss, final AnalysisTask.Setup setup, final Method method, final int steps, final String list) {
+	private static void row(final ResultsTable table, final String weights, final double loss, final AnalysisTask.Setup setup, final Method method, final int steps, final String list,
+		final String robust) {
 		table.incrementCounter();
 		table.addValue("method", method.label);
 		table.addValue("steps", steps);
@@ -99,6 +140,7 @@ public final class TuningTask {
 		table.addValue("E_v W2^2", loss);
 		table.addValue("E_v W2", Math.sqrt(loss));
 		table.addValue("noise sigma", setup.sigma());
+		if (!robust.isEmpty()) table.addValue("robust over noise sigmas", robust);
 		table.addValue("operator", setup.operator().describe());
 		table.addValue("weight_list", list);
 	}
