@@ -34,12 +34,15 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Parameter(label = "Robust over noise levels (comma list of σ, or a file; empty = noise sigma only)", required = false, description = "one weight list minimising the sum of E_v W2² over these noise levels", persist = false)
 	public String noise_list = "";
 
+	@Parameter(label = "Warm start from n steps (0 = none)", min = "0", description = "tune at this coarser number of steps first and start from its weights, interpolated in t", persist = false)
+	public int warm_start = 0;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Plot")
 	public ImagePlus plot;
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, noise_list, progress);
+		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, noise_list, warm_start, progress);
 	}
 
 	@Override

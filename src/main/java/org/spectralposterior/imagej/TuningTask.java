@@ -36,7 +36,7 @@ public final class TuningTask {
 	private TuningTask() {}
 
 	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final Progress progress) {
-		return run(setup, methodName, steps, smoothness, iterations, "", progress);
+		return run(setup, methodName, steps, smoothness, iterations, "", 0, progress);
 	}
 
 	/**
@@ -44,7 +44,10 @@ public final class TuningTask {
 	 * list minimising the sum of E_v W2² over those noise levels ({@link SumObjective}).
 	 */
 	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final String noiseList,
-		final Progress progress) {
+		final int warmStart, final Progress progress) {
+		if (warmStart < 0 || warmStart >= Math.max(2, steps) && warmStart != 0) {
+			throw new IllegalArgumentException("warm_start must be 0 (none) or a number of steps below steps=" + steps + ", got " + warmStart + ".");
+		}
 		final Method method = Methods.parse(methodName);
 		final double[] sigmas = noiseList == null || noiseList.isBlank() ? new double[] { setup.sigma() }
 			: NumberLists.values("noise_list", NumberLists.resolve("noise_list", noiseList), "noise_list must be noise levels separated by commas (e.g. 2,5,10), or the path of a file of them");
@@ -74,7 +77,14 @@ public final class TuningTask {
 		}
 		final TuningObjective objective = exact.size() == 1 ? exact.get(0) : new SumObjective(exact), search = coarse.size() == 1 ? coarse.get(0) : new SumObjective(coarse);
 		final WeightTuner full = new WeightTuner(objective, smoothness, iterations);
-		final WeightTuner.Result r = binned ? full.refine(new WeightTuner(search, smoothness, iterations).tune(progress), REFINE, progress) : full.tune(progress);
+		final WeightTuner.Result r;
+		if (warmStart > 0) {
+			// Tune at the coarser n first, carry its weights to this grid by their ratio to the heuristic
+			// (interpolated in t), then continue here: the fine search starts near its optimum.
+			final WeightTuner.Result c = run(setup, method, warmStart, smoothness, iterations, sigmas, progress);
+			r = full.refine(warmStarted(c, objective, method.maxWeight() == 1), iterations, progress);
+		}
+		else r = binned ? full.refine(new WeightTuner(search, smoothness, iterations).tune(progress), REFINE, progress) : full.tune(progress);
 		final AnalysisTask.Problem problem = first;
 		final double units = problem.half() * problem.half();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "") + "_" + method.key;
@@ -129,6 +139,48 @@ public final class TuningTask {
 			out.addTable(base + "_robust", each);
 		}
 		return out;
+	}
+
+	/** The search of the coarse grid (the same problems at n = warm_start), as a {@link WeightTuner.Result}. */
+	private static WeightTuner.Result run(final AnalysisTask.Setup setup, final Method method, final int steps, final double smoothness, final int iterations, final double[] sigmas,
+		final Progress progress) {
+		final AnalysisTask.Problem first = setup.problem();
+		final List<TuningObjective> exact = new ArrayList<>();
+		for (final double sigma : sigmas) {
+			final AnalysisTask.Problem problem = new AnalysisTask.Problem(setup, first.unitPrior(), first.op(), setup.map().noiseToUnit(sigma), first.half(), first.schedule());
+			if (setup.factor() > 1) {
+				final SuperResolutionSampler ss = new SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(), problem.unitSigma(), problem.config(method, steps, 1));
+				exact.add(new SuperResolutionObjective(ss, problem.unitPrior(), problem.unitSigma()));
+			}
+			else {
+				final WeightObjective o = new WeightObjective(problem.sampler(method, steps, 1));
+				exact.add(o.entries() > BINNING_ABOVE ? o.binned(BINS) : o);
+			}
+		}
+		return new WeightTuner(exact.size() == 1 ? exact.get(0) : new SumObjective(exact), smoothness, iterations).tune(progress);
+	}
+
+	/**
+	 * A coarse result carried to the fine grid: the tuned-to-heuristic ratio (or the weight itself for a
+	 * fraction, DDNM) interpolated linearly in t, times the fine heuristic.
+	 */
+	static WeightTuner.Result warmStarted(final WeightTuner.Result coarse, final TuningObjective fine, final boolean fraction) {
+		final int[] tc = coarse.timesteps(), tf = fine.timesteps();
+		final double[] hf = fine.heuristicWeights(), w = new double[tf.length];
+		for (int j = 0; j < tf.length; j++) {
+			// Coarse timesteps decrease in execution order.
+			int i = 0;
+			while (i + 1 < tc.length && tc[i + 1] >= tf[j]) i++;
+			final double ri = ratio(coarse, i, fraction), rNext = i + 1 < tc.length ? ratio(coarse, i + 1, fraction) : ri;
+			final double u = i + 1 < tc.length && tc[i] != tc[i + 1] ? Math.min(1, Math.max(0, (tc[i] - (double) tf[j]) / (tc[i] - tc[i + 1]))) : 0;
+			final double r = tf[j] >= tc[0] ? ratio(coarse, 0, fraction) : ri + u * (rNext - ri);
+			w[j] = fraction ? r : r * hf[j];
+		}
+		return new WeightTuner.Result(tf, hf, Double.NaN, coarse.bestConstant(), Double.NaN, w, Double.NaN, coarse.iterations(), "warm start from n = " + tc.length + " (" + coarse.stop() + ")");
+	}
+
+	private static double ratio(final WeightTuner.Result r, final int i, final boolean fraction) {
+		return fraction ? r.tuned()[i] : r.tuned()[i] / r.heuristic()[i];
 	}
 
 	private static void row(final ResultsTable table, final String weights, final double loss, final AnalysisTask.Setup setup, final Method method, final int steps, final String list,

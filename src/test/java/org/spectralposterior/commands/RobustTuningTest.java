@@ -81,4 +81,29 @@ class RobustTuningTest {
 		for (int i = 0; i < 3; i++) total += each.getValue("E_v W2^2 tuned (robust)", i);
 		assertEquals(t.getValue("E_v W2^2", 2), total, 1e-6 * total, "the tuned row's loss is the sum over the levels");
 	}
+
+	@Test
+	void aWarmStartFromACoarserGridStartsNearTheOptimumAndReachesIt() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(40);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final GaussianPrior p = new org.spectralposterior.core.diffusion.IntensityMap(0, 255).toUnit(org.spectralposterior.imagej.PriorImage.read(prior));
+		final BlurOperator op = BlurOperator.of(OperatorSpec.gaussian(2), 40, 40);
+		final WeightObjective coarse = new WeightObjective(new DiffusionSampler(p, op, 5 / 127.5, new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 10, BaseStep.DDPM, 0, null, 0)));
+		final WeightObjective fine = new WeightObjective(new DiffusionSampler(p, op, 5 / 127.5, new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 40, BaseStep.DDPM, 0, null, 0)));
+		final WeightTuner.Result c = new WeightTuner(coarse, 0, 300).tune(Progress.NONE);
+		final WeightTuner.Result cold = new WeightTuner(fine, 0, 300).tune(Progress.NONE);
+		final WeightTuner.Result start = org.spectralposterior.imagej.TuningTaskAccess.warmStarted(c, fine, false);
+		// On its own grid the carried weights are the coarse ones exactly (the interpolation's nodes).
+		final double[] same = org.spectralposterior.imagej.TuningTaskAccess.warmStarted(c, coarse, false).tuned();
+		for (int j = 0; j < same.length; j++) assertEquals(c.tuned()[j], same[j], 1e-12 * (1 + Math.abs(c.tuned()[j])), "step " + j);
+		// ΠGDM's optimum here is spiky (most weight on a few late steps), so the interpolated start can
+		// be worse than the best constant; refine then starts from the constant, never from worse.
+		final WeightTuner.Result warm = new WeightTuner(fine, 0, 300).refine(start, 300, Progress.NONE);
+		assertTrue(warm.tunedLoss() <= cold.tunedLoss() * 1.01, "warm " + warm.tunedLoss() + " vs cold " + cold.tunedLoss());
+		final org.scijava.command.CommandModule m = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "operator", "gaussian", "blur_sigma", 2.0, "noise_sigma", 5.0,
+			"method", "pigdm", "steps", 40, "warm_start", 10);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		assertTrue(AnalysisCommandsTest.table(m).getStringValue("weights", 2).contains("warm start from n = 10"), AnalysisCommandsTest.table(m).getStringValue("weights", 2));
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 10, "warm_start", 10), "warm_start must be 0");
+	}
 }
