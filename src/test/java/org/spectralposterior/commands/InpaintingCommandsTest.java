@@ -115,31 +115,51 @@ class InpaintingCommandsTest {
 		assertTrue(Float.isNaN(degraded.getProcessor().getf(20, 18)) && !Float.isNaN(degraded.getProcessor().getf(0, 0)));
 		// Noiseless: the posterior keeps the observed pixels.
 		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2, "seed", 1L);
+		// Above 64×64 pixels: the exact posterior std still, and a Monte-Carlo W2² (a lower bound with its interval) for a diffusion sampler.
+		final ImagePlus big = CommandsTest.gravel(72);
+		final ImagePlus bigPrior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", big).getOutput("prior");
+		final ByteProcessor bigMask = new ByteProcessor(72, 72);
+		bigMask.setValue(255);
+		bigMask.fill();
+		for (int y = 30; y < 38; y++) for (int x = 20; x < 33; x++) bigMask.set(x, y, 0);
+		final ImagePlus bigDegraded = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", big, "operator", "inpaint", "mask", new ImagePlus("m", bigMask), "noise_sigma", 2.0, "seed", 3L)
+			.getOutput("degraded");
+		final CommandModule mcRun = CommandsTest.run(PosteriorSampling.class, "prior", bigPrior, "measurement", bigDegraded, "method", "dps", "samples", 4, "steps", 10, "seed", 1L);
+		assertFalse(mcRun.isCanceled(), () -> mcRun.getCancelReason());
+		final ResultsTable mt = AnalysisCommandsTest.table(mcRun);
+		assertTrue(Double.isNaN(mt.getValue("W2", 0)) && mt.getStringValue("W2^2", 0).contains("not computed"), mt.getStringValue("W2^2", 0));
+		final double est = mt.getValue("W2^2 Monte Carlo", 0), lo = mt.getValue("W2^2 MC 95% low", 0), hi = mt.getValue("W2^2 MC 95% high", 0);
+		assertTrue(lo >= mt.getValue("W2^2 mean part", 0) * (1 - 1e-9) && lo <= est && est <= hi && lo >= 0, lo + " ≤ " + est + " ≤ " + hi);
+		assertTrue(mt.getStringValue("W2^2 MC method", 0).contains("lower bound"));
+		final CommandModule few = CommandsTest.run(PosteriorSampling.class, "prior", bigPrior, "measurement", bigDegraded, "method", "dps", "samples", 2, "steps", 10, "seed", 1L);
+		assertTrue(AnalysisCommandsTest.table(few).getStringValue("W2^2 Monte Carlo", 0).contains("needs ≥ 3 samples"));
+		final CommandModule bigExact = CommandsTest.run(PosteriorSampling.class, "prior", bigPrior, "measurement", bigDegraded, "samples", 1, "seed", 1L);
+		assertEquals("exact (posterior variance through the hole)", AnalysisCommandsTest.table(bigExact).getStringValue("std", 0));
 		assertFalse(s.isCanceled(), () -> s.getCancelReason());
 		final ImagePlus sample = (ImagePlus) s.getOutput("samples_stack");
 		assertEquals(degraded.getProcessor().getf(0, 0), sample.getStack().getProcessor(1).getf(0, 0), 1e-2);
 
 		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm"), "needs noise_sigma > 0");
-		// Every diffusion method runs on inpainting, in the pixel domain; above 32×32 pixels W2² is
-		// reported by its exact mean part only (the covariance is not propagated).
+		// Every diffusion method runs on inpainting, in the pixel domain; up to 64×64 pixels W2² is exact
+		// (dense), the exact posterior's std too.
 		final CommandModule dd = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "ddnm", "samples", 2, "steps", 20, "seed", 1L);
 		assertFalse(dd.isCanceled(), () -> dd.getCancelReason());
 		final ResultsTable dt = AnalysisCommandsTest.table(dd);
-		assertTrue(Double.isNaN(dt.getValue("W2", 0)) && dt.getValue("W2^2 mean part", 0) > 0);
-		assertTrue(dt.getStringValue("W2^2 covariance part", 0).contains("not computed above 32×32"));
+		assertEquals(dt.getValue("W2^2 mean part", 0) + dt.getValue("W2^2 covariance part", 0), dt.getValue("W2^2", 0), 1e-9 * (1 + dt.getValue("W2^2", 0)));
+		assertEquals("exact (posterior variance through the hole)", AnalysisCommandsTest.table(s).getStringValue("std", 0));
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", CommandsTest.gravel(40), "operator", "inpaint"), "needs the missing pixels");
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("small", new ByteProcessor(8, 8))),
 			"give a mask of the image's size");
 		final ByteProcessor none = new ByteProcessor(40, 40);
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("zero", none)), "observes no pixel");
-		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "at most 1024 pixels (32×32)");
+		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", bigPrior, "measurement", bigDegraded, "operator", "from measurement"), "at most 4096 pixels (64×64)");
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "not a convolution");
 	}
 
 	/**
-	 * At 24×24 (≤ 32×32) the diffusion samplers' laws are exact: W2 to the exact posterior by dense
+	 * At 24×24 (≤ 64×64) the diffusion samplers' laws are exact: W2 to the exact posterior by dense
 	 * algebra, the exact std; CGDM lands far closer to the posterior than DPS with its heuristic
-	 * weight (which diverges here), and the exact posterior's own std is exact too (dense kriging), not the
+	 * weight (which diverges here), and the exact posterior's own std is exact too (through the hole), not the
 	 * samples' std.
 	 */
 	@Test
@@ -164,7 +184,7 @@ class InpaintingCommandsTest {
 			assertEquals("exact (dense output covariance)", t.getStringValue("std", 0));
 		}
 		final CommandModule ex = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2, "seed", 1L);
-		assertEquals("exact (dense posterior covariance)", AnalysisCommandsTest.table(ex).getStringValue("std", 0));
+		assertEquals("exact (posterior variance through the hole)", AnalysisCommandsTest.table(ex).getStringValue("std", 0));
 		final float[] sd = (float[]) ((ImagePlus) ex.getOutput("std")).getProcessor().getPixels();
 		for (final float v : sd) trace += v * v;
 		assertTrue(w2[0] < 0.25 * trace && w2[0] < 0.2 * w2[1], "CGDM W2² " + w2[0] + ", DPS " + w2[1] + ", posterior trace " + trace);
