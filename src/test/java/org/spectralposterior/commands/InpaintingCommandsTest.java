@@ -118,12 +118,7 @@ class InpaintingCommandsTest {
 		// Above 64×64 pixels: the exact posterior std still, and a Monte-Carlo W2² (a lower bound with its interval) for a diffusion sampler.
 		final ImagePlus big = CommandsTest.gravel(72);
 		final ImagePlus bigPrior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", big).getOutput("prior");
-		final ByteProcessor bigMask = new ByteProcessor(72, 72);
-		bigMask.setValue(255);
-		bigMask.fill();
-		for (int y = 30; y < 38; y++) for (int x = 20; x < 33; x++) bigMask.set(x, y, 0);
-		final ImagePlus bigDegraded = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", big, "operator", "inpaint", "mask", new ImagePlus("m", bigMask), "noise_sigma", 2.0, "seed", 3L)
-			.getOutput("degraded");
+		final ImagePlus bigDegraded = holed(big, 30, 38, 20, 33, 3L);
 		final CommandModule mcRun = CommandsTest.run(PosteriorSampling.class, "prior", bigPrior, "measurement", bigDegraded, "method", "dps", "samples", 4, "steps", 10, "seed", 1L);
 		assertFalse(mcRun.isCanceled(), () -> mcRun.getCancelReason());
 		final ResultsTable mt = AnalysisCommandsTest.table(mcRun);
@@ -156,6 +151,15 @@ class InpaintingCommandsTest {
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "not a convolution");
 	}
 
+	/** The image with the rectangle [y0, y1) × [x0, x1) missing, noise σ = 2 (Simulate Degradation). */
+	private static ImagePlus holed(final ImagePlus image, final int y0, final int y1, final int x0, final int x1, final long seed) throws Exception {
+		final ByteProcessor bp = new ByteProcessor(image.getWidth(), image.getHeight());
+		bp.setValue(255);
+		bp.fill();
+		for (int y = y0; y < y1; y++) for (int x = x0; x < x1; x++) bp.set(x, y, 0);
+		return (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("m", bp), "noise_sigma", 2.0, "seed", seed).getOutput("degraded");
+	}
+
 	/**
 	 * At 24×24 (≤ 64×64) the diffusion samplers' laws are exact: W2 to the exact posterior by dense
 	 * algebra, the exact std; CGDM lands far closer to the posterior than DPS with its heuristic
@@ -166,12 +170,7 @@ class InpaintingCommandsTest {
 	void smallImagesGetTheExactW2OfEveryMethod() throws Exception {
 		final ImagePlus image = CommandsTest.gravel(24);
 		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
-		final ByteProcessor bp = new ByteProcessor(24, 24);
-		bp.setValue(255);
-		bp.fill();
-		for (int y = 8; y < 14; y++) for (int x = 6; x < 15; x++) bp.set(x, y, 0);
-		final ImagePlus degraded = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("m", bp), "noise_sigma", 2.0,
-			"seed", 4L).getOutput("degraded");
+		final ImagePlus degraded = holed(image, 8, 14, 6, 15, 4L);
 		final double[] w2 = new double[2];
 		final String[] methods = { "cgdm", "dps" };
 		double trace = 0;
