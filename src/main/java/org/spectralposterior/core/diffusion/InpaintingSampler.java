@@ -378,15 +378,17 @@ public final class InpaintingSampler {
 					System.arraycopy(w.x, 0, state[c], 0, w.x.length);
 				}
 			}
-			// T = 𝔸 S column by column, then S' = 𝔸 Tᵀ column by column: 𝔸 (𝔸S)ᵀ = 𝔸 S 𝔸ᵀ (S symmetric).
-			// S's column c is its row c; Tᵀ's column c is T's row c, so T is stored by columns
-			// (row-major T) and read by rows; S' is symmetric, so its columns are stored as rows.
+			// S' = 𝔸 (𝔸 S)ᵀ = 𝔸 S 𝔸ᵀ (S symmetric). S's column c is its row c, so U = (𝔸S)ᵀ has
+			// 𝔸 s_c as row c (contiguous writes); a blocked transpose makes U's columns rows again
+			// (a column-wise write is a cache miss per entry at d = 4096); S' is symmetric, so its
+			// columns are stored as rows.
 			for (int c = 0; c < d; c++) {
 				if (progress != null) progress.checkCancelled();
 				System.arraycopy(s, c * d, col, 0, d);
 				applyLinear(w, j, col);
-				for (int i = 0; i < d; i++) t[i * d + c] = col[i];
+				System.arraycopy(col, 0, t, c * d, d);
 			}
+			transpose(t, d);
 			for (int c = 0; c < d; c++) {
 				if (progress != null) progress.checkCancelled();
 				System.arraycopy(t, c * d, col, 0, d);
@@ -398,6 +400,19 @@ public final class InpaintingSampler {
 		}
 		w.denseBracket = false;
 		return s;
+	}
+
+	/** In-place transpose of a row-major d×d matrix, by 64×64 tiles. */
+	private static void transpose(final double[] a, final int d) {
+		final int b = 64;
+		for (int i0 = 0; i0 < d; i0 += b) for (int j0 = i0; j0 < d; j0 += b) {
+			final int i1 = Math.min(d, i0 + b), j1 = Math.min(d, j0 + b);
+			for (int i = i0; i < i1; i++) for (int j = j0 == i0 ? i + 1 : j0; j < j1; j++) {
+				final double x = a[i * d + j];
+				a[i * d + j] = a[j * d + i];
+				a[j * d + i] = x;
+			}
+		}
 	}
 
 	/** Column c's measurement for the mean map: 0 for c = 0, else the unit vector on Ω's (c − 1)-th pixel. */
