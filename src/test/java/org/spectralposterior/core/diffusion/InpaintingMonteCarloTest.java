@@ -26,8 +26,7 @@ class InpaintingMonteCarloTest {
 	void intervalsCoverTheExactValueAndBoundW2FromBelow() {
 		final int h = 16, w = 15, d = h * w;
 		final GaussianPrior prior = SuperResolutionSamplerTest.prior(h, w, 24);
-		final boolean[] obs = new boolean[d];
-		for (int p = 0; p < d; p++) obs[p] = !(p / w >= 4 && p / w < 10 && p % w >= 3 && p % w < 9) && p % 17 != 5;
+		final boolean[] obs = InpaintingSamplerTest.holeMask(h, w, 4, 10, 3, 9, 17);
 		final SplittableRandom mr = new SplittableRandom(7);
 		final double[] v = new double[d];
 		for (int p = 0; p < d; p++) v[p] = obs[p] ? 0.3 + mr.nextGaussian() : Double.NaN;
