@@ -85,7 +85,7 @@ public final class AnalysisTask {
 		Object[] expected(final Method m, final int steps, final int t0, final Progress progress) {
 			if (setup.observed() != null) {
 				if (!m.linear()) return null;
-				// Inpainting (images of at most 32×32 pixels): dense, exact.
+				// Inpainting (images of at most 64×64 pixels): dense, exact.
 				final org.spectralposterior.core.posterior.InpaintingPosterior post = new org.spectralposterior.core.posterior.InpaintingPosterior(unitPrior, setup.observed(), unitSigma);
 				final double[] flat = new double[unitPrior.plane().pixels];
 				java.util.Arrays.fill(flat, unitPrior.mean());

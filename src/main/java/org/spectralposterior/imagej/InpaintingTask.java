@@ -13,6 +13,8 @@ import org.spectralposterior.core.diffusion.InpaintingSampler;
 import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.metric.DenseGaussian;
 import org.spectralposterior.core.metric.ImageQuality;
+import org.spectralposterior.core.metric.MonteCarloW2;
+import org.spectralposterior.core.metric.PixelMarginalW2;
 import org.spectralposterior.core.operator.OperatorSpec;
 import org.spectralposterior.core.posterior.InpaintingPosterior;
 import org.spectralposterior.core.prior.GaussianPrior;
@@ -20,8 +22,10 @@ import org.spectralposterior.core.prior.GaussianPrior;
 /**
  * Posterior Sampling for an inpainting measurement (missing pixels are NaN): exact posterior samples by
  * kriging + innovation with conjugate gradients ({@link InpaintingPosterior}), per plane. The posterior
- * std is not stationary here (zero-ish on observed pixels, growing into holes) and has no cheap closed
- * form, so the std output is the standard deviation of the samples. Outputs: samples, mean, std.
+ * std is not stationary here (zero on exactly observed pixels, growing into holes); it is exact at any
+ * image size ({@link InpaintingPosterior#variance}: a factorisation of the hole's precision block) as
+ * long as the hole has at most {@link InpaintingPosterior#MAX_HOLE} pixels, and the samples' std,
+ * said so in the table, above. Outputs: samples, mean, std.
  */
 final class InpaintingTask {
 
@@ -37,6 +41,7 @@ final class InpaintingTask {
 		final int ns = req.samples();
 		final String base = Planes.baseTitle(measurement) + "_" + SamplingTask.methodKey(req.method());
 		final boolean dense = (long) w * h <= InpaintingSampler.DENSE_LIMIT;
+		final String[] stdKind = { null };
 		final ImageStack samples = new ImageStack(w, h, Math.toIntExact((long) nc * nz * nt * ns)); // fits: MemoryBudget checked ImageJ's stack limit
 		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes);
 		final ResultsTable table = new ResultsTable();
@@ -81,12 +86,18 @@ final class InpaintingTask {
 				progress.update(++done[0], (long) planes * ns);
 			}
 			final double[] std = new double[v.length];
-			if (dense) {
-				// The exact posterior std: the diagonal of the dense posterior covariance.
-				final double[] cov = posterior.denseCovariance(InpaintingSampler.DENSE_LIMIT);
-				for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, cov[i * v.length + i]));
+			String refused = null;
+			try {
+				final double[] var = posterior.variance(progress);
+				for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, var[i]));
 			}
-			else if (ns > 1) for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1)));
+			catch (final IllegalArgumentException e) {
+				// The hole is too large for the exact std: said in the table and the image's Info, not hidden.
+				refused = e.getMessage();
+				if (ns > 1) for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1)));
+			}
+			final boolean exactStd = refused == null;
+			stdKind[0] = exactStd ? "exact standard deviation of the posterior (through the hole's precision block)" : "standard deviation of the " + ns + " samples (exact std not computed: " + refused + ")";
 			means.setProcessor(Planes.toProcessor(mean, w, h), index);
 			stds.setProcessor(Planes.toProcessor(std, w, h), index);
 
@@ -97,13 +108,14 @@ final class InpaintingTask {
 			table.addValue("CG iterations per sample", ns > 0 ? (double) sampleIterations / ns : 0);
 			table.addValue("CG worst relative residual", worstResidual);
 			table.addValue("W2", 0);
-			table.addValue("std", dense ? "exact (dense posterior covariance)" : ns > 1 ? "sample std over " + ns + " samples (images above 32×32 pixels)" : "needs ≥ 2 samples");
-			qualityColumns(table, groundTruth, index, w, h, v, observed, missing, means, std, ns > 1 || dense);
+			table.addValue("std", exactStd ? "exact (posterior variance through the hole)" : (ns > 1 ? "sample std over " + ns + " samples" : "none (needs ≥ 2 samples)") + "; exact std not computed: " + refused);
+			qualityColumns(table, groundTruth, index, w, h, v, observed, missing, means, std, ns > 1 || exactStd);
 		});
 		final ImagePlus samplesImp = Planes.hyperstack(base + "_samples", samples, nc, nz, nt * ns, measurement, true);
 		final ImagePlus meanImp = Planes.hyperstack(base + "_mean", means, nc, nz, nt, measurement, true);
 		final ImagePlus stdImp = Planes.hyperstack(base + "_std", stds, nc, nz, nt, measurement, false);
-		stdImp.setProperty("Info", Metadata.KIND + "=std\npixels=" + (dense ? "exact standard deviation of the " + (exact ? "posterior" : "output law") : "standard deviation of the " + ns + " samples (no closed form above 32×32 pixels)") + "\n");
+		final String stdInfo = exact ? stdKind[0] : dense ? "exact standard deviation of the output law (dense, if the table says so) or of its samples" : "standard deviation of the " + ns + " samples (no closed form above 64×64 pixels)";
+		stdImp.setProperty("Info", Metadata.KIND + "=std\npixels=" + stdInfo + "\n");
 		if (!Planes.finite(samples) || !Planes.finite(means) || !Planes.finite(stds)) {
 			for (int row = 0; row < table.size(); row++) table.setValue("status", row, "diverged: the sampler's values overflowed; no images were made. Use fewer steps, other weights or another method.");
 			return new TaskResult().addTable(base + "_results", table);
@@ -116,9 +128,10 @@ final class InpaintingTask {
 
 	/**
 	 * One plane with a diffusion sampler, in [−1, 1] units (MethodRun's convention): samples step by
-	 * step; the law's exact mean; for images of at most 32×32 pixels its exact covariance, std and
-	 * W2 to the exact posterior (dense), above that the exact mean part of W2² (a lower bound) and the
-	 * samples' std. Returns the std map (image units).
+	 * step; the law's exact mean; for images of at most 64×64 pixels (and the memory for it) its exact
+	 * covariance, std and W2 to the exact posterior (dense); otherwise, with ≥ 3 samples, a Monte-Carlo
+	 * W2² ({@link PixelMarginalW2}: a lower bound with its 95% interval) against the exact posterior
+	 * std, and the samples' std. Returns the std map (image units).
 	 */
 	private static double[] diffusionPlane(final ImagePlus priorImp, final int priorChannel, final GaussianPrior prior, final boolean[] observed, final double[] v, final double sigma, final MethodRun.Settings settings,
 		final boolean dense, final int c, final int z, final int t, final int index, final int planes, final int ns, final SampleSink sink, final int w, final int h,
@@ -136,9 +149,32 @@ final class InpaintingTask {
 		final SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
 		final double[] x = new double[d], sum = new double[d], sumSq = new double[d];
 		final double[] mean = sampler.mean(vUnit, progress);
+		final boolean linear = sampler.config().method().linear();
+		String denseRefused = null;
+		if (dense && linear) {
+			try {
+				InpaintingSampler.checkDenseMemory(d, d - countMissing(observed), false);
+			}
+			catch (final IllegalArgumentException e) {
+				denseRefused = e.getMessage();
+			}
+		}
+		final boolean exactLaw = dense && linear && denseRefused == null;
+		// Beyond the dense law: a Monte-Carlo W2² against the exact posterior's pixel variances.
+		PixelMarginalW2 mc = null;
+		String mcRefused = exactLaw ? null : !linear ? "not affine: its law's mean is not the noise-free pass" : ns < 3 ? "needs ≥ 3 samples" : null;
+		if (!exactLaw && mcRefused == null) {
+			try {
+				mc = new PixelMarginalW2(mean, postMean, post.variance(progress));
+			}
+			catch (final IllegalArgumentException e) {
+				mcRefused = e.getMessage();
+			}
+		}
 		for (int s = 1; s <= ns; s++) {
 			progress.checkCancelled();
 			stepper.sample(x, planeRng.split(), progress);
+			if (mc != null) mc.add(x);
 			for (int i = 0; i < d; i++) {
 				final double e = x[i] - mean[i];
 				sum[i] += e;
@@ -149,14 +185,17 @@ final class InpaintingTask {
 			progress.update(++done[0], (long) planes * ns);
 		}
 		final double[] std = new double[d];
-		final boolean linear = sampler.config().method().linear();
-		DenseGaussian.Parts parts = null;
-		if (dense && linear) {
+		double[] parts = null;
+		if (exactLaw) {
 			final double[] cov = sampler.covariance(progress);
 			for (int i = 0; i < d; i++) std[i] = Math.sqrt(Math.max(0, cov[i * d + i])) * map.half();
-			parts = DenseGaussian.w2(mean, cov, postMean, post.denseCovariance(InpaintingSampler.DENSE_LIMIT));
+			double mp = 0;
+			for (int i = 0; i < d; i++) mp += (mean[i] - postMean[i]) * (mean[i] - postMean[i]);
+			final double bures = DenseGaussian.bures(cov, post.denseFactor(InpaintingSampler.DENSE_LIMIT, progress), null);
+			parts = new double[] { mp + bures, mp, bures };
 		}
 		else if (ns > 1) for (int i = 0; i < d; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1))) * map.half();
+		final MonteCarloW2.Estimate mcEstimate = mc == null ? null : mc.estimate();
 		// A non-affine sampler (the residual-normalised DPS): the noise-free run is not its mean; report
 		// the samples' mean instead, and no W2 part.
 		if (!linear) for (int i = 0; i < d; i++) mean[i] += sum[i] / Math.max(1, ns);
@@ -168,17 +207,17 @@ final class InpaintingTask {
 		stds.setProcessor(Planes.toProcessor(std, w, h), index);
 		final DiffusionSampler.Config cfg = sampler.config();
 		SamplingTask.rowHeader(table, cfg.method().label, planes, c, z, t, OperatorSpec.inpaint().describe(), sigma, ns, req.seed());
-		SamplingTask.diffusionColumns(table, cfg, true, map, linear ? "Gaussian, exact mean (noise-free pass)" + (dense ? " and covariance (dense)" : "") : "not affine (residual-normalised): samples only");
+		SamplingTask.diffusionColumns(table, cfg, true, map, linear ? "Gaussian, exact mean (noise-free pass)" + (exactLaw ? " and covariance (dense)" : "") : "not affine (residual-normalised): samples only");
 		int missing = 0;
 		for (final boolean b : observed) if (!b) missing++;
 		table.addValue("observed pixels", d - missing);
 		table.addValue("missing pixels", missing);
 		if (cfg.method().guidance(sampler.grid(), 0, sigmaUnit).dAGammaA() != 0) table.addValue("CG iterations per solve", sampler.cgIterationsPerSolve());
 		if (parts != null) {
-			table.addValue("W2", Math.sqrt(parts.squared() * h2));
-			table.addValue("W2^2", parts.squared() * h2);
-			table.addValue("W2^2 mean part", parts.meanPart() * h2);
-			table.addValue("W2^2 covariance part", parts.covariancePart() * h2);
+			table.addValue("W2", Math.sqrt(parts[0] * h2));
+			table.addValue("W2^2", parts[0] * h2);
+			table.addValue("W2^2 mean part", parts[1] * h2);
+			table.addValue("W2^2 covariance part", parts[2] * h2);
 		}
 		else if (!linear) {
 			table.addValue("W2", Double.NaN);
@@ -186,13 +225,27 @@ final class InpaintingTask {
 			table.addValue("W2^2 covariance part", "no closed form (not affine)");
 		}
 		else {
-			// Above 32×32 the covariance is not propagated: W2² ≥ its exact mean part.
+			// Without the dense law: W2² ≥ its exact mean part, and ≥ the Monte-Carlo pixel-marginal bound.
 			table.addValue("W2", Double.NaN);
+			table.addValue("W2^2", "exact value not computed: " + (denseRefused != null ? denseRefused : "the dense law needs at most 64×64 pixels"));
 			table.addValue("W2^2 mean part", meanPart * h2);
-			table.addValue("W2^2 covariance part", "not computed above 32×32 pixels (W2^2 ≥ the mean part)");
+			table.addValue("W2^2 covariance part", "not computed (W2^2 ≥ the mean part)");
+			if (mcEstimate != null) {
+				table.addValue("W2^2 Monte Carlo", mcEstimate.w2Squared() * h2);
+				table.addValue("W2^2 MC 95% low", mcEstimate.low() * h2);
+				table.addValue("W2^2 MC 95% high", mcEstimate.high() * h2);
+				table.addValue("W2^2 MC method", PixelMarginalW2.METHOD + ", " + mcEstimate.samples() + " samples");
+			}
+			else table.addValue("W2^2 Monte Carlo", "not computed: " + mcRefused);
 		}
 		table.addValue("std", parts != null ? "exact (dense output covariance)" : ns > 1 ? "sample std over " + ns + " samples" : "needs ≥ 2 samples");
 		return std;
+	}
+
+	private static int countMissing(final boolean[] observed) {
+		int k = 0;
+		for (final boolean b : observed) if (!b) k++;
+		return k;
 	}
 
 	private static void putSample(final ImageStack samples, final double[] x, final int w, final int h, final int nc, final int nz, final int nt, final int ns, final int c, final int z,

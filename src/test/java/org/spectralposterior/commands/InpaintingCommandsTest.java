@@ -115,43 +115,62 @@ class InpaintingCommandsTest {
 		assertTrue(Float.isNaN(degraded.getProcessor().getf(20, 18)) && !Float.isNaN(degraded.getProcessor().getf(0, 0)));
 		// Noiseless: the posterior keeps the observed pixels.
 		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2, "seed", 1L);
+		// Above 64×64 pixels: the exact posterior std still, and a Monte-Carlo W2² (a lower bound with its interval) for a diffusion sampler.
+		final ImagePlus big = CommandsTest.gravel(72);
+		final ImagePlus bigPrior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", big).getOutput("prior");
+		final ImagePlus bigDegraded = holed(big, 30, 38, 20, 33, 3L);
+		final CommandModule mcRun = CommandsTest.run(PosteriorSampling.class, "prior", bigPrior, "measurement", bigDegraded, "method", "dps", "samples", 4, "steps", 10, "seed", 1L);
+		assertFalse(mcRun.isCanceled(), () -> mcRun.getCancelReason());
+		final ResultsTable mt = AnalysisCommandsTest.table(mcRun);
+		assertTrue(Double.isNaN(mt.getValue("W2", 0)) && mt.getStringValue("W2^2", 0).contains("not computed"), mt.getStringValue("W2^2", 0));
+		final double est = mt.getValue("W2^2 Monte Carlo", 0), lo = mt.getValue("W2^2 MC 95% low", 0), hi = mt.getValue("W2^2 MC 95% high", 0);
+		assertTrue(lo >= mt.getValue("W2^2 mean part", 0) * (1 - 1e-9) && lo <= est && est <= hi && lo >= 0, lo + " ≤ " + est + " ≤ " + hi);
+		assertTrue(mt.getStringValue("W2^2 MC method", 0).contains("lower bound"));
+		final CommandModule few = CommandsTest.run(PosteriorSampling.class, "prior", bigPrior, "measurement", bigDegraded, "method", "dps", "samples", 2, "steps", 10, "seed", 1L);
+		assertTrue(AnalysisCommandsTest.table(few).getStringValue("W2^2 Monte Carlo", 0).contains("needs ≥ 3 samples"));
+		final CommandModule bigExact = CommandsTest.run(PosteriorSampling.class, "prior", bigPrior, "measurement", bigDegraded, "samples", 1, "seed", 1L);
+		assertEquals("exact (posterior variance through the hole)", AnalysisCommandsTest.table(bigExact).getStringValue("std", 0));
 		assertFalse(s.isCanceled(), () -> s.getCancelReason());
 		final ImagePlus sample = (ImagePlus) s.getOutput("samples_stack");
 		assertEquals(degraded.getProcessor().getf(0, 0), sample.getStack().getProcessor(1).getf(0, 0), 1e-2);
 
 		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "pigdm"), "needs noise_sigma > 0");
-		// Every diffusion method runs on inpainting, in the pixel domain; above 32×32 pixels W2² is
-		// reported by its exact mean part only (the covariance is not propagated).
+		// Every diffusion method runs on inpainting, in the pixel domain; up to 64×64 pixels W2² is exact
+		// (dense), the exact posterior's std too.
 		final CommandModule dd = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "method", "ddnm", "samples", 2, "steps", 20, "seed", 1L);
 		assertFalse(dd.isCanceled(), () -> dd.getCancelReason());
 		final ResultsTable dt = AnalysisCommandsTest.table(dd);
-		assertTrue(Double.isNaN(dt.getValue("W2", 0)) && dt.getValue("W2^2 mean part", 0) > 0);
-		assertTrue(dt.getStringValue("W2^2 covariance part", 0).contains("not computed above 32×32"));
+		assertEquals(dt.getValue("W2^2 mean part", 0) + dt.getValue("W2^2 covariance part", 0), dt.getValue("W2^2", 0), 1e-9 * (1 + dt.getValue("W2^2", 0)));
+		assertEquals("exact (posterior variance through the hole)", AnalysisCommandsTest.table(s).getStringValue("std", 0));
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", CommandsTest.gravel(40), "operator", "inpaint"), "needs the missing pixels");
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("small", new ByteProcessor(8, 8))),
 			"give a mask of the image's size");
 		final ByteProcessor none = new ByteProcessor(40, 40);
 		CommandsTest.expectFailure(CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("zero", none)), "observes no pixel");
-		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "at most 1024 pixels (32×32)");
+		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", bigPrior, "measurement", bigDegraded, "operator", "from measurement"), "at most 4096 pixels (64×64)");
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", degraded, "operator", "from measurement"), "not a convolution");
 	}
 
+	/** The image with the rectangle [y0, y1) × [x0, x1) missing, noise σ = 2 (Simulate Degradation). */
+	private static ImagePlus holed(final ImagePlus image, final int y0, final int y1, final int x0, final int x1, final long seed) throws Exception {
+		final ByteProcessor bp = new ByteProcessor(image.getWidth(), image.getHeight());
+		bp.setValue(255);
+		bp.fill();
+		for (int y = y0; y < y1; y++) for (int x = x0; x < x1; x++) bp.set(x, y, 0);
+		return (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("m", bp), "noise_sigma", 2.0, "seed", seed).getOutput("degraded");
+	}
+
 	/**
-	 * At 24×24 (≤ 32×32) the diffusion samplers' laws are exact: W2 to the exact posterior by dense
+	 * At 24×24 (≤ 64×64) the diffusion samplers' laws are exact: W2 to the exact posterior by dense
 	 * algebra, the exact std; CGDM lands far closer to the posterior than DPS with its heuristic
-	 * weight (which diverges here), and the exact posterior's own std is exact too (dense kriging), not the
+	 * weight (which diverges here), and the exact posterior's own std is exact too (through the hole), not the
 	 * samples' std.
 	 */
 	@Test
 	void smallImagesGetTheExactW2OfEveryMethod() throws Exception {
 		final ImagePlus image = CommandsTest.gravel(24);
 		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
-		final ByteProcessor bp = new ByteProcessor(24, 24);
-		bp.setValue(255);
-		bp.fill();
-		for (int y = 8; y < 14; y++) for (int x = 6; x < 15; x++) bp.set(x, y, 0);
-		final ImagePlus degraded = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "mask", new ImagePlus("m", bp), "noise_sigma", 2.0,
-			"seed", 4L).getOutput("degraded");
+		final ImagePlus degraded = holed(image, 8, 14, 6, 15, 4L);
 		final double[] w2 = new double[2];
 		final String[] methods = { "cgdm", "dps" };
 		double trace = 0;
@@ -164,7 +183,7 @@ class InpaintingCommandsTest {
 			assertEquals("exact (dense output covariance)", t.getStringValue("std", 0));
 		}
 		final CommandModule ex = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2, "seed", 1L);
-		assertEquals("exact (dense posterior covariance)", AnalysisCommandsTest.table(ex).getStringValue("std", 0));
+		assertEquals("exact (posterior variance through the hole)", AnalysisCommandsTest.table(ex).getStringValue("std", 0));
 		final float[] sd = (float[]) ((ImagePlus) ex.getOutput("std")).getProcessor().getPixels();
 		for (final float v : sd) trace += v * v;
 		assertTrue(w2[0] < 0.25 * trace && w2[0] < 0.2 * w2[1], "CGDM W2² " + w2[0] + ", DPS " + w2[1] + ", posterior trace " + trace);

@@ -34,6 +34,37 @@ public final class DenseGaussian {
 		return new Parts(mean, Math.max(0, CommonOps_DDRM.trace(a) + CommonOps_DDRM.trace(b) - 2 * cross));
 	}
 
+	/**
+	 * Bures(C1, C2) = tr C1 + tr C2 − 2 tr (C2^{1/2} C1 C2^{1/2})^{1/2} with C2 given by a factor,
+	 * C2 = F Fᵀ (d×r): the non-zero eigenvalues of C2^{1/2} C1 C2^{1/2} are those of the r×r
+	 * matrix Fᵀ C1 F, so one product pair (4d²r flops) and one symmetric eigenvalue-only
+	 * decomposition (≈ 4r³/3) replace the two full eigendecompositions of {@link #w2}. {@code c1}
+	 * (row-major d×d, symmetric) is overwritten by scratch; {@code work} is d×r scratch (or null).
+	 */
+	public static double bures(final double[] c1, final DMatrixRMaj f, final DMatrixRMaj work) {
+		final int d = f.numRows, r = f.numCols;
+		if (c1.length != (long) d * d) throw new IllegalArgumentException("The covariance has " + c1.length + " entries, the factor " + d + " rows.");
+		double tr1 = 0, tr2 = 0;
+		for (int i = 0; i < d; i++) tr1 += c1[i * d + i];
+		for (final double x : f.data) tr2 += x * x;
+		final DMatrixRMaj a = DMatrixRMaj.wrap(d, d, c1);
+		final DMatrixRMaj t = work != null && work.numRows == d && work.numCols == r ? work : new DMatrixRMaj(d, r);
+		CommonOps_DDRM.mult(a, f, t);
+		// Fᵀ C1 F into c1's storage (r ≤ d): C1 is not needed after C1 F.
+		final DMatrixRMaj m = DMatrixRMaj.wrap(r, r, c1);
+		CommonOps_DDRM.multTransA(f, t, m);
+		for (int i = 0; i < r; i++) for (int j = 0; j < i; j++) {
+			final double v = 0.5 * (m.data[i * r + j] + m.data[j * r + i]);
+			m.data[i * r + j] = v;
+			m.data[j * r + i] = v;
+		}
+		final EigenDecomposition_F64<DMatrixRMaj> e = DecompositionFactory_DDRM.eig(r, false, true);
+		if (!e.decompose(m)) throw new ArithmeticException("eigendecomposition failed");
+		double cross = 0;
+		for (int i = 0; i < r; i++) cross += Math.sqrt(Math.max(0, e.getEigenvalue(i).real));
+		return Math.max(0, tr1 + tr2 - 2 * cross);
+	}
+
 	private static DMatrixRMaj symmetric(final double[] c, final int d) {
 		return symmetrise(new DMatrixRMaj(d, d, true, c));
 	}

@@ -70,18 +70,27 @@ public final class MonteCarloW2 {
 				sq[k] += (double) x[2 * k] * x[2 * k] + (double) x[2 * k + 1] * x[2 * k + 1];
 			}
 		}
-		final double full = plugIn(sum, sq, s, null);
+		return jackknife(s, 0, i -> plugIn(sum, sq, s, i < 0 ? null : samples.get(i)));
+	}
+
+	/**
+	 * The jackknife over s samples of a plug-in {@code plugIn(i)} (i < 0: all samples, else sample i
+	 * left out): the bias-corrected value s·full − (s − 1)·mean(leave-one-out) and ±1.96 standard
+	 * errors, the random part truncated at 0, plus an exactly known part {@code exact} ≥ 0.
+	 */
+	static Estimate jackknife(final int s, final double exact, final java.util.function.IntToDoubleFunction plugIn) {
+		final double full = plugIn.applyAsDouble(-1);
 		final double[] loo = new double[s];
 		double mean = 0;
 		for (int i = 0; i < s; i++) {
-			loo[i] = plugIn(sum, sq, s, samples.get(i));
+			loo[i] = plugIn.applyAsDouble(i);
 			mean += loo[i] / s;
 		}
 		double var = 0;
 		for (final double l : loo) var += (l - mean) * (l - mean);
 		final double se = Math.sqrt((s - 1.0) / s * var);
 		final double corrected = s * full - (s - 1) * mean;
-		return new Estimate(Math.max(0, corrected), Math.max(0, corrected - 1.96 * se), Math.max(0, corrected + 1.96 * se), s);
+		return new Estimate(exact + Math.max(0, corrected), exact + Math.max(0, corrected - 1.96 * se), exact + Math.max(0, corrected + 1.96 * se), s);
 	}
 
 	/** Plug-in W2² from the sums, optionally leaving one sample out. */

@@ -31,6 +31,13 @@ class InpaintingSamplerTest {
 		return obs;
 	}
 
+	/** Rows [r0, r1) × columns [c0, c1) missing, and every pixel p with p mod {@code every} = 3. */
+	static boolean[] holeMask(final int h, final int w, final int r0, final int r1, final int c0, final int c1, final int every) {
+		final boolean[] obs = new boolean[h * w];
+		for (int p = 0; p < obs.length; p++) obs[p] = !(p / w >= r0 && p / w < r1 && p % w >= c0 && p % w < c1) && p % every != 3;
+		return obs;
+	}
+
 	static double[] measurement(final boolean[] obs, final long seed) {
 		final double[] v = new double[H * W];
 		final SplittableRandom r = new SplittableRandom(seed);
@@ -137,5 +144,53 @@ class InpaintingSamplerTest {
 			final double got = is.expectedW2(post, sigma, null)[0];
 			assertEquals(expected, got, 1e-7 * (1 + Math.abs(expected)), m.key + " E_v W2²");
 		}
+	}
+
+	/**
+	 * σ = 0: the posterior lives on the hole (its factor has the hole's rank) and CGDM's bracket is
+	 * Γ_ΩΩ alone; against the dense reference for the methods defined there.
+	 */
+	@Test
+	void expectedW2AtZeroNoiseIsTheDenseOne() {
+		final GaussianPrior prior = SuperResolutionSamplerTest.prior(H, W, 25);
+		final boolean[] obs = mask();
+		final DMatrixRMaj a = DenseSamplerLaw.inpainting(obs);
+		final DMatrixRMaj sig = Dense.circulantFromSpectrum(prior.plane(), prior.spectrum().values());
+		final double[] mu = new double[H * W];
+		java.util.Arrays.fill(mu, prior.mean());
+		final InpaintingPosterior post = new InpaintingPosterior(prior, obs, 0);
+		for (final Method m : new Method[] { Methods.DDNM, Methods.CGDM, Methods.DDRM }) {
+			final InpaintingSampler is = sampler(prior, obs, 0, m, 6, measurement(obs, 8));
+			final StepGrid g = is.grid();
+			final DenseSamplerLaw.Law dense = DenseSamplerLaw.law(m.key, a, sig, mu, 0, new DenseSamplerLaw.Steps(g.abT, g.abS, g.phi, g.psi, g.nu), is.weights());
+			final double expected = DenseSamplerLaw.expectedW2Squared(dense, DenseSamplerLaw.posterior(a, sig, mu, 0), a, sig, mu, 0);
+			assertEquals(expected, is.expectedW2(post, 0, null)[0], 1e-6 * (1 + Math.abs(expected)), m.key + " E_v W2² at σ = 0");
+		}
+	}
+
+	/** Above the former 32×32 limit (33×32 pixels), CGDM's law and E_v W2² against the dense reference. */
+	@Test
+	void aLawAboveThirtyTwoSquaredIsTheDenseOne() {
+		final int h = 33, w = 32, d = h * w;
+		final GaussianPrior prior = SuperResolutionSamplerTest.prior(h, w, 26);
+		final boolean[] obs = holeMask(h, w, 5, 17, 9, 16, 37);
+		final double sigma = 0.2;
+		final DiffusionSampler.Config cfg = new DiffusionSampler.Config(Methods.CGDM, Schedule.linear(), 2, BaseStep.DDPM, 1, null, 0);
+		final InpaintingSampler is = new InpaintingSampler(prior, obs, sigma, cfg, null);
+		final DMatrixRMaj a = DenseSamplerLaw.inpainting(obs);
+		final DMatrixRMaj sig = Dense.circulantFromSpectrum(prior.plane(), prior.spectrum().values());
+		final double[] mu = new double[d];
+		java.util.Arrays.fill(mu, prior.mean());
+		final StepGrid g = is.grid();
+		final DenseSamplerLaw.Law dense = DenseSamplerLaw.law("cgdm", a, sig, mu, sigma, new DenseSamplerLaw.Steps(g.abT, g.abS, g.phi, g.psi, g.nu), is.weights());
+		final double expected = DenseSamplerLaw.expectedW2Squared(dense, DenseSamplerLaw.posterior(a, sig, mu, sigma), a, sig, mu, sigma);
+		assertEquals(expected, is.expectedW2(new InpaintingPosterior(prior, obs, sigma), sigma, null)[0], 1e-7 * (1 + Math.abs(expected)), "E_v W2² at 33×32");
+	}
+
+	@Test
+	void theDenseMemoryIsCheckedFirstWithTheFix() {
+		final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> InpaintingSampler.checkDenseMemory(1 << 20, 1 << 19, true));
+		assertTrue(e.getMessage().contains("MB") && e.getMessage().contains("-Xmx"), e.getMessage());
+		InpaintingSampler.checkDenseMemory(42, 30, true);
 	}
 }
