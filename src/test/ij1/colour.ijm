@@ -3,7 +3,8 @@
 setBatchMode(true);
 newImage("c", "RGB noise", 64, 48, 1);
 run("Gaussian Blur...", "sigma=1.5");
-run("Build Gaussian Prior", "image=c estimator=smoothed");
+// No image=: the current image is the one, as in Fiji and every ImageJ command.
+run("Build Gaussian Prior", "estimator=smoothed");
 selectImage("c_prior");
 if (nSlices != 9 || indexOf(getMetadata("Info"), "colour_model=cross-channel") < 0) exit("COLOUR FAILED: prior has " + nSlices + " slices");
 run("Simulate Degradation", "image=c operator=gaussian blur_sigma=1 noise_sigma=5 seed=3");

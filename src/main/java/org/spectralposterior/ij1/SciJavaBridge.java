@@ -68,7 +68,10 @@ final class SciJavaBridge {
 			if (options == null) {
 				if (!dialog(info, defaults, inputs)) return null; // cancelled by the user
 			}
-			else fromOptions(info, options, inputs);
+			else {
+				fromOptions(info, options, inputs);
+				fillActiveImage(info, inputs);
+			}
 			// Run as Fiji runs it (on a SciJava thread whose parent is this, the macro's, thread), with
 			// the one postprocessor that matters without a SciJava UI: the batch-mode outputs.
 			final ModuleService modules = context().service(ModuleService.class);
@@ -90,6 +93,25 @@ final class SciJavaBridge {
 		catch (final Exception e) {
 			return "Failed: " + e;
 		}
+	}
+
+	/**
+	 * What Fiji does before running a command from a macro, here for plain ImageJ: the current image
+	 * fills the image input the options left out, when exactly one auto-fill image input is left out.
+	 * (Read in imagej-common's SingleInputPreprocessor, which imagej-legacy's active-ImagePlus
+	 * preprocessor extends: a single unresolved compatible input takes the active object; with two or
+	 * more, none does.) So {@code run("Build Gaussian Prior", "estimator=adsn")} learns from the
+	 * current image, as every ImageJ command does.
+	 */
+	static void fillActiveImage(final CommandInfo info, final Map<String, Object> inputs) {
+		ModuleItem<?> single = null;
+		for (final ModuleItem<?> item : info.inputs()) {
+			if (!ImagePlus.class.isAssignableFrom(item.getType()) || inputs.containsKey(item.getName()) || !item.isAutoFill()) continue;
+			if (single != null) return;
+			single = item;
+		}
+		final ImagePlus current = WindowManager.getCurrentImage();
+		if (single != null && current != null) inputs.put(single.getName(), current);
 	}
 
 	/** The macro's options, read strictly and the same way as on the command line and in Fiji ({@link Options}). */

@@ -180,6 +180,7 @@ final class ColourTask {
 		}
 		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp).addImage(w2Imp).addImage(w2Spec);
 		result.addTable(base + "_results", table);
+		result.addFigure(base + "_overview", Overview.montageColour(measurement, samplesImp, meanImp, stdImp, w2Imp, table.getValue("W2", 0)));
 		return result;
 	}
 

@@ -24,7 +24,7 @@ import org.spectralposterior.core.prior.GaussianPrior;
  * kriging + innovation with conjugate gradients ({@link InpaintingPosterior}), per plane. The posterior
  * std is not stationary here (zero on exactly observed pixels, growing into holes); it is exact at any
  * image size ({@link InpaintingPosterior#variance}: a factorisation of the hole's precision block) as
- * long as the hole has at most {@link InpaintingPosterior#MAX_HOLE} pixels, and the samples' std,
+ * long as the hole has at most {@link InpaintingPosterior#MAX_HOLE} pixels and the work fits {@link InpaintingPosterior#MAX_STD_WORK}, and the samples' std,
  * said so in the table, above. Outputs: samples, mean, std.
  */
 final class InpaintingTask {

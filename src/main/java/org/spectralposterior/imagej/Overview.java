@@ -63,4 +63,53 @@ final class Overview {
 		}
 		return new ImagePlus(Planes.baseTitle(samples).replace("_samples", "") + "_overview", out);
 	}
+
+	/**
+	 * The colour overview: measurement, two samples, mean, std and W2 map, each composite flattened as
+	 * ImageJ displays it (the measurement's LUTs and display ranges carry over to samples and mean).
+	 */
+	static ImagePlus montageColour(final ImagePlus measurement, final ImagePlus samples, final ImagePlus mean, final ImagePlus std, final ImagePlus w2, final double w2Total) {
+		final int w = measurement.getWidth(), h = measurement.getHeight();
+		final java.util.List<ImageProcessor> tiles = new java.util.ArrayList<>();
+		final java.util.List<String> labels = new java.util.ArrayList<>();
+		tiles.add(flat(measurement, 1));
+		labels.add("measurement");
+		for (int s = 1; s <= Math.min(2, samples.getNFrames()); s++) {
+			tiles.add(flat(samples, s));
+			labels.add("sample " + s);
+		}
+		tiles.add(flat(mean, 1));
+		labels.add("mean");
+		tiles.add(flat(std, 1));
+		labels.add("std");
+		tiles.add(flat(w2, 1));
+		labels.add(String.format(java.util.Locale.ROOT, "W2 map (W2 = %.3g)", w2Total));
+		final ColorProcessor out = new ColorProcessor(tiles.size() * w, h + LABEL);
+		out.setColor(Color.WHITE);
+		out.fill();
+		for (int i = 0; i < tiles.size(); i++) out.insert(tiles.get(i), i * w, LABEL);
+		try {
+			out.setColor(Color.BLACK);
+			out.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+			out.setAntialiasedText(true);
+			for (int i = 0; i < tiles.size(); i++) out.drawString(labels.get(i), i * w + 4, LABEL - 3);
+		}
+		catch (final RuntimeException | Error e) {
+			// Headless machines without fonts cannot draw text; the tiles alone still inform.
+		}
+		return new ImagePlus(Planes.baseTitle(samples).replace("_samples", "") + "_overview", out);
+	}
+
+	/** Frame {@code frame} of a composite as the RGB image ImageJ shows (all channels, their LUTs). */
+	private static ImageProcessor flat(final ImagePlus imp, final int frame) {
+		final ImagePlus one = new ij.plugin.Duplicator().run(imp, 1, imp.getNChannels(), 1, 1, frame, frame);
+		if (one instanceof ij.CompositeImage c && imp instanceof ij.CompositeImage src) {
+			c.setMode(ij.IJ.COMPOSITE);
+			for (int ch = 1; ch <= c.getNChannels(); ch++) {
+				final ij.process.LUT lut = (ij.process.LUT) src.getChannelLut(ch).clone();
+				c.setChannelLut(lut, ch);
+			}
+		}
+		return one.flatten().getProcessor();
+	}
 }

@@ -119,9 +119,12 @@ public final class InpaintingPosterior {
 	/**
 	 * Largest hole (missing pixels) whose exact posterior variances are computed: the hole's k×k
 	 * precision block is Cholesky-factorised (k³/3 flops, 8k² bytes) and every pixel's column is
-	 * solved against it (k²·d flops): 6000 missing pixels is 288 MB and about a minute.
+	 * solved against it (k²·d flops, bounded separately by {@link #MAX_STD_WORK}): 6000 missing pixels is 288 MB.
 	 */
 	public static final int MAX_HOLE = 6000;
+
+	/** Largest work (operations of the cheaper route) the exact std map is computed for: ~10–30 s. */
+	public static final long MAX_STD_WORK = 20_000_000_000L;
 
 	/**
 	 * The noise level s² the closed forms below use: σ², or at σ = 0 exactly 0 when every λ > 0.
@@ -144,7 +147,7 @@ public final class InpaintingPosterior {
 	 * Schur complement (Q_MM)⁻¹ of the precision Q = Σ⁻¹ on the hole M, zero on Ω). Returns the
 	 * first columns of G and R and L with LLᵀ = R_MM.
 	 */
-	private record Hole(int[] missing, double s2, double[] g, double[] r, org.ejml.data.DMatrixRMaj l) {}
+	private record Hole(int[] missing, double s2, double[] g, double[] r, org.ejml.data.DMatrixRMaj l, double[] gSpectrum) {}
 
 	private Hole hole(final Progress progress) {
 		final int k = pixels - omega.length;
@@ -167,7 +170,7 @@ public final class InpaintingPosterior {
 		if (progress != null) progress.checkCancelled();
 		final org.ejml.interfaces.decomposition.CholeskyDecomposition_F64<org.ejml.data.DMatrixRMaj> chol = org.ejml.dense.row.factory.DecompositionFactory_DDRM.chol(k, true);
 		if (k > 0 && !chol.decompose(rmm)) throw new ArithmeticException("The hole's precision block is not positive definite: the prior is too ill-conditioned at σ = 0; use σ > 0.");
-		return new Hole(missing, s2, g, r, k > 0 ? chol.getT(null) : rmm);
+		return new Hole(missing, s2, g, r, k > 0 ? chol.getT(null) : rmm, gs);
 	}
 
 	/** Index of the circulant first column holding the entry (p, q): the lag p − q, wrapped. */
@@ -208,17 +211,62 @@ public final class InpaintingPosterior {
 	 * the columns, k the missing pixels (at most {@link #MAX_HOLE}; above, an exception says so).
 	 */
 	public double[] variance(final Progress progress) {
+		final long k = pixels - omega.length;
+		return variance(progress, work(k, true) < work(k, false));
+	}
+
+	/**
+	 * The work of a route in multiply-add equivalents: the columns k²·d, or k FFT pairs (~10·d·log₂d
+	 * operations each, which run ~15× faster than dense multiply-adds) and the triangular inverse; both
+	 * factorise the k×k block (k³/3).
+	 */
+	private double work(final long k, final boolean byFft) {
+		final double cube = (double) k * k * k / 3;
+		return byFft ? 10.0 * k * pixels * Math.max(1, Math.log(pixels) / Math.log(2)) / 15 + 2 * cube : (double) k * k * pixels + cube;
+	}
+
+	/**
+	 * The same, by a chosen route: the column solves ({@code byFft = false}), or k circulant products
+	 * Z_i = G ∗ u_i, u_i the i-th row of L⁻¹ placed on the hole, whose squares sum to the same diagonal
+	 * (diag(G_{·M} L⁻ᵀ L⁻¹ G_{M·}) = Σ_i Z_i²). Refused above {@link #MAX_STD_WORK}, with the way out: the
+	 * hole size alone does not bound the time (a 3800-pixel hole in a 512² image is 4·10¹² operations
+	 * by columns, 5·10¹⁰ by FFT).
+	 */
+	double[] variance(final Progress progress, final boolean byFft) {
+		final long k = pixels - omega.length;
+		final double work = work(k, byFft);
+		if (work > MAX_STD_WORK) {
+			throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+				"The exact posterior std of a %d-pixel hole in a %d-pixel image needs about %.0e operations, above the budget of %.0e (about 20 s). Crop the image "
+					+ "around the hole or make the hole smaller.", k, pixels, work, (double) MAX_STD_WORK));
+		}
 		final Hole ho = hole(progress);
-		final int k = ho.missing.length, block = 256;
 		final double[] out = new double[pixels];
 		java.util.Arrays.fill(out, ho.s2 * ho.g[0]);
-		final double[] y = new double[k * block];
+		final int kk = ho.missing.length;
+		if (byFft) {
+			final org.ejml.data.DMatrixRMaj linv = ho.l.copy();
+			if (kk > 0) org.ejml.dense.row.decomposition.TriangularSolver_DDRM.invertLower(linv.data, kk);
+			final double[] img = new double[pixels], sp = fft.newSpectrum();
+			for (int i = 0; i < kk; i++) {
+				if (progress != null && (i & 15) == 0) progress.checkCancelled();
+				java.util.Arrays.fill(img, 0);
+				for (int j = 0; j <= i; j++) img[ho.missing[j]] = linv.data[i * kk + j];
+				fft.forward(img, sp);
+				Spectrum.scale(sp, ho.gSpectrum);
+				fft.inverse(sp, img);
+				for (int p = 0; p < pixels; p++) out[p] += img[p] * img[p];
+			}
+			return out;
+		}
+		final int block = 256;
+		final double[] y = new double[kk * block];
 		for (int p0 = 0; p0 < pixels; p0 += block) {
 			if (progress != null) progress.checkCancelled();
 			final int b = Math.min(block, pixels - p0);
-			for (int i = 0; i < k; i++) for (int c = 0; c < b; c++) y[i * b + c] = ho.g[lag(ho.missing[i], p0 + c)];
+			for (int i = 0; i < kk; i++) for (int c = 0; c < b; c++) y[i * b + c] = ho.g[lag(ho.missing[i], p0 + c)];
 			forwardSubstitute(ho.l, y, b);
-			for (int i = 0; i < k; i++) for (int c = 0; c < b; c++) out[p0 + c] += y[i * b + c] * y[i * b + c];
+			for (int i = 0; i < kk; i++) for (int c = 0; c < b; c++) out[p0 + c] += y[i * b + c] * y[i * b + c];
 		}
 		return out;
 	}

@@ -48,9 +48,11 @@ class InpaintingPosteriorStdTest {
 		for (final double sigma : new double[] { 0.3, 0.02, 0 }) {
 			final DMatrixRMaj ref = InpaintingPosteriorTest.dense(prior, obs, v, sigma)[1];
 			final InpaintingPosterior ip = new InpaintingPosterior(prior, obs, sigma);
-			final double[] var = ip.variance(null);
+			final double[] var = ip.variance(null, false), byFft = ip.variance(null, true);
 			double scale = 0;
 			for (int i = 0; i < var.length; i++) scale = Math.max(scale, ref.get(i, i));
+			// The FFT route (k circulant products) against the same dense diagonal.
+			for (int i = 0; i < var.length; i++) assertEquals(ref.get(i, i), byFft[i], 1e-9 * scale, "σ=" + sigma + " pixel " + i + " by FFT");
 			int holeVisited = 0;
 			for (int i = 0; i < var.length; i++) {
 				assertEquals(ref.get(i, i), var[i], 1e-9 * scale, "σ=" + sigma + " pixel " + i);
@@ -77,6 +79,18 @@ class InpaintingPosteriorStdTest {
 		final double[] var = ip.variance(null);
 		final DMatrixRMaj ref = InpaintingPosteriorTest.dense(prior, obs, new double[H * W], Math.sqrt(1e-10 * prior.pixelVariance()))[1];
 		for (int i = 0; i < var.length; i++) assertEquals(ref.get(i, i), var[i], 1e-6 * prior.pixelVariance(), "pixel " + i);
+	}
+
+	@Test
+	void theWorkNotOnlyTheHoleSizeIsBudgeted() {
+		// 3000 missing pixels of a 256² image: within MAX_HOLE, but ~6·10¹⁰ operations even by FFT.
+		final int side = 256;
+		final boolean[] obs = new boolean[side * side];
+		java.util.Arrays.fill(obs, true);
+		for (int i = 0; i < 3000; i++) obs[(i / 50 + 20) * side + i % 50 + 20] = false;
+		final InpaintingPosterior ip = new InpaintingPosterior(InpaintingPosteriorTest.prior(side, side, 0), obs, 0.1);
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ip.variance(null));
+		assertTrue(e.getMessage().contains("3000-pixel hole") && e.getMessage().contains("Crop"), e.getMessage());
 	}
 
 	@Test
