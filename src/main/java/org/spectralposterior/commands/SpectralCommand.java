@@ -19,6 +19,7 @@ import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.imagej.TaskResult;
 
@@ -115,12 +116,17 @@ public abstract class SpectralCommand extends ContextCommand {
 		}
 		catch (final CancellationException e) {
 			fail("Cancelled: no output was made.");
+			// The status line says so (the bar is reset below); ImageJ's own commands do the same on Esc.
+			if (IJ.getInstance() != null) IJ.showStatus(getClass().getSimpleName() + ": cancelled, no output was made");
 		}
 		catch (final IOException e) {
 			fail("Could not save the outputs: " + e.getMessage());
 		}
 		finally {
 			if (status != null) status.clearStatus();
+			// A cancelled or failed run must not leave the bar where it stopped (it stayed at 5 % after Esc).
+			if (status != null) status.showProgress(0, 0);
+			if (IJ.getInstance() != null) IJ.showProgress(1.0);
 		}
 	}
 
@@ -147,6 +153,14 @@ public abstract class SpectralCommand extends ContextCommand {
 		for (final Map.Entry<String, ResultsTable> e : r.tables().entrySet()) e.getValue().show(e.getKey());
 	}
 
+	/** The last status text shown (tests read it). */
+	volatile String lastDetail;
+
+	private String label() {
+		final Plugin p = getClass().getAnnotation(Plugin.class);
+		return p != null && !p.label().isEmpty() ? p.label() : getClass().getSimpleName();
+	}
+
 	private Progress progress() {
 		return new Progress() {
 			@Override
@@ -160,6 +174,20 @@ public abstract class SpectralCommand extends ContextCommand {
 			@Override
 			public boolean cancelled() {
 				return IJ.escapePressed() || isCanceled() || Thread.currentThread().isInterrupted();
+			}
+
+			/** At most ~8 status updates a second: a 1000-step sampler would otherwise flood the status bar. */
+			private long last;
+
+			@Override
+			public void detail(final String what) {
+				final long now = System.nanoTime();
+				if (now - last < 125_000_000L) return;
+				last = now;
+				final String text = label() + ": " + what;
+				if (status != null) status.showStatus(text);
+				if (IJ.getInstance() != null) IJ.showStatus(text);
+				lastDetail = text;
 			}
 		};
 	}

@@ -108,7 +108,8 @@ public final class SamplingTask {
 				progress.checkCancelled();
 				final float[] px = new float[w * h];
 				final boolean record = trajectory.isEmpty() && s == 1 && settings.trajectoryEvery() > 0 && settings.stepByStep();
-				run.sample(px, planeRng, progress, record ? settings.trajectoryEvery() : 0, record ? trajectory : null);
+				run.sample(px, planeRng, progress.within((planes > 1 ? "plane " + index + "/" + planes + " · " : "") + "sample " + s + "/" + ns), record ? settings.trajectoryEvery() : 0,
+					record ? trajectory : null);
 				final int out = sampleSlot(nc, nz, ns, c, z, t, s);
 				samples.setPixels(px, out);
 				samples.setSliceLabel(label(nc, nz, nt, c, z, t) + "sample " + s, out);

@@ -502,7 +502,10 @@ public final class DiffusionSampler {
 			}
 			final boolean normalized = method.normalisedByResidual();
 			for (int j = 0; j < n; j++) {
-				if (progress != null) progress.checkCancelled();
+				if (progress != null) {
+					progress.checkCancelled();
+					progress.detail("step " + (j + 1) + "/" + n);
+				}
 				final double sab = Math.sqrt(abT[j]), ab = abT[j], one = 1 - abT[j], ph = phi[j], ps = psi[j], nuJ = nu[j];
 				final double dc = m * (1 - (sab * lam[0] / (ab * lam[0] + one)) * sab);
 				double wj = weight[j];
@@ -587,7 +590,10 @@ public final class DiffusionSampler {
 				}
 			}
 			for (int j = 0; j < n; j++) {
-				if (progress != null) progress.checkCancelled();
+				if (progress != null) {
+					progress.checkCancelled();
+					progress.detail("step " + (j + 1) + "/" + n);
+				}
 				final double ab = abT[j], sab = Math.sqrt(ab), sas = Math.sqrt(abS[j]);
 				final double sigT = grid.veT[j], sigS = grid.veS[j], c1 = Math.sqrt(1 - eta * eta) * sigS;
 				final double dc = m * (1 - (sab * lam[0] / (ab * lam[0] + 1 - ab)) * sab);
