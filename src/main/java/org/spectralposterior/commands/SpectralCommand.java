@@ -103,6 +103,9 @@ public abstract class SpectralCommand extends ContextCommand {
 			for (final ResultsTable t : r.tables().values()) t.setPrecision(DISPLAYED_DECIMALS);
 			if (saving) written = r.save(folder, inputFiles());
 			result = r;
+			// Saved files keep their canonical names; what is shown follows ImageJ's unique-name
+			// convention, so a second run does not make a second window of the same title.
+			uniqueTitles(r);
 			publish(r);
 			showTables(r);
 			// The caller's thread (a macro's, in Fiji and through the bridge: SciJava runs the command on
@@ -150,7 +153,20 @@ public abstract class SpectralCommand extends ContextCommand {
 
 	private void showTables(final TaskResult r) {
 		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) return;
-		for (final Map.Entry<String, ResultsTable> e : r.tables().entrySet()) e.getValue().show(e.getKey());
+		for (final Map.Entry<String, ResultsTable> e : r.tables().entrySet()) e.getValue().show(uniqueWindowTitle(e.getKey()));
+	}
+
+	/** Output images whose title an open image already has get ImageJ's next free name (title-1, …). */
+	static void uniqueTitles(final TaskResult r) {
+		for (final ij.ImagePlus imp : r.images()) {
+			if (ij.WindowManager.getImage(imp.getTitle()) != null) imp.setTitle(ij.WindowManager.getUniqueName(imp.getTitle()));
+		}
+	}
+
+	/** A results window title no open window has: showing a table under a taken title would replace that table. */
+	static String uniqueWindowTitle(final String title) {
+		if (ij.WindowManager.getWindow(title) == null) return title;
+		for (int i = 1;; i++) if (ij.WindowManager.getWindow(title + "-" + i) == null) return title + "-" + i;
 	}
 
 	/** The last status text shown (tests read it). */

@@ -46,4 +46,22 @@ class CurrentImageTest {
 		final String msg = BridgeRoute.run("Posterior Sampling", "samples=1");
 		assertTrue(msg != null && (msg.contains("No measurement image") || msg.contains("No prior")), msg);
 	}
+
+	@Test
+	void aSecondRunGetsImageJsNextFreeTitle() {
+		Interpreter.batchMode = true;
+		final ImagePlus gravel = IJ.openImage(new java.io.File("sample-images/gravel.png").getAbsolutePath());
+		gravel.setRoi(new ij.gui.Roi(0, 0, 48, 48));
+		final ImagePlus image = gravel.crop();
+		image.setTitle("u");
+		Interpreter.addBatchModeImage(image);
+		WindowManager.setTempCurrentImage(image);
+		assertNull(BridgeRoute.run("Simulate Degradation", "image=u noise_sigma=2 seed=1"));
+		final ImagePlus first = WindowManager.getImage("u_degraded");
+		assertNull(BridgeRoute.run("Simulate Degradation", "image=u noise_sigma=2 seed=2"));
+		final ImagePlus second = WindowManager.getCurrentImage();
+		assertEquals("u_degraded-1", second.getTitle(), "ImageJ's unique-name convention");
+		assertEquals("u_degraded", first.getTitle(), "the first run's window keeps its title");
+		assertTrue(first != second);
+	}
 }
