@@ -57,7 +57,15 @@ final class MemoryBudget {
 
 	/** Refuses unless the estimate, with the margin, fits in the memory the JVM can still give. */
 	void check() {
-		check(available());
+		long free = available();
+		// Garbage counts as in use: before refusing a run that may fit, collect once and look again (a
+		// second large run right after a first would otherwise be refused; a GC here costs far less
+		// than the run it lets through).
+		if (bytes * MARGIN > free) {
+			System.gc();
+			free = available();
+		}
+		check(free);
 	}
 
 	void check(final long free) {
@@ -67,8 +75,8 @@ final class MemoryBudget {
 	}
 
 	/**
-	 * What the JVM can still allocate: the heap limit minus what is in use now. Garbage counts as in
-	 * use, so this errs on the safe side right after a large run; no GC is forced (it may take seconds).
+	 * What the JVM can still allocate: the heap limit minus what is in use now (garbage included;
+	 * {@link #check()} collects it before refusing).
 	 */
 	static long available() {
 		final Runtime rt = Runtime.getRuntime();
