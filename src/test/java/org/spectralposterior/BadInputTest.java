@@ -179,6 +179,9 @@ class BadInputTest {
 		cli("Batch", "input={folder}", "holds no image files"),
 		// Continuous-Time Schemes
 		all("Continuous-Time Schemes", AN + "schemes=ddpm", "pg-ddpm"),
+		// noise_sigma=auto or a number; colour_model a choice
+		all(PS, PSI + "operator=gaussian noise_sigma=five", "noise_sigma=five is not auto or a finite number"),
+		all(BP, SDI + "colour_model=rainbow", "colour_model=rainbow is not one of"),
 		// Design Noise Schedule
 		all("Design Noise Schedule", AN + "steps=0", "steps must be at least 1"),
 		all("Design Noise Schedule", AN + "criterion=entropy", "is not one of: w2, kl"),

@@ -125,10 +125,17 @@ final class ColourTask {
 					laws.add(r.law);
 					posteriors.add(r.posterior);
 				}
+				// Each eigen-channel run has its W2 and E_v W2 already (in unit intensities: its map is the identity).
+				final List<Wasserstein.Result> parts = new ArrayList<>();
+				final List<Wasserstein.Expected> expectedParts = new ArrayList<>();
+				for (final MethodRun r : runs) {
+					parts.add(r.w2);
+					expectedParts.add(r.expected);
+				}
 				final double[][] mean = colour.mean(laws, ve);
 				final double[] std = colour.channelStd(laws);
-				final ColourConvolution.ColourW2 w2 = colour.w2(laws, posteriors, ve);
-				final Wasserstein.Expected expected = colour.expected(laws, posteriors);
+				final ColourConvolution.ColourW2 w2 = colour.assemble(parts, mean, colour.mean(posteriors, ve), std, colour.channelStd(posteriors));
+				final Wasserstein.Expected expected = colour.sum(expectedParts);
 				for (int c = 0; c < n; c++) {
 					final int index = measurement.getStackIndex(c + 1, z, t);
 					map.fromUnit(mean[c]);
@@ -220,7 +227,6 @@ final class ColourTask {
 		final ColourPrior prior = PriorImage.readColour(priorImp);
 		final int n = prior.channels(), w = prior.plane().width, h = prior.plane().height;
 		final org.spectralposterior.core.prior.ColourBasis basis = prior.basis();
-		final ColourConvolution rotation = new ColourConvolution(prior, BlurOperator.of(OperatorSpec.none(), h, w), 0);
 		final SplittableRandom root = new SplittableRandom(seed);
 		final List<GaussianPrior.Sampler> samplers = new ArrayList<>();
 		for (int e = 0; e < n; e++) samplers.add(basis.eigenPrior(e).sampler(root.split()));
@@ -229,7 +235,7 @@ final class ColourTask {
 		for (int s = 1; s <= samples; s++) {
 			progress.checkCancelled();
 			for (int e = 0; e < n; e++) samplers.get(e).next(y[e]);
-			final double[][] x = rotation.fromEigen(y);
+			final double[][] x = basis.fromEigenImages(y);
 			for (int c = 0; c < n; c++) stack.addSlice("c" + (c + 1) + " texture " + s, Planes.toProcessor(x[c], w, h));
 			progress.update(s, samples);
 		}

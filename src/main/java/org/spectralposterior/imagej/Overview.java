@@ -48,20 +48,9 @@ final class Overview {
 			if (tiles[t].getMax() <= tiles[t].getMin()) tiles[t].setMinAndMax(0, 1);
 			labels[t++] = String.format(java.util.Locale.ROOT, "W2 map (W2 = %.3g)", w2Total);
 		}
-		final ColorProcessor out = new ColorProcessor(t * w, h + LABEL);
-		out.setColor(Color.WHITE);
-		out.fill();
-		for (int i = 0; i < t; i++) out.insert(tiles[i].convertToByte(true).convertToRGB(), i * w, LABEL);
-		try {
-			out.setColor(Color.BLACK);
-			out.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-			out.setAntialiasedText(true);
-			for (int i = 0; i < t; i++) out.drawString(labels[i], i * w + 4, LABEL - 3);
-		}
-		catch (final RuntimeException | Error e) {
-			// Headless machines without fonts cannot draw text; the tiles alone still inform.
-		}
-		return new ImagePlus(Planes.baseTitle(samples).replace("_samples", "") + "_overview", out);
+		final ImageProcessor[] rgb = new ImageProcessor[t];
+		for (int i = 0; i < t; i++) rgb[i] = tiles[i].convertToByte(true).convertToRGB();
+		return compose(Planes.baseTitle(samples).replace("_samples", "") + "_overview", java.util.Arrays.asList(rgb), java.util.Arrays.asList(labels).subList(0, t), w, h);
 	}
 
 	/**
@@ -84,6 +73,11 @@ final class Overview {
 		labels.add("std");
 		tiles.add(flat(w2, 1));
 		labels.add(String.format(java.util.Locale.ROOT, "W2 map (W2 = %.3g)", w2Total));
+		return compose(Planes.baseTitle(samples).replace("_samples", "") + "_overview", tiles, labels, w, h);
+	}
+
+	/** RGB tiles side by side under their labels. */
+	private static ImagePlus compose(final String title, final java.util.List<ImageProcessor> tiles, final java.util.List<String> labels, final int w, final int h) {
 		final ColorProcessor out = new ColorProcessor(tiles.size() * w, h + LABEL);
 		out.setColor(Color.WHITE);
 		out.fill();
@@ -97,7 +91,7 @@ final class Overview {
 		catch (final RuntimeException | Error e) {
 			// Headless machines without fonts cannot draw text; the tiles alone still inform.
 		}
-		return new ImagePlus(Planes.baseTitle(samples).replace("_samples", "") + "_overview", out);
+		return new ImagePlus(title, out);
 	}
 
 	/** Frame {@code frame} of a composite as the RGB image ImageJ shows (all channels, their LUTs). */

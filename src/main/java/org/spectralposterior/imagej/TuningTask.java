@@ -55,33 +55,16 @@ public final class TuningTask {
 		setup.budget("Tune Sampler Weights", sigmas.length, 0).check();
 		final AnalysisTask.Problem first = setup.problem();
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps + ".");
-		final IntensityMap map = setup.map();
-		final List<TuningObjective> exact = new ArrayList<>(), coarse = new ArrayList<>();
-		boolean binned = false;
-		for (final double sigma : sigmas) {
-			final AnalysisTask.Problem problem = new AnalysisTask.Problem(setup, first.unitPrior(), first.op(), map.noiseToUnit(sigma), first.half(), first.schedule());
-			if (setup.factor() > 1) {
-				// Super-resolution: the objective per aliasing group, its gradient by the block adjoint (no binning).
-				final SuperResolutionSampler ss = new SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(), problem.unitSigma(), problem.config(method, steps, 1));
-				final SuperResolutionObjective o = new SuperResolutionObjective(ss, problem.unitPrior(), problem.unitSigma());
-				exact.add(o);
-				coarse.add(o);
-			}
-			else {
-				final WeightObjective o = new WeightObjective(problem.sampler(method, steps, 1));
-				// Large images: tune on (λ, ρ) groups (MATH §10), then score every weight set exactly.
-				binned = o.entries() > BINNING_ABOVE;
-				exact.add(o);
-				coarse.add(binned ? o.binned(BINS) : o);
-			}
-		}
-		final TuningObjective objective = exact.size() == 1 ? exact.get(0) : new SumObjective(exact), search = coarse.size() == 1 ? coarse.get(0) : new SumObjective(coarse);
+		final Objectives obj = objectives(setup, first, method, steps, sigmas);
+		final List<TuningObjective> exact = obj.exact();
+		final boolean binned = obj.binned();
+		final TuningObjective objective = obj.objective(), search = obj.search();
 		final WeightTuner full = new WeightTuner(objective, smoothness, iterations);
 		final WeightTuner.Result r;
 		if (warmStart > 0) {
 			// Tune at the coarser n first, carry its weights to this grid by their ratio to the heuristic
 			// (interpolated in t), then continue here: the fine search starts near its optimum.
-			final WeightTuner.Result c = run(setup, method, warmStart, smoothness, iterations, sigmas, progress);
+			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas).search(), smoothness, iterations).tune(progress);
 			r = full.refine(warmStarted(c, objective, method.maxWeight() == 1), iterations, progress);
 		}
 		else r = binned ? full.refine(new WeightTuner(search, smoothness, iterations).tune(progress), REFINE, progress) : full.tune(progress);
@@ -141,23 +124,39 @@ public final class TuningTask {
 		return out;
 	}
 
-	/** The search of the coarse grid (the same problems at n = warm_start), as a {@link WeightTuner.Result}. */
-	private static WeightTuner.Result run(final AnalysisTask.Setup setup, final Method method, final int steps, final double smoothness, final int iterations, final double[] sigmas,
-		final Progress progress) {
-		final AnalysisTask.Problem first = setup.problem();
-		final List<TuningObjective> exact = new ArrayList<>();
+	/** The exact objectives per noise level and what the search runs on (binned above {@link #BINNING_ABOVE} frequencies). */
+	private record Objectives(List<TuningObjective> exact, List<TuningObjective> coarse, boolean binned) {
+		TuningObjective objective() {
+			return exact.size() == 1 ? exact.get(0) : new SumObjective(exact);
+		}
+
+		TuningObjective search() {
+			return coarse.size() == 1 ? coarse.get(0) : new SumObjective(coarse);
+		}
+	}
+
+	private static Objectives objectives(final AnalysisTask.Setup setup, final AnalysisTask.Problem first, final Method method, final int steps, final double[] sigmas) {
+		final IntensityMap map = setup.map();
+		final List<TuningObjective> exact = new ArrayList<>(), coarse = new ArrayList<>();
+		boolean binned = false;
 		for (final double sigma : sigmas) {
-			final AnalysisTask.Problem problem = new AnalysisTask.Problem(setup, first.unitPrior(), first.op(), setup.map().noiseToUnit(sigma), first.half(), first.schedule());
+			final AnalysisTask.Problem problem = new AnalysisTask.Problem(setup, first.unitPrior(), first.op(), map.noiseToUnit(sigma), first.half(), first.schedule());
 			if (setup.factor() > 1) {
+				// Super-resolution: the objective per aliasing group, its gradient by the block adjoint (no binning).
 				final SuperResolutionSampler ss = new SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(), problem.unitSigma(), problem.config(method, steps, 1));
-				exact.add(new SuperResolutionObjective(ss, problem.unitPrior(), problem.unitSigma()));
+				final SuperResolutionObjective o = new SuperResolutionObjective(ss, problem.unitPrior(), problem.unitSigma());
+				exact.add(o);
+				coarse.add(o);
 			}
 			else {
 				final WeightObjective o = new WeightObjective(problem.sampler(method, steps, 1));
-				exact.add(o.entries() > BINNING_ABOVE ? o.binned(BINS) : o);
+				// Large images: tune on (λ, ρ) groups (MATH §10), then score every weight set exactly.
+				binned = o.entries() > BINNING_ABOVE;
+				exact.add(o);
+				coarse.add(binned ? o.binned(BINS) : o);
 			}
 		}
-		return new WeightTuner(exact.size() == 1 ? exact.get(0) : new SumObjective(exact), smoothness, iterations).tune(progress);
+		return new Objectives(exact, coarse, binned);
 	}
 
 	/**

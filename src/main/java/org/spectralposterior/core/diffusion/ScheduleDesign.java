@@ -137,14 +137,8 @@ public final class ScheduleDesign {
 				throw new IllegalArgumentException("a schedule's ᾱ must increase strictly inside (0, 1) in sampling order; got ᾱ_" + j + " = " + ab[j]);
 			}
 		}
-		final double[] phi = new double[n], psi = new double[n], nu2 = new double[n];
-		final double[] c = new double[3];
-		for (int j = 0; j < n; j++) {
-			base.coefficients(ab[j], j + 1 < n ? ab[j + 1] : 1, eta, c);
-			phi[j] = c[0];
-			psi[j] = c[1];
-			nu2[j] = c[2] * c[2];
-		}
+		final double[][] coef = coefficients(ab);
+		final double[] phi = coef[0], psi = coef[1], nu2 = coef[2];
 		final double[] gPhi = new double[n], gPsi = new double[n], gNu2 = new double[n], gAb = new double[n];
 		final double[] a = new double[n], s2 = new double[n + 1], q = new double[n + 1];
 		double total = 0;
@@ -218,24 +212,34 @@ public final class ScheduleDesign {
 	 */
 	public double[][] perNode(final double[] ab) {
 		final int n = ab.length, m = nodes.lambda.length;
-		final double[] c = new double[3], loss = new double[m], std = new double[m];
-		final double[][] coef = new double[n][3];
-		for (int j = 0; j < n; j++) {
-			base.coefficients(ab[j], j + 1 < n ? ab[j + 1] : 1, eta, c);
-			coef[j] = c.clone();
-		}
+		final double[][] coef = coefficients(ab);
+		final double[] loss = new double[m], std = new double[m];
 		for (int i = 0; i < m; i++) {
 			final double lam = nodes.lambda[i];
 			double s2 = 1;
 			for (int j = 0; j < n; j++) {
-				final double a = coef[j][0] * Math.sqrt(ab[j]) * lam / (ab[j] * lam + 1 - ab[j]) + coef[j][1];
-				s2 = a * a * s2 + coef[j][2] * coef[j][2];
+				final double a = coef[0][j] * Math.sqrt(ab[j]) * lam / (ab[j] * lam + 1 - ab[j]) + coef[1][j];
+				s2 = a * a * s2 + coef[2][j];
 			}
 			std[i] = Math.sqrt(s2);
 			final double e = std[i] - Math.sqrt(lam);
 			loss[i] = criterion == Criterion.W2 ? e * e : lam > 0 ? 0.5 * (s2 / lam - 1 - Math.log(s2 / lam)) : Double.NaN;
 		}
 		return new double[][] { loss, std };
+	}
+
+	/** {φ, ψ, ν²} of every step (execution order; the last step goes to ᾱ = 1). */
+	private double[][] coefficients(final double[] ab) {
+		final int n = ab.length;
+		final double[][] out = new double[3][n];
+		final double[] c = new double[3];
+		for (int j = 0; j < n; j++) {
+			base.coefficients(ab[j], j + 1 < n ? ab[j + 1] : 1, eta, c);
+			out[0][j] = c[0];
+			out[1][j] = c[1];
+			out[2][j] = c[2] * c[2];
+		}
+		return out;
 	}
 
 	private static double chain(final double gPhi, final double gPsi, final double gNu2, final double[] plus, final double[] minus, final double h) {

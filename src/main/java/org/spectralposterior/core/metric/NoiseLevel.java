@@ -43,13 +43,11 @@ public final class NoiseLevel {
 
 	/** (median|d|/0.6745)² over the given planes together: the detail's robust variance. */
 	public static double detailVariance(final double[][] planes, final int width, final int height) {
-		double[] all = new double[0];
-		for (final double[] p : planes) {
-			final double[] d = details(p, width, height);
-			final int o = all.length;
-			all = Arrays.copyOf(all, o + d.length);
-			System.arraycopy(d, 0, all, o, d.length);
-		}
+		final double[][] parts = new double[planes.length][];
+		int total = 0;
+		for (int i = 0; i < planes.length; i++) total += (parts[i] = details(planes[i], width, height)).length;
+		final double[] all = new double[total];
+		for (int i = 0, o = 0; i < parts.length; o += parts[i].length, i++) System.arraycopy(parts[i], 0, all, o, parts[i].length);
 		if (all.length < 8) throw new IllegalArgumentException("The noise level cannot be estimated from fewer than 8 complete 2×2 blocks of observed pixels; give noise_sigma explicitly.");
 		for (int i = 0; i < all.length; i++) all[i] = Math.abs(all[i]);
 		Arrays.sort(all);

@@ -26,7 +26,6 @@ public final class ColourConvolution {
 	private final BlurOperator operator;
 	private final double sigma;
 	private final HalfPlane plane;
-	private final RealFft2 fft;
 	private final int n;
 
 	public ColourConvolution(final ColourPrior prior, final BlurOperator operator, final double sigma) {
@@ -37,7 +36,6 @@ public final class ColourConvolution {
 		this.operator = operator;
 		this.sigma = sigma;
 		this.plane = prior.plane();
-		this.fft = new RealFft2(plane);
 		this.n = prior.channels();
 	}
 
@@ -61,28 +59,13 @@ public final class ColourConvolution {
 		return basis.eigenPrior(e);
 	}
 
-	/** Channel images (C row-major planes) → eigen-channel images: real, as the basis guarantees. */
+	/** Channel images (C row-major planes) → eigen-channel images (see {@link ColourBasis#toEigenImages}). */
 	public double[][] toEigen(final double[][] channelImages) {
-		return rotate(channelImages, true);
+		return basis.toEigenImages(channelImages);
 	}
 
 	public double[][] fromEigen(final double[][] eigenImages) {
-		return rotate(eigenImages, false);
-	}
-
-	private double[][] rotate(final double[][] in, final boolean toEigen) {
-		if (in.length != n) throw new IllegalArgumentException("expected " + n + " channel images, got " + in.length);
-		final double[][] spec = new double[n][], rot = new double[n][];
-		for (int c = 0; c < n; c++) {
-			spec[c] = fft.newSpectrum();
-			rot[c] = fft.newSpectrum();
-			fft.forward(in[c], spec[c]);
-		}
-		if (toEigen) basis.toEigen(spec, rot);
-		else basis.fromEigen(spec, rot);
-		final double[][] out = new double[n][plane.pixels];
-		for (int c = 0; c < n; c++) fft.inverse(rot[c], out[c]);
-		return out;
+		return basis.fromEigenImages(eigenImages);
 	}
 
 	/** The channel means of per-eigen-channel laws, given the eigen-channel measurement images. */
@@ -105,10 +88,20 @@ public final class ColourConvolution {
 	public record ColourW2(Wasserstein.Result total, double[][] pixelMaps) {}
 
 	public ColourW2 w2(final List<OutputLaw> laws, final List<OutputLaw> posteriors, final double[][] eigenMeasurement) {
+		final java.util.ArrayList<Wasserstein.Result> parts = new java.util.ArrayList<>();
+		for (int e = 0; e < n; e++) parts.add(Wasserstein.between(laws.get(e), posteriors.get(e), eigenMeasurement[e]));
+		return assemble(parts, mean(laws, eigenMeasurement), mean(posteriors, eigenMeasurement), channelStd(laws), channelStd(posteriors));
+	}
+
+	/**
+	 * The colour W2 from the eigen-channels' own results (a caller that has them, and the channel
+	 * means and stds of both laws, need not compute them again): W2 parts and maps add over
+	 * eigen-channels; the pixel map of channel c is sqrt(Δmean_c² + (std_c − std*_c)²).
+	 */
+	public ColourW2 assemble(final List<Wasserstein.Result> parts, final double[][] meanA, final double[][] meanB, final double[] stdA, final double[] stdB) {
 		double meanPart = 0, covPart = 0;
 		final double[] md = new double[plane.size], cd = new double[plane.size];
-		for (int e = 0; e < n; e++) {
-			final Wasserstein.Result r = Wasserstein.between(laws.get(e), posteriors.get(e), eigenMeasurement[e]);
+		for (final Wasserstein.Result r : parts) {
 			meanPart += r.meanPart();
 			covPart += r.covariancePart();
 			for (int k = 0; k < plane.size; k++) {
@@ -116,14 +109,11 @@ public final class ColourConvolution {
 				cd[k] += r.covarianceDensity()[k];
 			}
 		}
-		// Per-pixel marginals of channel c: the mean difference (rotated back) and the two stds.
-		final double[][] a = mean(laws, eigenMeasurement), b = mean(posteriors, eigenMeasurement);
-		final double[] sa = channelStd(laws), sb = channelStd(posteriors);
 		final double[][] maps = new double[n][plane.pixels];
 		for (int c = 0; c < n; c++) {
-			final double ds = sa[c] - sb[c];
+			final double ds = stdA[c] - stdB[c];
 			for (int p = 0; p < plane.pixels; p++) {
-				final double dm = a[c][p] - b[c][p];
+				final double dm = meanA[c][p] - meanB[c][p];
 				maps[c][p] = Math.sqrt(dm * dm + ds * ds);
 			}
 		}
@@ -132,10 +122,16 @@ public final class ColourConvolution {
 
 	/** E_v W2² over colour measurements: independent eigen-channel measurements, so a sum. */
 	public Wasserstein.Expected expected(final List<OutputLaw> laws, final List<OutputLaw> posteriors) {
+		final java.util.ArrayList<Wasserstein.Expected> parts = new java.util.ArrayList<>();
+		for (int e = 0; e < n; e++) parts.add(Wasserstein.expected(laws.get(e), posteriors.get(e), eigenPrior(e), sigma));
+		return sum(parts);
+	}
+
+	/** The sum of the eigen-channels' E_v W2² (their measurements are independent). */
+	public Wasserstein.Expected sum(final List<Wasserstein.Expected> parts) {
 		double meanPart = 0, covPart = 0;
 		final double[] density = new double[plane.size];
-		for (int e = 0; e < n; e++) {
-			final Wasserstein.Expected x = Wasserstein.expected(laws.get(e), posteriors.get(e), eigenPrior(e), sigma);
+		for (final Wasserstein.Expected x : parts) {
 			meanPart += x.meanPart();
 			covPart += x.covariancePart();
 			for (int k = 0; k < plane.size; k++) density[k] += x.density()[k];
@@ -146,6 +142,7 @@ public final class ColourConvolution {
 	/** The law's covariance applied to channel images: fromEigen(S_e ⊙ toEigen(x)) per frequency. */
 	public double[][] applyCovariance(final List<OutputLaw> laws, final double[][] channelImages) {
 		final double[][] y = toEigen(channelImages);
+		final RealFft2 fft = new RealFft2(plane);
 		final double[] spec = fft.newSpectrum();
 		for (int e = 0; e < n; e++) {
 			fft.forward(y[e], spec);

@@ -56,6 +56,30 @@ public final class ColourBasis {
 		return new GaussianPrior(m, new Spectrum(plane, l));
 	}
 
+	/** Channel images (C row-major planes) → eigen-channel images: real, by the conjugate pairing. */
+	public double[][] toEigenImages(final double[][] channelImages) {
+		return rotateImages(channelImages, true);
+	}
+
+	public double[][] fromEigenImages(final double[][] eigenImages) {
+		return rotateImages(eigenImages, false);
+	}
+
+	private double[][] rotateImages(final double[][] in, final boolean toEigen) {
+		if (in.length != n) throw new IllegalArgumentException("expected " + n + " channel images, got " + in.length);
+		final org.spectralposterior.core.fourier.RealFft2 fft = new org.spectralposterior.core.fourier.RealFft2(plane);
+		final double[][] spec = new double[n][], rot = new double[n][];
+		for (int c = 0; c < n; c++) {
+			spec[c] = fft.newSpectrum();
+			rot[c] = fft.newSpectrum();
+			fft.forward(in[c], spec[c]);
+		}
+		rotate(spec, rot, toEigen);
+		final double[][] out = new double[n][plane.pixels];
+		for (int c = 0; c < n; c++) fft.inverse(rot[c], out[c]);
+		return out;
+	}
+
 	/** Y_e(k) = Σ_c conj(U_ce(k)) X_c(k), for C complex half-plane spectra (in and out may not alias). */
 	public void toEigen(final double[][] channelSpectra, final double[][] eigenSpectra) {
 		rotate(channelSpectra, eigenSpectra, true);
