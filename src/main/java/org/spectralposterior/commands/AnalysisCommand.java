@@ -1,10 +1,9 @@
 package org.spectralposterior.commands;
 
-import java.io.File;
-
 import ij.ImagePlus;
+import org.scijava.ItemVisibility;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
-import org.scijava.widget.FileWidget;
 import org.spectralposterior.core.operator.OperatorSpec;
 import org.spectralposterior.imagej.AnalysisTask;
 import org.spectralposterior.imagej.MeasurementImage;
@@ -12,11 +11,17 @@ import org.spectralposterior.imagej.MeasurementImage;
 /** Parameters shared by the measurement-free analyses: prior, degradation, schedule, intensity range. */
 public abstract class AnalysisCommand extends SpectralCommand {
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading1 = "Input";
+
 	@Parameter(label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
 	public ImagePlus prior;
 
 	@Parameter(label = "Measurement (optional: its recorded operator)", required = false, autoFill = false, persist = false)
 	public ImagePlus measurement;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading2 = "Operator (auto: the measurement's own, else a Gaussian blur)";
 
 	/** The measurement's operator and σ if a measurement is given, else a Gaussian blur of {@code blur_sigma} and {@code noise_sigma}. */
 	public static final String AUTO = "auto";
@@ -24,20 +29,28 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	@Parameter(label = "Operator (auto: the measurement's, else gaussian)", choices = { AUTO, PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" }, persist = false)
 	public String operator = AUTO;
 
-	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false)
+	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=gaussian|" + AUTO) })
 	public double blur_sigma = 2;
 
-	@Parameter(label = "Motion length (px)", min = "0", persist = false)
+	@Parameter(label = "Motion length (px)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_length = 9;
 
-	@Parameter(label = "Motion angle (degrees)", persist = false)
+	@Parameter(label = "Motion angle (degrees)", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_angle = 0;
 
-	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false)
+	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "operator=psf") })
 	public ImagePlus psf;
 
-	@Parameter(label = "Noise sigma (image units; ignored when the operator comes from the measurement)", min = "0", persist = false)
+	@Parameter(label = "Noise sigma (image units; ignored when the operator comes from the measurement)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "operator!=" + PosteriorSampling.FROM_MEASUREMENT) })
 	public double noise_sigma = 5;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading3 = "Diffusion settings";
 
 	@Parameter(label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
 	public String schedule = "linear";
@@ -45,23 +58,23 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	@Parameter(label = "Training timesteps T", min = "1", persist = false)
 	public int timesteps = 1000;
 
-	@Parameter(label = "ᾱ table (schedule = table)", required = false, persist = false)
+	@Parameter(label = "ᾱ table (schedule = table)", required = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "schedule=table") })
 	public String schedule_table = "";
 
 	@Parameter(label = "Base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
 	public String base_step = "ddpm";
 
-	@Parameter(label = "DDIM eta", min = "0", max = "1", stepSize = "0.1", persist = false)
+	@Parameter(label = "DDIM eta", min = "0", max = "1", stepSize = "0.1", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "base_step=ddim") })
 	public double eta = 0;
 
 	@Parameter(label = "Data range (auto or lo,hi)", persist = false)
 	public String data_range = "auto";
 
-	@Parameter(label = "SDEdit: start time t0", min = "1", persist = false)
+	@Parameter(label = "SDEdit: start time t0", min = "1", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "methods~sdedit & method=sdedit") })
 	public int t0 = 500;
-
-	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
-	public File output_folder;
 
 	protected AnalysisTask.Setup setup() {
 		return setup(0, false);
@@ -122,8 +135,4 @@ public abstract class AnalysisCommand extends SpectralCommand {
 		return new AnalysisTask.Setup(prior, spec, sigma, schedule, timesteps, schedule_table, base_step, eta, data_range, factor, observed);
 	}
 
-	@Override
-	protected File outputFolder() {
-		return output_folder;
-	}
 }

@@ -4,6 +4,8 @@ import java.io.File;
 
 import ij.ImagePlus;
 import org.scijava.command.Command;
+import org.scijava.ItemVisibility;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -21,17 +23,27 @@ public class Batch extends SpectralCommand {
 	public static final String LABEL = "Batch";
 	static final String SIMULATE = "simulate", REAL = "none (real measurements)";
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading1 = "Input and output";
+
 	@Parameter(label = "Input: a folder of images, or a text file listing image paths", persist = false)
 	public File input;
 
 	@Parameter(label = "Output folder (one subfolder per image, and manifest.csv)", style = FileWidget.DIRECTORY_STYLE, persist = false)
 	public File output_folder;
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading2 = "Prior";
+
 	@Parameter(label = "Shared prior (none: learnt from each image)", required = false, autoFill = false, persist = false)
 	public ImagePlus prior;
 
-	@Parameter(label = "Estimator (priors learnt per image)", choices = { "adsn", "periodogram", "smoothed" }, persist = false)
+	@Parameter(label = "Estimator (priors learnt per image)", choices = { "adsn", "periodogram", "smoothed" }, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "prior=none") })
 	public String estimator = "adsn";
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading3 = "Degradation";
 
 	@Parameter(label = "Degradation", choices = { SIMULATE, REAL }, description = "simulate: each image is the ground truth, degraded by the operator below; none: each image is a measurement made by that operator", persist = false)
 	public String degradation = SIMULATE;
@@ -39,25 +51,33 @@ public class Batch extends SpectralCommand {
 	@Parameter(label = "Operator", choices = { "none", "gaussian", "motion" }, persist = false)
 	public String operator = "gaussian";
 
-	@Parameter(label = "Gaussian blur sigma (px)", min = "0", persist = false)
+	@Parameter(label = "Gaussian blur sigma (px)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=gaussian") })
 	public double blur_sigma = 2;
 
-	@Parameter(label = "Motion length (px)", min = "0", persist = false)
+	@Parameter(label = "Motion length (px)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_length = 9;
 
-	@Parameter(label = "Motion angle (degrees)", persist = false)
+	@Parameter(label = "Motion angle (degrees)", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_angle = 0;
 
 	@Parameter(label = "Noise sigma (intensity units)", min = "0", persist = false)
 	public double noise_sigma = 5;
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading4 = "Sampling";
+
 	@Parameter(label = "Method", choices = { SamplingTask.EXACT, "dps", "pigdm", "cgdm", "ddnm", "ddrm", "sdedit", "scoreald", "unconditional" }, persist = false)
 	public String method = SamplingTask.EXACT;
 
-	@Parameter(label = "Diffusion: mode", choices = { "closed form", "step by step" }, persist = false)
+	@Parameter(label = "Diffusion: mode", choices = { "closed form", "step by step" }, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=" + SamplingTask.EXACT) })
 	public String mode = "closed form";
 
-	@Parameter(label = "Diffusion: sampling steps n", min = "1", persist = false)
+	@Parameter(label = "Diffusion: sampling steps n", min = "1", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=" + SamplingTask.EXACT) })
 	public int steps = 50;
 
 	@Parameter(label = "Number of samples per image", min = "1", persist = false)
@@ -65,6 +85,9 @@ public class Batch extends SpectralCommand {
 
 	@Parameter(label = "Batch seed (each image's seed comes from it and the image's file name)", persist = false)
 	public long seed = 1;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading5 = "Job array";
 
 	@Parameter(label = "Part i/n (a job-array task's share of the images)", persist = false)
 	public String part = "1/1";

@@ -5,6 +5,8 @@ import java.io.File;
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.ItemVisibility;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -19,8 +21,14 @@ public class BuildGaussianPrior extends SpectralCommand {
 
 	public static final String LABEL = "Build Gaussian Prior";
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading1 = "Input";
+
 	@Parameter(label = "Image", description = "Exemplar image; its rectangular ROI (if any) is the region learnt from", persist = false)
 	public ImagePlus image;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading2 = "Model";
 
 	@Parameter(label = "Estimator", choices = { "adsn", "periodogram", "smoothed" }, description = "adsn: one exemplar; periodogram: every stack slice (and overlay rectangle of the ROI's size); smoothed: the periodogram with a Parzen lag window (best for inpainting and super-resolution from a ROI)", persist = false)
 	public String estimator = "adsn";
@@ -28,11 +36,16 @@ public class BuildGaussianPrior extends SpectralCommand {
 	@Parameter(label = "Colour model", choices = { "auto", "cross-channel", "per channel" }, description = "cross-channel: one colour prior with the channels' cross-spectra (RGB default); per channel: an independent prior per channel (default for multichannel stacks, e.g. stains)", persist = false)
 	public String colour_model = "auto";
 
-	@Parameter(label = "Target width (0 = image width)", min = "0", persist = false)
+	@Parameter(label = "Target width (0 = image width)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px") })
 	public int target_width = 0;
 
-	@Parameter(label = "Target height (0 = image height)", min = "0", persist = false)
+	@Parameter(label = "Target height (0 = image height)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px") })
 	public int target_height = 0;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading3 = "Output";
 
 	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
 	public File output_folder;

@@ -1,9 +1,13 @@
 package org.spectralposterior.commands;
 
+import java.io.File;
+
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.ItemVisibility;
 import org.scijava.plugin.Parameter;
+import org.scijava.widget.FileWidget;
 import org.scijava.plugin.Plugin;
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.imagej.AnalysisTask;
@@ -16,6 +20,9 @@ public class CompareSamplers extends AnalysisCommand {
 
 	public static final String LABEL = "Compare Samplers";
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading4 = "Methods compared";
+
 	@Parameter(label = "Methods (comma-separated)", persist = false)
 	public String methods = "dps,dps-normalized,pigdm,cgdm,ddnm,ddrm,scoreald";
 
@@ -24,6 +31,12 @@ public class CompareSamplers extends AnalysisCommand {
 
 	@Parameter(label = "Super-resolution factor r (1 = none; a measurement's own factor wins)", min = "1", persist = false)
 	public int downsample = 1;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading5 = "Output";
+
+	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
+	public File output_folder;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Plot")
 	public ImagePlus plot;
@@ -36,5 +49,10 @@ public class CompareSamplers extends AnalysisCommand {
 	@Override
 	protected void publish(final TaskResult r) {
 		plot = r.images().get(0);
+	}
+
+	@Override
+	protected File outputFolder() {
+		return output_folder;
 	}
 }

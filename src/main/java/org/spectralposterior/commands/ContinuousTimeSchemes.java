@@ -5,6 +5,7 @@ import java.io.File;
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.ItemVisibility;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -19,11 +20,17 @@ public class ContinuousTimeSchemes extends SpectralCommand {
 
 	public static final String LABEL = "Continuous-Time Schemes";
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading1 = "Input (a prior or an eigenvalue file)";
+
 	@Parameter(label = "Prior image (or give eigenvalues)", required = false, autoFill = false, persist = false)
 	public ImagePlus prior;
 
 	@Parameter(label = "Eigenvalues file (text/CSV, one a line, or 32-bit TIFF; or give a prior)", required = false, persist = false)
 	public String eigenvalues = "";
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading2 = "Schemes";
 
 	@Parameter(label = "Schemes (comma-separated)", persist = false)
 	public String schemes = "em,ei,pg-ddpm,euler,heun,rk4";
@@ -42,6 +49,9 @@ public class ContinuousTimeSchemes extends SpectralCommand {
 
 	@Parameter(label = "Data range of a prior (auto or lo,hi)", persist = false)
 	public String data_range = "auto";
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading3 = "Output";
 
 	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
 	public File output_folder;

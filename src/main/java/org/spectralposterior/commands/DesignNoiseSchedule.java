@@ -5,6 +5,8 @@ import java.io.File;
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.ItemVisibility;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -19,11 +21,17 @@ public class DesignNoiseSchedule extends SpectralCommand {
 
 	public static final String LABEL = "Design Noise Schedule";
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading1 = "Input (a prior or an eigenvalue file)";
+
 	@Parameter(label = "Prior image (or give eigenvalues)", required = false, autoFill = false, persist = false)
 	public ImagePlus prior;
 
 	@Parameter(label = "Eigenvalues file (text/CSV, one a line, or 32-bit TIFF; or give a prior)", required = false, persist = false)
 	public String eigenvalues = "";
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading2 = "Design";
 
 	@Parameter(label = "Steps (n)", min = "1", persist = false)
 	public int steps = 10;
@@ -34,7 +42,8 @@ public class DesignNoiseSchedule extends SpectralCommand {
 	@Parameter(label = "Base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
 	public String base_step = "ddim";
 
-	@Parameter(label = "DDIM η", min = "0", max = "1", persist = false)
+	@Parameter(label = "DDIM η", min = "0", max = "1", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "base_step=ddim") })
 	public double eta = 0;
 
 	@Parameter(label = "Start from", choices = { "linear", "cosine" }, persist = false)
@@ -45,6 +54,9 @@ public class DesignNoiseSchedule extends SpectralCommand {
 
 	@Parameter(label = "Data range of a prior (auto or lo,hi)", persist = false)
 	public String data_range = "auto";
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading3 = "Output";
 
 	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
 	public File output_folder;

@@ -49,6 +49,7 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 		final String opts = options.get();
 		if (opts == null) {
 			if (headless.getAsBoolean()) refuseUnsetInHeadless(module);
+			else showRemembered(module);
 			return;
 		}
 		final Map<String, Object> given;
@@ -61,6 +62,34 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 		}
 		for (final Map.Entry<String, Object> e : given.entrySet()) module.setInput(e.getKey(), e.getValue());
 		for (final ModuleItem<?> item : module.getInfo().inputs()) module.resolveInput(item.getName());
+	}
+
+	/**
+	 * An interactive run (a dialog will ask): the dialog opens with the last interactive run's values
+	 * ({@link Remembered}). They are set, not resolved — the harvester must still show them, and
+	 * imagej-legacy's recorder records only inputs left unresolved before it (read in its
+	 * MacroRecorderPreprocessor/PostProcessor: pre-resolved inputs are excluded from the recording).
+	 */
+	private static void showRemembered(final Module module) {
+		for (final Map.Entry<String, Object> e : Remembered.load(module.getInfo()).entrySet()) {
+			if (!module.isInputResolved(e.getKey())) module.setInput(e.getKey(), e.getValue());
+		}
+	}
+
+	/**
+	 * Keeps what the user chose in the dialog, before the run, so that a dialog reopened after an error
+	 * shows it. Runs after SciJava's input harvester (priority −10000) and only when a dialog could have
+	 * asked (no macro options, a display); a cancelled dialog cancels the module before this runs.
+	 */
+	@Plugin(type = PreprocessorPlugin.class, priority = Priority.VERY_LOW - 1)
+	public static class KeepChosen extends AbstractPreprocessorPlugin {
+		@Override
+		public void process(final Module module) {
+			if (!(module.getDelegateObject() instanceof SpectralCommand) || options.get() != null || headless.getAsBoolean()) return;
+			final Map<String, Object> values = new java.util.LinkedHashMap<>();
+			for (final String key : Options.parameters(module.getInfo()).keySet()) values.put(key, module.getInput(key));
+			Remembered.save(module.getInfo(), values);
+		}
 	}
 
 	/**

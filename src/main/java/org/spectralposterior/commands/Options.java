@@ -113,12 +113,16 @@ public final class Options {
 		return map;
 	}
 
-	/** The command's user-facing inputs by name (services and the context are injected, not options). */
+	/**
+	 * The command's user-facing inputs by name: services and the context are injected, and the
+	 * dialogs' headings (MESSAGE items) and Help button are no options.
+	 */
 	public static Map<String, ModuleItem<?>> parameters(final ModuleInfo info) {
 		final Map<String, ModuleItem<?>> items = new LinkedHashMap<>();
 		for (final ModuleItem<?> item : info.inputs()) {
 			final Class<?> type = item.getType();
 			if (org.scijava.service.Service.class.isAssignableFrom(type) || Context.class.isAssignableFrom(type)) continue;
+			if (DialogRules.isHeading(item) || org.scijava.widget.Button.class.isAssignableFrom(type)) continue;
 			items.put(item.getName(), item);
 		}
 		return items;
@@ -185,6 +189,11 @@ public final class Options {
 			return d;
 		}
 		if (type == String.class) return value;
+		if (type == boolean.class || type == Boolean.class) {
+			if (value.equalsIgnoreCase("true")) return true;
+			if (value.equalsIgnoreCase("false")) return false;
+			throw new IllegalArgumentException(key + "=" + value + " is not true or false: give " + key + "=true or " + key + "=false.");
+		}
 		throw new IllegalStateException("No option conversion for " + key + " of type " + type.getName() + ".");
 	}
 

@@ -4,7 +4,9 @@ import java.io.File;
 
 import ij.ImagePlus;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.command.Command;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -20,52 +22,27 @@ public class PosteriorSampling extends SpectralCommand {
 	public static final String LABEL = "Posterior Sampling";
 	public static final String FROM_MEASUREMENT = "from measurement";
 
+	/** Used by every diffusion method, not by the exact posterior. */
+	static final String DIFFUSION = "method!=" + SamplingTask.EXACT;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading1 = "Input";
+
 	@Parameter(label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
 	public ImagePlus prior;
 
 	@Parameter(label = "Measurement", persist = false)
 	public ImagePlus measurement;
 
+	@Parameter(label = "Ground truth (optional)", required = false, autoFill = false, persist = false)
+	public ImagePlus ground_truth;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading2 = "Method";
+
 	@Parameter(label = "Method", choices = { SamplingTask.EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "ddrm", "sdedit", "scoreald", "unconditional" },
 		description = "exact posterior, or a diffusion sampler run with the exact Gaussian score", persist = false)
 	public String method = SamplingTask.EXACT;
-
-	@Parameter(label = "Diffusion: mode", choices = { "closed form", "step by step" },
-		description = "closed form: exact samples of the sampler's output law; step by step: the algorithm as written, with fresh noise each step", persist = false)
-	public String mode = "closed form";
-
-	@Parameter(label = "Diffusion: sampling steps n", min = "1", persist = false)
-	public int steps = 50;
-
-	@Parameter(label = "Diffusion: schedule", choices = { "linear", "cosine", "table" }, persist = false)
-	public String schedule = "linear";
-
-	@Parameter(label = "Diffusion: training timesteps T", min = "1", persist = false)
-	public int timesteps = 1000;
-
-	@Parameter(label = "Diffusion: ᾱ table (schedule = table)", required = false, persist = false)
-	public String schedule_table = "";
-
-	@Parameter(label = "Diffusion: base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
-	public String base_step = "ddpm";
-
-	@Parameter(label = "Diffusion: DDIM eta", min = "0", max = "1", stepSize = "0.1", persist = false)
-	public double eta = 0;
-
-	@Parameter(label = "Diffusion: weights", choices = { "heuristic", "custom" }, persist = false)
-	public String weights = "heuristic";
-
-	@Parameter(label = "Diffusion: weight list (custom; noisiest step first)", required = false, persist = false)
-	public String weight_list = "";
-
-	@Parameter(label = "SDEdit: start time t0", min = "1", persist = false)
-	public int t0 = 500;
-
-	@Parameter(label = "Diffusion: data range (auto or lo,hi)", description = "intensities mapped to [-1, 1] before any diffusion step; auto = the prior exemplar's min..max", persist = false)
-	public String data_range = "auto";
-
-	@Parameter(label = "Diffusion: trajectory every k steps (0 = none)", min = "0", persist = false)
-	public int trajectory_every = 0;
 
 	@Parameter(label = "Number of samples", min = "1", persist = false)
 	public int samples = 16;
@@ -73,26 +50,86 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(label = "Random seed", persist = false)
 	public long seed = 1;
 
-	@Parameter(label = "Ground truth (optional)", required = false, autoFill = false, persist = false)
-	public ImagePlus ground_truth;
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading3 = "Diffusion settings (the exact posterior uses none)";
+
+	@Parameter(label = "Diffusion: mode", choices = { "closed form", "step by step" },
+		description = "closed form: exact samples of the sampler's output law; step by step: the algorithm as written, with fresh noise each step", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
+	public String mode = "closed form";
+
+	@Parameter(label = "Diffusion: sampling steps n", min = "1", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
+	public int steps = 50;
+
+	@Parameter(label = "Diffusion: schedule", choices = { "linear", "cosine", "table" }, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
+	public String schedule = "linear";
+
+	@Parameter(label = "Diffusion: training timesteps T", min = "1", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
+	public int timesteps = 1000;
+
+	@Parameter(label = "Diffusion: ᾱ table (schedule = table)", required = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & schedule=table") })
+	public String schedule_table = "";
+
+	@Parameter(label = "Diffusion: base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
+	public String base_step = "ddpm";
+
+	@Parameter(label = "Diffusion: DDIM eta", min = "0", max = "1", stepSize = "0.1", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & base_step=ddim") })
+	public double eta = 0;
+
+	@Parameter(label = "Diffusion: weights", choices = { "heuristic", "custom" }, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
+	public String weights = "heuristic";
+
+	@Parameter(label = "Diffusion: weight list (custom; noisiest step first)", required = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & weights=custom") })
+	public String weight_list = "";
+
+	@Parameter(label = "SDEdit: start time t0", min = "1", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method=sdedit") })
+	public int t0 = 500;
+
+	@Parameter(label = "Diffusion: data range (auto or lo,hi)", description = "intensities mapped to [-1, 1] before any diffusion step; auto = the prior exemplar's min..max", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
+	public String data_range = "auto";
+
+	@Parameter(label = "Diffusion: trajectory every k steps (0 = none)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & mode=step by step") })
+	public int trajectory_every = 0;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading4 = "Operator (normally the measurement's own)";
 
 	@Parameter(label = "Operator", choices = { FROM_MEASUREMENT, "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
 	public String operator = FROM_MEASUREMENT;
 
-	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false)
+	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=gaussian") })
 	public double blur_sigma = 2;
 
-	@Parameter(label = "Motion length (px)", min = "0", persist = false)
+	@Parameter(label = "Motion length (px)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_length = 9;
 
-	@Parameter(label = "Motion angle (degrees)", persist = false)
+	@Parameter(label = "Motion angle (degrees)", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_angle = 0;
 
-	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false)
+	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "operator=psf") })
 	public ImagePlus psf;
 
-	@Parameter(label = "Noise sigma (auto = estimated from the image; ignored when the operator comes from the measurement)", persist = false)
+	@Parameter(label = "Noise sigma (auto = estimated from the image; ignored when the operator comes from the measurement)", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "operator!=" + FROM_MEASUREMENT) })
 	public String noise_sigma = "auto";
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading5 = "Output";
 
 	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
 	public File output_folder;

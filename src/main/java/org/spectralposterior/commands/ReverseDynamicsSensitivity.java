@@ -5,6 +5,8 @@ import java.io.File;
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.ItemVisibility;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -20,8 +22,14 @@ public class ReverseDynamicsSensitivity extends SpectralCommand {
 
 	public static final String LABEL = "Reverse-Dynamics Sensitivity";
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading1 = "Input";
+
 	@Parameter(label = "Prior image", persist = false)
 	public ImagePlus prior;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading2 = "Probes";
 
 	@Parameter(label = "Times t for the impulse responses (comma-separated)", persist = false)
 	public String times = "1000,500,250,100,50,10,1";
@@ -29,17 +37,24 @@ public class ReverseDynamicsSensitivity extends SpectralCommand {
 	@Parameter(label = "Radii r for the enclosed energy (px, comma-separated)", persist = false)
 	public String radii = "1,2,4,8,16";
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading3 = "Diffusion settings";
+
 	@Parameter(label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
 	public String schedule = "linear";
 
 	@Parameter(label = "Training timesteps T", min = "2", persist = false)
 	public int timesteps = 1000;
 
-	@Parameter(label = "ᾱ table (schedule = table)", required = false, persist = false)
+	@Parameter(label = "ᾱ table (schedule = table)", required = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "schedule=table") })
 	public String schedule_table = "";
 
 	@Parameter(label = "Data range (auto or lo,hi)", persist = false)
 	public String data_range = "auto";
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading4 = "Output";
 
 	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
 	public File output_folder;

@@ -5,6 +5,8 @@ import java.io.File;
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.ItemVisibility;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -21,35 +23,52 @@ public class SimulateDegradation extends SpectralCommand {
 
 	public static final String LABEL = "Simulate Degradation";
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading1 = "Input";
+
 	@Parameter(label = "Clean image", persist = false)
 	public ImagePlus image;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading2 = "Operator";
 
 	@Parameter(label = "Operator", choices = { "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
 	public String operator = "gaussian";
 
-	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false)
+	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=gaussian") })
 	public double blur_sigma = 2;
 
-	@Parameter(label = "Motion length (px)", min = "0", persist = false)
+	@Parameter(label = "Motion length (px)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_length = 9;
 
-	@Parameter(label = "Motion angle (degrees)", persist = false)
+	@Parameter(label = "Motion angle (degrees)", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_angle = 0;
 
-	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false)
+	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "operator=psf") })
 	public ImagePlus psf;
 
-	@Parameter(label = "Inpainting mask (operator = inpaint; non-zero = observed; none: the image's ROI is the hole)", required = false, autoFill = false, persist = false)
+	@Parameter(label = "Inpainting mask (operator = inpaint; non-zero = observed; none: the image's ROI is the hole)", required = false, autoFill = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "operator=inpaint") })
 	public ImagePlus mask;
 
 	@Parameter(label = "Downsample ×r (super-resolution; 1 = none)", min = "1", description = "keep every r-th pixel of every r-th row after the blur", persist = false)
 	public int downsample = 1;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading3 = "Noise";
 
 	@Parameter(label = "Noise sigma (intensity units)", min = "0", persist = false)
 	public double noise_sigma = 5;
 
 	@Parameter(label = "Random seed", persist = false)
 	public long seed = 1;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading4 = "Output";
 
 	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
 	public File output_folder;

@@ -49,6 +49,13 @@ public abstract class SpectralCommand extends ContextCommand {
 	@Parameter(required = false)
 	private org.scijava.thread.ThreadService threads;
 
+	@Parameter(required = false)
+	private org.scijava.command.CommandService commands;
+
+	/** Fiji's dialog: every field's meaning, unit, default and when it is used (the plain-ImageJ dialog has its own Help button). */
+	@Parameter(label = "Help", callback = "showHelp", required = false, persist = false, description = "What each field means, its unit, default and when it is used")
+	private org.scijava.widget.Button help;
+
 	private TaskResult result;
 	private List<File> written = List.of();
 
@@ -131,6 +138,12 @@ public abstract class SpectralCommand extends ContextCommand {
 			if (status != null) status.showProgress(0, 0);
 			if (IJ.getInstance() != null) IJ.showProgress(1.0);
 		}
+	}
+
+	@SuppressWarnings("unused") // SciJava calls it by name (the Help button's callback)
+	private void showHelp() {
+		final org.scijava.command.CommandInfo info = commands == null ? null : commands.getCommand(getClass());
+		if (info != null) IJ.showMessage(info.getTitle(), DialogRules.helpHtml(info));
 	}
 
 	/** The task's result (images, tables), or null if the command failed or was cancelled. */

@@ -5,6 +5,7 @@ import java.io.File;
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.ItemVisibility;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -19,14 +20,23 @@ public class SynthesizeTexture extends SpectralCommand {
 
 	public static final String LABEL = "Synthesize Texture";
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading1 = "Input";
+
 	@Parameter(label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
 	public ImagePlus prior;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading2 = "Sampling";
 
 	@Parameter(label = "Number of samples", min = "1", persist = false)
 	public int samples = 4;
 
 	@Parameter(label = "Random seed", persist = false)
 	public long seed = 1;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading3 = "Output";
 
 	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
 	public File output_folder;

@@ -1,9 +1,13 @@
 package org.spectralposterior.commands;
 
+import java.io.File;
+
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.ItemVisibility;
 import org.scijava.plugin.Parameter;
+import org.scijava.widget.FileWidget;
 import org.scijava.plugin.Plugin;
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.imagej.TaskResult;
@@ -15,6 +19,9 @@ import org.spectralposterior.imagej.TuningTask;
 public class TuneSamplerWeights extends AnalysisCommand {
 
 	public static final String LABEL = "Tune Sampler Weights";
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading4 = "Tuning";
 
 	@Parameter(label = "Method", choices = { "dps", "pigdm", "cgdm", "ddnm", "scoreald" }, persist = false)
 	public String method = "pigdm";
@@ -37,6 +44,12 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Parameter(label = "Warm start from n steps (0 = none)", min = "0", description = "tune at this coarser number of steps first and start from its weights, interpolated in t", persist = false)
 	public int warm_start = 0;
 
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading5 = "Output";
+
+	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
+	public File output_folder;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Plot")
 	public ImagePlus plot;
 
@@ -48,5 +61,10 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Override
 	protected void publish(final TaskResult r) {
 		plot = r.images().get(0);
+	}
+
+	@Override
+	protected File outputFolder() {
+		return output_folder;
 	}
 }

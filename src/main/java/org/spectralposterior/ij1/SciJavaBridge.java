@@ -20,7 +20,9 @@ import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 import org.scijava.thread.ThreadService;
 import org.spectralposterior.commands.BatchModeOutputs;
+import org.spectralposterior.commands.DialogRules;
 import org.spectralposterior.commands.Options;
+import org.spectralposterior.commands.Remembered;
 import org.spectralposterior.commands.SpectralCommand;
 import org.spectralposterior.imagej.TaskResult;
 
@@ -119,41 +121,117 @@ final class SciJavaBridge {
 		inputs.putAll(Options.convert(info, Options.tokenize(options), Options::byTitle, Set.of()));
 	}
 
-	/** A GenericDialog with one field per parameter, labelled by its name so the recorder writes name=value. */
+	/** One dialog field: its parameter, the AWT component that holds its text, and how it reads back. */
+	private record Field(ModuleItem<?> item, java.awt.Component component, java.awt.Label label) {
+		String text() {
+			if (component instanceof java.awt.Choice c) return c.getSelectedItem();
+			if (component instanceof java.awt.TextComponent t) return t.getText();
+			return "";
+		}
+	}
+
+	/**
+	 * A GenericDialog generated from the command's parameters: the headings between groups, a unit
+	 * after each number, fields a choice makes irrelevant greyed out as the user changes it (a
+	 * DialogListener), the last interactive run's values ({@link Remembered}), image choices that fit
+	 * the field (priors for a prior, no priors elsewhere) and a Help button. Each label is the macro
+	 * key itself: ImageJ's recorder writes a field as the first word of its label (Recorder /
+	 * Macro.trimKey), so the recorded line is {@code key=value}, which every route reads.
+	 */
 	private static boolean dialog(final CommandInfo info, final CommandModule defaults, final Map<String, Object> inputs) {
 		final GenericDialog gd = new GenericDialog(info.getTitle());
-		final List<ModuleItem<?>> items = new ArrayList<>();
+		final Map<String, ModuleItem<?>> params = Options.parameters(info);
+		final Map<String, Object> remembered = Remembered.load(info);
+		final List<Field> fields = new ArrayList<>();
 		final String[] titles = imageTitles();
-		for (final ModuleItem<?> item : Options.parameters(info).values()) {
-			items.add(item);
+		final java.awt.Font bold = new java.awt.Font("SansSerif", java.awt.Font.BOLD, 12);
+		for (final ModuleItem<?> item : info.inputs()) {
+			if (DialogRules.isHeading(item)) {
+				gd.addMessage(DialogRules.heading(defaults, item), bold);
+				continue;
+			}
+			if (!params.containsKey(item.getName()) || !DialogRules.offered(item)) continue;
 			final String key = item.getName();
-			final Object def = defaults.getInput(key);
+			final Object def = remembered.containsKey(key) ? remembered.get(key) : defaults.getInput(key);
 			final Class<?> type = item.getType();
+			final String unit = DialogRules.unit(item);
+			final java.awt.Component component;
 			if (ImagePlus.class.isAssignableFrom(type)) {
-				final String[] choices = item.isRequired() ? titles : prepend("none", titles);
+				final String[] fitting = fitting(key, titles);
+				final String[] choices = item.isRequired() ? fitting : prepend("none", fitting);
 				gd.addChoice(key, choices, item.isRequired() ? defaultImage(key, choices) : "none");
+				component = last(gd.getChoices());
 			}
 			else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
 				gd.addChoice(key, item.getChoices().stream().map(Object::toString).toArray(String[]::new), String.valueOf(def));
+				component = last(gd.getChoices());
 			}
-			else if (type == int.class || type == long.class) gd.addNumericField(key, def == null ? 0 : ((Number) def).doubleValue(), 0);
-			else if (type == double.class) gd.addNumericField(key, def == null ? 0 : ((Number) def).doubleValue(), 4);
-			else if (File.class.isAssignableFrom(type)) gd.addDirectoryField(key, def == null ? "" : def.toString());
-			else gd.addStringField(key, def == null ? "" : def.toString(), 24);
+			else if (type == boolean.class || type == Boolean.class) {
+				// A choice, not a checkbox: the recorder writes a checkbox as a bare key, which is no key=value.
+				gd.addChoice(key, new String[] { "false", "true" }, String.valueOf(def));
+				component = last(gd.getChoices());
+			}
+			else if (type == int.class || type == long.class || type == double.class) {
+				final double d = def == null ? 0 : ((Number) def).doubleValue();
+				final int digits = type == double.class ? decimals(d) : 0;
+				if (unit != null) gd.addNumericField(key, d, digits, 8, unit);
+				else gd.addNumericField(key, d, digits);
+				component = last(gd.getNumericFields());
+			}
+			else if (File.class.isAssignableFrom(type)) {
+				gd.addDirectoryField(key, def == null ? "" : def.toString());
+				component = last(gd.getStringFields());
+			}
+			else {
+				gd.addStringField(key, def == null ? "" : def.toString(), 24);
+				component = last(gd.getStringFields());
+			}
+			fields.add(new Field(item, component, gd.getLabel()));
 		}
+		gd.addHelp(DialogRules.helpHtml(info));
+		final Runnable grey = () -> {
+			final Map<String, String> now = new LinkedHashMap<>();
+			for (final Field f : fields) now.put(f.item().getName(), f.text());
+			for (final Field f : fields) {
+				final boolean used = DialogRules.used(f.item(), now::get);
+				f.component().setEnabled(used);
+				// AWT on X11 draws a disabled text field like an enabled one: grey its text and label too.
+				f.component().setForeground(used ? java.awt.SystemColor.textText : java.awt.Color.GRAY);
+				if (f.label() != null) f.label().setForeground(used ? java.awt.SystemColor.controlText : java.awt.Color.GRAY);
+			}
+		};
+		grey.run();
+		gd.addDialogListener((dialog, event) -> {
+			grey.run();
+			return true;
+		});
 		gd.showDialog();
 		if (gd.wasCanceled()) return false;
-		for (final ModuleItem<?> item : items) {
+		final Map<String, Object> chosen = new LinkedHashMap<>();
+		for (final Field f : fields) {
+			final ModuleItem<?> item = f.item();
 			final Class<?> type = item.getType();
-			final String key = item.getName();
 			final String value;
-			if (ImagePlus.class.isAssignableFrom(type) || (item.getChoices() != null && !item.getChoices().isEmpty())) value = gd.getNextChoice();
+			if (f.component() instanceof java.awt.Choice) value = gd.getNextChoice();
 			else if (type == int.class || type == long.class || type == double.class) value = number(gd.getNextNumber());
 			else value = gd.getNextString();
 			final Object v = Options.value(item, value, Options::byTitle);
-			if (v != null) inputs.put(key, v);
+			chosen.put(item.getName(), v);
+			if (v != null) inputs.put(item.getName(), v);
 		}
+		// Kept before the run, so a dialog reopened after an error shows what was typed.
+		Remembered.save(info, chosen);
 		return true;
+	}
+
+	private static java.awt.Component last(final java.util.Vector<?> components) {
+		return (java.awt.Component) components.get(components.size() - 1);
+	}
+
+	/** Enough decimals to show the value exactly (2, 0.001; not 2.0000), at most 6: only the display, ImageJ records the field's text. */
+	private static int decimals(final double d) {
+		for (int k = 0; k < 6; k++) if (Math.abs(d * Math.pow(10, k) - Math.rint(d * Math.pow(10, k))) < 1e-9) return k;
+		return 6;
 	}
 
 	/** A dialog number as option text: whole numbers without ".0", so an integer field's 16 reads as 16 and 2.5 is refused, not rounded. */
@@ -161,14 +239,30 @@ final class SciJavaBridge {
 		return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
 	}
 
-	/** A prior for "prior", a measurement for "measurement", else the current image. */
+	/**
+	 * The images a field can sensibly take: a prior field lists the priors (made by Build Gaussian
+	 * Prior, also reopened from TIFF), every other image field the images that are not priors. When
+	 * none fits, all are listed, so the run can say what is wrong with the one chosen.
+	 */
+	static String[] fitting(final String key, final String[] titles) {
+		final boolean wantPrior = key.equals("prior");
+		final List<String> fit = new ArrayList<>();
+		for (final String t : titles) {
+			final boolean isPrior = org.spectralposterior.imagej.PriorImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(WindowManager.getImage(t)));
+			if (isPrior == wantPrior) fit.add(t);
+		}
+		return fit.isEmpty() ? titles : fit.toArray(String[]::new);
+	}
+
+	/** A prior for "prior", a measurement for "measurement", else the current image where it fits, else the first listed. */
 	private static String defaultImage(final String key, final String[] titles) {
 		for (final String t : titles) {
 			final String kind = org.spectralposterior.imagej.Metadata.kind(WindowManager.getImage(t));
 			if (key.equals("prior") && "prior".equals(kind) || key.equals("measurement") && "measurement".equals(kind)) return t;
 		}
 		final ImagePlus current = WindowManager.getCurrentImage();
-		return current != null ? current.getTitle() : titles.length > 0 ? titles[0] : "none";
+		if (current != null && List.of(titles).contains(current.getTitle())) return current.getTitle();
+		return titles.length > 0 ? titles[0] : "none";
 	}
 
 	private static String[] imageTitles() {

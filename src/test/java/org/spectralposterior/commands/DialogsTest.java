@@ -1,0 +1,243 @@
+package org.spectralposterior.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ij.ImagePlus;
+import ij.macro.Interpreter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+import org.scijava.module.process.AbstractPreprocessorPlugin;
+import org.scijava.module.process.ModulePreprocessor;
+import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.PluginService;
+
+/**
+ * The dialogs' rules (headings, units, when a field is used, help) and the remembered values of
+ * interactive runs. The interactive Fiji route is emulated with SciJava's real pipeline, a "user"
+ * step standing where the input harvester runs (priority −10000, read in scijava-common's
+ * InputHarvester), between our MacroDefaults (which loads what was remembered) and KeepChosen.
+ */
+class DialogsTest {
+
+	@AfterEach
+	void reset() {
+		// Tests share one JVM: leave no batch-mode image behind for the next one to find by title.
+		for (final int id : Interpreter.getBatchModeImageIDs()) Interpreter.removeBatchModeImage(Interpreter.getBatchModeImage(id));
+		Interpreter.batchMode = false;
+		ij.WindowManager.setTempCurrentImage(null);
+	}
+
+	private static List<CommandInfo> ours() {
+		return CommandsTest.commands().getCommands().stream().filter(c -> c.getClassName().startsWith("org.spectralposterior.commands.")).toList();
+	}
+
+	private static CommandInfo info(final String label) {
+		return ours().stream().filter(c -> c.getTitle().equals(label)).findFirst().orElseThrow();
+	}
+
+	@Test
+	void everyRuleNamesParametersOfItsOwnCommand() {
+		int rules = 0;
+		for (final CommandInfo info : ours()) {
+			final Set<String> keys = Options.parameters(info).keySet();
+			for (final ModuleItem<?> item : Options.parameters(info).values()) {
+				final String when = item.get(DialogRules.WHEN);
+				if (when == null || when.equals("never")) continue;
+				rules++;
+				boolean anyKnown = false;
+				for (final String term : when.split("&")) {
+					final String key = term.trim().split("!=|=|~")[0].trim();
+					anyKnown |= keys.contains(key);
+				}
+				// A term about another command's key holds vacuously; a rule with no key of its own command is a typo.
+				assertTrue(anyKnown, info.getTitle() + " " + item.getName() + ": rule '" + when + "' names no parameter of the command");
+				// And it evaluates (a malformed term throws).
+				DialogRules.used(item, k -> "x");
+			}
+		}
+		assertTrue(rules > 30, "rules found: " + rules);
+	}
+
+	@Test
+	void posteriorSamplingGreysWhatTheChosenMethodAndOperatorDoNotUse() {
+		final Map<String, ModuleItem<?>> p = Options.parameters(info(PosteriorSampling.LABEL));
+		final Map<String, String> now = new HashMap<>(Map.of("method", "exact posterior", "operator", "from measurement", "base_step", "ddpm", "schedule", "linear", "weights", "heuristic", "mode", "closed form"));
+		assertFalse(DialogRules.used(p.get("steps"), now::get));
+		assertFalse(DialogRules.used(p.get("blur_sigma"), now::get));
+		assertFalse(DialogRules.used(p.get("noise_sigma"), now::get), "σ comes from the measurement");
+		assertTrue(DialogRules.used(p.get("samples"), now::get));
+		now.put("method", "pigdm");
+		assertTrue(DialogRules.used(p.get("steps"), now::get));
+		assertFalse(DialogRules.used(p.get("eta"), now::get));
+		assertFalse(DialogRules.used(p.get("t0"), now::get));
+		assertFalse(DialogRules.used(p.get("weight_list"), now::get));
+		assertFalse(DialogRules.used(p.get("trajectory_every"), now::get));
+		now.put("base_step", "DDIM");
+		now.put("weights", "custom");
+		now.put("mode", "step by step");
+		assertTrue(DialogRules.used(p.get("eta"), now::get), "values compare without case");
+		assertTrue(DialogRules.used(p.get("weight_list"), now::get));
+		assertTrue(DialogRules.used(p.get("trajectory_every"), now::get));
+		now.put("method", "sdedit");
+		assertTrue(DialogRules.used(p.get("t0"), now::get));
+		now.put("operator", "gaussian");
+		assertTrue(DialogRules.used(p.get("blur_sigma"), now::get));
+		assertTrue(DialogRules.used(p.get("noise_sigma"), now::get));
+		assertFalse(DialogRules.used(p.get("motion_length"), now::get));
+		assertEquals("px", DialogRules.unit(p.get("blur_sigma")));
+	}
+
+	@Test
+	void compareUsesT0OnlyWhenItsListHasSdeditAndTuneNever() {
+		final ModuleItem<?> compareT0 = Options.parameters(info(CompareSamplers.LABEL)).get("t0");
+		assertFalse(DialogRules.used(compareT0, Map.of("methods", "dps,pigdm")::get));
+		assertFalse(DialogRules.used(compareT0, Map.of("methods", "dps,sdedit-like")::get), "an item of the list, not a substring");
+		assertTrue(DialogRules.used(compareT0, Map.of("methods", "dps, sdedit")::get));
+		final ModuleItem<?> tuneT0 = Options.parameters(info(TuneSamplerWeights.LABEL)).get("t0");
+		for (final Object m : Options.parameters(info(TuneSamplerWeights.LABEL)).get("method").getChoices()) {
+			assertFalse(DialogRules.used(tuneT0, Map.of("method", m.toString())::get), m.toString());
+		}
+	}
+
+	@Test
+	void headingsAndTheHelpButtonAreNoMacroKeys() {
+		final CommandInfo info = info(PosteriorSampling.LABEL);
+		assertFalse(Options.parameters(info).containsKey("heading1"));
+		assertFalse(Options.parameters(info).containsKey("help"));
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Options.convert(info, Options.tokenize("heading1=x"), Options::byTitle, Set.of()));
+		assertTrue(e.getMessage().contains("Unknown parameter 'heading1'"), e.getMessage());
+		final long headings = java.util.stream.StreamSupport.stream(info.inputs().spliterator(), false).filter(DialogRules::isHeading).count();
+		assertEquals(5, headings);
+	}
+
+	@Test
+	void everyCommandHasHeadingsAndAHelpListingEachKeyWithItsDefault() {
+		for (final CommandInfo info : ours()) {
+			final String html = DialogRules.helpHtml(info);
+			assertTrue(html.startsWith("<html>"), "ImageJ shows help text that starts with <html> in a window");
+			for (final String key : Options.parameters(info).keySet()) {
+				if (DialogRules.offered(Options.parameters(info).get(key))) assertTrue(html.contains("<code>" + key + "</code>"), info.getTitle() + ": " + key);
+			}
+			assertTrue(java.util.stream.StreamSupport.stream(info.inputs().spliterator(), false).anyMatch(DialogRules::isHeading), info.getTitle() + " has headings");
+			// The output folder, where there is one, is the last field of the dialog.
+			final List<String> keys = new ArrayList<>(Options.parameters(info).keySet());
+			if (keys.contains("output_folder") && !info.getTitle().equals("Batch")) assertEquals("output_folder", keys.get(keys.size() - 1), info.getTitle());
+		}
+		assertTrue(DialogRules.helpHtml(info(PosteriorSampling.LABEL)).contains("<td>16</td>"), "the default number of samples");
+	}
+
+	@Test
+	void booleansAreReadStrictly() {
+		final ModuleItem<?> heun = Options.parameters(info("Continuous-Time Schemes")).get("notebook_heun");
+		assertEquals(true, Options.value(heun, "TRUE", Options::byTitle));
+		assertEquals(false, Options.value(heun, "false", Options::byTitle));
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Options.value(heun, "yes", Options::byTitle));
+		assertTrue(e.getMessage().contains("notebook_heun=true"), e.getMessage());
+	}
+
+	/** The user at the dialog: sets what they typed (and the image they picked) and presses OK. */
+	private static final class UserStep extends AbstractPreprocessorPlugin {
+		final Map<String, Object> typed;
+		final Map<String, Object> shown = new HashMap<>();
+
+		UserStep(final Map<String, Object> typed) {
+			this.typed = typed;
+		}
+
+		@Override
+		public void process(final Module module) {
+			for (final String key : Options.parameters(module.getInfo()).keySet()) shown.put(key, module.getInput(key));
+			for (final Map.Entry<String, Object> e : typed.entrySet()) module.setInput(e.getKey(), e.getValue());
+			for (final ModuleItem<?> item : module.getInfo().inputs()) module.resolveInput(item.getName());
+		}
+	}
+
+	/** One run through SciJava's pipeline with the user step at the harvester's place; returns the values the dialog showed. */
+	private static Map<String, Object> interactive(final String label, final String options, final Map<String, Object> typed) throws Exception {
+		final PluginService plugins = CommandsTest.commands().context().service(PluginService.class);
+		final ModuleService modules = CommandsTest.commands().context().service(ModuleService.class);
+		final UserStep user = new UserStep(typed);
+		final List<ModulePreprocessor> pre = new ArrayList<>();
+		for (final PreprocessorPlugin p : plugins.createInstancesOfType(PreprocessorPlugin.class)) {
+			if (p.getClass().getName().startsWith("org.scijava.ui.") || p.getClass().getName().startsWith("org.scijava.widget.")) continue;
+			if (p instanceof MacroDefaults.KeepChosen) pre.add(user);
+			pre.add(p);
+		}
+		final List<PostprocessorPlugin> post = plugins.createInstancesOfType(PostprocessorPlugin.class).stream().filter(p -> !(p instanceof org.scijava.display.DisplayPostprocessor)).toList();
+		final java.util.function.Supplier<String> savedOptions = MacroDefaults.options;
+		final java.util.function.BooleanSupplier savedHeadless = MacroDefaults.headless;
+		MacroDefaults.options = () -> options;
+		MacroDefaults.headless = () -> false;
+		try {
+			final CommandModule m = (CommandModule) modules.run(modules.createModule(info(label)), pre, post, new HashMap<>()).get();
+			assertTrue(pre.indexOf(user) > pre.indexOf(pre.stream().filter(p -> p instanceof MacroDefaults).findFirst().orElseThrow()));
+			return options == null ? user.shown : Map.of("module", m);
+		}
+		finally {
+			MacroDefaults.options = savedOptions;
+			MacroDefaults.headless = savedHeadless;
+		}
+	}
+
+	@Test
+	void interactiveValuesAreRememberedAlsoAfterAnErrorAndMacrosKeepTheDefaults() throws Exception {
+		final CommandInfo info = info(SimulateDegradation.LABEL);
+		Remembered.forget(info);
+		final ImagePlus clean = CommandsTest.gravel(32);
+		clean.setTitle("dialogs_clean");
+		Interpreter.batchMode = true;
+		clean.show();
+		// First interactive run: the dialog shows the documented defaults.
+		Map<String, Object> shown = interactive(SimulateDegradation.LABEL, null, Map.of("image", clean, "blur_sigma", 3.5, "noise_sigma", 7.0, "seed", 9L));
+		assertEquals(2.0, shown.get("blur_sigma"));
+		// Second: what was typed, although the user typed nothing this time but an operator that fails.
+		shown = interactive(SimulateDegradation.LABEL, null, Map.of("image", clean, "operator", "psf"));
+		assertEquals(3.5, shown.get("blur_sigma"));
+		assertEquals(7.0, shown.get("noise_sigma"));
+		assertEquals(9L, shown.get("seed"));
+		// The psf run failed (no PSF image): its choice is still what the dialog reopens with.
+		shown = interactive(SimulateDegradation.LABEL, null, Map.of("image", clean, "operator", "gaussian"));
+		assertEquals("psf", shown.get("operator"));
+		assertNull(shown.get("image"), "images are not remembered");
+		// A macro that leaves keys out gets the defaults, not the remembered values, and leaves them alone.
+		final CommandModule macro = (CommandModule) interactive(SimulateDegradation.LABEL, "image=dialogs_clean", Map.of()).get("module");
+		assertEquals(2.0, macro.getInput("blur_sigma"));
+		assertEquals(5.0, macro.getInput("noise_sigma"));
+		assertEquals(1L, macro.getInput("seed"));
+		shown = interactive(SimulateDegradation.LABEL, null, Map.of("image", clean));
+		assertEquals("gaussian", shown.get("operator"));
+		assertEquals(3.5, shown.get("blur_sigma"));
+		Remembered.forget(info);
+	}
+
+	@Test
+	void staleRememberedValuesFallBackToTheDefault() {
+		final CommandInfo info = info(PosteriorSampling.LABEL);
+		Remembered.forget(info);
+		Remembered.save(info, Map.of("method", "pigdm", "steps", 20, "eta", 0.25, "output_folder", new java.io.File("/tmp/x y")));
+		ij.Prefs.set("spectralposterior.posterior_sampling.mode", "sideways");
+		final Map<String, Object> back = Remembered.load(info);
+		assertEquals("pigdm", back.get("method"));
+		assertEquals(20, back.get("steps"));
+		assertEquals(0.25, back.get("eta"));
+		assertEquals(new java.io.File("/tmp/x y"), back.get("output_folder"));
+		assertFalse(back.containsKey("mode"), "a choice that no longer exists is dropped");
+		Remembered.forget(info);
+	}
+}
