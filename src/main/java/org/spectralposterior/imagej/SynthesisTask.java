@@ -7,7 +7,7 @@ import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.prior.GaussianPrior;
 
 /**
- * Synthesize Texture: samples of the prior itself (ADSN / random-phase texture synthesis, MATH §2.1),
+ * Synthesize Texture: samples of the prior itself (ADSN / random-phase texture synthesis, MATH §2.1–2.2),
  * as a stack titled {@code <prior>_samples}. Samples are periodic: they tile seamlessly.
  */
 public final class SynthesisTask {

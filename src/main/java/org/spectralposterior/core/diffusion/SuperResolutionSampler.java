@@ -409,7 +409,7 @@ public final class SuperResolutionSampler {
 	}
 
 	/**
-	 * E‖v − A x̂0‖² at step j under the current law (MATH §7.3, block form): per group
+	 * E‖v − A x̂0‖² at step j under the current law (MATH §7.3, in the block form of §7.4): per group
 	 * |V − aᵀG(PV + q) − aᵀb₀|² + (Ga)ᵀ S conj(Ga), given v, or averaged over V ~ N(aᵀM, aᵀΛ conj(a) + σ²).
 	 */
 	private double expectedResidual2(final int j, final double[] p, final double[] q, final double[] s, final double[] vLr) {

@@ -132,7 +132,7 @@ public final class Wasserstein {
 			return meanPart + covariancePart;
 		}
 
-		/** Per pixel: E W2² / d, the unit the intensity scale of MATH §9.3 suggests reporting. */
+		/** Per pixel: E W2² / d, the per-pixel unit MATH §9.3 suggests reporting, in the intensity scale of MATH §0.5. */
 		public double perPixel() {
 			return squared() / plane.pixels;
 		}
