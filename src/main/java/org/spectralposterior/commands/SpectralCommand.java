@@ -114,6 +114,7 @@ public abstract class SpectralCommand extends ContextCommand {
 			// convention, so a second run does not make a second window of the same title.
 			uniqueTitles(r);
 			publish(r);
+			if (!ij.macro.Interpreter.isBatchMode() && display.getAsBoolean()) hideUninformative(r);
 			showTables(r);
 			// The caller's thread (a macro's, in Fiji and through the bridge: SciJava runs the command on
 			// a pool thread whose parent is the caller) is the one whose current image ImageJ consults.
@@ -165,8 +166,75 @@ public abstract class SpectralCommand extends ContextCommand {
 	}
 
 	private void showTables(final TaskResult r) {
-		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) return;
-		for (final Map.Entry<String, ResultsTable> e : r.tables().entrySet()) e.getValue().show(uniqueWindowTitle(e.getKey()));
+		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null || r.tables().isEmpty()) return;
+		final boolean macro = IJ.isMacro() || MacroDefaults.options.get() != null;
+		boolean first = true;
+		for (final Map.Entry<String, ResultsTable> e : r.tables().entrySet()) {
+			if (first && !macro) {
+				// At the screen: the main table joins the command's results log (a row per run, as
+				// Analyze › Measure) and a one-row result is also shown as a key/value summary with
+				// units and meanings. A macro gets the run's own table by its title, as before.
+				showLog(e.getKey(), e.getValue());
+			}
+			else e.getValue().show(uniqueWindowTitle(e.getKey()));
+			first = false;
+		}
+	}
+
+	private void showLog(final String run, final ResultsTable main) {
+		final String logTitle = label() + " results";
+		final java.awt.Window w = ij.WindowManager.getWindow(logTitle);
+		final ResultsTable previous = w instanceof ij.text.TextWindow tw ? tw.getResultsTable() : null;
+		final ResultsTable log = org.spectralposterior.imagej.ResultViews.append(previous, run.replaceFirst("_results$", ""), main);
+		log.setPrecision(DISPLAYED_DECIMALS);
+		log.show(logTitle);
+		final ResultsTable summary = org.spectralposterior.imagej.ResultViews.summary(main);
+		if (summary != null) {
+			summary.show(label() + " summary");
+			// ImageJ opens a table window at a size for a few short columns; the meanings need room.
+			final java.awt.Window sw = ij.WindowManager.getWindow(label() + " summary");
+			if (sw != null) sw.setSize(Math.max(sw.getWidth(), 900), Math.max(sw.getHeight(), 560));
+		}
+	}
+
+	/**
+	 * Outputs that show nothing (one value everywhere, all NaN) open no window: their output field is
+	 * cleared, which is what a display step reads (Fiji's, and the plain-ImageJ bridge's through
+	 * {@link #displayed}). They stay in the result, are saved with output_folder and registered for
+	 * batch-mode macros; the log says which and why.
+	 */
+	private void hideUninformative(final TaskResult r) {
+		if (r.images().isEmpty()) return;
+		final ImagePlus main = r.images().get(0);
+		for (Class<?> c = getClass(); c != null && c != SpectralCommand.class; c = c.getSuperclass()) {
+			for (final Field f : c.getDeclaredFields()) {
+				final Parameter p = f.getAnnotation(Parameter.class);
+				if (p == null || p.type() != ItemIO.OUTPUT || !f.trySetAccessible()) continue;
+				try {
+					if (f.get(this) instanceof ImagePlus imp && imp != main) {
+						final String why = TaskResult.uninformative(imp);
+						if (why != null) {
+							f.set(this, null);
+							hidden.add(imp);
+							IJ.log(label() + ": " + imp.getTitle() + " is not shown: " + why + (outputFolder() != null ? " (saved in the output folder)" : " (give output_folder to save it)") + ".");
+						}
+					}
+				}
+				catch (final IllegalAccessException e) {
+					// Not ours to clear: shown as usual.
+				}
+			}
+		}
+	}
+
+	/** Whether outputs are displayed in windows (ImageJ's GUI, plain or Fiji's); replaceable by tests. */
+	static java.util.function.BooleanSupplier display = () -> IJ.getInstance() != null && !GraphicsEnvironment.isHeadless();
+
+	private final java.util.Set<ImagePlus> hidden = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+	/** The outputs a display shows: all but those {@link #hideUninformative} left out. */
+	public List<ImagePlus> displayed() {
+		return result == null ? List.of() : result.images().stream().filter(imp -> !hidden.contains(imp)).toList();
 	}
 
 	/** Output images whose title an open image already has get ImageJ's next free name (title-1, …). */

@@ -85,7 +85,9 @@ final class SciJavaBridge {
 			if (r != null && !r.images().isEmpty()) {
 				// Interactive plain ImageJ: show every output, the main one last so it is current. (In
 				// batch mode BatchModeOutputs has registered them and made the main one current here.)
-				if (!Interpreter.isBatchMode()) for (int i = r.images().size() - 1; i >= 0; i--) r.images().get(i).show();
+				// Outputs that show nothing (a constant std, a zero W2 map) are left out, as in Fiji.
+				final List<ImagePlus> shown = ((SpectralCommand) module.getCommand()).displayed();
+				if (!Interpreter.isBatchMode()) for (int i = shown.size() - 1; i >= 0; i--) shown.get(i).show();
 			}
 			return null;
 		}

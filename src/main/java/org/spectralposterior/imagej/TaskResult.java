@@ -58,6 +58,33 @@ public final class TaskResult {
 		return this;
 	}
 
+	/**
+	 * Why an output shows nothing worth a window, or null when it does: every pixel of every plane
+	 * NaN, or one value everywhere (the exact posterior's std under a stationary prior, its zero W2
+	 * map, its all-NaN W2 spectrum). Such outputs are still returned, saved and reachable by macros;
+	 * only the display skips them, saying so.
+	 */
+	public static String uninformative(final ImagePlus imp) {
+		double first = Double.NaN;
+		boolean constant = true;
+		final ij.ImageStack stack = imp.getStack();
+		for (int z = 1; z <= stack.getSize() && constant; z++) {
+			final ij.process.ImageProcessor ip = stack.getProcessor(z);
+			for (int i = 0, n = ip.getPixelCount(); i < n; i++) {
+				final double v = ip.getf(i);
+				if (Double.isNaN(v)) continue;
+				if (Double.isNaN(first)) first = v;
+				else if (v != first) {
+					constant = false;
+					break;
+				}
+			}
+		}
+		if (!constant || imp.getType() == ImagePlus.COLOR_RGB) return null;
+		if (Double.isNaN(first)) return "no value is defined (all NaN)";
+		return first == 0 ? "it is 0 everywhere" : "it is " + (float) first + " everywhere";
+	}
+
 	public List<ImagePlus> images() {
 		return Collections.unmodifiableList(images);
 	}

@@ -1,0 +1,66 @@
+package org.spectralposterior.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.process.FloatProcessor;
+import org.junit.jupiter.api.Test;
+import org.scijava.command.CommandModule;
+import org.spectralposterior.imagej.TaskResult;
+
+/** Windows that would show nothing are not opened; the outputs stay in the result (saved, and there for batch macros). */
+class UninformativeOutputsTest {
+
+	@Test
+	void constantAndAllNanImagesAreRecognisedAndRealOnesAreNot() {
+		final FloatProcessor flat = new FloatProcessor(5, 4);
+		flat.set(15.25);
+		assertEquals("it is 15.25 everywhere", TaskResult.uninformative(new ImagePlus("s", flat)));
+		final FloatProcessor nan = new FloatProcessor(5, 4);
+		nan.set(Float.NaN);
+		assertTrue(TaskResult.uninformative(new ImagePlus("n", nan)).contains("NaN"));
+		final FloatProcessor zeroNan = new FloatProcessor(5, 4);
+		zeroNan.setf(3, Float.NaN);
+		assertEquals("it is 0 everywhere", TaskResult.uninformative(new ImagePlus("z", zeroNan)));
+		final FloatProcessor one = new FloatProcessor(5, 4);
+		one.setf(19, 1e-6f);
+		assertNull(TaskResult.uninformative(new ImagePlus("o", one)), "one differing pixel is information");
+		// A stack whose planes are each constant but differ is information too.
+		final ij.ImageStack st = new ij.ImageStack(5, 4);
+		st.addSlice(flat);
+		st.addSlice(new FloatProcessor(5, 4));
+		assertNull(TaskResult.uninformative(new ImagePlus("st", st)));
+	}
+
+	@Test
+	void theExactPosteriorOpensItsSamplesAndMeanOnlyAndADiffusionSamplerItsW2MapToo() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(32);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final ImagePlus degraded = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "noise_sigma", 5.0).getOutput("degraded");
+		final java.util.function.BooleanSupplier saved = SpectralCommand.display;
+		SpectralCommand.display = () -> true;
+		try {
+			final CommandModule exact = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2);
+			assertNotNull(exact.getOutput("samples_stack"));
+			assertNotNull(exact.getOutput("mean"));
+			assertNull(exact.getOutput("std"), "a stationary posterior's std is one number");
+			assertNull(exact.getOutput("w2_map"));
+			assertNull(exact.getOutput("w2_spectrum"));
+			final PosteriorSampling cmd = (PosteriorSampling) exact.getCommand();
+			assertEquals(5, cmd.result().images().size(), "still in the result: saved and reachable");
+			assertEquals(2, cmd.displayed().size());
+			final CommandModule pigdm = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2, "method", "pigdm", "steps", 10);
+			assertNotNull(pigdm.getOutput("w2_map"), "a sampler's W2 map varies");
+			assertNotNull(pigdm.getOutput("w2_spectrum"));
+		}
+		finally {
+			SpectralCommand.display = saved;
+		}
+		// Without a display nothing is cleared (the command line, headless scripts).
+		final CommandModule plain = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2);
+		assertNotNull(plain.getOutput("std"));
+	}
+}
