@@ -63,4 +63,23 @@ class UninformativeOutputsTest {
 		final CommandModule plain = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", degraded, "samples", 2);
 		assertNotNull(plain.getOutput("std"));
 	}
+
+	@Test
+	void afterFijisDisplayStepTheMainOutputIsMadeCurrentNotTheLastShown() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(32);
+		final java.util.List<String> selected = new java.util.ArrayList<>();
+		final java.util.function.Consumer<ImagePlus> saved = MainOutputCurrent.select;
+		MainOutputCurrent.select = imp -> selected.add(imp.getTitle());
+		try {
+			// The whole SciJava pipeline, with its display step: the PSF is the last output shown.
+			final CommandModule m = (CommandModule) CommandsTest.commands().run(SimulateDegradation.class, true, java.util.Map.of("image", image, "operator", "gaussian")).get();
+			assertEquals(java.util.List.of(((ImagePlus) m.getOutput("degraded")).getTitle()), selected);
+		}
+		finally {
+			MainOutputCurrent.select = saved;
+		}
+		final org.scijava.plugin.PluginInfo<?> display = CommandsTest.commands().context().service(org.scijava.plugin.PluginService.class).getPlugin(org.scijava.display.DisplayPostprocessor.class);
+		final org.scijava.plugin.PluginInfo<?> ours = CommandsTest.commands().context().service(org.scijava.plugin.PluginService.class).getPlugin(MainOutputCurrent.class);
+		assertTrue(ours.getPriority() < display.getPriority(), "runs after the display step");
+	}
 }
