@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import ij.ImagePlus;
-import ij.WindowManager;
-import ij.gui.ImageWindow;
 import ij.macro.Interpreter;
 import org.scijava.Priority;
 import org.scijava.module.Module;
@@ -27,27 +25,19 @@ public class MainOutputCurrent extends AbstractPostprocessorPlugin {
 	/** How the main output becomes current; replaceable by tests, which have no windows. */
 	static Consumer<ImagePlus> select = MainOutputCurrent::toFront;
 
+	/** Calibration bars and zoom, once a window exists (none in tests). */
+	static Consumer<ImagePlus> decorate = org.spectralposterior.imagej.DisplayStyle::decorateShown;
+
 	@Override
 	public void process(final Module module) {
 		if (!(module.getDelegateObject() instanceof SpectralCommand c) || Interpreter.isBatchMode() || c.result() == null) return;
 		final List<ImagePlus> shown = c.displayed();
-		if (!shown.isEmpty()) select.accept(shown.get(0));
+		if (shown.isEmpty()) return;
+		for (final ImagePlus imp : shown) decorate.accept(imp);
+		select.accept(shown.get(0));
 	}
 
 	private static void toFront(final ImagePlus main) {
-		// imagej-legacy may open the windows on the event thread a moment after the display step: wait for them (≤ 3 s).
-		for (int i = 0; i < 60 && main.getWindow() == null; i++) {
-			try {
-				Thread.sleep(50);
-			}
-			catch (final InterruptedException e) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
-		final ImageWindow w = main.getWindow();
-		if (w == null) return;
-		WindowManager.setCurrentWindow(w);
-		w.toFront();
+		org.spectralposterior.imagej.DisplayStyle.makeCurrent(main);
 	}
 }

@@ -113,6 +113,7 @@ public abstract class SpectralCommand extends ContextCommand {
 			// Saved files keep their canonical names; what is shown follows ImageJ's unique-name
 			// convention, so a second run does not make a second window of the same title.
 			uniqueTitles(r);
+			for (final ImagePlus imp : r.images()) org.spectralposterior.imagej.DisplayStyle.style(imp);
 			publish(r);
 			if (!ij.macro.Interpreter.isBatchMode() && display.getAsBoolean()) hideUninformative(r);
 			showTables(r);

@@ -87,7 +87,11 @@ final class SciJavaBridge {
 				// batch mode BatchModeOutputs has registered them and made the main one current here.)
 				// Outputs that show nothing (a constant std, a zero W2 map) are left out, as in Fiji.
 				final List<ImagePlus> shown = ((SpectralCommand) module.getCommand()).displayed();
-				if (!Interpreter.isBatchMode()) for (int i = shown.size() - 1; i >= 0; i--) shown.get(i).show();
+				if (!Interpreter.isBatchMode()) {
+					for (int i = shown.size() - 1; i >= 0; i--) shown.get(i).show();
+					for (final ImagePlus imp : shown) org.spectralposterior.imagej.DisplayStyle.decorateShown(imp);
+					if (!shown.isEmpty()) org.spectralposterior.imagej.DisplayStyle.makeCurrent(shown.get(0));
+				}
 			}
 			return null;
 		}

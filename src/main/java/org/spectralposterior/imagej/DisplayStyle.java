@@ -1,0 +1,97 @@
+package org.spectralposterior.imagej;
+
+import java.util.Arrays;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.process.ImageProcessor;
+import ij.process.LUT;
+
+/**
+ * How outputs look on the screen; none of this changes a pixel. W2 maps and W2 spectra get a heat
+ * LUT ("Fire") and a display range from the finite values' 0.5th to 99.5th percentile (a handful
+ * of large values at the border or at DC would otherwise make the whole map black), and, in a
+ * window, a calibration bar; small images (a 17×17 PSF) open zoomed so that they can be seen.
+ */
+public final class DisplayStyle {
+
+	private DisplayStyle() {}
+
+	static boolean isErrorMap(final ImagePlus imp) {
+		final String t = imp.getTitle();
+		return t.endsWith("_w2map") || t.endsWith("_w2spectrum") || t.matches(".*_w2map-\\d+") || t.matches(".*_w2spectrum-\\d+");
+	}
+
+	/** LUT and robust range of a W2 map or spectrum (single-channel images; composites keep their channel LUTs). */
+	public static void style(final ImagePlus imp) {
+		if (!isErrorMap(imp) || imp.isComposite() || imp.getType() != ImagePlus.GRAY32) return;
+		final double[] range = percentileRange(imp, 0.005, 0.995);
+		if (range == null) return;
+		final java.awt.image.IndexColorModel fire = ij.plugin.LutLoader.getLut("fire");
+		if (fire != null) imp.setLut(new LUT(fire, range[0], range[1]));
+		imp.setDisplayRange(range[0], range[1]);
+	}
+
+	/** [lo, hi] from the finite values of every plane, or null when there are none or they are all equal. */
+	static double[] percentileRange(final ImagePlus imp, final double lo, final double hi) {
+		final ij.ImageStack st = imp.getStack();
+		int n = 0;
+		for (int z = 1; z <= st.getSize(); z++) n += st.getProcessor(z).getPixelCount();
+		final float[] all = new float[n];
+		int m = 0;
+		for (int z = 1; z <= st.getSize(); z++) {
+			final ImageProcessor ip = st.getProcessor(z);
+			for (int i = 0, k = ip.getPixelCount(); i < k; i++) {
+				final float v = ip.getf(i);
+				if (Float.isFinite(v)) all[m++] = v;
+			}
+		}
+		if (m == 0) return null;
+		final float[] v = Arrays.copyOf(all, m);
+		Arrays.sort(v);
+		final double a = v[(int) Math.floor(lo * (m - 1))], b = v[(int) Math.ceil(hi * (m - 1))];
+		return b > a ? new double[] { a, b } : null;
+	}
+
+	/** After the image has a window: a calibration bar for an error map, a zoom for a small image. */
+	public static void decorateShown(final ImagePlus imp) {
+		if (imp.getWindow() == null) return;
+		// A bar of ImageJ's size covers most of an image below ~200 pixels: there the LUT alone must do.
+		if (isErrorMap(imp) && !imp.isComposite() && imp.getType() == ImagePlus.GRAY32 && imp.getOverlay() == null && Math.min(imp.getWidth(), imp.getHeight()) >= 200) {
+			IJ.run(imp, "Calibration Bar...", "location=[Upper Right] fill=White label=Black number=5 decimal=2 font=10 zoom=1 overlay");
+		}
+		final int size = Math.max(imp.getWidth(), imp.getHeight());
+		if (size < 128) {
+			final int zoom = Math.min(3200, 100 * Math.max(1, 256 / size));
+			IJ.run(imp, "Set... ", "zoom=" + zoom);
+		}
+	}
+
+	/**
+	 * Makes a shown image ImageJ's current one, after the events that showing and zooming the other
+	 * outputs queued (a window activated late would otherwise take the current image back).
+	 */
+	public static void makeCurrent(final ImagePlus main) {
+		for (int i = 0; i < 60 && main.getWindow() == null; i++) IJ.wait(50); // imagej-legacy may open it a moment later
+		final ij.gui.ImageWindow w = main.getWindow();
+		if (w == null) return;
+		flushEvents();
+		ij.WindowManager.setCurrentWindow(w);
+		w.toFront();
+		flushEvents();
+		ij.WindowManager.setCurrentWindow(w);
+	}
+
+	private static void flushEvents() {
+		if (java.awt.EventQueue.isDispatchThread()) return;
+		try {
+			java.awt.EventQueue.invokeAndWait(() -> {});
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		catch (final java.lang.reflect.InvocationTargetException e) {
+			// nothing ran
+		}
+	}
+}
