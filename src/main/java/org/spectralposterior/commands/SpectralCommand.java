@@ -107,6 +107,7 @@ public abstract class SpectralCommand extends ContextCommand {
 			// A mistyped or read-only folder is reported now, not after a computation of minutes.
 			if (saving) TaskResult.checkFolder(folder);
 			final TaskResult r = compute(progress());
+			for (final String note : r.notes()) IJ.log(label() + ": " + note);
 			for (final ResultsTable t : r.tables().values()) t.setPrecision(DISPLAYED_DECIMALS);
 			if (saving) written = r.save(folder, inputFiles());
 			result = r;

@@ -74,6 +74,8 @@ public final class PriorTask {
 		provenance.put("estimator", estimator.key);
 		provenance.put("source", image.getTitle());
 		provenance.put("roi", roi.x + "," + roi.y + "," + roi.width + "," + roi.height);
+		final String shapeNote = nonRectangularNote(image, roi);
+		if (shapeNote != null) provenance.put("roi_note", shapeNote);
 		if (colour) return colour(image, estimator, rects, roi, tw, th, provenance, progress);
 		// One prior per channel: channels of a hyperstack are different quantities.
 		for (int c = 1; c <= nc; c++) {
@@ -100,7 +102,7 @@ public final class PriorTask {
 			provenance.put("data_max" + suffix, Double.toString(hi));
 		}
 		final ImagePlus out = PriorImage.create(Planes.baseTitle(image) + "_prior", priors, image, provenance);
-		return new TaskResult().addImage(out);
+		return noted(new TaskResult().addImage(out), shapeNote);
 	}
 
 	/** The cross-channel prior: each exemplar is the C channels of one plane (z, t) inside one rectangle. */
@@ -135,7 +137,7 @@ public final class PriorTask {
 			provenance.put("data_max" + suffix, Double.toString(hi[c - 1]));
 		}
 		progress.update(1, 1);
-		return new TaskResult().addImage(PriorImage.createColour(Planes.baseTitle(image) + "_prior", prior, provenance));
+		return noted(new TaskResult().addImage(PriorImage.createColour(Planes.baseTitle(image) + "_prior", prior, provenance)), provenance.get("roi_note"));
 	}
 
 	/** Stack indices of channel c used as exemplars: the current slice/frame (adsn) or all of them. */
@@ -156,6 +158,22 @@ public final class PriorTask {
 		final Roi roi = image.getRoi();
 		if (roi == null || !roi.isArea()) return new Rectangle(0, 0, image.getWidth(), image.getHeight());
 		return checkInside(roi.getBounds(), image);
+	}
+
+	/**
+	 * A stationary model is learnt from a rectangle (its periodic component, its periodogram): a
+	 * non-rectangular selection cannot be used as it is. Its bounding box is used, and the user is told
+	 * (the log, and the prior's Info), rather than the shape being dropped silently.
+	 */
+	static String nonRectangularNote(final ImagePlus image, final Rectangle box) {
+		final Roi roi = image.getRoi();
+		if (roi == null || !roi.isArea() || roi.getType() == Roi.RECTANGLE && roi.getCornerDiameter() == 0) return null;
+		return "the " + roi.getTypeAsString().toLowerCase(java.util.Locale.ROOT) + " selection on '" + image.getTitle() + "' is not a rectangle; the prior was learnt from its bounding box "
+			+ box.x + "," + box.y + "," + box.width + "," + box.height + " (draw a rectangle inside the texture to learn from exactly that region).";
+	}
+
+	private static TaskResult noted(final TaskResult r, final String note) {
+		return note == null ? r : r.addNote(note);
 	}
 
 	static Rectangle checkInside(final Rectangle r, final ImagePlus image) {

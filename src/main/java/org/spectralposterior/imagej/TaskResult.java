@@ -42,6 +42,17 @@ public final class TaskResult {
 	private final List<ImagePlus> images = new ArrayList<>();
 	private final Map<String, ResultsTable> tables = new LinkedHashMap<>();
 	private final Map<String, ImagePlus> figures = new LinkedHashMap<>();
+	private final List<String> notes = new ArrayList<>();
+
+	/** Something the user should know about how the inputs were read (the commands print it to ImageJ's log). */
+	public TaskResult addNote(final String note) {
+		notes.add(note);
+		return this;
+	}
+
+	public List<String> notes() {
+		return java.util.Collections.unmodifiableList(notes);
+	}
 
 	public TaskResult addImage(final ImagePlus imp) {
 		images.add(imp);

@@ -82,4 +82,17 @@ class UninformativeOutputsTest {
 		final org.scijava.plugin.PluginInfo<?> ours = CommandsTest.commands().context().service(org.scijava.plugin.PluginService.class).getPlugin(MainOutputCurrent.class);
 		assertTrue(ours.getPriority() < display.getPriority(), "runs after the display step");
 	}
+
+	@Test
+	void aNonRectangularSelectionIsSaidToBeReplacedByItsBoundingBox() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(64);
+		image.setRoi(new ij.gui.OvalRoi(4, 6, 40, 30));
+		final CommandModule oval = CommandsTest.run(BuildGaussianPrior.class, "image", image);
+		final java.util.List<String> notes = ((SpectralCommand) oval.getCommand()).result().notes();
+		assertEquals(1, notes.size());
+		assertTrue(notes.get(0).contains("oval selection") && notes.get(0).contains("bounding box 4,6,40,30"), notes.get(0));
+		assertTrue(String.valueOf(((ImagePlus) oval.getOutput("prior")).getProperty("Info")).contains("roi_note"), "the prior's Info says so too");
+		image.setRoi(new ij.gui.Roi(4, 6, 40, 30));
+		assertTrue(((SpectralCommand) CommandsTest.run(BuildGaussianPrior.class, "image", image).getCommand()).result().notes().isEmpty(), "a rectangle is used as it is");
+	}
 }
