@@ -327,9 +327,8 @@ public final class AnalysisTask {
 			if (!Planes.finite(one)) stack.setSliceLabel(stack.getSliceLabel(i) + " — DIVERGED: non-finite values (the recurrence overflowed)", i);
 		}
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
-		final ImagePlus imp = new ImagePlus(base + "_transfer", stack);
+		final ImagePlus imp = DisplayStyle.rangePerSlice(new ImagePlus(base + "_transfer", stack));
 		imp.setProperty("Info", "spectral_posterior=transfer\npixels=per-frequency gains, fftshifted (DC at the centre)\nsteps=" + steps + "\n");
-		imp.resetDisplayRange();
 		return new TaskResult().addImage(imp);
 	}
 

@@ -94,4 +94,30 @@ public final class DisplayStyle {
 			// nothing ran
 		}
 	}
+
+	/**
+	 * A stack whose slices are different quantities (gains near 1, stds in image units) shares one
+	 * display range in ImageJ, which leaves most slices black or white. As a grayscale composite each
+	 * slice is a channel with its own range (1st–99th percentile of its finite values); the pixels,
+	 * their order and the slice labels are unchanged, and getSlice/setSlice still walk the slices.
+	 */
+	public static ImagePlus rangePerSlice(final ImagePlus imp) {
+		final int n = imp.getStackSize();
+		if (n < 2) {
+			imp.resetDisplayRange();
+			return imp;
+		}
+		imp.setDimensions(n, 1, 1);
+		final ij.CompositeImage ci = new ij.CompositeImage(imp, IJ.GRAYSCALE);
+		for (int c = 1; c <= n; c++) {
+			final ImagePlus one = new ImagePlus("", imp.getStack().getProcessor(c));
+			final double[] r = percentileRange(one, 0.01, 0.99);
+			ci.setPositionWithoutUpdate(c, 1, 1);
+			if (r != null) ci.setDisplayRange(r[0], r[1]);
+			else ci.resetDisplayRange();
+		}
+		ci.setPositionWithoutUpdate(1, 1, 1);
+		ci.setProperty("Info", imp.getProperty("Info"));
+		return ci;
+	}
 }

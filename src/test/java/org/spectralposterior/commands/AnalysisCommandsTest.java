@@ -43,6 +43,14 @@ class AnalysisCommandsTest {
 		final ImagePlus tf = (ImagePlus) m.getOutput("transfer");
 		assertEquals(2 + 4 * 2, tf.getStackSize());
 		assertTrue(tf.getStack().getSliceLabel(1).startsWith("Wiener"));
+		// Each slice has its own display range (a gain near 1, a std in image units).
+		assertTrue(tf.isComposite() && tf.getNChannels() == tf.getStackSize());
+		final ij.CompositeImage ci = (ij.CompositeImage) tf;
+		for (int c = 1; c <= 2; c++) {
+			final ij.process.ImageStatistics st = tf.getStack().getProcessor(c).getStats();
+			assertTrue(ci.getChannelLut(c).max <= st.max && ci.getChannelLut(c).max > st.min, "slice " + c + "'s own range");
+		}
+		assertTrue(Math.abs(ci.getChannelLut(1).max - ci.getChannelLut(2).max) > 1, "not one shared range");
 		final float[] wiener = (float[]) tf.getStack().getPixels(1), cgdm = (float[]) tf.getStack().getPixels(3), dps = (float[]) tf.getStack().getPixels(7);
 		double errC = 0, errD = 0, norm = 0;
 		for (int i = 0; i < wiener.length; i++) {
