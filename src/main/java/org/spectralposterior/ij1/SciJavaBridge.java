@@ -207,20 +207,25 @@ final class SciJavaBridge {
 			}
 		};
 		grey.run();
+		// On OK, ImageJ calls the listener once more with no event and expects it to read every field
+		// then: that read is what the recorder records, and it stops recording afterwards (read in
+		// GenericDialog.actionPerformed; reading after showDialog recorded a bare run("…") line).
+		final List<String> read = new ArrayList<>();
 		gd.addDialogListener((dialog, event) -> {
-			grey.run();
+			if (event == null) {
+				read.clear();
+				read.addAll(readAll(gd, fields));
+			}
+			else grey.run();
 			return true;
 		});
 		gd.showDialog();
 		if (gd.wasCanceled()) return false;
+		final List<String> values = read.size() == fields.size() ? read : readAll(gd, fields);
 		final Map<String, Object> chosen = new LinkedHashMap<>();
-		for (final Field f : fields) {
-			final ModuleItem<?> item = f.item();
-			final Class<?> type = item.getType();
-			final String value;
-			if (f.component() instanceof java.awt.Choice) value = gd.getNextChoice();
-			else if (type == int.class || type == long.class || type == double.class) value = number(gd.getNextNumber());
-			else value = gd.getNextString();
+		for (int i = 0; i < fields.size(); i++) {
+			final ModuleItem<?> item = fields.get(i).item();
+			final String value = values.get(i);
 			final Object v = Options.value(item, value, Options::byTitle);
 			chosen.put(item.getName(), v);
 			if (v != null) inputs.put(item.getName(), v);
@@ -228,6 +233,18 @@ final class SciJavaBridge {
 		// Kept before the run, so a dialog reopened after an error shows what was typed.
 		Remembered.save(info, chosen);
 		return true;
+	}
+
+	/** Every field's text in order, read the GenericDialog way (getNext…), which is what ImageJ records. */
+	private static List<String> readAll(final GenericDialog gd, final List<Field> fields) {
+		final List<String> out = new ArrayList<>();
+		for (final Field f : fields) {
+			final Class<?> type = f.item().getType();
+			if (f.component() instanceof java.awt.Choice) out.add(gd.getNextChoice());
+			else if (type == int.class || type == long.class || type == double.class) out.add(number(gd.getNextNumber()));
+			else out.add(gd.getNextString());
+		}
+		return out;
 	}
 
 	private static java.awt.Component last(final java.util.Vector<?> components) {
