@@ -10,8 +10,8 @@ import ij.process.LUT;
 /**
  * How outputs look on the screen; none of this changes a pixel. W2 maps and W2 spectra get a heat
  * LUT ("Fire") and a display range from the finite values' 0.5th to 99.5th percentile (a handful
- * of large values at the border or at DC would otherwise make the whole map black), and, in a
- * window, a calibration bar; small images (a 17×17 PSF) open zoomed so that they can be seen.
+ * of large values at the border or at DC would otherwise make the whole map black); small images
+ * (a 17×17 PSF) open zoomed so that they can be seen.
  */
 public final class DisplayStyle {
 
@@ -53,17 +53,18 @@ public final class DisplayStyle {
 		return b > a ? new double[] { a, b } : null;
 	}
 
-	/** After the image has a window: a calibration bar for an error map, a zoom for a small image. */
+	/**
+	 * After the image has a window: a zoom for a small image, through its canvas. Not through IJ.run:
+	 * inside a command that starts a new recorded command and drops the options ImageJ's recorder has
+	 * collected for ours (seen as a bare run("…") line). For the same reason W2 maps get no
+	 * calibration bar yet: ImageJ's CalibrationBar reads its options only when run by IJ.run.
+	 */
 	public static void decorateShown(final ImagePlus imp) {
 		if (imp.getWindow() == null) return;
-		// A bar of ImageJ's size covers most of an image below ~200 pixels: there the LUT alone must do.
-		if (isErrorMap(imp) && !imp.isComposite() && imp.getType() == ImagePlus.GRAY32 && imp.getOverlay() == null && Math.min(imp.getWidth(), imp.getHeight()) >= 200) {
-			IJ.run(imp, "Calibration Bar...", "location=[Upper Right] fill=White label=Black number=5 decimal=2 font=10 zoom=1 overlay");
-		}
 		final int size = Math.max(imp.getWidth(), imp.getHeight());
-		if (size < 128) {
-			final int zoom = Math.min(3200, 100 * Math.max(1, 256 / size));
-			IJ.run(imp, "Set... ", "zoom=" + zoom);
+		final ij.gui.ImageCanvas canvas = imp.getCanvas();
+		if (size < 128 && canvas != null) {
+			for (int k = 0; k < 6 && canvas.getMagnification() * size < 256; k++) canvas.zoomIn(imp.getWidth() / 2, imp.getHeight() / 2);
 		}
 	}
 
