@@ -1,0 +1,353 @@
+import java.awt.BasicStroke;
+import java.awt.Button;
+import java.awt.Color;
+import java.awt.Component;
+import java.awt.Container;
+import java.awt.Dialog;
+import java.awt.EventQueue;
+import java.awt.Font;
+import java.awt.Frame;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
+import java.awt.RenderingHints;
+import java.awt.Robot;
+import java.awt.Toolkit;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import javax.imageio.ImageIO;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.gui.ImageWindow;
+import ij.measure.ResultsTable;
+import ij.process.ImageProcessor;
+import ij.text.TextPanel;
+import ij.text.TextWindow;
+
+/**
+ * Screenshots for the README from a real ImageJ 1.x under Xvfb (see run.sh next to this file).
+ * Every command of plugins.config is opened from the menu route (an Executer thread, no options),
+ * its generated dialog captured and cancelled; then the demo workflow runs by macro calls and every
+ * window it opens (images, results tables, plots) is captured. Fails (exit 1, with the reasons) when
+ * a dialog does not open, is cut off by the screen, a capture is a single colour, a command reports
+ * an error, or an expected output is missing.
+ * Usage: java -Dplugins.dir=HOME -cp ij.jar Screenshots.java SAMPLE_IMAGES PLUGINS_CONFIG OUTDIR
+ */
+public class Screenshots {
+
+	static File out;
+	static Robot robot;
+	static final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+	static final List<String> made = new ArrayList<>();
+	/** The title of the dialog being captured (the watcher leaves it alone), or null. */
+	static volatile String awaiting;
+	static final Set<Window> captured = Collections.newSetFromMap(new IdentityHashMap<>());
+
+	public static void main(final String[] args) throws Exception {
+		final long start = System.currentTimeMillis();
+		final String images = args[0];
+		final List<String> commands = new ArrayList<>();
+		for (final String line : Files.readAllLines(new File(args[1]).toPath())) {
+			final int q = line.indexOf('"');
+			if (line.startsWith("#") || q < 0) continue;
+			commands.add(line.substring(q + 1, line.indexOf('"', q + 1)));
+		}
+		out = new File(args[2]);
+		out.mkdirs();
+		robot = new Robot();
+		new ImageJ(ImageJ.NO_SHOW);
+		watchForUnexpectedDialogs();
+
+		final ImagePlus gravel = IJ.openImage(images + "/gravel.png");
+		gravel.setTitle("gravel.png");
+		gravel.show();
+		gravel.setRoi(128, 128, 256, 256);
+		settle(gravel.getWindow());
+		captured.add(gravel.getWindow());
+
+		// The tutorial: each step's dialog as the menu opens it (with the images of the steps before),
+		// then the step run by a macro call, then every window it opened.
+		dialog("Build Gaussian Prior", gravel);
+		step("Build Gaussian Prior", "image=gravel.png estimator=adsn target_width=0 target_height=0", "gravel_prior");
+		IJ.selectWindow("gravel.png");
+		gravel.deleteRoi();
+		dialog("Simulate Degradation", gravel);
+		step("Simulate Degradation", "image=gravel.png operator=gaussian blur_sigma=2 noise_sigma=5 seed=7", "gravel_degraded");
+		dialog("Posterior Sampling", WindowManager.getImage("gravel_degraded"));
+		step("Posterior Sampling", "prior=gravel_prior measurement=gravel_degraded method=[exact posterior] samples=4 seed=1 ground_truth=gravel.png", "gravel_degraded_exact_samples");
+		step("Posterior Sampling", "prior=gravel_prior measurement=gravel_degraded method=pigdm mode=[step by step] steps=50 samples=4 seed=1 ground_truth=gravel.png", "gravel_degraded_pigdm_samples");
+		step("Posterior Sampling", "prior=gravel_prior measurement=gravel_degraded method=ddnm steps=50 samples=4 seed=1 ground_truth=gravel.png", "gravel_degraded_ddnm_samples");
+		dialog("Compare Samplers", WindowManager.getImage("gravel_degraded"));
+		step("Compare Samplers", "prior=gravel_prior measurement=gravel_degraded operator=[from measurement]", "gravel_compare_plot");
+		dialog("Tune Sampler Weights", WindowManager.getImage("gravel_degraded"));
+		step("Tune Sampler Weights", "prior=gravel_prior measurement=gravel_degraded operator=[from measurement] method=pigdm steps=20 iterations=30", "gravel_pigdm_tuned_weights_plot");
+		// The other commands' dialogs, in menu order.
+		for (final String c : commands) if (!new File(out, "dialog-" + slug(c) + ".png").exists()) dialog(c, WindowManager.getImage("gravel_prior"));
+		figure();
+
+		System.out.println("screenshots: " + made.size() + " PNGs in " + out + " (" + (System.currentTimeMillis() - start) / 1000 + " s)");
+		if (!errors.isEmpty()) {
+			for (final String e : errors) System.out.println("SCREENSHOT ERROR: " + e);
+			System.exit(1);
+		}
+		System.out.println("SCREENSHOTS OK");
+		System.exit(0);
+	}
+
+	/** Any other dialog (an error message, a file chooser) is a failure: say what it said and close it. */
+	static void watchForUnexpectedDialogs() {
+		final Thread t = new Thread(() -> {
+			while (true) {
+				for (final Window w : Window.getWindows()) {
+					if (!(w instanceof Dialog d) || !w.isShowing()) continue;
+					if (w instanceof GenericDialog && d.getTitle().equals(awaiting)) continue;
+					errors.add("unexpected dialog '" + d.getTitle() + "': " + text(d).trim());
+					EventQueue.invokeLater(d::dispose);
+				}
+				try {
+					Thread.sleep(200);
+				}
+				catch (final InterruptedException e) {
+					return;
+				}
+			}
+		});
+		t.setDaemon(true);
+		t.start();
+	}
+
+	/** Opens the command's dialog as the menu does, captures it, and cancels it. */
+	static void dialog(final String label, final ImagePlus current) throws Exception {
+		if (current != null) WindowManager.setTempCurrentImage(null);
+		if (current != null && current.getWindow() != null) WindowManager.setCurrentWindow(current.getWindow());
+		awaiting = label;
+		new ij.Executer(label, current);
+		GenericDialog gd = null;
+		for (int i = 0; i < 300 && gd == null; i++) {
+			for (final Window w : Window.getWindows()) if (w instanceof GenericDialog g && g.isShowing() && label.equals(g.getTitle())) gd = g;
+			if (gd == null) Thread.sleep(100);
+		}
+		if (gd == null) {
+			errors.add("the dialog of '" + label + "' did not open");
+			awaiting = null;
+			return;
+		}
+		final Rectangle screen = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
+		final Rectangle b = new Rectangle(gd.getLocationOnScreen(), gd.getSize());
+		if (!screen.contains(b)) errors.add("the dialog of '" + label + "' is cut off by the screen: " + b + " on " + screen.width + "×" + screen.height);
+		settle(gd);
+		save(gd, "dialog-" + slug(label));
+		final Button cancel = button(gd, "Cancel");
+		final GenericDialog g = gd;
+		if (cancel == null) EventQueue.invokeLater(g::dispose);
+		else EventQueue.invokeLater(() -> g.actionPerformed(new ActionEvent(cancel, ActionEvent.ACTION_PERFORMED, cancel.getLabel())));
+		// The Executer thread (named after the command) ends when the cancelled command returns.
+		for (int i = 0; i < 300 && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(label)); i++) Thread.sleep(100);
+		if (g.isShowing()) errors.add("the dialog of '" + label + "' did not close on Cancel");
+		awaiting = null;
+	}
+
+	/** Runs a command with macro options, as run("label", "options") does, then captures each new window. */
+	static void step(final String label, final String options, final String mainOutput) throws Exception {
+		final int logBefore = log().length();
+		IJ.run(label, options);
+		final String log = log().substring(Math.min(logBefore, log().length()));
+		if (log.contains("Spectral Posterior:")) errors.add(label + " " + options + ": " + log.trim());
+		if (WindowManager.getImage(mainOutput) == null) errors.add(label + " made no " + mainOutput);
+		Thread.sleep(500);
+		final Set<Window> windows = new LinkedHashSet<>();
+		final int[] ids = WindowManager.getIDList();
+		if (ids != null) for (final int id : ids) {
+			final ImagePlus imp = WindowManager.getImage(id);
+			if (imp.getWindow() != null) windows.add(imp.getWindow());
+		}
+		for (final Window w : WindowManager.getAllNonImageWindows()) if (w instanceof TextWindow) windows.add(w);
+		for (final Window w : windows) {
+			if (captured.contains(w)) continue;
+			captured.add(w);
+			if (w instanceof TextWindow tw) fitTable(tw);
+			settle(w);
+			save(w, slug(title(w)));
+		}
+	}
+
+	static String log() {
+		final String s = IJ.getLog();
+		return s == null ? "" : s;
+	}
+
+	/** A results window as wide as its columns (up to the screen) and as tall as its rows. */
+	static void fitTable(final TextWindow tw) throws Exception {
+		final TextPanel tp = tw.getTextPanel();
+		final ResultsTable rt = tp.getResultsTable();
+		final int rows = rt == null ? tp.getLineCount() : rt.size();
+		final Rectangle screen = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
+		final int width = Math.min(screen.width - 20, Math.max(400, columnsWidth(tp)));
+		EventQueue.invokeAndWait(() -> {
+			tw.setSize(width, Math.min(screen.height - 40, 90 + 17 * Math.max(rows, 1)));
+			tw.setLocation(10, 10);
+		});
+	}
+
+	/** The width TextPanel gives its columns (it measures them when it first paints). */
+	static int columnsWidth(final TextPanel tp) {
+		try {
+			final java.lang.reflect.Field f = TextPanel.class.getDeclaredField("iColWidth");
+			f.setAccessible(true);
+			int sum = 30;
+			for (final int w : (int[]) f.get(tp)) sum += w;
+			return sum;
+		}
+		catch (final ReflectiveOperationException | RuntimeException e) {
+			return 1200;
+		}
+	}
+
+	/** Raises the window and waits for it to paint. */
+	static void settle(final Window w) throws Exception {
+		EventQueue.invokeAndWait(() -> {
+			w.toFront();
+			w.repaint();
+		});
+		Thread.sleep(700);
+		robot.waitForIdle();
+	}
+
+	static String title(final Window w) {
+		if (w instanceof ImageWindow iw) return iw.getImagePlus().getTitle();
+		if (w instanceof Frame f) return f.getTitle();
+		if (w instanceof Dialog d) return d.getTitle();
+		return "window";
+	}
+
+	/** The window as on screen, under a title bar of our own (Xvfb has no window manager to draw one). */
+	static void save(final Window w, final String name) throws Exception {
+		final Rectangle b = new Rectangle(w.getLocationOnScreen(), w.getSize());
+		b.width = Math.min(b.width, Toolkit.getDefaultToolkit().getScreenSize().width - b.x);
+		b.height = Math.min(b.height, Toolkit.getDefaultToolkit().getScreenSize().height - b.y);
+		final BufferedImage shot = robot.createScreenCapture(b);
+		if (singleColour(shot)) {
+			errors.add("the capture of '" + title(w) + "' is blank (one colour)");
+			return;
+		}
+		final int bar = 24;
+		final BufferedImage framed = new BufferedImage(b.width + 2, b.height + bar + 1, BufferedImage.TYPE_INT_RGB);
+		final Graphics2D g = framed.createGraphics();
+		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+		g.setColor(new Color(0x3c, 0x4a, 0x5c));
+		g.fillRect(0, 0, framed.getWidth(), framed.getHeight());
+		g.setColor(Color.WHITE);
+		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+		g.drawString(title(w), 8, 17);
+		g.drawImage(shot, 1, bar, null);
+		g.dispose();
+		write(framed, name);
+	}
+
+	static void write(final BufferedImage image, final String name) throws Exception {
+		final File f = new File(out, name + ".png");
+		ImageIO.write(image, "png", f);
+		made.add(f.getName());
+		System.out.println("captured " + f.getName() + " (" + image.getWidth() + "×" + image.getHeight() + ")");
+	}
+
+	static boolean singleColour(final BufferedImage image) {
+		final int first = image.getRGB(0, 0);
+		for (int y = 0; y < image.getHeight(); y++) for (int x = 0; x < image.getWidth(); x++) if (image.getRGB(x, y) != first) return false;
+		return true;
+	}
+
+	/**
+	 * The README's first picture, from the images the run made: a crop of the truth, the measurement,
+	 * an exact posterior sample and two diffusion samplers' samples, each with its W2 to the posterior
+	 * read from its results table.
+	 */
+	static void figure() throws Exception {
+		final String[][] panels = {
+			{"gravel.png", "ground truth", null},
+			{"gravel_degraded", "measurement: blur σ 2 + noise 5", null},
+			{"gravel_degraded_exact_samples", "exact posterior sample", "gravel_degraded_exact_results"},
+			{"gravel_degraded_pigdm_samples", "PiGDM, 50 steps", "gravel_degraded_pigdm_results"},
+			{"gravel_degraded_ddnm_samples", "DDNM, 50 steps", "gravel_degraded_ddnm_results"}};
+		final int crop = 200, gap = 6, caption = 40;
+		final BufferedImage fig = new BufferedImage(panels.length * (crop + gap) + gap, crop + caption + gap, BufferedImage.TYPE_INT_RGB);
+		final Graphics2D g = fig.createGraphics();
+		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+		g.setColor(Color.WHITE);
+		g.fillRect(0, 0, fig.getWidth(), fig.getHeight());
+		for (int i = 0; i < panels.length; i++) {
+			final ImagePlus imp = WindowManager.getImage(panels[i][0]);
+			if (imp == null) {
+				errors.add("figure: no image " + panels[i][0]);
+				continue;
+			}
+			final ImageProcessor ip = imp.getStack().getProcessor(1).duplicate();
+			ip.setRoi(156, 156, crop, crop);
+			final ImageProcessor c = ip.crop();
+			c.setMinAndMax(0, 255); // one grey scale for every panel
+			final int x = gap + i * (crop + gap);
+			g.drawImage(c.convertToByteProcessor(true).createImage(), x, gap, null);
+			g.setColor(Color.BLACK);
+			g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+			g.drawString(panels[i][1], x, gap + crop + 16);
+			if (panels[i][2] != null) {
+				final String w2 = tableValue(panels[i][2], "W2");
+				g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+				g.drawString("W2 to posterior = " + w2, x, gap + crop + 33);
+			}
+		}
+		g.setStroke(new BasicStroke(1));
+		g.dispose();
+		write(fig, "first-figure");
+	}
+
+	static String tableValue(final String table, final String column) {
+		final Window w = WindowManager.getWindow(table);
+		if (!(w instanceof TextWindow tw) || tw.getResultsTable() == null) {
+			errors.add("figure: no table " + table);
+			return "?";
+		}
+		final ResultsTable rt = tw.getResultsTable();
+		final double v = rt.getValue(column, 0);
+		return v == 0 ? "0" : String.format(Locale.ROOT, "%.0f", v);
+	}
+
+	static String slug(final String s) {
+		return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "-").replaceAll("^-|-$", "");
+	}
+
+	static String text(final Container c) {
+		final StringBuilder sb = new StringBuilder();
+		for (final Component k : c.getComponents()) {
+			if (k instanceof java.awt.Label l) sb.append(l.getText()).append(' ');
+			if (k instanceof java.awt.TextArea t) sb.append(t.getText()).append(' ');
+			if (k instanceof Container cc) sb.append(text(cc));
+		}
+		return sb.toString();
+	}
+
+	static Button button(final Container c, final String label) {
+		for (final Component k : c.getComponents()) {
+			if (k instanceof Button b && b.getLabel().trim().equals(label)) return b;
+			if (k instanceof Container cc) {
+				final Button b = button(cc, label);
+				if (b != null) return b;
+			}
+		}
+		return null;
+	}
+}
