@@ -38,8 +38,19 @@ public final class DiffusionSampler {
 	 * @param weights per-step weights in execution order (noisiest step first), or null for the
 	 *                method's heuristic
 	 * @param t0      SDEdit start time (ignored otherwise)
+	 * @param bands   weights per step and per frequency band (issue 11), or null; exclusive with
+	 *                {@code weights}; convolution operators only
 	 */
-	public record Config(Method method, Schedule schedule, int steps, BaseStep base, double eta, double[] weights, int t0) {
+	public record Config(Method method, Schedule schedule, int steps, BaseStep base, double eta, double[] weights, int t0, BandWeights bands) {
+
+		/** One weight per step (or the heuristic). */
+		public Config(final Method method, final Schedule schedule, final int steps, final BaseStep base, final double eta, final double[] weights, final int t0) {
+			this(method, schedule, steps, base, eta, weights, t0, null);
+		}
+
+		public Config {
+			if (weights != null && bands != null) throw new IllegalArgumentException("Give either one weight per step or weights per step and band, not both.");
+		}
 
 		/** The step grid this configuration runs on (from t0 for a method that starts from the posterior mean). */
 		public StepGrid grid() {
@@ -57,13 +68,46 @@ public final class DiffusionSampler {
 		 * guidance of every step and DDRM's rule; refuses a bad σ or a σ the method cannot run with.
 		 */
 		public Plan plan(final double sigma) {
+			if (bands != null) {
+				// The band weights act per Fourier frequency, which diagonalises only a convolution.
+				throw new IllegalArgumentException("band weights need a convolution operator (blur or denoising); use parametrisation=per step and weights=custom with one weight per step for super-resolution, inpainting and colour.");
+			}
+			return planOf(sigma);
+		}
+
+		/** {@link #plan} without the refusal of band weights: for {@link DiffusionSampler}, which applies them. */
+		Plan planOf(final double sigma) {
 			if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
 			BaseStep.checkEta(eta);
 			method.check(sigma);
 			final StepGrid grid = grid();
 			final Guidance[] unit = new Guidance[grid.n];
 			for (int j = 0; j < grid.n; j++) unit[j] = method.guidance(grid, j, sigma);
-			return new Plan(grid, weightsOn(grid), unit, method.spectralRule(grid));
+			return new Plan(grid, bands != null ? firstBand(bandWeightsOn(grid)) : weightsOn(grid), unit, method.spectralRule(grid));
+		}
+
+		/** Band 0's weight of every step: what a per-step consumer of the plan (a progress report, the realised weights) sees. */
+		private static double[] firstBand(final double[][] w) {
+			final double[] out = new double[w.length];
+			for (int j = 0; j < w.length; j++) out[j] = w[j][0];
+			return out;
+		}
+
+		/**
+		 * The weights in use per step and band, n × B: the band weights (checked against the grid and
+		 * the method), or the per-step weights as one band.
+		 */
+		public double[][] bandWeightsOn(final StepGrid grid) {
+			if (bands == null) {
+				final double[] w = weightsOn(grid);
+				final double[][] out = new double[w.length][];
+				for (int j = 0; j < w.length; j++) out[j] = new double[] { w[j] };
+				return out;
+			}
+			if (!method.tunable()) throw new IllegalArgumentException(method.label + " has no guidance weights; leave the weights at heuristic.");
+			if (!method.linear()) throw new IllegalArgumentException(method.label + " divides its weight by the residual, which couples the bands; band weights need a method linear in its weights (e.g. dps, pigdm).");
+			if (bands.steps() != grid.n) throw new IllegalArgumentException("The band weights have " + bands.steps() + " rows (steps) but there are " + grid.n + " steps; give one row per step (tune with the same steps).");
+			return bands.weights();
 		}
 
 		/** The weights in use: the given ones (checked) or the method's heuristic ones. */
@@ -97,6 +141,10 @@ public final class DiffusionSampler {
 	final int n;
 	/** Per step j = 0..n−1 in execution order (views of the grid's arrays). */
 	final double[] abT, abS, phi, psi, nu, weight;
+	/** Weights per step and band, n × B (B = 1: one weight per step, as {@code weight}). */
+	final double[][] bandWeight;
+	/** The bands of the weights, or null for one weight per step. */
+	final FrequencyBands bands;
 	/** The method's guidance at unit weight, per step. */
 	final Guidance[] unit;
 	private final Method.SpectralRule ddrm;
@@ -104,7 +152,7 @@ public final class DiffusionSampler {
 
 	public DiffusionSampler(final GaussianPrior prior, final BlurOperator op, final double sigma, final Config cfg) {
 		if (!prior.plane().sameShape(op.plane())) throw new IllegalArgumentException("The prior is " + prior.plane() + " but the operator is " + op.plane() + ".");
-		final Plan plan = cfg.plan(sigma);
+		final Plan plan = cfg.planOf(sigma);
 		this.prior = prior;
 		this.op = op;
 		this.sigma = sigma;
@@ -118,14 +166,25 @@ public final class DiffusionSampler {
 		psi = grid.psi;
 		nu = grid.nu;
 		weight = plan.weights();
+		bandWeight = cfg.bandWeightsOn(grid);
+		bands = cfg.bands() == null ? null : FrequencyBands.of(cfg.bands().by(), cfg.bands().bands(), prior.plane(), prior.spectrum().values());
 		unit = plan.unit();
 		ddrm = plan.ddrm();
 		posterior = ExactPosterior.of(prior, op, sigma);
 	}
 
-	/** The weights in use, execution order (a copy). */
+	/** The weights in use, execution order (a copy); with band weights step-major, index j·B + b. */
 	public double[] weights() {
-		return weight.clone();
+		if (bands == null) return weight.clone();
+		final int nb = bands.count();
+		final double[] out = new double[n * nb];
+		for (int j = 0; j < n; j++) System.arraycopy(bandWeight[j], 0, out, j * nb, nb);
+		return out;
+	}
+
+	/** The frequency bands of the weights, or null for one weight per step. */
+	public FrequencyBands bands() {
+		return bands;
 	}
 
 	public int steps() {
@@ -253,19 +312,25 @@ public final class DiffusionSampler {
 			fft.forward(measurement, vSpec);
 		}
 		final double[] w = normalised ? normalizedDpsWeights(vSpec) : weight;
+		// Weights per step and band (one band for one weight per step; the normalised DPS weights, realised, as one band).
+		final double[][] wb = normalised ? new double[n][1] : bandWeight;
+		if (normalised) for (int j = 0; j < n; j++) wb[j][0] = w[j];
 		final Method.Start start = method.start();
 		final boolean fromMean = start == Method.Start.POSTERIOR_MEAN;
 		final double s20 = fromMean ? 1 - abT[0] : 1, g0 = Math.sqrt(s20), sab0 = Math.sqrt(abT[0]);
-		final int block = 2048;
-		final int blocks = (size + block - 1) / block;
-		IntStream.range(0, blocks).parallel().forEach(b -> {
-			final int from = b * block, to = Math.min(size, from + block);
+		// With bands the frequencies run sorted by band, in blocks of one band each, so that every step
+		// is still one weight per loop (the vectorised loops of guidedStep); the results are put back after.
+		final int[] order = bands == null ? null : bands.order();
+		final double[] lamO = FrequencyBands.permuted(lam, order), rhoO = FrequencyBands.permuted(rho, order), postP = FrequencyBands.permuted(posterior.p(), order);
+		final int[][] runs = FrequencyBands.runs(bands == null ? null : FrequencyBands.permuted(bands.bands(), order), size, 2048);
+		IntStream.range(0, runs.length).parallel().forEach(b -> {
+			final int from = runs[b][0], to = runs[b][1], band = runs[b][2];
 			if (start == Method.Start.SPECTRAL) {
-				ddrmBlock(from, to, lam, rho, p, s2, gain, cancelled);
+				ddrmBlock(from, to, lamO, rhoO, p, s2, gain, cancelled);
 				return;
 			}
 			for (int k = from; k < to; k++) {
-				p[k] = fromMean ? sab0 * posterior.p()[k] : 0;
+				p[k] = fromMean ? sab0 * postP[k] : 0;
 				s2[k] = s20;
 				gain[k] = g0;
 			}
@@ -274,14 +339,18 @@ public final class DiffusionSampler {
 				// Π a decays geometrically: flushing it to 0 every 8 steps, well before it could go subnormal
 				// (subnormal arithmetic is ~100× slower), keeps the step loops branch-free, hence vectorised.
 				if ((j & 7) == 7) flushTiny(gain, from, to);
-				guidedStep(unit[j], w[j], from, to, lam, rho, p, s2, gain, abT[j], phi[j], psi[j], nu[j] * nu[j]);
+				guidedStep(unit[j], wb[j][band], from, to, lamO, rhoO, p, s2, gain, abT[j], phi[j], psi[j], nu[j] * nu[j]);
 			}
 		});
+		FrequencyBands.restore(p, order);
+		FrequencyBands.restore(s2, order);
+		FrequencyBands.restore(gain, order);
 		// The bias lives at DC only (constant prior mean): a scalar recurrence.
 		final double[] q = new double[size];
 		final double m = prior.meanDc();
 		double qq = fromMean ? sab0 * posterior.q()[0] : 0;
 		final double[] coef = new double[4];
+		final int dcBand = bands == null || normalised ? 0 : bands.band(0);
 		for (int j = 0; j < n; j++) {
 			if (start == Method.Start.SPECTRAL) {
 				ddrmStep(j, lam[0], rho[0], coef);
@@ -290,13 +359,13 @@ public final class DiffusionSampler {
 			}
 			final double l = lam[0], r = rho[0], sab = Math.sqrt(abT[j]);
 			final double g = sab * l / (abT[j] * l + 1 - abT[j]);
-			final double kap = kappa(j, w[j], l, r, g);
+			final double kap = kappa(j, wb[j][dcBand], l, r, g);
 			final boolean onXt = unit[j].onXt();
 			final double a = onXt ? phi[j] * g + psi[j] - kap * r / sab : (phi[j] - kap * r) * g + psi[j];
 			qq = a * qq + (onXt ? phi[j] : phi[j] - kap * r) * (1 - g * sab) * m;
 		}
 		q[0] = qq;
-		return new Law(new OutputLaw(op, p, q, s2), gain, w.clone(), method.linear());
+		return new Law(new OutputLaw(op, p, q, s2), gain, normalised ? w.clone() : weights(), method.linear());
 	}
 
 	private static void flushTiny(final double[] v, final int from, final int to) {
@@ -476,6 +545,7 @@ public final class DiffusionSampler {
 		private final double[] v = fft.newSpectrum(), x = fft.newSpectrum(), x0 = fft.newSpectrum(), z = fft.newSpectrum(), init;
 		private final double[] lam = prior.spectrum().values(), rho = op.rho(), h = op.transfer();
 		private final double[] usedWeights = new double[n];
+		private final int[] bandOf = bands == null ? null : bands.bands();
 
 		private Stepper(final double[] measurement) {
 			fft.forward(measurement, v);
@@ -525,6 +595,8 @@ public final class DiffusionSampler {
 				final boolean snapshot = trajectory != null && every > 0 && ((j + 1) % every == 0 || j == n - 1);
 				if (nuJ > 0) HermitianNoise.fillParallel(plane, rng, z);
 				final double noise = nuJ > 0 ? nuJ : 0, wStep = wj;
+				// Band weights: frequency k takes its band's weight of this step.
+				final double[] bw = bandWeight[j];
 				final Guidance u = unit[j];
 				final boolean onXt = u.onXt(), guided = !u.none();
 				final double gf = one / sab;
@@ -542,7 +614,7 @@ public final class DiffusionSampler {
 					}
 					double gr = 0, gi = 0;
 					if (guided) {
-						final double gam = g * gf, kap = wStep * u.kappa(g, gam, r, gam * r);
+						final double gam = g * gf, kap = (bandOf == null ? wStep : bw[bandOf[k]]) * u.kappa(g, gam, r, gam * r);
 						final double yr = onXt ? xr / sab : re, yi = onXt ? xi / sab : im;
 						final double hr = h[2 * k], hi = h[2 * k + 1];
 						final double rr = v[2 * k] - (hr * yr - hi * yi), ri = v[2 * k + 1] - (hr * yi + hi * yr);

@@ -16,8 +16,8 @@ public final class SumObjective implements TuningObjective {
 		if (parts.isEmpty()) throw new IllegalArgumentException("A robust objective needs at least one problem.");
 		final TuningObjective first = parts.get(0);
 		for (final TuningObjective p : parts) {
-			if (p.steps() != first.steps() || p.method() != first.method() || !java.util.Arrays.equals(p.timesteps(), first.timesteps())) {
-				throw new IllegalArgumentException("The problems of a robust objective must share the method and the sampling steps.");
+			if (p.steps() != first.steps() || p.bands() != first.bands() || p.method() != first.method() || !java.util.Arrays.equals(p.timesteps(), first.timesteps())) {
+				throw new IllegalArgumentException("The problems of a robust objective must share the method, the sampling steps and the bands.");
 			}
 		}
 		this.parts = List.copyOf(parts);
@@ -42,6 +42,11 @@ public final class SumObjective implements TuningObjective {
 	@Override
 	public int steps() {
 		return parts.get(0).steps();
+	}
+
+	@Override
+	public int bands() {
+		return parts.get(0).bands();
 	}
 
 	@Override

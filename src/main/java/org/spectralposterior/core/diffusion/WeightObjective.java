@@ -26,6 +26,12 @@ import org.spectralposterior.core.posterior.OutputLaw;
  * <p>
  * The residual-normalised DPS is not affine in its weights (its weight divides by the residual)
  * and is refused; tune the linear DPS instead.
+ * <p>
+ * Weights per step and band (issue 11): with B {@link FrequencyBands} the parameters are
+ * W[j][b] (flat, index j·B + b) and frequency k of step j takes W[j][band(k)]. Each weight is still
+ * one factor of κ at its frequencies, so the recurrence and its adjoint above are unchanged; ∂ℒ/∂W[j][b]
+ * sums the terms of band b's frequencies only. The entries are kept sorted by band (DC first), so a
+ * block runs a few runs of one band each, and one weight per step (B = 1) is the case of one band.
  */
 public final class WeightObjective implements TuningObjective {
 
@@ -36,36 +42,59 @@ public final class WeightObjective implements TuningObjective {
 	private final double[] lam, rho, kStar, sStar, mult;
 	private final double qStarDc, meanDc, var;
 	private final int block;
+	/** Bands (null: one weight per step) and the band of every entry, in entry order (null when B = 1). */
+	private final FrequencyBands bands;
+	private final int nb;
+	private final int[] bandOf;
 
 	public WeightObjective(final DiffusionSampler sampler) {
+		this(sampler, null);
+	}
+
+	/** Over weights per step and band, the bands {@code bands} of the sampler's plane (null: one weight per step). */
+	public WeightObjective(final DiffusionSampler sampler, final FrequencyBands bands) {
 		// steps × block × 2 doubles of history per block: at most ~16 MB.
-		this(sampler, (int) Math.max(64, Math.min(4096, (1L << 20) / Math.max(1, sampler.n))));
+		this(sampler, defaultBlock(sampler), bands);
 	}
 
 	/** With an explicit block of frequencies (tests exercise block boundaries with it). */
 	WeightObjective(final DiffusionSampler sampler, final int block) {
+		this(sampler, block, null);
+	}
+
+	WeightObjective(final DiffusionSampler sampler, final int block, final FrequencyBands bands) {
 		this.s = sampler;
 		this.block = block;
+		this.bands = bands;
+		this.nb = bands == null ? 1 : bands.count();
 		this.method = sampler.config().method();
 		if (!method.tunable()) throw new IllegalArgumentException(method.label + " has no guidance weights to tune.");
 		if (!method.linear()) throw new IllegalArgumentException(method.label + " divides its weight by the residual, so its law is not affine in the weights; tune the linear DPS (dps) instead.");
 		final HalfPlane plane = sampler.prior.plane();
+		if (bands != null && bands.bands().length != plane.size) throw new IllegalArgumentException("The bands are not of the sampler's plane " + plane);
 		size = plane.size;
-		lam = sampler.prior.spectrum().values();
-		rho = sampler.op.rho();
+		// Entries sorted by band, DC first (FrequencyBands#order); the identity for one weight per step.
+		final int[] order = bands == null ? null : bands.order();
+		lam = FrequencyBands.permuted(sampler.prior.spectrum().values(), order);
+		rho = FrequencyBands.permuted(sampler.op.rho(), order);
 		final OutputLaw post = sampler.posterior();
-		kStar = post.p();
+		kStar = FrequencyBands.permuted(post.p(), order);
+		final double[] s2Star = FrequencyBands.permuted(post.s2(), order);
 		sStar = new double[size];
-		for (int k = 0; k < size; k++) sStar[k] = Math.sqrt(post.s2()[k]);
+		for (int k = 0; k < size; k++) sStar[k] = Math.sqrt(s2Star[k]);
 		qStarDc = post.q()[0];
-		mult = new double[size];
-		for (int k = 0; k < size; k++) mult[k] = plane.multiplicity(k);
+		mult = FrequencyBands.permuted(plane.multiplicities(), order).clone();
+		bandOf = bands == null ? null : FrequencyBands.permuted(bands.bands(), order);
 		meanDc = sampler.prior.meanDc();
 		var = sampler.sigma * sampler.sigma;
 	}
 
-	private WeightObjective(final DiffusionSampler sampler, final double[] lam, final double[] rho, final double[] kStar, final double[] sStar, final double[] mult, final double qStarDc) {
+	private WeightObjective(final DiffusionSampler sampler, final double[] lam, final double[] rho, final double[] kStar, final double[] sStar, final double[] mult, final double qStarDc,
+		final FrequencyBands bands, final int[] bandOf) {
 		this.s = sampler;
+		this.bands = bands;
+		this.nb = bands == null ? 1 : bands.count();
+		this.bandOf = bandOf;
 		this.method = sampler.config().method();
 		this.size = lam.length;
 		this.lam = lam;
@@ -76,7 +105,11 @@ public final class WeightObjective implements TuningObjective {
 		this.qStarDc = qStarDc;
 		this.meanDc = sampler.prior.meanDc();
 		this.var = sampler.sigma * sampler.sigma;
-		this.block = (int) Math.max(64, Math.min(4096, (1L << 20) / Math.max(1, sampler.n)));
+		this.block = defaultBlock(sampler);
+	}
+
+	private static int defaultBlock(final DiffusionSampler sampler) {
+		return (int) Math.max(64, Math.min(4096, (1L << 20) / Math.max(1, sampler.n)));
 	}
 
 	/**
@@ -86,41 +119,52 @@ public final class WeightObjective implements TuningObjective {
 	 * their own row), each group standing for its members by their multiplicity-weighted mean λ
 	 * and ρ, with the posterior of that mean (κ* = λ/(ρλ + σ²), s*² = λσ²/(ρλ + σ²)). It is the exact
 	 * objective of that smaller problem and an approximation of this one: tune on it, then report
-	 * losses with the full objective. DC is kept exactly.
+	 * losses with the full objective. DC is kept exactly. With bands, frequencies are grouped within
+	 * their band only (a grid per band, over that band's ranges), so that every group has one weight.
 	 */
 	public WeightObjective binned(final int binsPerAxis) {
 		if (binsPerAxis < 2) throw new IllegalArgumentException("binsPerAxis must be at least 2");
-		double lLo = Double.POSITIVE_INFINITY, lHi = Double.NEGATIVE_INFINITY, rLo = Double.POSITIVE_INFINITY, rHi = Double.NEGATIVE_INFINITY, rMax = 0;
+		double rMax = 0;
 		for (int k = 1; k < size; k++) rMax = Math.max(rMax, rho[k]);
 		// Below ~1e-9·max ρ a frequency is as good as removed for both the dynamics (κρ ≪ 1) and ℒ:
 		// one row for them keeps the log ρ range, and so the bins, narrow.
 		final double rZero = 1e-9 * rMax;
+		final double[] lLo = new double[nb], lHi = new double[nb], rLo = new double[nb], rHi = new double[nb];
+		java.util.Arrays.fill(lLo, Double.POSITIVE_INFINITY);
+		java.util.Arrays.fill(rLo, Double.POSITIVE_INFINITY);
+		java.util.Arrays.fill(lHi, Double.NEGATIVE_INFINITY);
+		java.util.Arrays.fill(rHi, Double.NEGATIVE_INFINITY);
 		for (int k = 1; k < size; k++) {
 			if (lam[k] <= 0) continue;
-			lLo = Math.min(lLo, Math.log(lam[k]));
-			lHi = Math.max(lHi, Math.log(lam[k]));
+			final int b = band(k);
+			lLo[b] = Math.min(lLo[b], Math.log(lam[k]));
+			lHi[b] = Math.max(lHi[b], Math.log(lam[k]));
 			if (rho[k] > rZero) {
-				rLo = Math.min(rLo, Math.log(rho[k]));
-				rHi = Math.max(rHi, Math.log(rho[k]));
+				rLo[b] = Math.min(rLo[b], Math.log(rho[k]));
+				rHi[b] = Math.max(rHi[b], Math.log(rho[k]));
 			}
 		}
-		final int nb = binsPerAxis, cells = nb * (nb + 1) + 1; // + a row for ρ ≈ 0, + one cell for λ = 0
+		final int nbin = binsPerAxis, perBand = nbin * (nbin + 1) + 1, cells = nb * perBand; // + a row for ρ ≈ 0, + one cell for λ = 0
 		final double[] m = new double[cells], ml = new double[cells], mr = new double[cells];
 		for (int k = 1; k < size; k++) {
+			final int b = band(k);
 			final int cell;
-			if (lam[k] <= 0) cell = cells - 1;
+			if (lam[k] <= 0) cell = perBand - 1;
 			else {
-				final int li = bin(Math.log(lam[k]), lLo, lHi, nb);
-				final int ri = rho[k] > rZero ? 1 + bin(Math.log(rho[k]), rLo, rHi, nb) : 0;
-				cell = ri * nb + li;
+				final int li = bin(Math.log(lam[k]), lLo[b], lHi[b], nbin);
+				final int ri = rho[k] > rZero ? 1 + bin(Math.log(rho[k]), rLo[b], rHi[b], nbin) : 0;
+				cell = ri * nbin + li;
 			}
-			m[cell] += mult[k];
-			ml[cell] += mult[k] * lam[k];
-			mr[cell] += mult[k] * rho[k];
+			final int c = b * perBand + cell;
+			m[c] += mult[k];
+			ml[c] += mult[k] * lam[k];
+			mr[c] += mult[k] * rho[k];
 		}
 		int used = 1;
 		for (final double v : m) if (v > 0) used++;
 		final double[] l2 = new double[used], r2 = new double[used], k2 = new double[used], s2 = new double[used], m2 = new double[used];
+		final int[] b2 = bandOf == null ? null : new int[used];
+		if (b2 != null) b2[0] = bandOf[0];
 		l2[0] = lam[0];
 		r2[0] = rho[0];
 		k2[0] = kStar[0];
@@ -136,9 +180,15 @@ public final class WeightObjective implements TuningObjective {
 			k2[e] = den > 0 ? l / den : 0;
 			s2[e] = den > 0 ? Math.sqrt(l * var / den) : Math.sqrt(l);
 			m2[e] = m[c];
+			if (b2 != null) b2[e] = c / perBand;
 			e++;
 		}
-		return new WeightObjective(s, l2, r2, k2, s2, m2, qStarDc);
+		return new WeightObjective(s, l2, r2, k2, s2, m2, qStarDc, bands, b2);
+	}
+
+	/** The band of entry k (entry order). */
+	private int band(final int k) {
+		return bandOf == null ? 0 : bandOf[k];
 	}
 
 	/**
@@ -146,10 +196,10 @@ public final class WeightObjective implements TuningObjective {
 	 * fields it did not). κ₁ = kb is the unit-weight gain; with a guidance on x_t (ScoreALD) it enters
 	 * a through −κρ/sqrt(ᾱ) instead of −κρg.
 	 */
-	private static void forward(final double[] rho, final int from, final int len, final double[] gb, final double[] kb, final double[] p, final double[] s2, final double ph,
-		final double ps, final double wj, final boolean onXt, final double sab, final double nu2) {
+	private static void forward(final double[] rho, final int from, final int lo, final int hi, final double[] gb, final double[] kb, final double[] p, final double[] s2,
+		final double ph, final double ps, final double wj, final boolean onXt, final double sab, final double nu2) {
 		if (onXt) {
-			for (int i = 0; i < len; i++) {
+			for (int i = lo; i < hi; i++) {
 				final double r = rho[from + i], g = gb[i], k1 = kb[i];
 				final double a = ph * g + ps - wj * k1 * r / sab;
 				p[i] = a * p[i] + wj * k1;
@@ -157,7 +207,7 @@ public final class WeightObjective implements TuningObjective {
 			}
 			return;
 		}
-		for (int i = 0; i < len; i++) {
+		for (int i = lo; i < hi; i++) {
 			final double r = rho[from + i], g = gb[i], k1 = kb[i];
 			final double a = (ph - wj * k1 * r) * g + ps;
 			p[i] = a * p[i] + wj * k1;
@@ -205,6 +255,16 @@ public final class WeightObjective implements TuningObjective {
 		return s.n;
 	}
 
+	@Override
+	public int bands() {
+		return nb;
+	}
+
+	/** The frequency bands of the weights, or null for one weight per step. */
+	public FrequencyBands frequencyBands() {
+		return bands;
+	}
+
 	public Method method() {
 		return method;
 	}
@@ -220,6 +280,7 @@ public final class WeightObjective implements TuningObjective {
 	}
 
 	/** ℒ(w) only. */
+	@Override
 	public double value(final double[] w) {
 		return evaluate(w, null, () -> false);
 	}
@@ -229,23 +290,25 @@ public final class WeightObjective implements TuningObjective {
 	 * block and step ({@link CancellationException} when it turns true).
 	 */
 	public double evaluate(final double[] w, final double[] grad, final BooleanSupplier cancelled) {
-		final int n = s.n;
-		if (w.length != n) throw new IllegalArgumentException("The weights list has " + w.length + " values but there are " + n + " steps.");
+		final int n = s.n, nw = n * nb;
+		if (w.length != nw) throw new IllegalArgumentException("The weights list has " + w.length + " values but there are " + n + " steps" + (nb > 1 ? " × " + nb + " bands" : "") + ".");
 		final int blocks = (size + block - 1) / block;
 		final double[][] parts = IntStream.range(0, blocks).parallel().mapToObj(b -> blockPart(b, w, grad != null, cancelled)).toArray(double[][]::new);
 		double total = 0;
 		if (grad != null) java.util.Arrays.fill(grad, 0);
 		for (final double[] part : parts) {
-			total += part[n];
-			if (grad != null) for (int j = 0; j < n; j++) grad[j] += part[j];
+			total += part[nw];
+			if (grad != null) for (int j = 0; j < nw; j++) grad[j] += part[j];
 		}
 		return total;
 	}
 
-	/** The block's gradient contributions (indices 0..n−1) and its share of ℒ (index n). */
+	/** The block's gradient contributions (indices 0..n·B−1, j·B + b) and its share of ℒ (index n·B). */
 	private double[] blockPart(final int b, final double[] w, final boolean wantGrad, final BooleanSupplier cancelled) {
 		final int n = s.n;
 		final int from = b * block, to = Math.min(size, from + block), len = to - from;
+		// The block's runs of one band (block-local {lo, hi, band}): one for one weight per step.
+		final int[][] runs = FrequencyBands.runs(bandOf == null ? null : java.util.Arrays.copyOfRange(bandOf, from, to), len, len);
 		final boolean dc = from == 0;
 		final double[] p = new double[len], s2 = new double[len];
 		final double[][] pHist = wantGrad ? new double[n][] : null, sHist = wantGrad ? new double[n][] : null;
@@ -261,16 +324,17 @@ public final class WeightObjective implements TuningObjective {
 				if (dc) qHist[j] = q;
 			}
 
-			final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j], nu2 = s.nu[j] * s.nu[j], wj = w[j];
+			final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j], nu2 = s.nu[j] * s.nu[j];
 			final boolean onXt = s.unit[j].onXt();
 			gainAndKappa(j, from, len, gb, kb);
 			if (dc) {
-				final double a0 = ph * gb[0] + ps + wj * aPrime(onXt, kb[0], rho[0], gb[0], sab);
-				q = a0 * q + (onXt ? ph : ph - wj * kb[0] * rho[0]) * (1 - gb[0] * sab) * meanDc;
+				final double w0 = w[j * nb + band(0)];
+				final double a0 = ph * gb[0] + ps + w0 * aPrime(onXt, kb[0], rho[0], gb[0], sab);
+				q = a0 * q + (onXt ? ph : ph - w0 * kb[0] * rho[0]) * (1 - gb[0] * sab) * meanDc;
 			}
-			forward(rho, from, len, gb, kb, p, s2, ph, ps, wj, onXt, sab, nu2);
+			for (final int[] run : runs) forward(rho, from, run[0], run[1], gb, kb, p, s2, ph, ps, w[j * nb + run[2]], onXt, sab, nu2);
 		}
-		final double[] out = new double[n + 1];
+		final double[] out = new double[n * nb + 1];
 		final double[] pBar = wantGrad ? new double[len] : null, sBar = wantGrad ? new double[len] : null;
 		double qBar = 0, loss = 0;
 		for (int i = 0; i < len; i++) {
@@ -293,30 +357,33 @@ public final class WeightObjective implements TuningObjective {
 				sBar[i] = mult[k] * (sd > 0 ? 1 - sStar[k] / sd : 0);
 			}
 		}
-		out[n] = loss;
+		out[n * nb] = loss;
 		if (!wantGrad) return out;
 		for (int j = n - 1; j >= 0; j--) {
 			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
-			final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j], wj = w[j];
+			final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j];
 			final boolean onXt = s.unit[j].onXt();
 			final double[] pPrev = pHist[j], sPrev = sHist[j];
 			gainAndKappa(j, from, len, gb, kb);
-			double gj = 0;
 			if (dc) {
 				// The DC bias chain (q before its p and s² terms, which the loop below adds).
-				final double r = rho[0], g = gb[0], k1 = kb[0];
-				final double da0 = aPrime(onXt, k1, r, g, sab), a0 = ph * g + ps + wj * da0;
-				gj += qBar * (da0 * qHist[j] - (onXt ? 0 : k1 * r * (1 - g * sab) * meanDc));
+				final double r = rho[0], g = gb[0], k1 = kb[0], w0 = w[j * nb + band(0)];
+				final double da0 = aPrime(onXt, k1, r, g, sab), a0 = ph * g + ps + w0 * da0;
+				out[j * nb + band(0)] += qBar * (da0 * qHist[j] - (onXt ? 0 : k1 * r * (1 - g * sab) * meanDc));
 				qBar *= a0;
 			}
-			for (int i = 0; i < len; i++) {
-				final double r = rho[from + i], g = gb[i], k1 = kb[i];
-				final double da = aPrime(onXt, k1, r, g, sab), a = ph * g + ps + wj * da;
-				gj += pBar[i] * (da * pPrev[i] + k1) + sBar[i] * 2 * a * da * sPrev[i];
-				pBar[i] *= a;
-				sBar[i] *= a * a;
+			for (final int[] run : runs) {
+				final double wj = w[j * nb + run[2]];
+				double gj = 0;
+				for (int i = run[0]; i < run[1]; i++) {
+					final double r = rho[from + i], g = gb[i], k1 = kb[i];
+					final double da = aPrime(onXt, k1, r, g, sab), a = ph * g + ps + wj * da;
+					gj += pBar[i] * (da * pPrev[i] + k1) + sBar[i] * 2 * a * da * sPrev[i];
+					pBar[i] *= a;
+					sBar[i] *= a * a;
+				}
+				out[j * nb + run[2]] += gj;
 			}
-			out[j] = gj;
 		}
 		return out;
 	}

@@ -17,18 +17,40 @@ import org.spectralposterior.core.optim.Lbfgs;
  * An optional smoothness penalty γ Σ (w_{j+1} − w_j)² is added to ℒ. Local optima are possible
  * (ℒ is not convex in w), so the result is an upper bound on the best achievable ℒ, and never
  * worse than the heuristic or the best constant, which are its starting points.
+ * <p>
+ * With weights per step and band ({@link TuningObjective#bands} = B > 1) the parameters are the n·B
+ * weights W[j][b] (flat, j·B + b). The search is hierarchical: first one weight per step (the
+ * band objective with every band of a step tied to one weight, the same two stages as above), then
+ * L-BFGS on all n·B weights from that optimum, so the band result is never worse than the per-step one
+ * (ℒ is not convex: a search started from the heuristic in every band can end in a worse optimum).
+ * The smoothness penalty runs along the steps of each band.
  */
 public final class WeightTuner {
 
-	/** What tuning found; losses are ℒ = E_v W2² in the objective's units (no penalty). */
+	/**
+	 * What tuning found; losses are ℒ = E_v W2² in the objective's units (no penalty). {@code heuristic}:
+	 * one weight per step; {@code tuned}: n·B weights, step-major (B = {@link #bands}).
+	 */
 	public record Result(int[] timesteps, double[] heuristic, double heuristicLoss, double bestConstant, double constantLoss, double[] tuned, double tunedLoss, int iterations,
-		String stop) {}
+		String stop) {
+
+		public int bands() {
+			return tuned.length / heuristic.length;
+		}
+
+		/** The tuned weight of step j in band b. */
+		public double tuned(final int j, final int b) {
+			return tuned[j * bands() + b];
+		}
+	}
 
 	private final TuningObjective objective;
 	private final double smoothness;
 	private final int maxIterations;
 	private final boolean fraction;
-	private final double[] h;
+	/** The heuristic per weight (n·B, each step's in all its bands) and per step. */
+	private final double[] h, perStep;
+	private final int bands;
 
 	public WeightTuner(final TuningObjective objective, final double smoothness, final int maxIterations) {
 		if (!(smoothness >= 0) || Double.isInfinite(smoothness)) throw new IllegalArgumentException("smoothness must be a finite number ≥ 0, got " + smoothness);
@@ -37,11 +59,26 @@ public final class WeightTuner {
 		this.smoothness = smoothness;
 		this.maxIterations = maxIterations;
 		this.fraction = objective.method().maxWeight() == 1;
-		this.h = objective.heuristicWeights();
+		this.perStep = objective.heuristicWeights();
+		this.bands = objective.bands();
+		this.h = new double[perStep.length * bands];
+		for (int i = 0; i < h.length; i++) h[i] = perStep[i / bands];
 	}
 
 	/** Progress counts the constant search (40 evaluations) and then the L-BFGS iterations. */
 	public Result tune(final Progress progress) {
+		if (bands > 1) {
+			final Result perStep = new WeightTuner(new Tied(objective), smoothness, maxIterations).tune(progress);
+			final double[] start = new double[h.length];
+			for (int i = 0; i < h.length; i++) start[i] = perStep.tuned()[i / bands];
+			if (fraction) for (int i = 0; i < start.length; i++) start[i] = Math.min(Math.max(start[i], 1e-6), 0.98);
+			final Lbfgs.Result res = lbfgs(start, maxIterations, progress, 0, maxIterations);
+			final double[] constant = new double[h.length];
+			for (int i = 0; i < h.length; i++) constant[i] = fraction ? perStep.bestConstant() : perStep.bestConstant() * h[i];
+			final Result r = finish(res, perStep.heuristicLoss(), perStep.bestConstant(), constant, perStep.constantLoss(), progress, maxIterations);
+			return new Result(r.timesteps(), r.heuristic(), r.heuristicLoss(), r.bestConstant(), r.constantLoss(), r.tuned(), r.tunedLoss(), perStep.iterations() + r.iterations(),
+				"per step: " + perStep.stop() + "; per step and band: " + r.stop());
+		}
 		final BooleanSupplier cancelled = progress::cancelled;
 		final long total = 40L + maxIterations;
 		final double heuristicLoss = objective.value(h);
@@ -141,11 +178,12 @@ public final class WeightTuner {
 		final Lbfgs.Function f = (theta, g) -> {
 			weights(theta, w);
 			double v = objective.evaluate(w, gw, cancelled);
-			for (int j = 0; j + 1 < w.length; j++) {
-				final double d = w[j + 1] - w[j];
+			// Smoothness along the steps, band by band (B = 1: along the steps).
+			for (int j = 0; j + bands < w.length; j++) {
+				final double d = w[j + bands] - w[j];
 				v += smoothness * d * d;
 				gw[j] -= 2 * smoothness * d;
-				gw[j + 1] += 2 * smoothness * d;
+				gw[j + bands] += 2 * smoothness * d;
 			}
 			for (int j = 0; j < w.length; j++) g[j] = gw[j] * dWeight(theta[j], w[j]);
 			return v;
@@ -165,7 +203,7 @@ public final class WeightTuner {
 			tunedLoss = constantLoss;
 		}
 		progress.update(total, total);
-		return new Result(objective.timesteps(), h.clone(), heuristicLoss, c, constantLoss, tuned, tunedLoss, res.iterations(), res.stop());
+		return new Result(objective.timesteps(), perStep.clone(), heuristicLoss, c, constantLoss, tuned, tunedLoss, res.iterations(), res.stop());
 	}
 
 	private void weights(final double[] theta, final double[] w) {
@@ -175,6 +213,52 @@ public final class WeightTuner {
 	/** dw/dθ. */
 	private double dWeight(final double theta, final double w) {
 		return fraction ? w * (1 - w) : w;
+	}
+
+	/**
+	 * A band objective with the bands of each step tied to one weight: ℒ(w) = ℒ_B(w ⊗ 1_B), whose
+	 * gradient sums the band gradients of each step (the chain rule through the copy).
+	 */
+	private static final class Tied implements TuningObjective {
+		private final TuningObjective banded;
+		private final int nb;
+
+		Tied(final TuningObjective banded) {
+			this.banded = banded;
+			this.nb = banded.bands();
+		}
+
+		@Override
+		public double evaluate(final double[] w, final double[] grad, final BooleanSupplier cancelled) {
+			final double[] wb = new double[w.length * nb], gb = grad == null ? null : new double[wb.length];
+			for (int i = 0; i < wb.length; i++) wb[i] = w[i / nb];
+			final double v = banded.evaluate(wb, gb, cancelled);
+			if (grad != null) {
+				java.util.Arrays.fill(grad, 0);
+				for (int i = 0; i < gb.length; i++) grad[i / nb] += gb[i];
+			}
+			return v;
+		}
+
+		@Override
+		public int steps() {
+			return banded.steps();
+		}
+
+		@Override
+		public Method method() {
+			return banded.method();
+		}
+
+		@Override
+		public int[] timesteps() {
+			return banded.timesteps();
+		}
+
+		@Override
+		public double[] heuristicWeights() {
+			return banded.heuristicWeights();
+		}
 	}
 
 	private static double logit(final double c) {

@@ -67,19 +67,22 @@ class WeightObjectiveTest {
 		final BlurOperator op = BlurOperator.of(OperatorSpec.motion(5, 30), 15, 12);
 		for (final Method m : TUNABLE) {
 			final DiffusionSampler ds = sampler(prior, op, 0.1, m, 10, 1, null);
-			final WeightObjective f = new WeightObjective(ds, 29);
-			final double[] w = randomWeights(ds.weights(), 11);
-			final double[] grad = new double[w.length];
-			final double loss = f.evaluate(w, grad, () -> false);
-			for (int j = 0; j < w.length; j++) {
-				// Central differences: truncation O(h²), round-off ~1e-16·ℒ/h; h = 1e-4·w balances them.
-				final double h = 1e-4 * Math.max(1e-3, Math.abs(w[j]));
-				final double[] wp = w.clone(), wm = w.clone();
-				wp[j] += h;
-				wm[j] -= h;
-				final double fd = (f.value(wp) - f.value(wm)) / (2 * h);
-				assertEquals(fd, grad[j], 1e-6 * Math.abs(fd) + 1e-12 * loss / h, m + " ∂ℒ/∂w_" + j);
-			}
+			assertGradientMatchesCentralDifferences(new WeightObjective(ds, 29), randomWeights(ds.weights(), 11), m.toString());
+		}
+	}
+
+	/** The adjoint gradient of {@code f} at {@code w} against central differences, weight by weight. */
+	static void assertGradientMatchesCentralDifferences(final TuningObjective f, final double[] w, final String what) {
+		final double[] grad = new double[w.length];
+		final double loss = f.evaluate(w, grad, () -> false);
+		for (int j = 0; j < w.length; j++) {
+			// Central differences: truncation O(h²), round-off ~1e-16·ℒ/h; h = 1e-4·w balances them.
+			final double h = 1e-4 * Math.max(1e-3, Math.abs(w[j]));
+			final double[] wp = w.clone(), wm = w.clone();
+			wp[j] += h;
+			wm[j] -= h;
+			final double fd = (f.value(wp) - f.value(wm)) / (2 * h);
+			assertEquals(fd, grad[j], 1e-6 * Math.abs(fd) + 1e-12 * loss / h, what + " ∂ℒ/∂w_" + j);
 		}
 	}
 
