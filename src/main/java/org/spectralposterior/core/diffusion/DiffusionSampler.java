@@ -240,7 +240,9 @@ public final class DiffusionSampler {
 			c = (1 - etaB) * bias;
 			e = d;
 		}
-		else if (sv * sigS < sy) {
+		else if (r > 0 && sv * sigS < sy) {
+			// r > 0: a frequency the blur removes entirely (ρ = 0 exactly, e.g. a box PSF's Nyquist) is
+			// in the null space of A and takes the last branch (MATH §7.5), not a vanishing correction.
 			final double f = c1 * sv / sy;
 			a = (1 - f) * g;
 			b = r > 0 ? f / r : 0;
@@ -688,7 +690,7 @@ public final class DiffusionSampler {
 							nr = (1 - etaB) * x0r + etaB * yr + d * z[2 * k];
 							ni = (1 - etaB) * x0i + etaB * yi + d * z[2 * k + 1];
 						}
-						else if (sv * sigS < sy) {
+						else if (r > 0 && sv * sigS < sy) {
 							nr = x0r + c1 * sv * (yr - x0r) / sy + eta * sigS * z[2 * k];
 							ni = x0i + c1 * sv * (yi - x0i) / sy + eta * sigS * z[2 * k + 1];
 						}
