@@ -77,25 +77,37 @@ public abstract class SpectralCommand extends ContextCommand {
 	 */
 	protected Map<String, File> inputFiles() {
 		final Map<String, File> files = new LinkedHashMap<>();
+		for (final Field f : parameterFields(false)) {
+			final Object value = valueOf(f);
+			if (value instanceof ImagePlus imp) {
+				final FileInfo fi = imp.getOriginalFileInfo();
+				if (fi != null && fi.fileName != null && !fi.fileName.isEmpty() && fi.directory != null && !fi.directory.isEmpty()) files.put(f.getName(), new File(fi.directory, fi.fileName));
+			}
+			else if (value instanceof File file && !file.equals(outputFolder())) files.put(f.getName(), file);
+		}
+		return files;
+	}
+
+	/** The concrete command's own {@code @Parameter} fields (inputs or outputs), accessible, from subclass to superclass. */
+	private List<Field> parameterFields(final boolean outputs) {
+		final List<Field> fields = new java.util.ArrayList<>();
 		for (Class<?> c = getClass(); c != null && c != SpectralCommand.class; c = c.getSuperclass()) {
 			for (final Field f : c.getDeclaredFields()) {
 				final Parameter p = f.getAnnotation(Parameter.class);
-				if (p == null || p.type() == ItemIO.OUTPUT || Modifier.isStatic(f.getModifiers()) || !f.trySetAccessible()) continue;
-				final Object value;
-				try {
-					value = f.get(this);
-				}
-				catch (final IllegalAccessException e) {
-					continue;
-				}
-				if (value instanceof ImagePlus imp) {
-					final FileInfo fi = imp.getOriginalFileInfo();
-					if (fi != null && fi.fileName != null && !fi.fileName.isEmpty() && fi.directory != null && !fi.directory.isEmpty()) files.put(f.getName(), new File(fi.directory, fi.fileName));
-				}
-				else if (value instanceof File file && !file.equals(outputFolder())) files.put(f.getName(), file);
+				if (p == null || (p.type() == ItemIO.OUTPUT) != outputs || Modifier.isStatic(f.getModifiers()) || !f.trySetAccessible()) continue;
+				fields.add(f);
 			}
 		}
-		return files;
+		return fields;
+	}
+
+	private Object valueOf(final Field f) {
+		try {
+			return f.get(this);
+		}
+		catch (final IllegalAccessException e) {
+			return null; // not readable: treated as unset
+		}
 	}
 
 	@Override
@@ -168,7 +180,7 @@ public abstract class SpectralCommand extends ContextCommand {
 	}
 
 	private void showTables(final TaskResult r) {
-		if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null || r.tables().isEmpty()) return;
+		if (!display.getAsBoolean() || r.tables().isEmpty()) return;
 		final boolean macro = IJ.isMacro() || MacroDefaults.options.get() != null;
 		boolean first = true;
 		for (final Map.Entry<String, ResultsTable> e : r.tables().entrySet()) {
@@ -208,24 +220,18 @@ public abstract class SpectralCommand extends ContextCommand {
 	private void hideUninformative(final TaskResult r) {
 		if (r.images().isEmpty()) return;
 		final ImagePlus main = r.images().get(0);
-		for (Class<?> c = getClass(); c != null && c != SpectralCommand.class; c = c.getSuperclass()) {
-			for (final Field f : c.getDeclaredFields()) {
-				final Parameter p = f.getAnnotation(Parameter.class);
-				if (p == null || p.type() != ItemIO.OUTPUT || !f.trySetAccessible()) continue;
-				try {
-					if (f.get(this) instanceof ImagePlus imp && imp != main) {
-						final String why = TaskResult.uninformative(imp);
-						if (why != null) {
-							f.set(this, null);
-							hidden.add(imp);
-							IJ.log(label() + ": " + imp.getTitle() + " is not shown: " + why + (outputFolder() != null ? " (saved in the output folder)" : " (give output_folder to save it)") + ".");
-						}
-					}
-				}
-				catch (final IllegalAccessException e) {
-					// Not ours to clear: shown as usual.
-				}
+		for (final Field f : parameterFields(true)) {
+			if (!(valueOf(f) instanceof ImagePlus imp) || imp == main) continue;
+			final String why = TaskResult.uninformative(imp);
+			if (why == null) continue;
+			try {
+				f.set(this, null);
 			}
+			catch (final IllegalAccessException e) {
+				continue; // not ours to clear: shown as usual
+			}
+			hidden.add(imp);
+			IJ.log(label() + ": " + imp.getTitle() + " is not shown: " + why + (outputFolder() != null ? " (saved in the output folder)" : " (give output_folder to save it)") + ".");
 		}
 	}
 
