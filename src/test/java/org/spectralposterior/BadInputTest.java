@@ -76,7 +76,8 @@ class BadInputTest {
 	}
 
 	private static final String SD = "Simulate Degradation", PS = "Posterior Sampling", BP = "Build Gaussian Prior", ST = "Synthesize Texture",
-		TS = "Tune Sampler Weights", CS = "Compare Samplers", TF = "Transfer Functions", RD = "Reverse-Dynamics Sensitivity";
+		TS = "Tune Sampler Weights", CS = "Compare Samplers", TF = "Transfer Functions", RD = "Reverse-Dynamics Sensitivity",
+		CT = "Continuous-Time Schemes";
 	private static final String SDI = "image={image} ", PSI = "prior={prior} measurement={measurement} ", AN = "prior={prior} ";
 
 	static final List<Case> CASES = List.of(
@@ -161,6 +162,13 @@ class BadInputTest {
 		all(PS, PSI + "method=pigdm steps=5 weights=custom weight_list=1,2", "give one weight per step"),
 		all(PS, PSI + "method=pigdm steps=5 weights=custom weight_list=1,x,2,3,4", "weight_list must be numbers"),
 		all(PS, PSI + "method=pigdm schedule=table", "schedule=table needs schedule_table"),
+		// tuned weights handed over as a table (issue 10/11): a reference that is neither, and band settings
+		all(PS, PSI + "method=pigdm weights=tuned tuned_weights=nosuch_tuned_weights.csv", "is neither an open table nor a file"),
+		all(TS, AN + "steps=5 parametrisation=[per step and band] band_by=colour", "band_by=colour is not one of: frequency, eigenvalue"),
+		all(TS, AN + "steps=5 parametrisation=[per band]", "parametrisation=per band is not one of: per step, per step and band"),
+		all(TS, AN + "steps=8 parametrisation=[per step and band] warm_start=4", "warm_start works with parametrisation=[per step] only"),
+		// booleans are read strictly: "yes" is not silently false
+		all(CT, AN + "notebook_heun=yes", "notebook_heun=yes is not true or false"),
 		all(PS, PSI + "method=pigdm schedule=table steps=3 timesteps=3 schedule_table=0.1,0.5,0.9", "must decrease strictly"),
 		all(PS, PSI + "method=pigdm data_range=5,5", "lo < hi"),
 		all(PS, PSI + "method=sdedit t0=5000", "must lie in (0, T]"),
@@ -330,11 +338,15 @@ class BadInputTest {
 		return s;
 	}
 
-	/** The options as a shell would pass them: one argument per key=value (no value here has spaces). */
+	/**
+	 * The options as a shell would pass them: one argument per key=value, a macro's {@code key=[a b]}
+	 * becoming the quoted argument {@code "key=a b"}.
+	 */
 	private static String[] cliArguments(final String label, final String options) {
 		final List<String> args = new ArrayList<>();
 		args.add(label);
-		for (final String word : options.trim().split("\\s+")) args.add(word);
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\S+?=)\\[([^\\]]*)\\]|\\S+").matcher(options.trim());
+		while (m.find()) args.add(m.group(1) != null ? m.group(1) + m.group(2) : m.group());
 		return args.toArray(String[]::new);
 	}
 

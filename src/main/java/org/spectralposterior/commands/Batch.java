@@ -97,7 +97,7 @@ public class Batch extends SpectralCommand {
 		final int[] share = share(part);
 		final boolean simulate = SIMULATE.equalsIgnoreCase(degradation.trim());
 		final OperatorSpec spec = SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, null);
-		final SamplingTask.Request req = new SamplingTask.Request(method, samples, seed, null, 0, mode, "linear", 1000, "", steps, "ddpm", 0, "heuristic", "", 500, "auto", 0);
+		final SamplingTask.Request req = new SamplingTask.Request(method, samples, seed, null, 0, mode, "linear", 1000, "", steps, "ddpm", 0, "heuristic", "", "", 500, "auto", 0);
 		files.clear();
 		return BatchTask.run(input, output_folder, new BatchTask.Settings(prior, estimator, simulate, spec, noise_sigma, req, seed, share[0], share[1]), progress, files);
 	}

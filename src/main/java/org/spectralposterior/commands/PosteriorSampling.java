@@ -82,13 +82,18 @@ public class PosteriorSampling extends SpectralCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & base_step=ddim") })
 	public double eta = 0;
 
-	@Parameter(label = "Diffusion: weights", choices = { "heuristic", "custom" }, persist = false,
+	@Parameter(label = "Diffusion: weights", choices = { "heuristic", "custom", "tuned" },
+		description = "heuristic: the method's published weights; custom: a weight list; tuned: the weights of a Tune Sampler Weights table", persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
 	public String weights = "heuristic";
 
 	@Parameter(label = "Diffusion: weight list (custom; noisiest step first)", required = false, persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & weights=custom") })
 	public String weight_list = "";
+
+	@Parameter(label = "Diffusion: tuned weights (a '…_tuned_weights' table's title or CSV; empty = the latest open)", required = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & weights=tuned") })
+	public String tuned_weights = "";
 
 	@Parameter(label = "SDEdit: start time t0", min = "1", persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = "method=sdedit") })
@@ -160,7 +165,7 @@ public class PosteriorSampling extends SpectralCommand {
 		final boolean fromMeasurement = FROM_MEASUREMENT.equalsIgnoreCase(operator == null ? FROM_MEASUREMENT : operator.trim());
 		final SamplingTask.Request req = new SamplingTask.Request(method, samples, seed,
 			fromMeasurement ? null : SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), SamplingTask.parseNoiseSigma(noise_sigma), mode, schedule, timesteps, schedule_table,
-			steps, base_step, eta, weights, weight_list, t0, data_range, trajectory_every);
+			steps, base_step, eta, weights, weight_list, tuned_weights, t0, data_range, trajectory_every);
 		return SamplingTask.run(prior, measurement, ground_truth, req, progress);
 	}
 

@@ -6,6 +6,7 @@ import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.ItemVisibility;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 import org.scijava.plugin.Plugin;
@@ -28,6 +29,19 @@ public class TuneSamplerWeights extends AnalysisCommand {
 
 	@Parameter(label = "Sampling steps n", min = "1", persist = false)
 	public int steps = 50;
+
+	@Parameter(label = "Parametrisation", choices = { "per step", "per step and band" },
+		description = "per step: one weight per step; per step and band: one weight per step in each frequency band (a guidance filter)", persist = false)
+	public String parametrisation = "per step";
+
+	@Parameter(label = "Frequency bands B", min = "1", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "parametrisation=per step and band") })
+	public int bands = 8;
+
+	@Parameter(label = "Bands by", choices = { "frequency", "eigenvalue" },
+		description = "frequency: rings of equal width in |ω|; eigenvalue: quantiles of the prior's λ (equal numbers of frequencies)", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "parametrisation=per step and band") })
+	public String band_by = "frequency";
 
 	@Parameter(label = "Smoothness penalty γ (0 = none)", min = "0", description = "adds γ Σ (w_{j+1} − w_j)² to the objective", persist = false)
 	public double smoothness = 0;
@@ -55,7 +69,7 @@ public class TuneSamplerWeights extends AnalysisCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, noise_list, warm_start, progress);
+		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, noise_list, warm_start, TuningTask.Parametrisation.parse(parametrisation, bands, band_by), progress);
 	}
 
 	@Override

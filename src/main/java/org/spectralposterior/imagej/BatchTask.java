@@ -204,7 +204,7 @@ public final class BatchTask {
 
 	private static SamplingTask.Request withSeed(final SamplingTask.Request r, final long seed, final OperatorSpec op, final double sigma) {
 		return new SamplingTask.Request(r.method(), r.samples(), seed, op, sigma, r.mode(), r.schedule(), r.trainSteps(), r.scheduleTable(), r.steps(), r.baseStep(), r.eta(), r.weights(),
-			r.weightList(), r.t0(), r.dataRange(), r.trajectoryEvery());
+			r.weightList(), r.tunedWeights(), r.t0(), r.dataRange(), r.trajectoryEvery());
 	}
 
 	/** Inputs the manifest already lists as ok. */

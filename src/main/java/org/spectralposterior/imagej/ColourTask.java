@@ -60,6 +60,9 @@ final class ColourTask {
 		final MethodRun.Settings asked = req.settings();
 		if (asked.trajectoryEvery() > 0) throw new IllegalArgumentException("trajectory_every is not available with a colour prior yet; set trajectory_every=0.");
 		final boolean exact = asked.exact();
+		if (asked.tuned() != null && asked.tuned().bands() != null) {
+			throw new IllegalArgumentException("Weights per frequency band are not available with a colour prior (its eigen-channels have spectra of their own); tune with parametrisation=[per step].");
+		}
 		if (!exact && !asked.config().method().linear()) {
 			throw new IllegalArgumentException("The method '" + asked.method() + "' normalises its guidance by the residual of the whole image, which does not split over colour channels; "
 				+ "choose dps, or rebuild the prior with colour_model=[per channel].");
@@ -74,7 +77,7 @@ final class ColourTask {
 		final ColourConvolution colour = new ColourConvolution(unitPrior, op, sigmaUnit);
 		// The grey runs work on unit intensities already: an identity map for each of them.
 		final MethodRun.Settings settings = new MethodRun.Settings(asked.method(), asked.stepByStep(), asked.schedule(), asked.trainSteps(), asked.scheduleTable(), asked.steps(),
-			asked.baseStep(), asked.eta(), asked.weights(), asked.weightList(), asked.t0(), "-1,1", 0);
+			asked.baseStep(), asked.eta(), asked.weights(), asked.weightList(), asked.tuned(), asked.t0(), "-1,1", 0);
 		final double[] identity = { -1, 1 };
 		final String method = SamplingTask.methodKey(req.method());
 		final String base = Planes.baseTitle(measurement) + "_" + method;

@@ -11,6 +11,7 @@ import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.Method;
 import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.diffusion.Schedule;
+import org.spectralposterior.core.diffusion.StepGrid;
 import org.spectralposterior.core.metric.MonteCarloW2;
 import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.operator.BlurOperator;
@@ -27,7 +28,7 @@ final class MethodRun {
 
 	/** What the user chose, independent of the plane. */
 	record Settings(String method, boolean stepByStep, String schedule, int trainSteps, String scheduleTable, int steps, String baseStep, double eta, String weights, String weightList,
-		int t0, String dataRange, int trajectoryEvery) {
+		TunedWeights tuned, int t0, String dataRange, int trajectoryEvery) {
 
 		boolean exact() {
 			return SamplingTask.methodKey(method).equals("exact");
@@ -35,15 +36,32 @@ final class MethodRun {
 
 		DiffusionSampler.Config config() {
 			final Method m = Methods.parse(method);
-			double[] w = null;
+			final Schedule sched = Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable));
+			final BaseStep base = BaseStep.parse(baseStep);
 			final String mode = weights == null ? "heuristic" : weights.trim().toLowerCase(Locale.ROOT);
-			if (mode.equals("custom")) {
-				if (weightList == null || weightList.isBlank()) throw new IllegalArgumentException("weights=custom needs weight_list=w1,w2,… (one per step, noisiest first) or the path of a file of them.");
-				w = NumberLists.values("weight_list", weightList, "weight_list must be numbers separated by commas, or the path of an existing text file of them");
+			switch (mode) {
+				case "heuristic":
+					return new DiffusionSampler.Config(m, sched, steps, base, eta, null, t0);
+				case "custom": {
+					if (weightList == null || weightList.isBlank()) throw new IllegalArgumentException("weights=custom needs weight_list=w1,w2,… (one per step, noisiest first) or the path of a file of them.");
+					final double[] w = NumberLists.values("weight_list", weightList, "weight_list must be numbers separated by commas, or the path of an existing text file of them");
+					return new DiffusionSampler.Config(m, sched, steps, base, eta, w, t0);
+				}
+				case "tuned": {
+					if (!m.tunable()) throw new IllegalArgumentException(m.label + " has no guidance weights; leave the weights at heuristic.");
+					if (tuned == null) throw new IllegalArgumentException("weights=tuned needs tuned_weights=<a Tune Sampler Weights table or its CSV>.");
+					final DiffusionSampler.Config cfg = new DiffusionSampler.Config(m, sched, steps, base, eta, tuned.perStep(), t0, tuned.bands());
+					final StepGrid grid = cfg.grid();
+					final int[] t = new int[grid.n];
+					for (int j = 0; j < t.length; j++) t[j] = grid.t(j);
+					tuned.checkFor(m.key, t, grid.abT);
+					return cfg;
+				}
+				default:
+					throw new IllegalArgumentException("weights must be heuristic, custom or tuned, got '" + weights + "'.");
 			}
-			else if (!mode.equals("heuristic")) throw new IllegalArgumentException("weights must be heuristic or custom, got '" + weights + "'.");
-			return new DiffusionSampler.Config(m, Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable)), steps, BaseStep.parse(baseStep), eta, w, t0);
 		}
+
 	}
 
 	final OutputLaw law, posterior;

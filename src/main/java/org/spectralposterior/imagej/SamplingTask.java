@@ -39,11 +39,11 @@ public final class SamplingTask {
 	 * diffusion settings are ignored by the exact posterior.
 	 */
 	public record Request(String method, int samples, long seed, OperatorSpec operator, double noiseSigma, String mode, String schedule, int trainSteps, String scheduleTable, int steps,
-		String baseStep, double eta, String weights, String weightList, int t0, String dataRange, int trajectoryEvery) {
+		String baseStep, double eta, String weights, String weightList, String tunedWeights, int t0, String dataRange, int trajectoryEvery) {
 
 		/** The exact posterior (or closed-form) request with default diffusion settings. */
 		public static Request exact(final String method, final int samples, final long seed, final OperatorSpec operator, final double noiseSigma) {
-			return new Request(method, samples, seed, operator, noiseSigma, "closed form", "linear", 1000, "", 50, "ddpm", 0, "heuristic", "", 500, "auto", 0);
+			return new Request(method, samples, seed, operator, noiseSigma, "closed form", "linear", 1000, "", 50, "ddpm", 0, "heuristic", "", "", 500, "auto", 0);
 		}
 
 		boolean stepByStep() {
@@ -55,7 +55,10 @@ public final class SamplingTask {
 
 		MethodRun.Settings settings() {
 			if (trajectoryEvery < 0) throw new IllegalArgumentException("trajectory_every must be ≥ 0 (0 = no trajectory), got " + trajectoryEvery + ".");
-			return new MethodRun.Settings(method, stepByStep(), schedule, trainSteps, scheduleTable, steps, baseStep, eta, weights, weightList, t0, dataRange, trajectoryEvery);
+			// Tuned weights are read once, here: a table or a file read per plane could change mid-run.
+			final boolean tuned = weights != null && weights.trim().equalsIgnoreCase("tuned") && !methodKey(method).equals("exact");
+			return new MethodRun.Settings(method, stepByStep(), schedule, trainSteps, scheduleTable, steps, baseStep, eta, weights, weightList, tuned ? TunedWeights.read(tunedWeights) : null, t0,
+				dataRange, trajectoryEvery);
 		}
 	}
 
@@ -285,7 +288,7 @@ public final class SamplingTask {
 		table.addValue("steps", cfg.steps());
 		table.addValue("schedule", cfg.schedule().toString());
 		table.addValue("base step", cfg.base().key + (cfg.base() == BaseStep.DDIM ? " η=" + cfg.eta() : ""));
-		table.addValue("weights", cfg.weights() == null ? "heuristic" : "custom");
+		table.addValue("weights", cfg.bands() != null ? "per step and band (" + cfg.bands().bands() + " " + cfg.bands().by().key() + " bands)" : cfg.weights() == null ? "heuristic" : "custom");
 		if (cfg.method().start() == Method.Start.POSTERIOR_MEAN) table.addValue("t0", cfg.t0());
 		table.addValue("intensity map", map.toString());
 		table.addValue("law", law);

@@ -8,6 +8,7 @@ import ij.ImagePlus;
 import ij.gui.Plot;
 import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.diffusion.FrequencyBands;
 import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.SumObjective;
 import org.spectralposterior.core.diffusion.TuningObjective;
@@ -35,8 +36,28 @@ public final class TuningTask {
 
 	private TuningTask() {}
 
+	/**
+	 * What is tuned: one weight per step ({@code bands == 1}), or one per step in each of {@code bands}
+	 * frequency bands grouped by radius or by the prior's eigenvalue (a guidance filter, MATH §10).
+	 */
+	public record Parametrisation(int bands, FrequencyBands.By by) {
+		public static final Parametrisation PER_STEP = new Parametrisation(1, FrequencyBands.By.FREQUENCY);
+
+		public static Parametrisation parse(final String parametrisation, final int bands, final String bandBy) {
+			final String p = parametrisation == null ? "" : parametrisation.trim().toLowerCase(Locale.ROOT);
+			if (p.equals("per step") || p.isEmpty()) return PER_STEP;
+			if (!p.equals("per step and band")) throw new IllegalArgumentException("parametrisation must be 'per step' or 'per step and band', got '" + parametrisation + "'.");
+			FrequencyBands.checkCount(bands);
+			return new Parametrisation(bands, FrequencyBands.By.parse(bandBy));
+		}
+
+		boolean banded() {
+			return bands > 1;
+		}
+	}
+
 	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final Progress progress) {
-		return run(setup, methodName, steps, smoothness, iterations, "", 0, progress);
+		return run(setup, methodName, steps, smoothness, iterations, "", 0, Parametrisation.PER_STEP, progress);
 	}
 
 	/**
@@ -44,7 +65,11 @@ public final class TuningTask {
 	 * list minimising the sum of E_v W2² over those noise levels ({@link SumObjective}).
 	 */
 	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final String noiseList,
-		final int warmStart, final Progress progress) {
+		final int warmStart, final Parametrisation param, final Progress progress) {
+		if (param.banded() && setup.factor() > 1) {
+			throw new IllegalArgumentException("Weights per frequency band need a convolution operator: a super-resolution frequency is aliased with r² others. Use parametrisation=[per step].");
+		}
+		if (param.banded() && warmStart > 0) throw new IllegalArgumentException("warm_start works with parametrisation=[per step] only; set warm_start=0 (the band search starts from the per-step optimum anyway).");
 		if (warmStart < 0 || warmStart >= Math.max(2, steps) && warmStart != 0) {
 			throw new IllegalArgumentException("warm_start must be 0 (none) or a number of steps below steps=" + steps + ", got " + warmStart + ".");
 		}
@@ -55,7 +80,7 @@ public final class TuningTask {
 		setup.budget("Tune Sampler Weights", sigmas.length, 0).check();
 		final AnalysisTask.Problem first = setup.problem();
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps + ".");
-		final Objectives obj = objectives(setup, first, method, steps, sigmas);
+		final Objectives obj = objectives(setup, first, method, steps, sigmas, param);
 		final List<TuningObjective> exact = obj.exact();
 		final boolean binned = obj.binned();
 		final TuningObjective objective = obj.objective(), search = obj.search();
@@ -64,7 +89,7 @@ public final class TuningTask {
 		if (warmStart > 0) {
 			// Tune at the coarser n first, carry its weights to this grid by their ratio to the heuristic
 			// (interpolated in t), then continue here: the fine search starts near its optimum.
-			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas).search(), smoothness, iterations).tune(progress);
+			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas, param).search(), smoothness, iterations).tune(progress);
 			r = full.refine(warmStarted(c, objective, method.maxWeight() == 1), iterations, progress);
 		}
 		else r = binned ? full.refine(new WeightTuner(search, smoothness, iterations).tune(progress), REFINE, progress) : full.tune(progress);
@@ -72,14 +97,20 @@ public final class TuningTask {
 		final double units = problem.half() * problem.half();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "") + "_" + method.key;
 
+		final int nb = r.bands();
 		final ResultsTable weights = new ResultsTable();
 		for (int j = 0; j < steps; j++) {
 			weights.incrementCounter();
 			weights.addValue("step", j + 1);
 			weights.addValue("t", r.timesteps()[j]);
+			// ᾱ_t identifies the schedule (linear and cosine share the integer timesteps).
+			weights.addValue("alpha_bar", first.schedule().alphaBar(r.timesteps()[j]));
+			// The method travels with the weights: Posterior Sampling's weights=tuned checks it.
+			weights.addValue("method", method.key);
 			weights.addValue("heuristic", r.heuristic()[j]);
 			weights.addValue("best constant", method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * r.heuristic()[j]);
-			weights.addValue("tuned", r.tuned()[j]);
+			if (nb == 1) weights.addValue("tuned", r.tuned()[j]);
+			else for (int b = 0; b < nb; b++) weights.addValue(FrequencyBands.heading(param.by(), b, nb), r.tuned(j, b));
 		}
 		final String robustLabel = sigmas.length > 1 ? java.util.Arrays.stream(sigmas).mapToObj(x -> new java.math.BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString()).reduce((a, b) -> a + "," + b).orElse("") : "";
 		final ResultsTable summary = new ResultsTable();
@@ -87,26 +118,35 @@ public final class TuningTask {
 		row(summary, "best constant (" + (method.maxWeight() == 1 ? "w = " : "× heuristic, c = ") + String.format(Locale.ROOT, "%.5g", r.bestConstant()) + ")", r.constantLoss() * units, setup, method,
 			steps, "", robustLabel);
 		final StringBuilder list = new StringBuilder();
-		for (final double w : r.tuned()) list.append(list.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6g", w));
-		row(summary, "tuned (L-BFGS, " + r.iterations() + " iterations, stop: " + r.stop() + (binned ? "; searched on " + BINS + "² (λ, ρ) groups first" : "") + ")",
-			r.tunedLoss() * units, setup, method, steps, list.toString(), robustLabel);
+		// A band design is n·B numbers whose meaning needs the band definition: it travels as the table (weights=tuned).
+		if (nb == 1) for (final double w : r.tuned()) list.append(list.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6g", w));
+		row(summary, "tuned " + (nb == 1 ? "per step" : "per step and " + nb + " " + param.by().key() + " bands") + " (L-BFGS, " + r.iterations() + " iterations, stop: " + r.stop()
+			+ (binned ? "; searched on " + BINS + "² (λ, ρ) groups first" : "") + ")", r.tunedLoss() * units, setup, method, steps, list.toString(), robustLabel);
 
 		final Plot plot = new Plot(base + "_tuned_weights_plot", "timestep t", "weight w_t");
 		final double[] t = new double[steps], hw = r.heuristic().clone(), cw = new double[steps];
+		final double[][] tunedCurves = new double[nb][steps];
 		for (int j = 0; j < steps; j++) {
 			t[j] = r.timesteps()[j];
 			cw[j] = method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * hw[j];
+			for (int b = 0; b < nb; b++) tunedCurves[b][j] = r.tuned(j, b);
 		}
+		final double[][] all = new double[nb + 2][];
+		all[0] = hw;
+		all[1] = cw;
+		System.arraycopy(tunedCurves, 0, all, 2, nb);
 		// Log y when the weights span decades.
-		final boolean log = Plots.spansDecades(hw, cw, r.tuned());
-		Plots.legendAbove(plot, 0, Math.max(t[0], t[steps - 1]) * 1.02, log, 3, hw, cw, r.tuned());
+		final boolean log = Plots.spansDecades(all);
+		Plots.legendAbove(plot, 0, Math.max(t[0], t[steps - 1]) * 1.02, log, 2 + nb, all);
 		if (log) plot.setLogScaleY();
 		Plots.curve(plot, t, hw, 0, String.format(Locale.ROOT, "heuristic (E W2² = %.4g)", r.heuristicLoss() * units));
 		Plots.curve(plot, t, cw, 1, String.format(Locale.ROOT, "best constant (%.4g)", r.constantLoss() * units));
-		Plots.curve(plot, t, r.tuned(), 2, String.format(Locale.ROOT, "tuned (%.4g)", r.tunedLoss() * units));
+		if (nb == 1) Plots.curve(plot, t, r.tuned(), 2, String.format(Locale.ROOT, "tuned (%.4g)", r.tunedLoss() * units));
+		else for (int b = 0; b < nb; b++) Plots.curve(plot, t, tunedCurves[b], 2 + b, (b == 0 ? String.format(Locale.ROOT, "tuned (%.4g), ", r.tunedLoss() * units) : "") + FrequencyBands.heading(param.by(), b, nb));
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_tuned_weights_plot");
 		final TaskResult out = new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);
+		if (nb > 1) out.addTable(base + "_bands", bandTable(bandsOf(first, param), units));
 		if (sigmas.length > 1) {
 			// The robust design problem by problem, every figure exact.
 			final ResultsTable each = new ResultsTable();
@@ -135,7 +175,8 @@ public final class TuningTask {
 		}
 	}
 
-	private static Objectives objectives(final AnalysisTask.Setup setup, final AnalysisTask.Problem first, final Method method, final int steps, final double[] sigmas) {
+	private static Objectives objectives(final AnalysisTask.Setup setup, final AnalysisTask.Problem first, final Method method, final int steps, final double[] sigmas,
+		final Parametrisation param) {
 		final IntensityMap map = setup.map();
 		final List<TuningObjective> exact = new ArrayList<>(), coarse = new ArrayList<>();
 		boolean binned = false;
@@ -149,7 +190,7 @@ public final class TuningTask {
 				coarse.add(o);
 			}
 			else {
-				final WeightObjective o = new WeightObjective(problem.sampler(method, steps, 1));
+				final WeightObjective o = new WeightObjective(problem.sampler(method, steps, 1), param.banded() ? bandsOf(problem, param) : null);
 				// Large images: tune on (λ, ρ) groups (MATH §10), then score every weight set exactly.
 				binned = o.entries() > BINNING_ABOVE;
 				exact.add(o);
@@ -157,6 +198,12 @@ public final class TuningTask {
 			}
 		}
 		return new Objectives(exact, coarse, binned);
+	}
+
+	/** The bands on the problem's plane; eigenvalue bands from its prior (in [−1, 1] units: quantiles do not depend on the scale). */
+	static FrequencyBands bandsOf(final AnalysisTask.Problem problem, final Parametrisation param) {
+		final var prior = problem.unitPrior();
+		return FrequencyBands.of(param.by(), param.bands(), prior.plane(), prior.spectrum().values());
 	}
 
 	/**
@@ -176,6 +223,20 @@ public final class TuningTask {
 			w[j] = fraction ? r : r * hf[j];
 		}
 		return new WeightTuner.Result(tf, hf, Double.NaN, coarse.bestConstant(), Double.NaN, w, Double.NaN, coarse.iterations(), "warm start from n = " + tc.length + " (" + coarse.stop() + ")");
+	}
+
+	/** Where each band lies: radius (1 = the corner frequency) or λ in image units², and how many frequencies it holds. */
+	private static ResultsTable bandTable(final FrequencyBands bands, final double units) {
+		final ResultsTable t = new ResultsTable();
+		final boolean byLambda = bands.by() == FrequencyBands.By.EIGENVALUE;
+		for (int b = 0; b < bands.count(); b++) {
+			t.incrementCounter();
+			t.addValue("band", FrequencyBands.heading(bands.by(), b, bands.count()));
+			t.addValue(byLambda ? "lambda from" : "radius from", bands.lower(b) * (byLambda ? units : 1));
+			t.addValue(byLambda ? "lambda to" : "radius to", bands.upper(b) * (byLambda ? units : 1));
+			t.addValue("frequencies", bands.members(b));
+		}
+		return t;
 	}
 
 	private static double ratio(final WeightTuner.Result r, final int i, final boolean fraction) {
