@@ -60,6 +60,11 @@ for v in 1.53t 1.54p; do
   if echo "$log" | grep -q "COLOUR OK"; then echo "ImageJ $v colour: ok (RGB → cross-channel prior → composite samples)"; pass=$((pass+1));
   else echo "ImageJ $v colour: FAILED"; echo "$log" | grep -v '^\s*at ' | tail -10; fail=$((fail+1)); fi
 
+  # Tuned weights handed over as a table (by title and as the latest open one), per step and band.
+  log=$(timeout 300 xvfb-run -a java -Xmx2g -Duser.home="$home" -Dplugins.dir="$home" -jar "$ij" -batch src/test/ij1/tuned.ijm 2>&1 || true)
+  if echo "$log" | grep -q "TUNED OK"; then echo "ImageJ $v tuned weights: ok ($(echo "$log" | grep 'TUNED OK' | sed 's/TUNED OK //'))"; pass=$((pass+1));
+  else echo "ImageJ $v tuned weights: FAILED"; echo "$log" | grep -v '^\s*at ' | tail -10; fail=$((fail+1)); fi
+
   # The shipped macros, headless.
   for m in demo batch-folder compare-samplers; do
     mo=$(mktemp -d)

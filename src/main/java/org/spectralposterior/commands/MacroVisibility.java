@@ -38,10 +38,11 @@ final class MacroVisibility {
 			if (Interpreter.getBatchModeImage(imp.getID()) == null) Interpreter.addBatchModeImage(imp);
 		}
 		if (!images.isEmpty()) WindowManager.setTempCurrentImage(caller, images.get(0));
-		// Tables become ImageJ's named results windows where there is a display.
+		// Tables become ImageJ's named results windows where there is a display, under ImageJ's next free
+		// title as the images are: a re-run adds "x_results-1" beside "x_results" instead of replacing it.
 		for (final java.util.Map.Entry<String, ResultsTable> e : r.tables().entrySet()) {
 			try {
-				e.getValue().show(e.getKey());
+				e.getValue().show(SpectralCommand.uniqueWindowTitle(e.getKey()));
 			}
 			catch (final RuntimeException ex) {
 				// No display at all: the table stays available through output_folder.

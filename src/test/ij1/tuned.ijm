@@ -1,0 +1,17 @@
+// Tuned weights handed over as a table in plain ImageJ: Tune Sampler Weights (per step and band), then
+// Posterior Sampling with weights=tuned naming the table by title, and with no title (the latest open
+// one); both must reproduce the tuning's exact E_v W2².
+setBatchMode(true);
+newImage("g", "32-bit noise", 48, 40, 1);
+run("Gaussian Blur...", "sigma=1.2");
+run("Build Gaussian Prior", "image=g");
+run("Simulate Degradation", "image=g operator=gaussian blur_sigma=1.5 noise_sigma=0.3 seed=3");
+run("Tune Sampler Weights", "prior=g_prior measurement=g_degraded method=pigdm steps=10 iterations=40 parametrisation=[per step and band] bands=4 band_by=frequency");
+tuned = Table.get("E_v W2^2", 2, "g_pigdm_tuning");
+run("Posterior Sampling", "prior=g_prior measurement=g_degraded method=pigdm steps=10 samples=1 seed=1 weights=tuned tuned_weights=g_pigdm_tuned_weights");
+byTitle = Table.get("E_v W2^2", 0, "g_degraded_pigdm_results");
+run("Posterior Sampling", "prior=g_prior measurement=g_degraded method=pigdm steps=10 samples=1 seed=1 weights=tuned");
+latest = Table.get("E_v W2^2", 0, "g_degraded_pigdm_results-1");
+heuristic = Table.get("E_v W2^2", 0, "g_pigdm_tuning");
+if (!(tuned < heuristic) || abs(byTitle - tuned) > 1e-6 * tuned || abs(latest - tuned) > 1e-6 * tuned) exit("TUNED FAILED: tuned " + tuned + ", by title " + byTitle + ", latest " + latest + ", heuristic " + heuristic);
+print("TUNED OK " + heuristic + " -> " + tuned);
