@@ -159,7 +159,19 @@ public final class ConditionalScheduleDesign {
 		return evaluate(ab, grad, () -> false);
 	}
 
+	/** As {@link #value}, polling {@code cancelled} once per entry ({@link java.util.concurrent.CancellationException} when it turns true). */
 	public double evaluate(final double[] ab, final double[] grad, final BooleanSupplier cancelled) {
+		return evaluate(ab, grad, null, cancelled);
+	}
+
+	/** Each entry's term of ℒ, without its multiplicity (entry order: for the full problem, the half plane's frequency order). */
+	public double[] perEntry(final double[] ab) {
+		final double[] terms = new double[lam.length];
+		evaluate(ab, null, terms, () -> false);
+		return terms;
+	}
+
+	private double evaluate(final double[] ab, final double[] grad, final double[] terms, final BooleanSupplier cancelled) {
 		ScheduleDesign.checkIncreasing(ab);
 		method.check(sigma);
 		final int n = ab.length;
@@ -173,7 +185,7 @@ public final class ConditionalScheduleDesign {
 			pinv[j] = u.pseudoInverse();
 		}
 		final int blocks = (lam.length + BLOCK - 1) / BLOCK;
-		final double[][] parts = IntStream.range(0, blocks).parallel().mapToObj(b -> block(b, ab, sc, onXt, pinv, grad != null, cancelled)).toArray(double[][]::new);
+		final double[][] parts = IntStream.range(0, blocks).parallel().mapToObj(b -> block(b, ab, sc, onXt, pinv, grad != null, terms, cancelled)).toArray(double[][]::new);
 		double total = 0;
 		final double[] gs = grad == null ? null : new double[n * (NS + 1)];
 		for (final double[] part : parts) {
@@ -211,7 +223,8 @@ public final class ConditionalScheduleDesign {
 	 * One block of entries: its share of ℒ (last index) and, with the gradient, per step j its adjoints of the
 	 * 11 scalars (indices j(NS+1) + m) and of ᾱ_t through g, Γ and sqrt(ᾱ_t) (index j(NS+1) + NS).
 	 */
-	private double[] block(final int b, final double[] ab, final double[][] sc, final boolean[] onXt, final boolean[] pinv, final boolean wantGrad, final BooleanSupplier cancelled) {
+	private double[] block(final int b, final double[] ab, final double[][] sc, final boolean[] onXt, final boolean[] pinv, final boolean wantGrad, final double[] terms,
+		final BooleanSupplier cancelled) {
 		final int n = ab.length, from = b * BLOCK, to = Math.min(lam.length, from + BLOCK);
 		final double[] out = new double[n * (NS + 1) + 1];
 		final double[] p = new double[n + 1], s2 = new double[n + 1], q = new double[n + 1];
@@ -242,7 +255,9 @@ public final class ConditionalScheduleDesign {
 			// ℒ's term (MATH §9.3): ρ(p − κ*)²(ρλ + σ²) + (s − s*)², and at DC the bias δ = (p − κ*)ρM + q − q*.
 			final double dp = p[n] - kStar[k], sd = Math.sqrt(s2[n]), ds = sd - sStar[k], delta = k == 0 ? dp * r * m + q[n] - qStarDc : 0;
 			final double term = r * dp * dp * (r * l + var) + ds * ds + delta * delta;
+			// A recurrence that overflowed is infinitely far, as Compare Samplers reports it.
 			loss += mult[k] * (Double.isFinite(term) ? term : Double.POSITIVE_INFINITY);
+			if (terms != null) terms[k] = term;
 			if (!wantGrad) continue;
 			double pBar = mult[k] * (2 * r * dp * (r * l + var) + 2 * delta * r * m);
 			double sBar = mult[k] * (sd > 0 ? 1 - sStar[k] / sd : 0);

@@ -37,7 +37,7 @@ public final class ScheduleDesign {
 
 		public static Criterion parse(final String s) {
 			for (final Criterion c : values()) if (c.key.equalsIgnoreCase(s == null ? "" : s.trim())) return c;
-			throw new IllegalArgumentException("criterion must be w2 or kl, got '" + s + "'.");
+			throw new IllegalArgumentException("criterion must be w2, kl or posterior (E_v W2² to the posterior of a guided method), got '" + s + "'.");
 		}
 	}
 
