@@ -11,12 +11,13 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.imagej.MeasurementImage;
 import org.spectralposterior.imagej.ScheduleTask;
 import org.spectralposterior.imagej.TaskResult;
 
 /** Plugins › Spectral Posterior › Design Noise Schedule. See {@link ScheduleTask}. */
 @Plugin(type = Command.class, menuPath = SpectralCommand.MENU + DesignNoiseSchedule.LABEL, label = DesignNoiseSchedule.LABEL,
-	description = "The n-step noise schedule (ᾱ values) that brings an unconditional sampler's output law closest to the prior (exact W2 or KL), against the linear and cosine schedules")
+	description = "The n-step noise schedule (ᾱ values) that brings an unconditional sampler's output law closest to the prior (exact W2 or KL), or a guided method's closest to the posterior (exact E_v W2²), against the linear and cosine schedules")
 public class DesignNoiseSchedule extends SpectralCommand {
 
 	public static final String LABEL = "Design Noise Schedule";
@@ -36,7 +37,8 @@ public class DesignNoiseSchedule extends SpectralCommand {
 	@Parameter(label = "Steps (n)", min = "1", persist = false)
 	public int steps = 10;
 
-	@Parameter(label = "Criterion", choices = { "w2", "kl" }, description = "w2: exact Wasserstein-2 of the output law to the prior; kl: KL(output ‖ prior)", persist = false)
+	@Parameter(label = "Criterion", choices = { "w2", "kl", ScheduleTask.POSTERIOR },
+		description = "w2: exact Wasserstein-2 of the unconditional output law to the prior; kl: KL(output ‖ prior); posterior: exact E_v W2² of a guided method's output law to the posterior", persist = false)
 	public String criterion = "w2";
 
 	@Parameter(label = "Base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
@@ -56,6 +58,43 @@ public class DesignNoiseSchedule extends SpectralCommand {
 	public String data_range = "auto";
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
+	private String heading4 = "Posterior (criterion = posterior; operator auto: the measurement's own, else a Gaussian blur)";
+
+	private static final String POSTERIOR = "criterion=" + ScheduleTask.POSTERIOR;
+
+	@Parameter(label = "Method (heuristic weights)", choices = { "pigdm", "dps", "cgdm", "ddnm", "scoreald" }, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR) })
+	public String method = "pigdm";
+
+	@Parameter(label = "Measurement (optional: its recorded operator)", required = false, autoFill = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR) })
+	public ImagePlus measurement;
+
+	@Parameter(label = "Operator (auto: the measurement's, else gaussian)", choices = { AnalysisCommand.AUTO, PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" },
+		persist = false, attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR) })
+	public String operator = AnalysisCommand.AUTO;
+
+	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = POSTERIOR + " & operator=gaussian|" + AnalysisCommand.AUTO) })
+	public double blur_sigma = 2;
+
+	@Parameter(label = "Motion length (px)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = POSTERIOR + " & operator=motion") })
+	public double motion_length = 9;
+
+	@Parameter(label = "Motion angle (degrees)", persist = false,
+		attrs = { @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = POSTERIOR + " & operator=motion") })
+	public double motion_angle = 0;
+
+	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR + " & operator=psf") })
+	public ImagePlus psf;
+
+	@Parameter(label = "Noise sigma (image units; ignored when the operator comes from the measurement)", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR + " & operator!=" + PosteriorSampling.FROM_MEASUREMENT) })
+	public double noise_sigma = 5;
+
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading3 = "Output";
 
 	@Parameter(label = "Output folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false)
@@ -69,7 +108,25 @@ public class DesignNoiseSchedule extends SpectralCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return ScheduleTask.run(prior, eigenvalues, new ScheduleTask.Request(steps, criterion, base_step, eta, start, iterations, data_range), progress);
+		final ScheduleTask.Request req = new ScheduleTask.Request(steps, criterion, base_step, eta, start, iterations, data_range);
+		final boolean conditional = criterion != null && ScheduleTask.POSTERIOR.equalsIgnoreCase(criterion.trim());
+		return ScheduleTask.run(prior, eigenvalues, req, conditional ? posterior() : null, progress);
+	}
+
+	/**
+	 * The operator and σ as Tune Sampler Weights reads them ({@link AnalysisCommand#setup}): a given measurement
+	 * defines the problem unless an operator is named, through the same helpers.
+	 */
+	private ScheduleTask.Posterior posterior() {
+		final String op = operator == null ? AnalysisCommand.AUTO : operator.trim();
+		final boolean fromMeasurement = PosteriorSampling.FROM_MEASUREMENT.equalsIgnoreCase(op) || AnalysisCommand.AUTO.equalsIgnoreCase(op) && measurement != null;
+		if (measurement != null) MeasurementImage.checkCirculant(measurement);
+		if (fromMeasurement) {
+			if (measurement == null) throw new IllegalArgumentException("operator=" + PosteriorSampling.FROM_MEASUREMENT + " needs a measurement image; give one or choose the operator.");
+			return new ScheduleTask.Posterior(method, MeasurementImage.operator(measurement), MeasurementImage.noiseSigma(measurement));
+		}
+		return new ScheduleTask.Posterior(method, SimulateDegradation.operatorSpec(AnalysisCommand.AUTO.equalsIgnoreCase(op) ? "gaussian" : op, blur_sigma, motion_length, motion_angle, psf),
+			noise_sigma);
 	}
 
 	@Override

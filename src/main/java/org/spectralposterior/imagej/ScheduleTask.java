@@ -9,9 +9,14 @@ import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.continuous.Eigenvalues;
 import org.spectralposterior.core.diffusion.BaseStep;
+import org.spectralposterior.core.diffusion.ConditionalScheduleDesign;
 import org.spectralposterior.core.diffusion.IntensityMap;
+import org.spectralposterior.core.diffusion.Method;
+import org.spectralposterior.core.diffusion.Methods;
 import org.spectralposterior.core.diffusion.Schedule;
 import org.spectralposterior.core.diffusion.ScheduleDesign;
+import org.spectralposterior.core.operator.BlurOperator;
+import org.spectralposterior.core.operator.OperatorSpec;
 import org.spectralposterior.core.prior.GaussianPrior;
 
 /**
@@ -23,6 +28,12 @@ import org.spectralposterior.core.prior.GaussianPrior;
  * (the criterion for the three schedules on every frequency, and how the search went), plots
  * {@code <name>_schedule_plot} (ᾱ against the step) and {@code <name>_schedule_error_plot} (the
  * per-frequency error against λ).
+ * <p>
+ * {@code criterion = posterior} (issue 11): the ᾱ of a guided method run with its heuristic weights that
+ * minimise the exact E_v W2² of its output law to the posterior for an operator and noise level
+ * ({@link ConditionalScheduleDesign}), searched on (λ, ρ) groups above {@link TuningTask#BINNING_ABOVE}
+ * frequencies and refined on all; every reported E_v W2² (image units, as Compare Samplers reports it)
+ * is on all frequencies.
  */
 public final class ScheduleTask {
 
@@ -31,15 +42,28 @@ public final class ScheduleTask {
 
 	public record Request(int steps, String criterion, String baseStep, double eta, String start, int iterations, String dataRange) {}
 
+	/** The conditional problem of {@code criterion = posterior}: the method, and the operator and noise σ (image units). */
+	public record Posterior(String method, OperatorSpec operator, double sigma) {}
+
+	/** The criterion key of the conditional design. */
+	public static final String POSTERIOR = "posterior";
+
 	private ScheduleTask() {}
 
 	public static TaskResult run(final ImagePlus priorImp, final String eigenvalues, final Request req, final Progress progress) {
+		return run(priorImp, eigenvalues, req, null, progress);
+	}
+
+	/** With {@code posterior} the problem of {@code criterion = posterior} (ignored for w2 and kl). */
+	public static TaskResult run(final ImagePlus priorImp, final String eigenvalues, final Request req, final Posterior posterior, final Progress progress) {
 		ContinuousTask.checkOneSource(priorImp, eigenvalues);
 		if (req.steps() < 1 || req.steps() > 10000) throw new IllegalArgumentException("steps must be between 1 and 10000, got " + req.steps() + ".");
 		if (req.iterations() < 0) throw new IllegalArgumentException("iterations must be ≥ 0, got " + req.iterations() + ".");
-		final ScheduleDesign.Criterion criterion = ScheduleDesign.Criterion.parse(req.criterion());
+		final boolean conditional = req.criterion() != null && POSTERIOR.equalsIgnoreCase(req.criterion().trim());
+		final ScheduleDesign.Criterion criterion = conditional ? null : ScheduleDesign.Criterion.parse(req.criterion());
 		final BaseStep base = BaseStep.parse(req.baseStep());
 		BaseStep.checkEta(req.eta());
+		if (conditional) return conditional(priorImp, req, posterior, base, progress);
 		final ScheduleDesign.Nodes all;
 		final String name;
 		if (priorImp != null) {
@@ -56,12 +80,7 @@ public final class ScheduleTask {
 		}
 		final int n = req.steps();
 		final double[] linear = ScheduleDesign.alphaBars(Schedule.linear(), n), cosine = ScheduleDesign.alphaBars(Schedule.cosine(1000), n);
-		final String startKind = req.start() == null ? "linear" : req.start().trim().toLowerCase(Locale.ROOT);
-		final double[] start = switch (startKind) {
-			case "linear" -> linear;
-			case "cosine" -> cosine;
-			default -> throw new IllegalArgumentException("start must be linear or cosine, got '" + req.start() + "'.");
-		};
+		final double[] start = start(req, linear, cosine);
 		final ScheduleDesign.Nodes search = all.binned(NODES);
 		final ScheduleDesign design = new ScheduleDesign(search, base, req.eta(), criterion), exact = new ScheduleDesign(all, base, req.eta(), criterion);
 		progress.update(0, 1);
@@ -71,17 +90,7 @@ public final class ScheduleTask {
 		final double vd = exact.value(r.alphaBars(), null), vl = exact.value(linear, null), vc = exact.value(cosine, null);
 
 		final ResultsTable steps = new ResultsTable(), table = new ResultsTable(), summary = new ResultsTable();
-		for (int j = 0; j < n; j++) {
-			steps.incrementCounter();
-			steps.addValue("step", j + 1);
-			steps.addValue("alpha_bar designed", r.alphaBars()[j]);
-			steps.addValue("alpha_bar linear", linear[j]);
-			steps.addValue("alpha_bar cosine", cosine[j]);
-		}
-		for (final double a : ScheduleDesign.asTable(r.alphaBars())) {
-			table.incrementCounter();
-			table.addValue("alpha_bar", a);
-		}
+		fill(steps, table, r.alphaBars(), linear, cosine);
 		final String[] kinds = { "designed", "linear", "cosine" };
 		final double[] values = { vd, vl, vc };
 		for (int i = 0; i < 3; i++) {
@@ -100,14 +109,7 @@ public final class ScheduleTask {
 			}
 		}
 
-		final double[] x = new double[n];
-		for (int j = 0; j < n; j++) x[j] = j + 1;
-		final Plot abPlot = new Plot(name + "_schedule_plot", "step (noisiest first)", "ᾱ");
-		abPlot.setLogScaleY();
-		Plots.curve(abPlot, x, r.alphaBars(), 0, "designed (" + criterion.key + ")");
-		Plots.curve(abPlot, x, linear, 1, "linear");
-		Plots.curve(abPlot, x, cosine, 2, "cosine");
-		Plots.legendAbove(abPlot, 0.5, n + 0.5, true, 3, r.alphaBars(), linear, cosine);
+		final Plot abPlot = alphaBarPlot(name, criterion.key, r.alphaBars(), linear, cosine);
 
 		final double[][] pd = exact.perNode(r.alphaBars()), pl = exact.perNode(linear), pc = exact.perNode(cosine);
 		final double[] lam = all.lambda();
@@ -127,9 +129,139 @@ public final class ScheduleTask {
 		Plots.line(errPlot, lx, ec, 2, "cosine");
 		final double[] xr = Plots.range(true, lx);
 		Plots.legendAbove(errPlot, xr == null ? 1e-6 : xr[0], xr == null ? 1 : xr[1], true, 3, ed, el, ec);
+		return result(name, abPlot, errPlot, steps, table, summary);
+	}
+
+	private static TaskResult result(final String name, final Plot abPlot, final Plot errPlot, final ResultsTable steps, final ResultsTable table, final ResultsTable summary) {
 		final ImagePlus a = abPlot.getImagePlus(), e = errPlot.getImagePlus();
 		a.setTitle(name + "_schedule_plot");
 		e.setTitle(name + "_schedule_error_plot");
 		return new TaskResult().addImage(a).addImage(e).addTable(name + "_schedule", steps).addTable(name + "_schedule_table", table).addTable(name + "_schedule_summary", summary);
+	}
+
+	private static double[] start(final Request req, final double[] linear, final double[] cosine) {
+		final String startKind = req.start() == null ? "linear" : req.start().trim().toLowerCase(Locale.ROOT);
+		return switch (startKind) {
+			case "linear" -> linear;
+			case "cosine" -> cosine;
+			default -> throw new IllegalArgumentException("start must be linear or cosine, got '" + req.start() + "'.");
+		};
+	}
+
+	/** The per-step table (designed, linear, cosine ᾱ) and the one-column schedule_table (least noisy first). */
+	private static void fill(final ResultsTable steps, final ResultsTable table, final double[] designed, final double[] linear, final double[] cosine) {
+		for (int j = 0; j < designed.length; j++) {
+			steps.incrementCounter();
+			steps.addValue("step", j + 1);
+			steps.addValue("alpha_bar designed", designed[j]);
+			steps.addValue("alpha_bar linear", linear[j]);
+			steps.addValue("alpha_bar cosine", cosine[j]);
+		}
+		for (final double a : ScheduleDesign.asTable(designed)) {
+			table.incrementCounter();
+			table.addValue("alpha_bar", a);
+		}
+	}
+
+	private static Plot alphaBarPlot(final String name, final String key, final double[] designed, final double[] linear, final double[] cosine) {
+		final int n = designed.length;
+		final double[] x = new double[n];
+		for (int j = 0; j < n; j++) x[j] = j + 1;
+		final Plot abPlot = new Plot(name + "_schedule_plot", "step (noisiest first)", "ᾱ");
+		abPlot.setLogScaleY();
+		Plots.curve(abPlot, x, designed, 0, "designed (" + key + ")");
+		Plots.curve(abPlot, x, linear, 1, "linear");
+		Plots.curve(abPlot, x, cosine, 2, "cosine");
+		Plots.legendAbove(abPlot, 0.5, n + 0.5, true, 3, designed, linear, cosine);
+		return abPlot;
+	}
+
+	/** criterion = posterior: the schedule of a guided method minimising E_v W2² to the posterior (MATH §9.3 with ᾱ as the variables). */
+	private static TaskResult conditional(final ImagePlus priorImp, final Request req, final Posterior post, final BaseStep base, final Progress progress) {
+		if (priorImp == null) {
+			throw new IllegalArgumentException("criterion=" + POSTERIOR + " needs a prior image: the operator acts per frequency, which an eigenvalue list does not locate; give prior=<a prior image>.");
+		}
+		if (post == null || post.operator() == null) throw new IllegalArgumentException("criterion=" + POSTERIOR + " needs an operator and a noise level: give operator=… (or a measurement) and noise_sigma=….");
+		if (post.method() == null || post.method().isBlank()) throw new IllegalArgumentException("criterion=" + POSTERIOR + " needs a method: give method=pigdm (or dps, cgdm, ddnm, scoreald).");
+		final Method method = Methods.parse(post.method());
+		ConditionalScheduleDesign.check(method);
+		if (!post.operator().circulant()) throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
+		if (!(post.sigma() >= 0) || Double.isInfinite(post.sigma())) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + post.sigma());
+		MemoryBudget.analysis("Design Noise Schedule", priorImp.getWidth(), priorImp.getHeight(), 1, 0).check();
+		final GaussianPrior prior = PriorImage.read(priorImp);
+		final double[] range = SamplingTask.dataRange(priorImp, 1, req.dataRange());
+		final IntensityMap map = IntensityMap.parse(req.dataRange(), range[0], range[1]);
+		// The samplers run in [−1, 1] units: design there, report in image units (× half², as Compare Samplers).
+		final GaussianPrior unit = map.toUnit(prior);
+		final BlurOperator op = BlurOperator.of(post.operator(), prior.plane().height, prior.plane().width);
+		final double sigma = map.noiseToUnit(post.sigma()), units = map.half() * map.half();
+		final String name = Planes.baseTitle(priorImp).replace("_prior", "");
+		final int n = req.steps();
+		final double[] linear = ScheduleDesign.alphaBars(Schedule.linear(), n), cosine = ScheduleDesign.alphaBars(Schedule.cosine(1000), n);
+		final double[] start = start(req, linear, cosine);
+		final ConditionalScheduleDesign exact = new ConditionalScheduleDesign(unit, op, sigma, method, base, req.eta());
+		final boolean binned = exact.entries() > TuningTask.BINNING_ABOVE;
+		final ConditionalScheduleDesign search = binned ? exact.binned(TuningTask.BINS) : exact;
+		progress.update(0, 1);
+		final Thread caller = Thread.currentThread();
+		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
+		ScheduleDesign.Result r = search.design(start, req.iterations(), cancelled);
+		int iterations = r.iterations();
+		// Large images: the grouped optimum, refined on every frequency (as Tune Sampler Weights does).
+		if (binned && req.iterations() > 0) {
+			r = exact.design(r.alphaBars(), Math.min(req.iterations(), TuningTask.REFINE), cancelled);
+			iterations += r.iterations();
+		}
+		progress.update(1, 1);
+		final double[] designed = r.alphaBars();
+		final double vd = exact.evaluate(designed, null, cancelled) * units, vl = exact.evaluate(linear, null, cancelled) * units, vc = exact.evaluate(cosine, null, cancelled) * units;
+
+		final ResultsTable steps = new ResultsTable(), table = new ResultsTable(), summary = new ResultsTable();
+		fill(steps, table, designed, linear, cosine);
+		final String[] kinds = { "designed", "linear", "cosine" };
+		final double[] values = { vd, vl, vc };
+		for (int i = 0; i < 3; i++) {
+			summary.incrementCounter();
+			summary.addValue("schedule", kinds[i]);
+			summary.addValue("criterion", POSTERIOR);
+			summary.addValue("value", values[i]);
+			summary.addValue("E_v W2^2", values[i]);
+			summary.addValue("E_v W2", Math.sqrt(values[i]));
+			summary.addValue("method", method.label);
+			summary.addValue("weights", "heuristic");
+			summary.addValue("steps", n);
+			summary.addValue("base step", base.key + (base == BaseStep.DDIM ? " η=" + req.eta() : ""));
+			summary.addValue("operator", post.operator().describe());
+			summary.addValue("noise sigma", post.sigma());
+			summary.addValue("search", "");
+			summary.addValue("use", "");
+			if (i == 0) {
+				summary.addValue("search", (binned ? TuningTask.BINS + "² (λ, ρ) groups (" + search.entries() + " entries), then all " : "all ") + exact.entries() + " frequencies; " + iterations
+					+ " L-BFGS iterations (" + r.stop() + ")");
+				summary.addValue("use", "Posterior Sampling method=" + method.key + " base_step=" + base.key + " schedule=table timesteps=" + n + " steps=" + n + " schedule_table=<the saved " + name
+					+ "_schedule_table.csv>");
+			}
+		}
+		final Plot abPlot = alphaBarPlot(name, POSTERIOR + ", " + method.key, designed, linear, cosine);
+		// The error per frequency against λ: each frequency's E_v W2² term (unit space), frequencies with λ > 0.
+		final double[] lam = unit.spectrum().values();
+		final double[] pd = exact.perEntry(designed), pl = exact.perEntry(linear), pc = exact.perEntry(cosine);
+		final int[] order = java.util.stream.IntStream.range(1, lam.length).filter(i -> lam[i] > 0).boxed().sorted((a, b) -> Double.compare(lam[a], lam[b])).mapToInt(Integer::intValue).toArray();
+		final double[] lx = new double[order.length], ed = new double[order.length], el = new double[order.length], ec = new double[order.length];
+		for (int i = 0; i < order.length; i++) {
+			lx[i] = lam[order[i]];
+			ed[i] = pd[order[i]];
+			el[i] = pl[order[i]];
+			ec[i] = pc[order[i]];
+		}
+		final Plot errPlot = new Plot(name + "_schedule_error_plot", "prior eigenvalue λ", "E_v W2² per frequency ([−1, 1] units)");
+		errPlot.setLogScaleX();
+		errPlot.setLogScaleY();
+		Plots.line(errPlot, lx, ed, 0, "designed");
+		Plots.line(errPlot, lx, el, 1, "linear");
+		Plots.line(errPlot, lx, ec, 2, "cosine");
+		final double[] xr = Plots.range(true, lx);
+		Plots.legendAbove(errPlot, xr == null ? 1e-6 : xr[0], xr == null ? 1 : xr[1], true, 3, ed, el, ec);
+		return result(name, abPlot, errPlot, steps, table, summary);
 	}
 }

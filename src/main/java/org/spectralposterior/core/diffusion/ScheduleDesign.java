@@ -37,7 +37,7 @@ public final class ScheduleDesign {
 
 		public static Criterion parse(final String s) {
 			for (final Criterion c : values()) if (c.key.equalsIgnoreCase(s == null ? "" : s.trim())) return c;
-			throw new IllegalArgumentException("criterion must be w2 or kl, got '" + s + "'.");
+			throw new IllegalArgumentException("criterion must be w2, kl or posterior (E_v W2² to the posterior of a guided method), got '" + s + "'.");
 		}
 	}
 
@@ -132,11 +132,7 @@ public final class ScheduleDesign {
 	 */
 	public double value(final double[] ab, final double[] grad) {
 		final int n = ab.length;
-		for (int j = 0; j < n; j++) {
-			if (!(ab[j] > 0 && ab[j] < 1) || (j > 0 && !(ab[j] > ab[j - 1]))) {
-				throw new IllegalArgumentException("a schedule's ᾱ must increase strictly inside (0, 1) in sampling order; got ᾱ_" + j + " = " + ab[j]);
-			}
-		}
+		checkIncreasing(ab);
 		final double[][] coef = coefficients(ab);
 		final double[] phi = coef[0], psi = coef[1], nu2 = coef[2];
 		final double[] gPhi = new double[n], gPsi = new double[n], gNu2 = new double[n], gAb = new double[n];
@@ -272,9 +268,20 @@ public final class ScheduleDesign {
 
 	/** The objective in θ, with its gradient (the adjoint in ᾱ chained through sigmoid and softplus). */
 	public double valueTheta(final double[] th, final double[] grad) {
+		return inTheta(this::value, th, grad);
+	}
+
+	/** An objective of the step ᾱ (execution order) with its gradient in ᾱ when {@code grad != null}. */
+	@FunctionalInterface
+	public interface Objective {
+		double value(double[] ab, double[] grad);
+	}
+
+	/** {@code f} in θ (MATH §6.3): ᾱ = sigmoid(γ), γ_i = γ_{i−1} + softplus(θ_i); its gradient chained from the one in ᾱ. */
+	static double inTheta(final Objective f, final double[] th, final double[] grad) {
 		final double[] ab = fromTheta(th);
 		final double[] gab = grad == null ? null : new double[ab.length];
-		final double v = value(ab, gab);
+		final double v = f.value(ab, gab);
 		if (grad != null) {
 			double tail = 0;
 			for (int i = ab.length - 1; i >= 0; i--) {
@@ -289,10 +296,15 @@ public final class ScheduleDesign {
 
 	/** L-BFGS from {@code start} (execution order); {@code value} and {@code startValue} are on these nodes. */
 	public Result design(final double[] start, final int iterations, final BooleanSupplier cancelled) {
-		final double startValue = value(start, null);
+		return minimise(this::value, start, iterations, cancelled);
+	}
+
+	/** L-BFGS on {@code f} in θ from {@code start} (execution order): monotone by construction. */
+	static Result minimise(final Objective f, final double[] start, final int iterations, final BooleanSupplier cancelled) {
+		final double startValue = f.value(start, null);
 		final Lbfgs.Result r = new Lbfgs(10, iterations, 1e-10, 1e-12).minimize((x, g) -> {
 			try {
-				return valueTheta(x, g);
+				return inTheta(f, x, g);
 			}
 			catch (final IllegalArgumentException e) {
 				// Saturated sigmoids (ᾱ rounding to 1 or two ᾱ equal): outside the feasible set for the line search.
@@ -300,7 +312,16 @@ public final class ScheduleDesign {
 			}
 		}, toTheta(start), (it, v) -> {}, cancelled);
 		final double[] ab = fromTheta(r.x());
-		return new Result(ab, value(ab, null), startValue, r.iterations(), r.stop());
+		return new Result(ab, f.value(ab, null), startValue, r.iterations(), r.stop());
+	}
+
+	/** Refuses ᾱ that do not increase strictly inside (0, 1) in sampling order. */
+	static void checkIncreasing(final double[] ab) {
+		for (int j = 0; j < ab.length; j++) {
+			if (!(ab[j] > 0 && ab[j] < 1) || (j > 0 && !(ab[j] > ab[j - 1]))) {
+				throw new IllegalArgumentException("a schedule's ᾱ must increase strictly inside (0, 1) in sampling order; got ᾱ_" + j + " = " + ab[j]);
+			}
+		}
 	}
 
 	private static double softplus(final double x) {

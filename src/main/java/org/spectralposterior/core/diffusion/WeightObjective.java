@@ -246,6 +246,14 @@ public final class WeightObjective implements TuningObjective {
 		return Math.min(nb - 1, (int) ((x - lo) / (hi - lo) * nb));
 	}
 
+	/**
+	 * The entries {λ, ρ, κ*, s*, multiplicity} (entry 0 is DC) and {q*_DC, M_DC, σ²}: for
+	 * {@link ConditionalScheduleDesign}, which sums the same ℒ over the same (binned) entries with ᾱ as the variables.
+	 */
+	double[][] entryTable() {
+		return new double[][] { lam, rho, kStar, sStar, mult, { qStarDc, meanDc, var } };
+	}
+
 	/** The number of entries (frequencies, or groups when binned) the objective sums over. */
 	public int entries() {
 		return size;
