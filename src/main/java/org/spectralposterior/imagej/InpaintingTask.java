@@ -148,7 +148,7 @@ final class InpaintingTask {
 		final InpaintingSampler.Stepper stepper = sampler.stepper(vUnit);
 		final SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
 		final double[] x = new double[d], sum = new double[d], sumSq = new double[d];
-		final double[] mean = sampler.mean(vUnit, progress);
+		final double[] mean = sampler.mean(vUnit, progress.within("the output law's mean (a noise-free pass)"));
 		final boolean linear = sampler.config().method().linear();
 		String denseRefused = null;
 		if (dense && linear) {
@@ -173,7 +173,7 @@ final class InpaintingTask {
 		}
 		for (int s = 1; s <= ns; s++) {
 			progress.checkCancelled();
-			stepper.sample(x, planeRng.split(), progress);
+			stepper.sample(x, planeRng.split(), progress.within("sample " + s + "/" + ns));
 			if (mc != null) mc.add(x);
 			for (int i = 0; i < d; i++) {
 				final double e = x[i] - mean[i];

@@ -104,7 +104,7 @@ final class SuperResolutionTask {
 					final SuperResolutionSampler.Stepper stepper = sampler.stepper(vUnit);
 					for (int s = 1; s <= ns; s++) {
 						progress.checkCancelled();
-						stepper.sample(x, planeRng.split(), progress);
+						stepper.sample(x, planeRng.split(), progress.within((planes > 1 ? "plane " + index + "/" + planes + " · " : "") + "sample " + s + "/" + ns));
 						map.fromUnit(x);
 						addSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s);
 						progress.update(++done[0], (long) planes * ns);

@@ -128,7 +128,10 @@ public final class InpaintingSampler {
 	private void run(final Work w, final double[] v, final boolean affine, final SplittableRandom rng, final Progress progress) {
 		final double m = affine ? prior.meanDc() : 0;
 		for (int j = 0; j < n; j++) {
-			if (progress != null) progress.checkCancelled();
+			if (progress != null) {
+				progress.checkCancelled();
+				progress.detail("step " + (j + 1) + "/" + n);
+			}
 			step(w, j, v, m, rng);
 		}
 	}

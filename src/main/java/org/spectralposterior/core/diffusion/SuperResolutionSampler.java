@@ -507,7 +507,10 @@ public final class SuperResolutionSampler {
 				case NOISE -> {}
 			}
 			for (int j = 0; j < n; j++) {
-				if (progress != null) progress.checkCancelled();
+				if (progress != null) {
+					progress.checkCancelled();
+					progress.detail("step " + (j + 1) + "/" + n);
+				}
 				final double ab = grid.abT[j], sab = Math.sqrt(ab), one = 1 - ab, ph = grid.phi[j], ps = grid.psi[j], nuJ = grid.nu[j];
 				final double dc = m * (1 - (sab * lamHr[0] / (ab * lamHr[0] + one)) * sab);
 				for (int k = 0; k < size; k++) {
