@@ -10,8 +10,8 @@ import ij.process.LUT;
 /**
  * How outputs look on the screen; none of this changes a pixel. W2 maps and W2 spectra get a heat
  * LUT ("Fire") and a display range from the finite values' 0.5th to 99.5th percentile (a handful
- * of large values at the border or at DC would otherwise make the whole map black); small images
- * (a 17×17 PSF) open zoomed so that they can be seen.
+ * of large values at the border or at DC would otherwise make the whole map black), with a
+ * calibration bar as an overlay; small images (a 17×17 PSF) open zoomed so that they can be seen.
  */
 public final class DisplayStyle {
 
@@ -30,6 +30,59 @@ public final class DisplayStyle {
 		final java.awt.image.IndexColorModel fire = ij.plugin.LutLoader.getLut("fire");
 		if (fire != null) imp.setLut(new LUT(fire, range[0], range[1]));
 		imp.setDisplayRange(range[0], range[1]);
+		if (fire != null) calibrationBar(imp, fire, range[0], range[1], imp.getTitle().contains("_w2spectrum") ? "log10 W2²" : "W2");
+	}
+
+	/** Below this size (pixels, the smaller side) a bar would hide the map it explains. */
+	static final int BAR_MIN_SIZE = 96;
+
+	/**
+	 * A calibration bar as an overlay at the top right: the LUT as a ramp from the range's top to its
+	 * bottom, labelled with the top, middle and bottom values and a caption. ImageJ's own Analyze ›
+	 * Tools › Calibration Bar reads its settings only when run through IJ.run, which inside a command
+	 * drops the recorder's options of the running command; an overlay is drawn by the same Overlay API,
+	 * changes no pixel, and is kept when the image is saved as TIFF.
+	 */
+	static void calibrationBar(final ImagePlus imp, final java.awt.image.IndexColorModel lut, final double lo, final double hi, final String caption) {
+		final int w = imp.getWidth(), h = imp.getHeight();
+		if (Math.min(w, h) < BAR_MIN_SIZE) return;
+		final int barW = Math.max(8, w / 40), barH = Math.max(48, h / 2), margin = Math.max(4, w / 80);
+		final int fontSize = Math.max(9, Math.min(18, h / 28));
+		final java.awt.Font font = new java.awt.Font("SansSerif", java.awt.Font.PLAIN, fontSize);
+		final String[] labels = { label(hi), label((lo + hi) / 2), label(lo) };
+		final java.awt.FontMetrics fm = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(font);
+		int textW = fm.stringWidth(caption);
+		for (final String l : labels) textW = Math.max(textW, fm.stringWidth(l));
+		final int x0 = w - margin - barW, y0 = margin + fontSize + 4;
+		final ij.process.ByteProcessor ramp = new ij.process.ByteProcessor(barW, barH);
+		for (int y = 0; y < barH; y++) for (int x = 0; x < barW; x++) ramp.set(x, y, (int) Math.round(255.0 * (barH - 1 - y) / Math.max(1, barH - 1)));
+		ramp.setColorModel(lut);
+		final ij.gui.Overlay overlay = imp.getOverlay() != null ? imp.getOverlay() : new ij.gui.Overlay();
+		// A dark box behind the bar and its labels keeps them legible over any part of the map.
+		final ij.gui.Roi box = new ij.gui.Roi(x0 - textW - 8, margin - 2, textW + barW + 10, barH + fontSize + 10);
+		box.setFillColor(new java.awt.Color(0, 0, 0, 150));
+		box.setName("calibration bar");
+		overlay.add(box);
+		final ij.gui.ImageRoi bar = new ij.gui.ImageRoi(x0, y0, ramp.convertToRGB());
+		bar.setName("calibration bar");
+		overlay.add(bar);
+		final ij.gui.TextRoi title = new ij.gui.TextRoi(x0 - textW - 4, margin - 2, caption, font);
+		title.setStrokeColor(java.awt.Color.white);
+		title.setName("calibration bar");
+		overlay.add(title);
+		for (int i = 0; i < 3; i++) {
+			final int y = y0 + (int) Math.round(i * (barH - 1) / 2.0) - fontSize / 2 - 2;
+			final ij.gui.TextRoi t = new ij.gui.TextRoi(x0 - fm.stringWidth(labels[i]) - 4, Math.max(0, y), labels[i], font);
+			t.setStrokeColor(java.awt.Color.white);
+			t.setName("calibration bar");
+			overlay.add(t);
+		}
+		imp.setOverlay(overlay);
+	}
+
+	/** Three significant digits, as a bar's labels need (the table holds the exact figures). */
+	static String label(final double v) {
+		return String.format(java.util.Locale.ROOT, "%.3g", v);
 	}
 
 	/** [lo, hi] from the finite values of every plane, or null when there are none or they are all equal. */
@@ -56,8 +109,8 @@ public final class DisplayStyle {
 	/**
 	 * After the image has a window: a zoom for a small image, through its canvas. Not through IJ.run:
 	 * inside a command that starts a new recorded command and drops the options ImageJ's recorder has
-	 * collected for ours (seen as a bare run("…") line). For the same reason W2 maps get no
-	 * calibration bar yet: ImageJ's CalibrationBar reads its options only when run by IJ.run.
+	 * collected for ours (seen as a bare run("…") line). For the same reason the W2 maps' calibration
+	 * bar is an overlay ({@link #calibrationBar}), not ImageJ's Calibration Bar command.
 	 */
 	public static void decorateShown(final ImagePlus imp) {
 		if (imp.getWindow() == null) return;
