@@ -6,6 +6,7 @@ import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.ItemVisibility;
+import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 import org.scijava.plugin.Plugin;
@@ -29,6 +30,14 @@ public class CompareSamplers extends AnalysisCommand {
 	@Parameter(label = "Numbers of steps (comma-separated)", persist = false)
 	public String steps_list = "10,20,50,100,250,1000";
 
+	@Parameter(label = "Curves (heuristic, tuned, designed; comma-separated)",
+		description = "heuristic: the published weights and schedule; tuned: the weights tuned per step at each n; designed: the noise schedule designed at each n", persist = false)
+	public String variants = "heuristic";
+
+	@Parameter(label = "L-BFGS iterations per tuned or designed point", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "variants~tuned|designed") })
+	public int iterations = 100;
+
 	@Parameter(label = "Super-resolution factor r (1 = none; a measurement's own factor wins)", min = "1", persist = false)
 	public int downsample = 1;
 
@@ -43,7 +52,7 @@ public class CompareSamplers extends AnalysisCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		return AnalysisTask.compare(setup(downsample, true), methods, steps_list, t0, progress);
+		return AnalysisTask.compare(setup(downsample, true), methods, steps_list, t0, variants, iterations, progress);
 	}
 
 	@Override

@@ -19,8 +19,8 @@ import org.scijava.plugin.Plugin;
  * the other fields under which it is used — the plain-ImageJ dialog greys it out otherwise).
  * <p>
  * {@code when} is a conjunction of terms joined by {@code &}: {@code key=v1|v2} (one of these
- * values), {@code key!=v1|v2} (none of them), {@code key~text} (a comma list containing the item
- * {@code text}, for {@code methods=dps,sdedit}), or {@code never} (kept for recorded macros but not
+ * values), {@code key!=v1|v2} (none of them), {@code key~a|b} (a comma list containing the item
+ * a or b, for {@code methods=dps,sdedit}), or {@code never} (kept for recorded macros but not
  * offered: SDEdit's t0 in a command whose methods cannot be SDEdit). Values compare without case.
  * <p>
  * SciJava's Swing harvester builds its widgets once and cannot hide or disable one from a callback
@@ -79,7 +79,7 @@ public final class DialogRules {
 		if (current == null) return true;
 		final String now = current.trim().toLowerCase(Locale.ROOT);
 		if (ne < 0 && eq < 0) {
-			for (final String part : now.split(",")) if (part.trim().equals(wanted)) return true;
+			for (final String part : now.split(",")) for (final String alt : wanted.split("\\|")) if (part.trim().equals(alt.trim())) return true;
 			return false;
 		}
 		boolean any = false;

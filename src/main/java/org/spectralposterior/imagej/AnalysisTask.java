@@ -129,45 +129,97 @@ public final class AnalysisTask {
 
 	/** Compare Samplers: E_v W2 (image units) for each method and number of steps, heuristic weights. */
 	public static TaskResult compare(final Setup setup, final String methodList, final String stepList, final int t0, final Progress progress) {
+		return compare(setup, methodList, stepList, t0, "heuristic", 100, progress);
+	}
+
+	/** What a Compare Samplers curve runs: the method's published weights and schedule, tuned weights, or a designed schedule. */
+	enum Variant {
+		HEURISTIC("heuristic"), TUNED("tuned"), DESIGNED("designed");
+
+		final String key;
+
+		Variant(final String key) {
+			this.key = key;
+		}
+
+		static List<Variant> parse(final String list) {
+			final List<Variant> out = new ArrayList<>();
+			for (final String s : (list == null ? "" : list).split("[,;]")) {
+				if (s.isBlank()) continue;
+				final Variant v = java.util.Arrays.stream(values()).filter(x -> x.key.equalsIgnoreCase(s.trim())).findFirst()
+					.orElseThrow(() -> new IllegalArgumentException("variants holds '" + s.trim() + "'; give a comma list of heuristic, tuned and designed (e.g. variants=heuristic,tuned)."));
+				if (!out.contains(v)) out.add(v);
+			}
+			if (out.isEmpty()) throw new IllegalArgumentException("variants is empty; give e.g. variants=heuristic or variants=heuristic,tuned,designed.");
+			return out;
+		}
+	}
+
+	/** One curve of the comparison: a method run as a variant. */
+	record Series(Method method, int methodIndex, Variant variant) {
+		String label() {
+			return variant == Variant.HEURISTIC ? method.label : method.label + " (" + variant.key + ")";
+		}
+	}
+
+	/**
+	 * Compare Samplers with {@code variants}: besides the heuristic curve of each method, the curve of its
+	 * weights tuned per step at each n (MATH §10, {@code iterations} L-BFGS iterations; tunable methods)
+	 * and of its schedule designed at each n (the conditional schedule design, heuristic weights,
+	 * convolution operators). Every figure is exact on all frequencies.
+	 */
+	public static TaskResult compare(final Setup setup, final String methodList, final String stepList, final int t0, final String variantList, final int iterations,
+		final Progress progress) {
 		final List<Method> methods = methods(methodList);
 		final int[] steps = ints(stepList, "steps_list");
+		final List<Variant> variants = Variant.parse(variantList);
+		if (iterations < 0) throw new IllegalArgumentException("iterations must be ≥ 0, got " + iterations + ".");
 		setup.budget("Compare Samplers", 1, 0).check();
 		final Problem problem = setup.problem();
 		final double half = problem.half();
 		final ResultsTable table = new ResultsTable();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
+		final List<Series> series = new ArrayList<>();
+		for (int mi = 0; mi < methods.size(); mi++) for (final Variant v : variants) series.add(new Series(methods.get(mi), mi, v));
 		// W2 spans decades across methods and n, and a diverged recurrence gives ∞: a log axis from the finite values.
-		final double[][] ys = new double[methods.size()][steps.length];
+		final double[][] ys = new double[series.size()][steps.length];
 		final double[] xs = new double[steps.length];
 		for (int i = 0; i < steps.length; i++) xs[i] = steps[i];
-		final int[][] rows = new int[methods.size()][steps.length];
-		final boolean[][] none = new boolean[methods.size()][steps.length];
+		final int[][] rows = new int[series.size()][steps.length];
+		final boolean[][] none = new boolean[series.size()][steps.length];
 		int done = 0;
-		for (int mi = 0; mi < methods.size(); mi++) {
-			final Method m = methods.get(mi);
+		for (int si = 0; si < series.size(); si++) {
+			final Series sr = series.get(si);
+			final Method m = sr.method();
 			for (int i = 0; i < steps.length; i++) {
 				progress.checkCancelled();
-				final Object[] r = problem.expected(m, steps[i], t0, progress);
-				rows[mi][i] = -1;
+				rows[si][i] = -1;
+				final String unavailable = unavailable(setup, sr);
+				final Object[] r = unavailable != null ? null : switch (sr.variant()) {
+					case HEURISTIC -> problem.expected(m, steps[i], t0, progress);
+					case TUNED -> tunedExpected(setup, problem, m, steps[i], iterations, progress);
+					case DESIGNED -> designedExpected(problem, m, steps[i], iterations, progress);
+				};
 				if (r == null) {
-					// No closed form: a non-affine sampler (the residual-normalised DPS) on inpainting.
-					ys[mi][i] = Double.NaN;
-					none[mi][i] = true;
+					ys[si][i] = Double.NaN;
+					none[si][i] = true;
 					table.incrementCounter();
 					table.addValue("method", m.label);
+					table.addValue("variant", sr.variant().key);
 					table.addValue("steps", steps[i]);
-					table.addValue("status", "no closed form: not affine (its weight divides by the residual) on inpainting");
-					progress.update(++done, (long) methods.size() * steps.length);
+					table.addValue("status", unavailable != null ? unavailable : "no closed form: not affine (its weight divides by the residual) on inpainting");
+					progress.update(++done, (long) series.size() * steps.length);
 					continue;
 				}
 				final Wasserstein.Expected e = ((Wasserstein.Expected) r[0]).scaled(half);
-				ys[mi][i] = Math.sqrt(e.squared());
-				rows[mi][i] = table.getCounter();
+				ys[si][i] = Math.sqrt(e.squared());
+				rows[si][i] = table.getCounter();
 				table.incrementCounter();
 				table.addValue("method", m.label);
+				table.addValue("variant", sr.variant().key);
 				table.addValue("steps", steps[i]);
 				table.addValue("E_v W2^2", e.squared());
-				table.addValue("E_v W2", ys[mi][i]);
+				table.addValue("E_v W2", ys[si][i]);
 				table.addValue("E_v W2^2 per pixel", e.perPixel());
 				table.addValue("mean part", e.meanPart());
 				table.addValue("covariance part", e.covariancePart());
@@ -175,21 +227,108 @@ public final class AnalysisTask {
 				if (setup.observed() != null) table.addValue("operator", setup.operator().describe());
 				table.addValue("law", (Boolean) r[1] ? "exact" : "linearised (marginal)");
 				table.addValue("status", "ok");
-				progress.update(++done, (long) methods.size() * steps.length);
+				progress.update(++done, (long) series.size() * steps.length);
 			}
 		}
 		// The plot flags a blow-up like ∞, so the table says the same of those rows.
 		final double cap = blowUp(ys);
-		for (int mi = 0; mi < methods.size(); mi++) {
+		for (int si = 0; si < series.size(); si++) {
 			for (int i = 0; i < steps.length; i++) {
-				if (rows[mi][i] < 0 || !diverged(ys[mi][i], cap)) continue;
-				table.setValue("status", rows[mi][i], Double.isFinite(ys[mi][i]) ? String.format(Locale.ROOT, BLOWN_UP, ys[mi][i]) : DIVERGED);
+				if (rows[si][i] < 0 || !diverged(ys[si][i], cap)) continue;
+				table.setValue("status", rows[si][i], Double.isFinite(ys[si][i]) ? String.format(Locale.ROOT, BLOWN_UP, ys[si][i]) : DIVERGED);
 			}
 		}
-		final Plot plot = comparePlot(base + "_compare_plot", methods, xs, ys, none);
+		final Plot plot = comparePlot(base + "_compare_plot", series, xs, ys, none);
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_compare_plot");
 		return new TaskResult().addImage(plotImp).addTable(base + "_compare", table);
+	}
+
+	/** Why a variant has no curve for this problem, or null when it has one. */
+	private static String unavailable(final Setup setup, final Series s) {
+		final Method m = s.method();
+		return switch (s.variant()) {
+			case HEURISTIC -> null;
+			case TUNED -> !m.tunable() || !m.linear() ? "no tuned curve: " + m.label + " has no guidance weights with an exact law to tune"
+				: setup.observed() != null ? "no tuned curve: weights are tuned on convolution and super-resolution problems" : null;
+			case DESIGNED -> setup.observed() != null || setup.factor() > 1 ? "no designed curve: schedules are designed for convolution operators"
+				: designable(m) ? null : "no designed curve: the conditional schedule design does not cover " + m.label;
+		};
+	}
+
+	private static boolean designable(final Method m) {
+		try {
+			org.spectralposterior.core.diffusion.ConditionalScheduleDesign.check(m);
+			return true;
+		}
+		catch (final IllegalArgumentException e) {
+			return false;
+		}
+	}
+
+	/** E_v W2² (unit space) with the weights tuned per step at n (binned search above {@link TuningTask#BINNING_ABOVE} frequencies, scored exactly). */
+	private static Object[] tunedExpected(final Setup setup, final Problem problem, final Method m, final int n, final int iterations, final Progress progress) {
+		final org.spectralposterior.core.diffusion.TuningObjective exact, search;
+		if (setup.factor() > 1) {
+			final org.spectralposterior.core.diffusion.SuperResolutionSampler ss = new org.spectralposterior.core.diffusion.SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(),
+				problem.unitSigma(), problem.config(m, n, 1));
+			exact = search = new org.spectralposterior.core.diffusion.SuperResolutionObjective(ss, problem.unitPrior(), problem.unitSigma());
+		}
+		else {
+			final org.spectralposterior.core.diffusion.WeightObjective o = new org.spectralposterior.core.diffusion.WeightObjective(problem.sampler(m, n, 1));
+			exact = o;
+			search = o.entries() > TuningTask.BINNING_ABOVE ? o.binned(TuningTask.BINS) : o;
+		}
+		final Progress quiet = quiet(progress);
+		final org.spectralposterior.core.diffusion.WeightTuner full = new org.spectralposterior.core.diffusion.WeightTuner(exact, 0, iterations);
+		final org.spectralposterior.core.diffusion.WeightTuner.Result r = search == exact ? full.tune(quiet)
+			: full.refine(new org.spectralposterior.core.diffusion.WeightTuner(search, 0, iterations).tune(quiet), TuningTask.REFINE, quiet);
+		// The law of the tuned weights, for the table's mean and covariance parts (its E_v W2² is r.tunedLoss()).
+		return expectedWith(problem, setup, m, n, r.tuned());
+	}
+
+	/** E_v W2² (unit space) with the schedule designed at n for m (heuristic weights). */
+	private static Object[] designedExpected(final Problem problem, final Method m, final int n, final int iterations, final Progress progress) {
+		final BaseStep base = BaseStep.parse(problem.setup().baseStep());
+		final org.spectralposterior.core.diffusion.ConditionalScheduleDesign exact = new org.spectralposterior.core.diffusion.ConditionalScheduleDesign(problem.unitPrior(), problem.op(),
+			problem.unitSigma(), m, base, problem.setup().eta());
+		final boolean binned = exact.entries() > TuningTask.BINNING_ABOVE;
+		final Thread caller = Thread.currentThread();
+		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
+		final double[] start = org.spectralposterior.core.diffusion.ScheduleDesign.alphaBars(problem.schedule(), n);
+		org.spectralposterior.core.diffusion.ScheduleDesign.Result r = (binned ? exact.binned(TuningTask.BINS) : exact).design(start, iterations, cancelled);
+		if (binned && iterations > 0) r = exact.design(r.alphaBars(), Math.min(iterations, TuningTask.REFINE), cancelled);
+		final DiffusionSampler.Config cfg = org.spectralposterior.core.diffusion.ConditionalScheduleDesign.config(m, r.alphaBars(), base, problem.setup().eta());
+		final DiffusionSampler ds = new DiffusionSampler(problem.unitPrior(), problem.op(), problem.unitSigma(), cfg);
+		final DiffusionSampler.Law law = ds.closedForm();
+		return new Object[] { Wasserstein.expected(law.law(), ds.posterior(), problem.unitPrior(), problem.unitSigma()), law.exact() };
+	}
+
+	/** E_v W2² and the law's kind of m at n with these per-step weights. */
+	private static Object[] expectedWith(final Problem problem, final Setup setup, final Method m, final int n, final double[] weights) {
+		final DiffusionSampler.Config cfg = new DiffusionSampler.Config(m, problem.schedule(), n, BaseStep.parse(setup.baseStep()), setup.eta(), weights, 1);
+		if (setup.factor() > 1) {
+			final org.spectralposterior.core.diffusion.SuperResolutionSampler ss = new org.spectralposterior.core.diffusion.SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(),
+				problem.unitSigma(), cfg);
+			final org.spectralposterior.core.diffusion.SuperResolutionSampler.Law law = ss.closedForm();
+			return new Object[] { law.law().expected(ss.posterior(), problem.unitPrior(), problem.unitSigma()), law.exact() };
+		}
+		final DiffusionSampler ds = new DiffusionSampler(problem.unitPrior(), problem.op(), problem.unitSigma(), cfg);
+		final DiffusionSampler.Law law = ds.closedForm();
+		return new Object[] { Wasserstein.expected(law.law(), ds.posterior(), problem.unitPrior(), problem.unitSigma()), law.exact() };
+	}
+
+	/** The same cancellation without the inner search's own progress (the comparison counts its cells). */
+	private static Progress quiet(final Progress p) {
+		return new Progress() {
+			@Override
+			public void update(final long done, final long total) {}
+
+			@Override
+			public boolean cancelled() {
+				return p.cancelled();
+			}
+		};
 	}
 
 	private static final String ADVICE = "; use fewer steps, other weights (Tune Sampler Weights) or another method";
@@ -216,7 +355,7 @@ public final class AnalysisTask {
 	 * The exact posterior (W2 = 0) cannot sit on a log axis, so it is a note. {@code none} marks the
 	 * points without a closed form (NaN in {@code ys} too): not drawn, and not flagged as diverged.
 	 */
-	static Plot comparePlot(final String title, final List<Method> methods, final double[] xs, final double[][] ys, final boolean[][] none) {
+	static Plot comparePlot(final String title, final List<Series> methods, final double[] xs, final double[][] ys, final boolean[][] none) {
 		final Plot plot = new Plot(title, "sampling steps n", "E_v W2 to the exact posterior (image units)");
 		final double cap = blowUp(ys);
 		final double[][] shown = new double[ys.length][];
@@ -243,8 +382,10 @@ public final class AnalysisTask {
 			// Heights from 20% to 80% of the top band, in log steps.
 			final double at = 0.2 + 0.6 * (methods.size() == 1 ? 0.5 : mi / (double) (methods.size() - 1));
 			for (int i = 0; i < yd.length; i++) yd[i] = !none[mi][i] && diverged(ys[mi][i], cap) ? hi * Math.pow(y[1] / hi, at) : Double.NaN;
-			Plots.curve(plot, xs, shown[mi], mi, methods.get(mi).label);
-			plot.setColor(Plots.color(mi));
+			// One colour per method, one marker per variant (heuristic, tuned, designed).
+			final Series sr = methods.get(mi);
+			Plots.curve(plot, xs, shown[mi], sr.methodIndex(), sr.variant().ordinal(), sr.label());
+			plot.setColor(Plots.color(sr.methodIndex()));
 			plot.setLineWidth(2);
 			plot.addPoints(xs, yd, Plot.X);
 			plot.setLineWidth(1);

@@ -23,9 +23,14 @@ final class Plots {
 
 	/** A curve: a line and labelled markers in one colour (CONNECTED_CIRCLES would draw the line black). */
 	static void curve(final Plot plot, final double[] x, final double[] y, final int i, final String label) {
-		plot.setColor(color(i));
+		curve(plot, x, y, i, i, label);
+	}
+
+	/** A curve in colour {@code colour} with marker {@code marker} (variants of one method share its colour). */
+	static void curve(final Plot plot, final double[] x, final double[] y, final int colour, final int marker, final String label) {
+		plot.setColor(color(colour));
 		plot.addPoints(x, y, Plot.LINE);
-		plot.addPoints(Tools.toFloat(x), Tools.toFloat(y), null, MARKERS[i % MARKERS.length], label);
+		plot.addPoints(Tools.toFloat(x), Tools.toFloat(y), null, MARKERS[marker % MARKERS.length], label);
 	}
 
 	/** A line without markers (for curves of many points), labelled for the legend. */

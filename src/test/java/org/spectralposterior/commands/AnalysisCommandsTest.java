@@ -36,6 +36,34 @@ class AnalysisCommandsTest {
 	}
 
 	@Test
+	void compareSamplersDrawsTunedAndDesignedCurvesBesideTheHeuristicOnes() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(40);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final CommandModule m = CommandsTest.run(CompareSamplers.class, "prior", prior, "methods", "pigdm,ddrm", "steps_list", "5,10", "noise_sigma", 5.0, "variants", "heuristic,tuned,designed",
+			"iterations", 40);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable t = table(m);
+		assertEquals(2 * 3 * 2, t.size(), "methods × variants × steps");
+		for (int i = 0; i < 2; i++) {
+			final double heuristic = t.getValue("E_v W2^2", i), tuned = t.getValue("E_v W2^2", 2 + i), designed = t.getValue("E_v W2^2", 4 + i);
+			assertEquals("tuned", t.getStringValue("variant", 2 + i));
+			// Each search starts from the heuristic (weights or linear schedule), so it is never worse.
+			assertTrue(tuned <= heuristic * (1 + 1e-12) && designed <= heuristic * (1 + 1e-12), heuristic + " ≥ tuned " + tuned + ", designed " + designed);
+			assertTrue(tuned < heuristic && designed < heuristic, "both improve at n = " + t.getValue("steps", i));
+		}
+		// The tuned figure is the one Tune Sampler Weights reports at the same n and iterations.
+		final CommandModule tune = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 10, "noise_sigma", 5.0, "iterations", 40);
+		final ResultsTable tuning = ((SpectralCommand) tune.getCommand()).result().tables().get("gravel_pigdm_tuning");
+		assertEquals(tuning.getValue("E_v W2^2", 2), t.getValue("E_v W2^2", 3), 1e-9 * t.getValue("E_v W2^2", 3));
+		// DDRM has no weights and no designed schedule: rows say why, and no point is drawn for them.
+		for (int row = 6; row < 12; row++) {
+			if (t.getStringValue("variant", row).equals("heuristic")) assertEquals("ok", t.getStringValue("status", row));
+			else assertTrue(t.getStringValue("status", row).startsWith("no " + t.getStringValue("variant", row) + " curve"), t.getStringValue("status", row));
+		}
+		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "variants", "best"), "variants holds 'best'");
+	}
+
+	@Test
 	void transferFunctionsOfCgdmApproachTheWienerFilter() throws Exception {
 		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(32)).getOutput("prior");
 		final CommandModule m = CommandsTest.run(TransferFunctions.class, "prior", prior, "methods", "cgdm,dps", "steps", 1000, "noise_sigma", 5.0);
