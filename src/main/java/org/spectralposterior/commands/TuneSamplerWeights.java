@@ -24,38 +24,43 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading4 = "Tuning";
 
-	@Parameter(label = "Method", choices = { "dps", "pigdm", "cgdm", "ddnm", "scoreald" }, persist = false)
+	@Parameter(label = "Method", choices = { "dps", "pigdm", "cgdm", "ddnm", "scoreald", "sdedit" }, description = "sdedit: its start time t0 is tuned (it has no guidance weights)", persist = false)
 	public String method = "pigdm";
 
 	@Parameter(label = "Sampling steps n", min = "1", persist = false)
 	public int steps = 50;
 
 	@Parameter(label = "Parametrisation", choices = { "per step", "per step and band" },
-		description = "per step: one weight per step; per step and band: one weight per step in each frequency band (a guidance filter)", persist = false)
+		description = "per step: one weight per step; per step and band: one weight per step in each frequency band (a guidance filter)", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public String parametrisation = "per step";
 
 	@Parameter(label = "Frequency bands B", min = "1", persist = false,
-		attrs = { @Attr(name = DialogRules.WHEN, value = "parametrisation=per step and band") })
+		attrs = { @Attr(name = DialogRules.WHEN, value = "parametrisation=per step and band & method!=sdedit") })
 	public int bands = 8;
 
 	@Parameter(label = "Bands by", choices = { "frequency", "eigenvalue" },
 		description = "frequency: rings of equal width in |ω|; eigenvalue: quantiles of the prior's λ (equal numbers of frequencies)", persist = false,
-		attrs = { @Attr(name = DialogRules.WHEN, value = "parametrisation=per step and band") })
+		attrs = { @Attr(name = DialogRules.WHEN, value = "parametrisation=per step and band & method!=sdedit") })
 	public String band_by = "frequency";
 
-	@Parameter(label = "Smoothness penalty γ (0 = none)", min = "0", description = "adds γ Σ (w_{j+1} − w_j)² to the objective", persist = false)
+	@Parameter(label = "Smoothness penalty γ (0 = none)", min = "0", description = "adds γ Σ (w_{j+1} − w_j)² to the objective", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public double smoothness = 0;
 
-	@Parameter(label = "Maximum L-BFGS iterations", min = "0", persist = false)
+	@Parameter(label = "Maximum L-BFGS iterations", min = "0", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public int iterations = 500;
 
 	@Parameter(label = "Super-resolution factor r (1 = none; a measurement's own factor wins)", min = "1", persist = false)
 	public int downsample = 1;
 
-	@Parameter(label = "Robust over noise levels (comma list of σ, or a file; empty = noise sigma only)", required = false, description = "one weight list minimising the sum of E_v W2² over these noise levels", persist = false)
+	@Parameter(label = "Robust over noise levels (comma list of σ, or a file; empty = noise sigma only)", required = false, description = "one weight list minimising the sum of E_v W2² over these noise levels", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public String noise_list = "";
 
-	@Parameter(label = "Warm start from n steps (0 = none)", min = "0", description = "tune at this coarser number of steps first and start from its weights, interpolated in t", persist = false)
+	@Parameter(label = "Warm start from n steps (0 = none)", min = "0", description = "tune at this coarser number of steps first and start from its weights, interpolated in t", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public int warm_start = 0;
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
@@ -69,6 +74,12 @@ public class TuneSamplerWeights extends AnalysisCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
+		if ("sdedit".equalsIgnoreCase(method == null ? "" : method.trim())) {
+			if (!"per step".equalsIgnoreCase(parametrisation.trim()) || !(noise_list == null || noise_list.isBlank()) || warm_start != 0) {
+				throw new IllegalArgumentException("method=sdedit tunes its start time t0 only; leave parametrisation=[per step], noise_list empty and warm_start=0.");
+			}
+			return TuningTask.startTime(setup(downsample, false), method, steps, t0, progress);
+		}
 		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, noise_list, warm_start, TuningTask.Parametrisation.parse(parametrisation, bands, band_by), progress);
 	}
 

@@ -14,6 +14,7 @@ import org.spectralposterior.core.diffusion.SumObjective;
 import org.spectralposterior.core.diffusion.TuningObjective;
 import org.spectralposterior.core.diffusion.Method;
 import org.spectralposterior.core.diffusion.Methods;
+import org.spectralposterior.core.diffusion.StartTimeSearch;
 import org.spectralposterior.core.diffusion.SuperResolutionObjective;
 import org.spectralposterior.core.diffusion.SuperResolutionSampler;
 import org.spectralposterior.core.diffusion.WeightObjective;
@@ -162,6 +163,68 @@ public final class TuningTask {
 			out.addTable(base + "_robust", each);
 		}
 		return out;
+	}
+
+	/**
+	 * SDEdit has no guidance weights; what it can tune is its start time t0 (MATH §7.6): the t0 in
+	 * [n, T] minimising the exact E_v W2² to the posterior ({@link StartTimeSearch}), against the
+	 * given t0. Tables {@code <name>_sdedit_tuning} (given and best t0) and {@code <name>_sdedit_t0}
+	 * (every t0 evaluated), and a plot of E_v W2 against t0.
+	 */
+	public static TaskResult startTime(final AnalysisTask.Setup setup, final String methodName, final int steps, final int givenT0, final Progress progress) {
+		final Method method = Methods.parse(methodName);
+		if (method.start() != Method.Start.POSTERIOR_MEAN) throw new IllegalArgumentException(method.label + " does not start from the posterior mean; it has no start time t0 to tune.");
+		setup.budget("Tune Sampler Weights", 1, 0).check();
+		final AnalysisTask.Problem problem = setup.problem();
+		final int T = problem.schedule().T();
+		if (steps < 1 || steps > T) throw new IllegalArgumentException("steps must lie in 1.." + T + " (at most one step per timestep), got " + steps + ".");
+		if (givenT0 < steps || givenT0 > T) throw new IllegalArgumentException("t0 = " + givenT0 + " must lie in " + steps + ".." + T + " (n = " + steps + " steps need n timesteps below t0).");
+		final double units = problem.half() * problem.half();
+		final Thread caller = Thread.currentThread();
+		final int[] done = { 0 };
+		final int scan = 33;
+		final java.util.function.IntToDoubleFunction loss = t0 -> {
+			progress.update(Math.min(++done[0], scan + 12), scan + 12);
+			final Object[] r = problem.expected(method, steps, t0, progress);
+			return ((org.spectralposterior.core.metric.Wasserstein.Expected) r[0]).squared();
+		};
+		final StartTimeSearch.Result r = StartTimeSearch.minimise(loss, steps, T, scan, () -> caller.isInterrupted() || progress.cancelled());
+		final double given = loss.applyAsDouble(givenT0);
+		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "") + "_" + method.key;
+		final ResultsTable summary = new ResultsTable();
+		final String[] kinds = { "given t0", "best t0" };
+		final int[] t0s = { givenT0, r.best() };
+		final double[] values = { given * units, r.value() * units };
+		for (int i = 0; i < 2; i++) {
+			summary.incrementCounter();
+			summary.addValue("method", method.label);
+			summary.addValue("steps", steps);
+			summary.addValue("t0", kinds[i] + " = " + t0s[i]);
+			summary.addValue("E_v W2^2", values[i]);
+			summary.addValue("E_v W2", Math.sqrt(values[i]));
+			summary.addValue("noise sigma", setup.sigma());
+			summary.addValue("operator", setup.operator().describe());
+			summary.addValue("use", i == 1 ? "Posterior Sampling method=" + method.key + " steps=" + steps + " t0=" + r.best() : "");
+		}
+		final ResultsTable curve = new ResultsTable();
+		final double[] x = new double[r.evaluated().length], y = new double[x.length];
+		for (int i = 0; i < x.length; i++) {
+			x[i] = r.evaluated()[i];
+			y[i] = Math.sqrt(r.values()[i] * units);
+			curve.incrementCounter();
+			curve.addValue("t0", r.evaluated()[i]);
+			curve.addValue("E_v W2^2", r.values()[i] * units);
+			curve.addValue("E_v W2", y[i]);
+		}
+		final Plot plot = new Plot(base + "_t0_plot", "start time t0", "E_v W2 to the exact posterior (image units)");
+		final boolean log = Plots.spansDecades(y);
+		Plots.legendAbove(plot, 0, T * 1.02, log, 2, y);
+		if (log) plot.setLogScaleY();
+		Plots.line(plot, x, y, 0, "E_v W2 at t0 (" + x.length + " evaluated)");
+		Plots.curve(plot, new double[] { r.best() }, new double[] { Math.sqrt(r.value() * units) }, 3, String.format(Locale.ROOT, "best t0 = %d (E_v W2 = %.4g)", r.best(), Math.sqrt(r.value() * units)));
+		final ImagePlus plotImp = plot.getImagePlus();
+		plotImp.setTitle(base + "_t0_plot");
+		return new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_t0", curve);
 	}
 
 	/** The exact objectives per noise level and what the search runs on (binned above {@link #BINNING_ABOVE} frequencies). */

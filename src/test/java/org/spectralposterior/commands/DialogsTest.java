@@ -104,14 +104,15 @@ class DialogsTest {
 	}
 
 	@Test
-	void compareUsesT0OnlyWhenItsListHasSdeditAndTuneNever() {
+	void compareUsesT0OnlyWhenItsListHasSdeditAndTuneOnlyForSdedit() {
 		final ModuleItem<?> compareT0 = Options.parameters(info(CompareSamplers.LABEL)).get("t0");
 		assertFalse(DialogRules.used(compareT0, Map.of("methods", "dps,pigdm")::get));
 		assertFalse(DialogRules.used(compareT0, Map.of("methods", "dps,sdedit-like")::get), "an item of the list, not a substring");
 		assertTrue(DialogRules.used(compareT0, Map.of("methods", "dps, sdedit")::get));
 		final ModuleItem<?> tuneT0 = Options.parameters(info(TuneSamplerWeights.LABEL)).get("t0");
 		for (final Object m : Options.parameters(info(TuneSamplerWeights.LABEL)).get("method").getChoices()) {
-			assertFalse(DialogRules.used(tuneT0, Map.of("method", m.toString())::get), m.toString());
+			// SDEdit's t0 is what Tune Sampler Weights tunes for it (the given t0 is the reference row).
+			assertEquals(m.toString().equals("sdedit"), DialogRules.used(tuneT0, Map.of("method", m.toString())::get), m.toString());
 		}
 	}
 

@@ -125,6 +125,30 @@ class TunedWeightsCommandsTest {
 	}
 
 	@Test
+	void sdeditsStartTimeIsTunedAndTheBestT0GivesItsLossInPosteriorSampling() throws Exception {
+		final CommandModule m = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "measurement", degraded, "method", "sdedit", "steps", 10, "t0", 500);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable summary = tables(m).get("gravel_sdedit_tuning"), curve = tables(m).get("gravel_sdedit_t0");
+		final double given = summary.getValue("E_v W2^2", 0), best = summary.getValue("E_v W2^2", 1);
+		final int t0 = Integer.parseInt(summary.getStringValue("t0", 1).replaceAll(".*= ", ""));
+		assertTrue(best <= given, best + " ≤ " + given);
+		// The best is the smallest of every evaluated point, and the curve is not flat (t0 matters).
+		double lo = Double.POSITIVE_INFINITY, hi = 0;
+		for (int i = 0; i < curve.size(); i++) {
+			lo = Math.min(lo, curve.getValue("E_v W2^2", i));
+			hi = Math.max(hi, curve.getValue("E_v W2^2", i));
+		}
+		assertEquals(lo, best, 0);
+		assertTrue(hi > 1.5 * lo, "t0 matters: " + lo + " .. " + hi);
+		// Posterior Sampling at that t0 reports the same exact E_v W2².
+		final CommandModule s = sample("method", "sdedit", "steps", 10, "t0", t0);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		assertEquals(best, AnalysisCommandsTest.table(s).getValue("E_v W2^2", 0), 1e-9 * best);
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "sdedit", "steps", 10, "warm_start", 5), "tunes its start time t0 only");
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "sdedit", "steps", 600, "t0", 500), "must lie in 600..1000");
+	}
+
+	@Test
 	void bandTuningIsRefusedWhereBandsCannotAct() throws Exception {
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "parametrisation", "per step and band", "bands", 0), "bands must be at least 1");
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "parametrisation", "per step and band", "band_by", "colour"), "band_by must be");
