@@ -548,13 +548,58 @@ public final class AnalysisTask {
 			final double pad = Math.max(0.05 * (rr0[1] - rr0[0]), 1e-6 * Math.max(1, Math.abs(rr0[1])));
 			radius.setLimits(0, sch.T(), rr0[0] - pad, rr0[1] + pad);
 		}
-		final ImagePlus scoreImp = new ImagePlus(base + "_impulse_score", score), stepImp = new ImagePlus(base + "_impulse_step", step);
-		scoreImp.resetDisplayRange();
-		stepImp.resetDisplayRange();
+		// A response a few pixels wide is invisible in a 512² window: both stacks are cropped to the
+		// central square holding 99 % of every slice's energy off the centre pixel (the centre carries the
+		// identity part of the step), and each slice gets its own display range (t changes the scale).
+		final int reach = Math.max(responseRadius(score, 0.99), responseRadius(step, 0.99));
+		final int cx = plane.width / 2, cy = plane.height / 2;
+		final int x0 = Math.max(0, cx - reach), y0 = Math.max(0, cy - reach), x1 = Math.min(plane.width - 1, cx + reach), y1 = Math.min(plane.height - 1, cy + reach);
+		final boolean cropped = x0 > 0 || y0 > 0 || x1 < plane.width - 1 || y1 < plane.height - 1;
+		final ImagePlus scoreImp = DisplayStyle.rangePerSlice(new ImagePlus(base + "_impulse_score", cropped ? score.crop(x0, y0, 0, x1 - x0 + 1, y1 - y0 + 1, score.getSize()) : score));
+		final ImagePlus stepImp = DisplayStyle.rangePerSlice(new ImagePlus(base + "_impulse_step", cropped ? step.crop(x0, y0, 0, x1 - x0 + 1, y1 - y0 + 1, step.getSize()) : step));
+		scoreImp.setTitle(base + "_impulse_score");
+		stepImp.setTitle(base + "_impulse_step");
 		final ImagePlus e = energy.getImagePlus(), rr = radius.getImagePlus();
 		e.setTitle(base + "_enclosed_energy");
 		rr.setTitle(base + "_spectral_radius");
-		return new TaskResult().addImage(scoreImp).addImage(stepImp).addImage(e).addImage(rr).addTable(base + "_sensitivity", table);
+		final TaskResult out = new TaskResult().addImage(scoreImp).addImage(stepImp).addImage(e).addImage(rr).addTable(base + "_sensitivity", table);
+		if (cropped) {
+			out.addNote("the impulse responses are cropped to the central " + (x1 - x0 + 1) + "×" + (y1 - y0 + 1) + " pixels (99 % of each response's energy off the centre; the impulse is at ("
+				+ (cx - x0) + ", " + (cy - y0) + ")).");
+		}
+		return out;
+	}
+
+	/**
+	 * The smallest radius (Chebyshev, pixels, at least 8) around the centre (w/2, h/2) holding {@code share}
+	 * of the energy off the centre pixel, in every slice.
+	 */
+	static int responseRadius(final ImageStack stack, final double share) {
+		final int w = stack.getWidth(), h = stack.getHeight(), cx = w / 2, cy = h / 2, rMax = Math.max(cx, cy) + 1;
+		int radius = 8;
+		for (int z = 1; z <= stack.getSize(); z++) {
+			final ij.process.ImageProcessor ip = stack.getProcessor(z);
+			final double[] ring = new double[rMax + 1];
+			double total = 0;
+			for (int y = 0; y < h; y++) {
+				for (int x = 0; x < w; x++) {
+					if (x == cx && y == cy) continue;
+					final double v = ip.getf(x, y), e = v * v;
+					ring[Math.max(Math.abs(x - cx), Math.abs(y - cy))] += e;
+					total += e;
+				}
+			}
+			if (!(total > 0)) continue;
+			double acc = 0;
+			for (int r = 0; r <= rMax; r++) {
+				acc += ring[r];
+				if (acc >= share * total) {
+					radius = Math.max(radius, r);
+					break;
+				}
+			}
+		}
+		return radius;
 	}
 
 	private static int min(final int[] v) {

@@ -140,7 +140,7 @@ public final class TuningTask {
 		final boolean log = Plots.spansDecades(all);
 		Plots.legendAbove(plot, 0, Math.max(t[0], t[steps - 1]) * 1.02, log, 2 + nb, all);
 		if (log) plot.setLogScaleY();
-		Plots.curve(plot, t, hw, 0, String.format(Locale.ROOT, "heuristic (E W2² = %.4g)", r.heuristicLoss() * units));
+		Plots.curve(plot, t, hw, 0, String.format(Locale.ROOT, "heuristic (E_v W2² = %.4g)", r.heuristicLoss() * units));
 		Plots.curve(plot, t, cw, 1, String.format(Locale.ROOT, "best constant (%.4g)", r.constantLoss() * units));
 		if (nb == 1) Plots.curve(plot, t, r.tuned(), 2, String.format(Locale.ROOT, "tuned (%.4g)", r.tunedLoss() * units));
 		else for (int b = 0; b < nb; b++) Plots.curve(plot, t, tunedCurves[b], 2 + b, (b == 0 ? String.format(Locale.ROOT, "tuned (%.4g), ", r.tunedLoss() * units) : "") + FrequencyBands.heading(param.by(), b, nb));

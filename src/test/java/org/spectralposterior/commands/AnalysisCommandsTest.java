@@ -97,6 +97,10 @@ class AnalysisCommandsTest {
 		assertFalse(m.isCanceled(), () -> m.getCancelReason());
 		assertEquals(3, ((ImagePlus) m.getOutput("impulse_score")).getStackSize());
 		assertEquals(3, ((ImagePlus) m.getOutput("impulse_step")).getStackSize());
+		// Cropped around the impulse (a 32² image keeps a central window of at least 17×17), each slice its own range.
+		final ImagePlus imp = (ImagePlus) m.getOutput("impulse_score");
+		assertTrue(imp.getWidth() >= 17 && imp.getWidth() <= 32 && imp.getWidth() == imp.getHeight(), imp.getWidth() + "×" + imp.getHeight());
+		assertTrue(imp.isComposite() && imp.getNChannels() == 3, "one display range per t");
 		final ResultsTable t = table(m);
 		assertEquals(200, t.size());
 		for (int i = 0; i < t.size(); i++) {
