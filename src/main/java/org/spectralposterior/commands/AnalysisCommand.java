@@ -80,17 +80,30 @@ public abstract class AnalysisCommand extends SpectralCommand {
 		return setup(0, false);
 	}
 
+	/** The operator and noise level an analysis models. */
+	record Degradation(OperatorSpec operator, double sigma, boolean fromMeasurement) {}
+
+	/**
+	 * A given measurement defines the problem unless an operator is named (operator=auto): tuning or
+	 * designing for another operator than the measurement's would give settings that belong to neither.
+	 * Shared by the analyses and Design Noise Schedule's conditional criterion.
+	 */
+	static Degradation degradation(final String operator, final ImagePlus measurement, final double blurSigma, final double motionLength, final double motionAngle, final ImagePlus psf,
+		final double noiseSigma) {
+		final String op = operator == null ? AUTO : operator.trim();
+		final boolean fromMeasurement = PosteriorSampling.FROM_MEASUREMENT.equalsIgnoreCase(op) || AUTO.equalsIgnoreCase(op) && measurement != null;
+		if (fromMeasurement) {
+			if (measurement == null) throw new IllegalArgumentException("operator=" + PosteriorSampling.FROM_MEASUREMENT + " needs a measurement image; give one or choose the operator.");
+			return new Degradation(MeasurementImage.operator(measurement), MeasurementImage.noiseSigma(measurement), true);
+		}
+		return new Degradation(SimulateDegradation.operatorSpec(AUTO.equalsIgnoreCase(op) ? "gaussian" : op, blurSigma, motionLength, motionAngle, psf), noiseSigma, false);
+	}
+
 	/**
 	 * @param downsample a super-resolution factor r ≥ 1 for an analysis that handles super-resolution
 	 *                   (with a measurement, its recorded factor wins), or 0 for one that does not
 	 */
 	protected AnalysisTask.Setup setup(final int downsample, final boolean inpainting) {
-		final String op = operator == null ? AUTO : operator.trim();
-		// A given measurement defines the problem unless an operator is named: tuning for another
-		// operator than the measurement's would give weights that belong to neither.
-		final boolean fromMeasurement = PosteriorSampling.FROM_MEASUREMENT.equalsIgnoreCase(op) || AUTO.equalsIgnoreCase(op) && measurement != null;
-		final OperatorSpec spec;
-		final double sigma;
 		// A measurement these analyses cannot model is refused even beside an explicit operator.
 		if (measurement != null) {
 			if (downsample == 0) MeasurementImage.checkCirculant(measurement);
@@ -98,15 +111,9 @@ public abstract class AnalysisCommand extends SpectralCommand {
 				throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
 			}
 		}
-		if (fromMeasurement) {
-			if (measurement == null) throw new IllegalArgumentException("operator=" + PosteriorSampling.FROM_MEASUREMENT + " needs a measurement image; give one or choose the operator.");
-			spec = MeasurementImage.operator(measurement);
-			sigma = MeasurementImage.noiseSigma(measurement);
-		}
-		else {
-			spec = SimulateDegradation.operatorSpec(AUTO.equalsIgnoreCase(op) ? "gaussian" : op, blur_sigma, motion_length, motion_angle, psf);
-			sigma = noise_sigma;
-		}
+		final Degradation d = degradation(operator, measurement, blur_sigma, motion_length, motion_angle, psf, noise_sigma);
+		final OperatorSpec spec = d.operator();
+		final double sigma = d.sigma();
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
 		// A super-resolution measurement's own factor wins over the parameter, as the dialog says.
 		final int measured = measurement != null ? MeasurementImage.downsample(measurement) : 1;
@@ -119,7 +126,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 		boolean[] observed = null;
 		if (!spec.circulant()) {
 			if (!inpainting) throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
-			if (!fromMeasurement || measurement == null) {
+			if (!d.fromMeasurement() || measurement == null) {
 				throw new IllegalArgumentException("operator=inpaint takes its mask from an inpainting measurement (NaN = missing): give measurement=<the degraded image> with operator=["
 					+ PosteriorSampling.FROM_MEASUREMENT + "].");
 			}

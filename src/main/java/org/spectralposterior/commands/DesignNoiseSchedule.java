@@ -118,15 +118,9 @@ public class DesignNoiseSchedule extends SpectralCommand {
 	 * defines the problem unless an operator is named, through the same helpers.
 	 */
 	private ScheduleTask.Posterior posterior() {
-		final String op = operator == null ? AnalysisCommand.AUTO : operator.trim();
-		final boolean fromMeasurement = PosteriorSampling.FROM_MEASUREMENT.equalsIgnoreCase(op) || AnalysisCommand.AUTO.equalsIgnoreCase(op) && measurement != null;
 		if (measurement != null) MeasurementImage.checkCirculant(measurement);
-		if (fromMeasurement) {
-			if (measurement == null) throw new IllegalArgumentException("operator=" + PosteriorSampling.FROM_MEASUREMENT + " needs a measurement image; give one or choose the operator.");
-			return new ScheduleTask.Posterior(method, MeasurementImage.operator(measurement), MeasurementImage.noiseSigma(measurement));
-		}
-		return new ScheduleTask.Posterior(method, SimulateDegradation.operatorSpec(AnalysisCommand.AUTO.equalsIgnoreCase(op) ? "gaussian" : op, blur_sigma, motion_length, motion_angle, psf),
-			noise_sigma);
+		final AnalysisCommand.Degradation d = AnalysisCommand.degradation(operator, measurement, blur_sigma, motion_length, motion_angle, psf, noise_sigma);
+		return new ScheduleTask.Posterior(method, d.operator(), d.sigma());
 	}
 
 	@Override
