@@ -282,7 +282,7 @@ public final class AnalysisTask {
 		final Progress quiet = quiet(progress);
 		final org.spectralposterior.core.diffusion.WeightTuner full = new org.spectralposterior.core.diffusion.WeightTuner(exact, 0, iterations);
 		final org.spectralposterior.core.diffusion.WeightTuner.Result r = search == exact ? full.tune(quiet)
-			: full.refine(new org.spectralposterior.core.diffusion.WeightTuner(search, 0, iterations).tune(quiet), TuningTask.REFINE, quiet);
+			: org.spectralposterior.core.diffusion.WeightTuner.scored(new org.spectralposterior.core.diffusion.WeightTuner(search, 0, iterations).tune(quiet), exact, quiet::cancelled);
 		// The law of the tuned weights, for the table's mean and covariance parts (its E_v W2² is r.tunedLoss()).
 		return expectedWith(problem, setup, m, n, r.tuned());
 	}

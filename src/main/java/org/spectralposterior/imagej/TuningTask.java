@@ -31,8 +31,8 @@ public final class TuningTask {
 
 	/** Above this many frequencies the search runs on binned (λ, ρ) groups. */
 	static final int BINNING_ABOVE = 20000;
-	static final int BINS = 128;
-	/** L-BFGS iterations on all frequencies after the binned search. */
+	static final int BINS = 32;
+	/** L-BFGS iterations on all frequencies after a grouped schedule design. */
 	static final int REFINE = 30;
 
 	private TuningTask() {}
@@ -91,9 +91,12 @@ public final class TuningTask {
 			// Tune at the coarser n first, carry its weights to this grid by their ratio to the heuristic
 			// (interpolated in t), then continue here: the fine search starts near its optimum.
 			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas, param).search(), smoothness, iterations).tune(progress);
-			r = full.refine(warmStarted(c, objective, method.maxWeight() == 1), iterations, progress);
+			final TuningObjective target = binned ? search : objective;
+			final WeightTuner.Result fine = new WeightTuner(target, smoothness, iterations).refine(warmStarted(c, target, method.maxWeight() == 1), iterations, progress);
+			r = binned ? WeightTuner.scored(fine, objective, progress::cancelled) : fine;
 		}
-		else r = binned ? full.refine(new WeightTuner(search, smoothness, iterations).tune(progress), REFINE, progress) : full.tune(progress);
+		// Large images: the search runs on (λ, ρ) groups and every reported loss is exact (one fused pass).
+		else r = binned ? WeightTuner.scored(new WeightTuner(search, smoothness, iterations).tune(progress), objective, progress::cancelled) : full.tune(progress);
 		final AnalysisTask.Problem problem = first;
 		final double units = problem.half() * problem.half();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "") + "_" + method.key;
@@ -122,7 +125,7 @@ public final class TuningTask {
 		// A band design is n·B numbers whose meaning needs the band definition: it travels as the table (weights=tuned).
 		if (nb == 1) for (final double w : r.tuned()) list.append(list.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6g", w));
 		row(summary, "tuned " + (nb == 1 ? "per step" : "per step and " + nb + " " + param.by().key() + " bands") + " (L-BFGS, " + r.iterations() + " iterations, stop: " + r.stop()
-			+ (binned ? "; searched on " + BINS + "² (λ, ρ) groups first" : "") + ")", r.tunedLoss() * units, setup, method, steps, list.toString(), robustLabel);
+			+ (binned ? "; searched on (λ, ρ) groups of a " + BINS + "² grid, every loss exact on all frequencies" : "") + ")", r.tunedLoss() * units, setup, method, steps, list.toString(), robustLabel);
 
 		final Plot plot = new Plot(base + "_tuned_weights_plot", "timestep t", "weight w_t");
 		final double[] t = new double[steps], hw = r.heuristic().clone(), cw = new double[steps];
@@ -156,9 +159,10 @@ public final class TuningTask {
 			for (int i = 0; i < sigmas.length; i++) {
 				each.incrementCounter();
 				each.addValue("noise sigma", sigmas[i]);
-				each.addValue("E_v W2^2 heuristic", exact.get(i).value(r.heuristic()) * units);
-				each.addValue("E_v W2^2 best constant", exact.get(i).value(constant) * units);
-				each.addValue("E_v W2^2 tuned (robust)", exact.get(i).value(r.tuned()) * units);
+				final double[] v = exact.get(i).values(progress::cancelled, r.heuristic(), constant, r.tuned());
+				each.addValue("E_v W2^2 heuristic", v[0] * units);
+				each.addValue("E_v W2^2 best constant", v[1] * units);
+				each.addValue("E_v W2^2 tuned (robust)", v[2] * units);
 			}
 			out.addTable(base + "_robust", each);
 		}

@@ -40,6 +40,16 @@ public final class SumObjective implements TuningObjective {
 	}
 
 	@Override
+	public double[] values(final BooleanSupplier cancelled, final double[]... ws) {
+		final double[] out = new double[ws.length];
+		for (final TuningObjective p : parts) {
+			final double[] v = p.values(cancelled, ws);
+			for (int i = 0; i < out.length; i++) out[i] += v[i];
+		}
+		return out;
+	}
+
+	@Override
 	public int steps() {
 		return parts.get(0).steps();
 	}

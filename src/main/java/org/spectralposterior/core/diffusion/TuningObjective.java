@@ -16,6 +16,17 @@ public interface TuningObjective {
 		return evaluate(w, null, () -> false);
 	}
 
+	/**
+	 * ℒ at several weight vectors (each as {@link #value}); an objective may share the work the
+	 * vectors have in common (the per-step gains), as reporting the heuristic, the best constant and
+	 * the tuned weights exactly does.
+	 */
+	default double[] values(final BooleanSupplier cancelled, final double[]... ws) {
+		final double[] out = new double[ws.length];
+		for (int i = 0; i < ws.length; i++) out[i] = evaluate(ws[i], null, cancelled);
+		return out;
+	}
+
 	int steps();
 
 	/**

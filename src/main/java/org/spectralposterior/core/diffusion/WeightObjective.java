@@ -46,6 +46,14 @@ public final class WeightObjective implements TuningObjective {
 	private final FrequencyBands bands;
 	private final int nb;
 	private final int[] bandOf;
+	/**
+	 * g and κ₁ of every step and entry, which do not depend on the weights: kept for small (grouped)
+	 * objectives, where recomputing them (two divisions per entry and step) each evaluation was most of
+	 * a search's time. Null above {@link #CACHE_LIMIT} entry-steps, or until first needed.
+	 */
+	private volatile double[][] gainCache, kappaCache;
+	/** Entry-steps below which g and κ₁ are cached (2 × 32 MB at the limit). */
+	static final long CACHE_LIMIT = 1L << 22;
 
 	public WeightObjective(final DiffusionSampler sampler) {
 		this(sampler, null);
@@ -217,6 +225,28 @@ public final class WeightObjective implements TuningObjective {
 
 	/** g and κ₁ (κ at w = 1, from the method's {@link Guidance}) of step j for entries [from, from + len). */
 	private void gainAndKappa(final int j, final int from, final int len, final double[] g, final double[] k1) {
+		if ((long) size * s.n <= CACHE_LIMIT) {
+			double[][] gc = gainCache, kc = kappaCache;
+			if (gc == null) {
+				synchronized (this) {
+					if (gainCache == null) {
+						final double[][] ng = new double[s.n][size], nk = new double[s.n][size];
+						for (int jj = 0; jj < s.n; jj++) computeGainAndKappa(jj, 0, size, ng[jj], nk[jj]);
+						kappaCache = nk;
+						gainCache = ng;
+					}
+					gc = gainCache;
+					kc = kappaCache;
+				}
+			}
+			System.arraycopy(gc[j], from, g, 0, len);
+			System.arraycopy(kc[j], from, k1, 0, len);
+			return;
+		}
+		computeGainAndKappa(j, from, len, g, k1);
+	}
+
+	private void computeGainAndKappa(final int j, final int from, final int len, final double[] g, final double[] k1) {
 		final double sab = Math.sqrt(s.abT[j]), ab = s.abT[j], one = 1 - ab, gf = one / sab;
 		final Guidance u = s.unit[j];
 		if (u.fGamma() == 0 && u.fI() == 0 && u.dAGammaA() == 0 && !u.pseudoInverse() && u.dI() > 0 && u.dAA() >= 0) {
@@ -311,6 +341,72 @@ public final class WeightObjective implements TuningObjective {
 		return total;
 	}
 
+	/**
+	 * ℒ at several weight vectors in one pass over the frequencies: each step's g and κ₁ are computed
+	 * once for all vectors (on all frequencies of a large image they are most of the cost).
+	 */
+	@Override
+	public double[] values(final BooleanSupplier cancelled, final double[]... ws) {
+		final int n = s.n, nw = n * nb;
+		for (final double[] w : ws) if (w.length != nw) throw new IllegalArgumentException("The weights list has " + w.length + " values but there are " + nw + " weights.");
+		final int blocks = (size + block - 1) / block;
+		final double[][] parts = IntStream.range(0, blocks).parallel().mapToObj(b -> blockValues(b, ws, cancelled)).toArray(double[][]::new);
+		final double[] out = new double[ws.length];
+		for (final double[] part : parts) for (int v = 0; v < ws.length; v++) out[v] += part[v];
+		return out;
+	}
+
+	private double[] blockValues(final int b, final double[][] ws, final BooleanSupplier cancelled) {
+		final int n = s.n, nv = ws.length;
+		final int from = b * block, to = Math.min(size, from + block), len = to - from;
+		final int[][] runs = FrequencyBands.runs(bandOf == null ? null : java.util.Arrays.copyOfRange(bandOf, from, to), len, len);
+		final boolean dc = from == 0;
+		final double[][] p = new double[nv][len], s2 = new double[nv][len];
+		final double[] q = new double[nv];
+		for (final double[] x : s2) java.util.Arrays.fill(x, 1);
+		final double[] gb = new double[len], kb = new double[len];
+		for (int j = 0; j < n; j++) {
+			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
+			final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j], nu2 = s.nu[j] * s.nu[j];
+			final boolean onXt = s.unit[j].onXt();
+			gainAndKappa(j, from, len, gb, kb);
+			for (int v = 0; v < nv; v++) {
+				final double[] w = ws[v];
+				if (dc) {
+					final double w0 = w[j * nb + band(0)];
+					final double a0 = ph * gb[0] + ps + w0 * aPrime(onXt, kb[0], rho[0], gb[0], sab);
+					q[v] = a0 * q[v] + (onXt ? ph : ph - w0 * kb[0] * rho[0]) * (1 - gb[0] * sab) * meanDc;
+				}
+				for (final int[] run : runs) forward(rho, from, run[0], run[1], gb, kb, p[v], s2[v], ph, ps, w[j * nb + run[2]], onXt, sab, nu2);
+			}
+		}
+		final double[] out = new double[nv];
+		for (int v = 0; v < nv; v++) {
+			double loss = 0;
+			for (int i = 0; i < len; i++) {
+				final int k = from + i;
+				final double dp = p[v][i] - kStar[k], ds = Math.sqrt(s2[v][i]) - sStar[k];
+				double term = rho[k] * dp * dp * (rho[k] * lam[k] + var) + ds * ds;
+				if (k == 0) {
+					final double delta = dp * rho[0] * meanDc + q[v] - qStarDc;
+					term += delta * delta;
+				}
+				loss += mult[k] * term;
+			}
+			out[v] = loss;
+		}
+		return out;
+	}
+
+	private static final ThreadLocal<double[][][]> HISTORY = ThreadLocal.withInitial(() -> new double[2][][]);
+
+	/** This thread's history buffer {@code which} (0: p, 1: s²), at least n × len. */
+	private static double[][] history(final int which, final int n, final int len) {
+		final double[][][] h = HISTORY.get();
+		if (h[which] == null || h[which].length < n || h[which][0].length < len) h[which] = new double[Math.max(n, h[which] == null ? 0 : h[which].length)][Math.max(len, h[which] == null ? 0 : h[which][0].length)];
+		return h[which];
+	}
+
 	/** The block's gradient contributions (indices 0..n·B−1, j·B + b) and its share of ℒ (index n·B). */
 	private double[] blockPart(final int b, final double[] w, final boolean wantGrad, final BooleanSupplier cancelled) {
 		final int n = s.n;
@@ -319,7 +415,9 @@ public final class WeightObjective implements TuningObjective {
 		final int[][] runs = FrequencyBands.runs(bandOf == null ? null : java.util.Arrays.copyOfRange(bandOf, from, to), len, len);
 		final boolean dc = from == 0;
 		final double[] p = new double[len], s2 = new double[len];
-		final double[][] pHist = wantGrad ? new double[n][] : null, sHist = wantGrad ? new double[n][] : null;
+		// The forward history, reused across evaluations by each pool thread: allocated per evaluation it
+		// was steps × block × 2 doubles of garbage every time (16 GB over a 1024² tuning).
+		final double[][] pHist = wantGrad ? history(0, n, len) : null, sHist = wantGrad ? history(1, n, len) : null;
 		final double[] qHist = wantGrad && dc ? new double[n] : null;
 		final double[] gb = new double[len], kb = new double[len];
 		java.util.Arrays.fill(s2, 1);
@@ -327,8 +425,8 @@ public final class WeightObjective implements TuningObjective {
 		for (int j = 0; j < n; j++) {
 			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
 			if (wantGrad) {
-				pHist[j] = p.clone();
-				sHist[j] = s2.clone();
+				System.arraycopy(p, 0, pHist[j], 0, len);
+				System.arraycopy(s2, 0, sHist[j], 0, len);
 				if (dc) qHist[j] = q;
 			}
 

@@ -68,6 +68,51 @@ class WeightTunerTest {
 	}
 
 	@Test
+	void aGroupedSearchScoredExactlyIsWithinOnePercentOfTheFullOptimumAt256() {
+		// Issue 11: search on a few hundred (λ, ρ) groups, report every loss on all frequencies, no refinement.
+		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(256);
+		final DiffusionSampler ds = new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.gaussian(2), 256, 256), 0.05,
+			new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 15, BaseStep.DDPM, 1, null, 0));
+		final WeightObjective exact = new WeightObjective(ds), grouped = exact.binned(32);
+		assertTrue(grouped.entries() < 1100, grouped.entries() + " groups");
+		final WeightTuner.Result full = new WeightTuner(exact, 0, 300).tune(QUIET);
+		final WeightTuner.Result scored = WeightTuner.scored(new WeightTuner(grouped, 0, 300).tune(QUIET), exact, () -> false);
+		final double excess = scored.tunedLoss() / full.tunedLoss() - 1;
+		System.out.printf("grouped (%d groups) vs full (%d frequencies) at 256²: E_v W2² %.6g vs %.6g, excess %.3f %%%n", grouped.entries(), exact.entries(), scored.tunedLoss(), full.tunedLoss(),
+			100 * excess);
+		assertTrue(excess < 0.01, "excess " + 100 * excess + " %");
+		// Every figure is the exact objective's, in order.
+		assertEquals(exact.value(scored.heuristic()), scored.heuristicLoss(), 1e-9 * scored.heuristicLoss());
+		assertEquals(exact.value(scored.tuned()), scored.tunedLoss(), 1e-9 * scored.tunedLoss());
+		final double[] c = scored.heuristic().clone();
+		for (int j = 0; j < c.length; j++) c[j] *= scored.bestConstant();
+		assertEquals(exact.value(c), scored.constantLoss(), 1e-9 * scored.constantLoss());
+		assertTrue(scored.tunedLoss() <= scored.constantLoss() && scored.constantLoss() <= scored.heuristicLoss());
+		// The fused evaluation of several vectors equals their separate values.
+		final double[] v = exact.values(() -> false, scored.heuristic(), c, scored.tuned());
+		assertEquals(scored.heuristicLoss(), v[0], 1e-12 * v[0]);
+		assertEquals(scored.tunedLoss(), v[2], 1e-12 * v[2]);
+	}
+
+	@Test
+	void aGroupsConstantWorseThanTheHeuristicOnAllFrequenciesIsReportedAsCEqualsOne() {
+		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(96);
+		final DiffusionSampler ds = new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.motion(7, 20), 96, 96), 0.05,
+			new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 20, BaseStep.DDPM, 1, null, 0));
+		final WeightObjective exact = new WeightObjective(ds);
+		final double[] h = exact.heuristicWeights();
+		// A search result whose constant is far off (c = 50) and whose weights are that constant.
+		final double[] far = h.clone();
+		for (int j = 0; j < far.length; j++) far[j] *= 50;
+		final WeightTuner.Result bad = new WeightTuner.Result(exact.timesteps(), h, Double.NaN, 50, Double.NaN, far, Double.NaN, 0, "test");
+		final WeightTuner.Result r = WeightTuner.scored(bad, exact, () -> false);
+		assertTrue(exact.value(far) > exact.value(h), "the test needs a constant worse than the heuristic");
+		assertEquals(1, r.bestConstant());
+		assertEquals(r.heuristicLoss(), r.constantLoss(), 0);
+		assertEquals(r.heuristicLoss(), r.tunedLoss(), 0, "the tuned weights fall back to the best constant known");
+	}
+
+	@Test
 	void theReportedBestConstantIsChosenOnTheExactObjectiveNotOnTheGroups() {
 		// Few, coarse groups: their best constant is off; the refined result's constant (and its loss) must
 		// be the exact objective's own best constant, never worse than the heuristic.
