@@ -94,12 +94,16 @@ class WeightTunerTest {
 		assertEquals(scored.tunedLoss(), v[2], 1e-12 * v[2]);
 	}
 
+	/** ΠGDM, 20 DDPM steps, on problem A's 96² prior with a 7-px motion blur at 20° and σ = 0.05. */
+	private static WeightObjective pigdmOnMotion96() {
+		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(96);
+		return new WeightObjective(new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.motion(7, 20), 96, 96), 0.05,
+			new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 20, BaseStep.DDPM, 1, null, 0)));
+	}
+
 	@Test
 	void aGroupsConstantWorseThanTheHeuristicOnAllFrequenciesIsReportedAsCEqualsOne() {
-		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(96);
-		final DiffusionSampler ds = new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.motion(7, 20), 96, 96), 0.05,
-			new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 20, BaseStep.DDPM, 1, null, 0));
-		final WeightObjective exact = new WeightObjective(ds);
+		final WeightObjective exact = pigdmOnMotion96();
 		final double[] h = exact.heuristicWeights();
 		// A search result whose constant is far off (c = 50) and whose weights are that constant.
 		final double[] far = h.clone();
@@ -116,10 +120,7 @@ class WeightTunerTest {
 	void theReportedBestConstantIsChosenOnTheExactObjectiveNotOnTheGroups() {
 		// Few, coarse groups: their best constant is off; the refined result's constant (and its loss) must
 		// be the exact objective's own best constant, never worse than the heuristic.
-		final GaussianPrior prior = RegressionTest.problemAPriorOfSize(96);
-		final DiffusionSampler ds = new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.motion(7, 20), 96, 96), 0.05,
-			new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 20, BaseStep.DDPM, 1, null, 0));
-		final WeightObjective exact = new WeightObjective(ds);
+		final WeightObjective exact = pigdmOnMotion96();
 		final WeightTuner.Result full = new WeightTuner(exact, 0, 0).tune(QUIET);
 		final WeightTuner.Result coarse = new WeightTuner(exact.binned(3), 0, 50).tune(QUIET);
 		final WeightTuner.Result viaBins = new WeightTuner(exact, 0, 0).refine(coarse, 0, QUIET);
