@@ -163,7 +163,7 @@ class BadInputTest {
 		all(PS, PSI + "method=pigdm steps=5 weights=custom weight_list=1,x,2,3,4", "weight_list must be numbers"),
 		all(PS, PSI + "method=pigdm schedule=table", "schedule=table needs schedule_table"),
 		// tuned weights handed over as a table (issue 10/11): a reference that is neither, and band settings
-		all(PS, PSI + "method=pigdm weights=tuned tuned_weights=nosuch_tuned_weights.csv", "is neither an open table nor a file"),
+		all(PS, PSI + "method=pigdm weights=tuned tuned_table=nosuch_tuned_weights.csv", "is neither an open table nor a file"),
 		all(TS, AN + "steps=5 parametrisation=[per step and band] band_by=colour", "band_by=colour is not one of: frequency, eigenvalue"),
 		all(TS, AN + "steps=5 parametrisation=[per band]", "parametrisation=per band is not one of: per step, per step and band"),
 		all(TS, AN + "steps=8 parametrisation=[per step and band] warm_start=4", "warm_start works with parametrisation=[per step] only"),

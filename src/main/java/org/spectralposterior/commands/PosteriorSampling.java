@@ -93,7 +93,7 @@ public class PosteriorSampling extends SpectralCommand {
 
 	@Parameter(label = "Diffusion: tuned weights (a '…_tuned_weights' table's title or CSV; empty = the latest open)", required = false, persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & weights=tuned") })
-	public String tuned_weights = "";
+	public String tuned_table = "";
 
 	@Parameter(label = "SDEdit: start time t0", min = "1", persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = "method=sdedit") })
@@ -165,7 +165,7 @@ public class PosteriorSampling extends SpectralCommand {
 		final boolean fromMeasurement = FROM_MEASUREMENT.equalsIgnoreCase(operator == null ? FROM_MEASUREMENT : operator.trim());
 		final SamplingTask.Request req = new SamplingTask.Request(method, samples, seed,
 			fromMeasurement ? null : SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf), SamplingTask.parseNoiseSigma(noise_sigma), mode, schedule, timesteps, schedule_table,
-			steps, base_step, eta, weights, weight_list, tuned_weights, t0, data_range, trajectory_every);
+			steps, base_step, eta, weights, weight_list, tuned_table, t0, data_range, trajectory_every);
 		return SamplingTask.run(prior, measurement, ground_truth, req, progress);
 	}
 

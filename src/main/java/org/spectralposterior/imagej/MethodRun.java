@@ -49,7 +49,7 @@ final class MethodRun {
 				}
 				case "tuned": {
 					if (!m.tunable()) throw new IllegalArgumentException(m.label + " has no guidance weights; leave the weights at heuristic.");
-					if (tuned == null) throw new IllegalArgumentException("weights=tuned needs tuned_weights=<a Tune Sampler Weights table or its CSV>.");
+					if (tuned == null) throw new IllegalArgumentException("weights=tuned needs tuned_table=<a Tune Sampler Weights table or its CSV>.");
 					final DiffusionSampler.Config cfg = new DiffusionSampler.Config(m, sched, steps, base, eta, tuned.perStep(), t0, tuned.bands());
 					final StepGrid grid = cfg.grid();
 					final int[] t = new int[grid.n];

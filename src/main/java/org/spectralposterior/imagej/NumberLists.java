@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A list parameter ({@code weight_list}, {@code schedule_table}) given inline ({@code 0.9,0.8,…}) or as
  * the path of a text file: one value a line, or comma/semicolon/space separated, an optional header
- * line of text (e.g. a CSV column name), {@code #} comments. Why files: a table of a thousand ᾱ or
+ * line of text (e.g. a CSV column name), {@code #} comments; or, at the screen, the title of an open
+ * table of one column (or with an {@code alpha_bar} column). Why files: a table of a thousand ᾱ or
  * weights at full precision does not fit one command-line argument (~128 KiB) or a dialog field.
  */
 public final class NumberLists {
@@ -20,8 +21,13 @@ public final class NumberLists {
 	public static String resolve(final String key, final String value) {
 		if (value == null) return null;
 		final String v = value.trim();
-		// Inline lists have a separator or are one number; a file path is anything else that exists.
-		if (v.isEmpty() || v.matches("[-+0-9.eE,;\\s]+") || !Files.isRegularFile(Path.of(v))) return value;
+		// Inline lists have a separator or are one number; a file path is anything else that exists; at
+		// the screen, the title of an open table (Design Noise Schedule's ᾱ table) is one too.
+		if (v.isEmpty() || v.matches("[-+0-9.eE,;\\s]+")) return value;
+		if (!Files.isRegularFile(Path.of(v))) {
+			final ij.measure.ResultsTable t = TunedWeights.openTable(v);
+			return t == null ? value : column(key, v, t);
+		}
 		final List<String> lines;
 		try {
 			lines = Files.readAllLines(Path.of(v), StandardCharsets.UTF_8);
@@ -64,6 +70,18 @@ public final class NumberLists {
 			}
 		}
 		return v;
+	}
+
+	/** The values of a table's only column (or its {@code alpha_bar} column), inline. */
+	private static String column(final String key, final String title, final ij.measure.ResultsTable t) {
+		final String[] headings = java.util.Arrays.stream(t.getHeadings()).filter(h -> !h.isBlank() && !h.equals("Label")).toArray(String[]::new);
+		final String col = t.columnExists("alpha_bar") ? "alpha_bar" : headings.length == 1 ? headings[0] : null;
+		if (col == null || t.size() == 0) {
+			throw new IllegalArgumentException(key + "=" + title + ": that table has " + headings.length + " columns; give a table of one column (e.g. Design Noise Schedule's '…_schedule_table'), a file or the values inline.");
+		}
+		final StringBuilder sb = new StringBuilder();
+		for (int i = 0; i < t.size(); i++) sb.append(i == 0 ? "" : ",").append(t.getValue(col, i));
+		return sb.toString();
 	}
 
 	/** A first line none of whose fields is a number (NaN and Infinity are numbers: kept, and refused later). */

@@ -38,7 +38,7 @@ record TunedWeights(String source, String method, int[] timesteps, double[] alph
 		if (r.isEmpty()) {
 			source = latestOpenTable();
 			if (source == null) {
-				throw new IllegalArgumentException("weights=tuned needs tuned_weights=<the title of a Tune Sampler Weights '…" + SUFFIX
+				throw new IllegalArgumentException("weights=tuned needs tuned_table=<the title of a Tune Sampler Weights '…" + SUFFIX
 					+ "' table, or the path of its saved CSV>; no such table is open. Run Tune Sampler Weights first, or give the CSV it saved.");
 			}
 			table = ResultsTable.getResultsTable(source);
@@ -52,16 +52,16 @@ record TunedWeights(String source, String method, int[] timesteps, double[] alph
 			else {
 				final File f = new File(r);
 				if (!f.isFile()) {
-					throw new IllegalArgumentException("tuned_weights=" + r + " is neither an open table nor a file; give the title of a Tune Sampler Weights '…" + SUFFIX
+					throw new IllegalArgumentException("tuned_table=" + r + " is neither an open table nor a file; give the title of a Tune Sampler Weights '…" + SUFFIX
 						+ "' table or the path of the CSV it saved.");
 				}
 				try {
 					table = ResultsTable.open(f.getPath());
 				}
 				catch (final IOException | RuntimeException e) {
-					throw new IllegalArgumentException("tuned_weights=" + r + " could not be read as a table (" + e.getMessage() + "); give the CSV Tune Sampler Weights saved.");
+					throw new IllegalArgumentException("tuned_table=" + r + " could not be read as a table (" + e.getMessage() + "); give the CSV Tune Sampler Weights saved.");
 				}
-				if (table == null) throw new IllegalArgumentException("tuned_weights=" + r + " could not be read as a table; give the CSV Tune Sampler Weights saved.");
+				if (table == null) throw new IllegalArgumentException("tuned_table=" + r + " could not be read as a table; give the CSV Tune Sampler Weights saved.");
 				source = f.getName();
 			}
 		}
@@ -143,8 +143,7 @@ record TunedWeights(String source, String method, int[] timesteps, double[] alph
 	}
 
 	private static boolean isOpen(final String title) {
-		for (final String t : openTables()) if (t.equals(title)) return true;
-		return false;
+		return openTables().contains(title);
 	}
 
 	/** The most recently opened table whose title ends with {@link #SUFFIX} (ImageJ's unique-name suffix "-2" allowed). */
@@ -155,7 +154,7 @@ record TunedWeights(String source, String method, int[] timesteps, double[] alph
 	}
 
 	/** Titles of the open text windows holding a table, oldest first (none without a display). */
-	private static List<String> openTables() {
+	static List<String> openTables() {
 		final List<String> out = new ArrayList<>();
 		if (java.awt.GraphicsEnvironment.isHeadless()) return out;
 		final java.awt.Window[] windows = WindowManager.getAllNonImageWindows();
@@ -164,5 +163,10 @@ record TunedWeights(String source, String method, int[] timesteps, double[] alph
 			if (w instanceof TextWindow tw && tw.getResultsTable() != null) out.add(tw.getTitle());
 		}
 		return out;
+	}
+
+	/** The open table of this title, or null (none open, or no display). */
+	static ResultsTable openTable(final String title) {
+		return openTables().contains(title) ? ResultsTable.getResultsTable(title) : null;
 	}
 }

@@ -19,7 +19,7 @@ import org.spectralposterior.core.diffusion.FrequencyBands;
 
 /**
  * Tuned weights handed from Tune Sampler Weights to Posterior Sampling as a table ({@code weights=tuned
- * tuned_weights=…}): a GUI user cannot copy a 1000-value weight_list out of a table cell (ImageJ copies
+ * tuned_table=…}): a GUI user cannot copy a 1000-value weight_list out of a table cell (ImageJ copies
  * whole rows), so the table itself is the hand-over. Per step and per step and band (issue 11), with
  * the loss the tuning reported reproduced exactly by the sampling run, and weights tuned for another
  * method or another step grid refused. Headless tests have no table windows, so the table travels as
@@ -82,14 +82,14 @@ class TunedWeightsCommandsTest {
 
 		final Path csv = dir.resolve("gravel_pigdm_tuned_weights.csv");
 		assertTrue(Files.isRegularFile(csv));
-		final CommandModule s = sample("weights", "tuned", "tuned_weights", csv.toString());
+		final CommandModule s = sample("weights", "tuned", "tuned_table", csv.toString());
 		assertFalse(s.isCanceled(), () -> s.getCancelReason());
 		final ResultsTable row = AnalysisCommandsTest.table(s);
 		// Every digit is saved, so the sampler's exact loss is the tuning's own figure.
 		assertEquals(tuned, row.getValue("E_v W2^2", 0), 1e-9 * tuned);
 		assertTrue(row.getStringValue("weights", 0).contains("4 frequency bands"), row.getStringValue("weights", 0));
 		// Step by step takes the band weights too (the law reported is the same closed form).
-		final CommandModule st = sample("weights", "tuned", "tuned_weights", csv.toString(), "mode", "step by step");
+		final CommandModule st = sample("weights", "tuned", "tuned_table", csv.toString(), "mode", "step by step");
 		assertFalse(st.isCanceled(), () -> st.getCancelReason());
 
 		// Eigenvalue bands: their own headings, read back as such.
@@ -97,7 +97,7 @@ class TunedWeightsCommandsTest {
 		final CommandModule e = tune(dir2, "parametrisation", "per step and band", "bands", 3, "band_by", "eigenvalue");
 		final double tunedEig = tables(e).get("gravel_pigdm_tuning").getValue("E_v W2^2", 2);
 		assertTrue(tables(e).get("gravel_pigdm_tuned_weights").columnExists(FrequencyBands.heading(FrequencyBands.By.EIGENVALUE, 2, 3)));
-		final CommandModule se = sample("weights", "tuned", "tuned_weights", dir2.resolve("gravel_pigdm_tuned_weights.csv").toString());
+		final CommandModule se = sample("weights", "tuned", "tuned_table", dir2.resolve("gravel_pigdm_tuned_weights.csv").toString());
 		assertFalse(se.isCanceled(), () -> se.getCancelReason());
 		assertEquals(tunedEig, AnalysisCommandsTest.table(se).getValue("E_v W2^2", 0), 1e-9 * tunedEig);
 	}
@@ -109,16 +109,16 @@ class TunedWeightsCommandsTest {
 		final double tuned = summary.getValue("E_v W2^2", 2);
 		assertNull(tables(m).get("gravel_pigdm_bands"), "no band table for one weight per step");
 		final String csv = dir.resolve("gravel_pigdm_tuned_weights.csv").toString();
-		final CommandModule s = sample("weights", "tuned", "tuned_weights", csv);
+		final CommandModule s = sample("weights", "tuned", "tuned_table", csv);
 		assertFalse(s.isCanceled(), () -> s.getCancelReason());
 		assertEquals(tuned, AnalysisCommandsTest.table(s).getValue("E_v W2^2", 0), 1e-9 * tuned);
 
-		CommandsTest.expectFailure(sample("method", "dps", "weights", "tuned", "tuned_weights", csv), "were tuned for pigdm");
-		CommandsTest.expectFailure(sample("steps", 10, "weights", "tuned", "tuned_weights", csv), "tuned for 12 steps");
-		CommandsTest.expectFailure(sample("schedule", "cosine", "weights", "tuned", "tuned_weights", csv), "another noise schedule");
-		CommandsTest.expectFailure(sample("timesteps", 500, "weights", "tuned", "tuned_weights", csv), "other timesteps");
-		CommandsTest.expectFailure(sample("weights", "tuned", "tuned_weights", dir.resolve("nope.csv").toString()), "neither an open table nor a file");
-		CommandsTest.expectFailure(sample("weights", "tuned", "tuned_weights", dir.resolve("gravel_pigdm_tuning.csv").toString()), "not a tuned-weights table");
+		CommandsTest.expectFailure(sample("method", "dps", "weights", "tuned", "tuned_table", csv), "were tuned for pigdm");
+		CommandsTest.expectFailure(sample("steps", 10, "weights", "tuned", "tuned_table", csv), "tuned for 12 steps");
+		CommandsTest.expectFailure(sample("schedule", "cosine", "weights", "tuned", "tuned_table", csv), "another noise schedule");
+		CommandsTest.expectFailure(sample("timesteps", 500, "weights", "tuned", "tuned_table", csv), "other timesteps");
+		CommandsTest.expectFailure(sample("weights", "tuned", "tuned_table", dir.resolve("nope.csv").toString()), "neither an open table nor a file");
+		CommandsTest.expectFailure(sample("weights", "tuned", "tuned_table", dir.resolve("gravel_pigdm_tuning.csv").toString()), "not a tuned-weights table");
 		// Headless, nothing is open: an empty reference names what to give.
 		CommandsTest.expectFailure(sample("weights", "tuned"), "no such table is open");
 		CommandsTest.expectFailure(sample("weights", "magic"), "heuristic, custom or tuned");
