@@ -81,6 +81,9 @@ public final class GuidedSchemes {
 	/** The weight of "heuristic": 1 for every method — see MATH §11.1 (the discrete heuristics turn these scores into per-step displacements, which the schemes do themselves). */
 	public static final double HEURISTIC = 1;
 
+	/** A run whose E_v W2 exceeds this multiple of the prior's own (the measurement ignored) is reported as blown up. */
+	public static final double BLOW_UP = 1e3;
+
 	private GuidedSchemes() {}
 
 	/** Refuses what has no score: DPS's and ΠGDM's brackets need σ > 0 (MATH §7.2); a weight must be finite and ≥ 0. */
@@ -185,7 +188,17 @@ public final class GuidedSchemes {
 				return new Result(c, guide, weight, state, null, times, traj, "diverged: the law recurrence overflowed (a stiff likelihood score for this step size); give a larger NFE, a smaller weight or epsilon > 0");
 			}
 		}
-		final Wasserstein.Expected e = Wasserstein.expected(state, ExactPosterior.of(pb.prior(), pb.op(), pb.sigma()), pb.prior(), pb.sigma());
+		final OutputLaw post = ExactPosterior.of(pb.prior(), pb.op(), pb.sigma());
+		final Wasserstein.Expected e = Wasserstein.expected(state, post, pb.prior(), pb.sigma());
+		// A finite but absurd law (a stiff likelihood score, e.g. DPS's 1/σ² at a coarse grid) is flagged against a
+		// natural scale: the E_v W2² of the prior itself (ignoring v), what a sampler that learnt nothing would cost.
+		final double[] q0 = new double[size];
+		q0[0] = f.m[0];
+		final double ignore = Wasserstein.expected(new OutputLaw(pb.op(), new double[size], q0, f.lam.clone()), post, pb.prior(), pb.sigma()).squared();
+		if (e.squared() > BLOW_UP * BLOW_UP * ignore) {
+			return new Result(c, guide, weight, state, e, times, traj, String.format(Locale.ROOT,
+				"blew up: E_v W2 = %.3g, over %.0f× that of the prior itself (%.3g); give a larger NFE or a smaller weight", Math.sqrt(e.squared()), BLOW_UP, Math.sqrt(ignore)));
+		}
 		return new Result(c, guide, weight, state, e, times, traj, "ok");
 	}
 
