@@ -16,7 +16,9 @@ import org.spectralposterior.core.continuous.ContinuousSchemes.Config;
 import org.spectralposterior.core.continuous.ContinuousSchemes.Init;
 import org.spectralposterior.core.continuous.ContinuousSchemes.Result;
 import org.spectralposterior.core.continuous.Eigenvalues;
+import org.spectralposterior.core.continuous.GuidedSchemes;
 import org.spectralposterior.core.continuous.Scheme;
+import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.prior.GaussianPrior;
 
@@ -31,8 +33,36 @@ public final class ContinuousTask {
 
 	private ContinuousTask() {}
 
+	/**
+	 * The guided settings (MATH §11.1): guidance none (unconditional, the default), dps, pigdm, cgdm or exact; the weight
+	 * ("heuristic" or a number); the degradation as the analyses read it ({@link AnalysisTask.Setup}, [−1, 1] units).
+	 */
+	public record Guided(String guidance, String weight, AnalysisTask.Setup setup) {
+
+		boolean none() {
+			return guidance == null || guidance.isBlank() || guidance.trim().equalsIgnoreCase("none");
+		}
+	}
+
 	public static TaskResult run(final ImagePlus priorImp, final String eigenvalues, final Request req, final Progress progress) {
+		return run(priorImp, eigenvalues, req, null, progress);
+	}
+
+	public static TaskResult run(final ImagePlus priorImp, final String eigenvalues, final Request req, final Guided guided, final Progress progress) {
+		final boolean isGuided = guided != null && !guided.none();
+		if (isGuided && priorImp == null) {
+			throw new IllegalArgumentException("guidance=" + guided.guidance().trim() + " needs a prior image: the posterior needs the prior's mean and its spectrum on the operator's grid, not an eigenvalue list; give prior=<a prior from Build Gaussian Prior> instead of eigenvalues, or guidance=none.");
+		}
 		checkOneSource(priorImp, eigenvalues);
+		final List<Scheme> schemes = new ArrayList<>();
+		for (final String s : req.schemes().split("[,;]")) if (!s.isBlank()) schemes.add(Scheme.parse(s));
+		if (schemes.isEmpty()) throw new IllegalArgumentException("schemes is empty; give e.g. schemes=em,ei,pg-ddpm,euler,heun,rk4");
+		final int[] nfes = positiveInts(req.nfeList());
+		final Init init = Init.parse(req.init());
+		// Validate every configuration before computing any (bad input makes no output).
+		final List<Config> configs = new ArrayList<>();
+		for (final Scheme s : schemes) for (final int n : nfes) configs.add(new Config(s, n, req.epsilon(), init, req.notebookHeun()));
+		if (isGuided) return runGuided(priorImp, req, guided, schemes, nfes, configs, progress);
 		final Eigenvalues eig;
 		final String base;
 		if (priorImp != null) {
@@ -46,22 +76,14 @@ public final class ContinuousTask {
 			eig = readEigenvalues(eigenvalues.trim());
 			base = Planes.baseName(new File(eigenvalues.trim()).getName());
 		}
-		final List<Scheme> schemes = new ArrayList<>();
-		for (final String s : req.schemes().split("[,;]")) if (!s.isBlank()) schemes.add(Scheme.parse(s));
-		if (schemes.isEmpty()) throw new IllegalArgumentException("schemes is empty; give e.g. schemes=em,ei,pg-ddpm,euler,heun,rk4");
-		final int[] nfes = positiveInts(req.nfeList());
-		final Init init = Init.parse(req.init());
-		// Validate every configuration before computing any (bad input makes no output).
-		final List<Config> configs = new ArrayList<>();
-		for (final Scheme s : schemes) for (final int n : nfes) configs.add(new Config(s, n, req.epsilon(), init, req.notebookHeun()));
 		final double sde = ContinuousSchemes.continuousW2(eig, false, req.epsilon(), init), ode = ContinuousSchemes.continuousW2(eig, true, req.epsilon(), init);
 		final ResultsTable table = new ResultsTable();
-		final Result[] results = new Result[configs.size()];
+		final Curves curves = new Curves(configs.size());
 		for (int j = 0; j < configs.size(); j++) {
 			progress.checkCancelled();
 			final Config c = configs.get(j);
 			final Result r = ContinuousSchemes.run(eig, c, progress);
-			results[j] = r;
+			curves.set(j, r.defined(), r.w2(), r.times(), r.trajectoryW2());
 			table.incrementCounter();
 			table.addValue("scheme", c.scheme().key);
 			table.addValue("label", c.scheme().label);
@@ -77,8 +99,94 @@ public final class ContinuousTask {
 			progress.update(j + 1, configs.size());
 		}
 		table.setDecimalPlaces(table.getColumnIndex("epsilon"), 9);
-		final Plot w2 = new Plot(base + "_continuous_plot", "NFE", "W2 to the data law");
-		final Plot traj = new Plot(base + "_continuous_trajectory_plot", "backward time t", "W2(scheme law at t, p_{T−t})");
+		return plots(base, schemes, nfes, curves, table, "W2 to the data law", "W2(scheme law at t, p_{T−t})", "W2 to p_t", null);
+	}
+
+	/** Per configuration: defined, final W2, trajectory (times, W2). */
+	private static final class Curves {
+		final boolean[] defined;
+		final double[] w2;
+		final double[][] times, traj;
+
+		Curves(final int n) {
+			defined = new boolean[n];
+			w2 = new double[n];
+			times = new double[n][];
+			traj = new double[n][];
+		}
+
+		void set(final int j, final boolean ok, final double w, final double[] t, final double[] y) {
+			defined[j] = ok;
+			w2[j] = w;
+			times[j] = t;
+			traj[j] = y;
+		}
+	}
+
+	/** The guided runs (MATH §11.1): E_v W2 to the posterior per scheme and NFE, and E_v W2 to x_t | v along the run. */
+	private static TaskResult runGuided(final ImagePlus priorImp, final Request req, final Guided guided, final List<Scheme> schemes, final int[] nfes, final List<Config> configs,
+		final Progress progress) {
+		final GuidedSchemes.Guide guide = GuidedSchemes.Guide.parse(guided.guidance());
+		final String wText = guided.weight() == null || guided.weight().isBlank() ? "heuristic" : guided.weight().trim();
+		final double weight;
+		if (wText.equalsIgnoreCase("heuristic")) weight = GuidedSchemes.HEURISTIC;
+		else {
+			try {
+				weight = Double.parseDouble(wText);
+			}
+			catch (final NumberFormatException e) {
+				throw new IllegalArgumentException("weight must be heuristic or a number ≥ 0 (e.g. 0.5), got '" + wText + "'.");
+			}
+		}
+		final AnalysisTask.Setup setup = guided.setup();
+		setup.budget("Continuous-Time Schemes", 1, 0).check();
+		final AnalysisTask.Problem problem = setup.problem();
+		final GuidedSchemes.Problem pb = new GuidedSchemes.Problem(problem.unitPrior(), problem.op(), problem.unitSigma());
+		GuidedSchemes.check(guide, weight, pb.sigma());
+		final double half = problem.half();
+		final String base = Planes.baseTitle(priorImp).replace("_prior", "");
+		final double sde = Math.sqrt(GuidedSchemes.continuousExact(pb, false, req.epsilon(), configs.get(0).init()).squared());
+		final double ode = Math.sqrt(GuidedSchemes.continuousExact(pb, true, req.epsilon(), configs.get(0).init()).squared());
+		final ResultsTable table = new ResultsTable();
+		final Curves curves = new Curves(configs.size());
+		for (int j = 0; j < configs.size(); j++) {
+			progress.checkCancelled();
+			final Config c = configs.get(j);
+			final GuidedSchemes.Result r = GuidedSchemes.run(pb, guide, weight, c, progress);
+			final double[] trajW2 = new double[r.trajectoryW2sq().length];
+			for (int k = 0; k < trajW2.length; k++) trajW2[k] = Math.sqrt(r.trajectoryW2sq()[k]);
+			curves.set(j, r.defined(), r.w2(), r.times(), trajW2);
+			table.incrementCounter();
+			table.addValue("scheme", c.scheme().key);
+			table.addValue("label", c.scheme().label);
+			table.addValue("guidance", guide.key);
+			table.addValue("weight", weight);
+			table.addValue("operator", setup.operator().describe());
+			table.addValue("noise sigma", setup.sigma());
+			table.addValue("NFE", c.nfe());
+			table.addValue("grid points N", c.gridPoints());
+			table.addValue("epsilon", c.epsilon());
+			table.addValue("init", c.init().key);
+			final Wasserstein.Expected e = r.expected();
+			table.addValue("E_v W2^2 to posterior", e == null ? Double.NaN : e.squared());
+			table.addValue("E_v W2 to posterior", r.w2());
+			table.addValue("mean part", e == null ? Double.NaN : e.meanPart());
+			table.addValue("covariance part", e == null ? Double.NaN : e.covariancePart());
+			table.addValue("E_v W2 (image units)", e == null ? Double.NaN : Math.sqrt(e.scaled(half).squared()));
+			table.addValue("exact-score continuous E_v W2 (" + (c.scheme().ode ? "ODE" : "SDE") + ")", c.scheme().ode ? ode : sde);
+			table.addValue("exact-score continuous SDE E_v W2", sde);
+			table.addValue("exact-score continuous ODE E_v W2", ode);
+			table.addValue("status", r.status());
+			progress.update(j + 1, configs.size());
+		}
+		table.setDecimalPlaces(table.getColumnIndex("epsilon"), 9);
+		return plots(base, schemes, nfes, curves, table, "E_v W2 to the posterior ([−1, 1] units)", "E_v W2(scheme law at t | v, law of x_{T−t} | v)", "E_v W2 to x_t|v", guide.key);
+	}
+
+	private static TaskResult plots(final String base, final List<Scheme> schemes, final int[] nfes, final Curves results, final ResultsTable table, final String yLabel, final String trajLabel,
+		final String trajColumn, final String guidance) {
+		final Plot w2 = new Plot(base + "_continuous_plot", "NFE", yLabel);
+		final Plot traj = new Plot(base + "_continuous_trajectory_plot", "backward time t", trajLabel);
 		final ResultsTable trajTable = new ResultsTable();
 		final int maxNfe = Arrays.stream(nfes).max().getAsInt();
 		final List<double[]> w2s = new ArrayList<>(), trajs = new ArrayList<>();
@@ -87,28 +195,30 @@ public final class ContinuousTask {
 		for (int s = 0; s < schemes.size(); s++) {
 			final List<Double> x = new ArrayList<>(), y = new ArrayList<>();
 			for (int n = 0; n < nfes.length; n++) {
-				final Result r = results[s * nfes.length + n];
-				if (r.defined() && r.w2() > 0) {
+				final int j = s * nfes.length + n;
+				if (results.defined[j] && results.w2[j] > 0) {
 					x.add((double) nfes[n]);
-					y.add(r.w2());
+					y.add(results.w2[j]);
 				}
 			}
 			final double[] ys = y.stream().mapToDouble(Double::doubleValue).toArray();
 			w2s.add(ys);
 			Plots.curve(w2, x.stream().mapToDouble(Double::doubleValue).toArray(), ys, s, schemes.get(s).label);
-			final Result last = results[s * nfes.length + indexOf(nfes, maxNfe)];
-			if (!last.defined()) continue;
-			Plots.line(traj, last.times(), last.trajectoryW2(), s, schemes.get(s).label);
-			trajs.add(last.trajectoryW2());
+			final int last = s * nfes.length + indexOf(nfes, maxNfe);
+			if (!results.defined[last]) continue;
+			final double[] times = results.times[last], ws = results.traj[last];
+			Plots.line(traj, times, ws, s, schemes.get(s).label);
+			trajs.add(ws);
 			trajCurves++;
-			for (final double t : last.times()) tMax = Math.max(tMax, t);
-			for (int k = 0; k < last.times().length; k++) {
+			for (final double t : times) tMax = Math.max(tMax, t);
+			for (int k = 0; k < times.length; k++) {
 				trajTable.incrementCounter();
 				trajTable.addValue("scheme", schemes.get(s).key);
+				if (guidance != null) trajTable.addValue("guidance", guidance);
 				trajTable.addValue("NFE", maxNfe);
-				trajTable.addValue("t", last.times()[k]);
-				trajTable.addValue("forward time T-t", 1 - last.times()[k]);
-				trajTable.addValue("W2 to p_t", last.trajectoryW2()[k]);
+				trajTable.addValue("t", times[k]);
+				trajTable.addValue("forward time T-t", 1 - times[k]);
+				trajTable.addValue(trajColumn, ws[k]);
 			}
 		}
 		final double[] nfeRange = Plots.range(true, Arrays.stream(nfes).asDoubleStream().toArray());

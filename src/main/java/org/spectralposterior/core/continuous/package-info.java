@@ -3,9 +3,9 @@
  * SDE and probability-flow ODE (poster Prop. 1), and the exact output laws of their EM, EI, "DDPM", Euler, Heun and RK4
  * discretisations, per eigenvalue of the data covariance.
  *
- * <p>Not yet here: guided (conditional) continuous-time sampling. MATH §11's last paragraph: every guided EM/EI/Euler/Heun
- * step with DPS- or ΠGDM-type likelihood scores is again affine per frequency of a circulant blur, y ← a y + b v + c + e z;
- * the (a, b, c, e) of each scheme would feed the §8 output-law recurrence and the §9 W2 to the exact posterior, as the
- * discrete samplers of {@code core.diffusion} do.
+ * <p>{@link org.spectralposterior.core.continuous.GuidedSchemes}: the same schemes guided (MATH §11.1) — DPS, ΠGDM and
+ * CGDM likelihood scores, or the exact conditional score, affine per frequency of a circulant blur, so each step is
+ * y ← m y + n conj(h)v + o + noise and the output law given v feeds the §9.3 E_v W2² to the exact posterior, along the
+ * run as well (to the exact law of x_t given v).
  */
 package org.spectralposterior.core.continuous;
