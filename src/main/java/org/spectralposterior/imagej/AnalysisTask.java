@@ -296,8 +296,8 @@ public final class AnalysisTask {
 		final Thread caller = Thread.currentThread();
 		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
 		final double[] start = org.spectralposterior.core.diffusion.ScheduleDesign.alphaBars(problem.schedule(), n);
-		org.spectralposterior.core.diffusion.ScheduleDesign.Result r = (binned ? exact.binned(TuningTask.BINS) : exact).design(start, iterations, cancelled);
-		if (binned && iterations > 0) r = exact.design(r.alphaBars(), Math.min(iterations, TuningTask.REFINE), cancelled);
+		// Large images: designed on (λ, ρ) groups; the law below is the exact one on all frequencies.
+		final org.spectralposterior.core.diffusion.ScheduleDesign.Result r = (binned ? exact.binned(TuningTask.BINS) : exact).design(start, iterations, cancelled);
 		final DiffusionSampler.Config cfg = org.spectralposterior.core.diffusion.ConditionalScheduleDesign.config(m, r.alphaBars(), base, problem.setup().eta());
 		final DiffusionSampler ds = new DiffusionSampler(problem.unitPrior(), problem.op(), problem.unitSigma(), cfg);
 		final DiffusionSampler.Law law = ds.closedForm();

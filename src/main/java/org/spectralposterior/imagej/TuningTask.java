@@ -32,8 +32,6 @@ public final class TuningTask {
 	/** Above this many frequencies the search runs on binned (λ, ρ) groups. */
 	static final int BINNING_ABOVE = 20000;
 	static final int BINS = 32;
-	/** L-BFGS iterations on all frequencies after a grouped schedule design. */
-	static final int REFINE = 30;
 
 	private TuningTask() {}
 
