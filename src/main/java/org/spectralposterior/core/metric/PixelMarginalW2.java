@@ -74,14 +74,12 @@ public final class PixelMarginalW2 {
 		final int d = lawMean.length;
 		final double[] sum = new double[d];
 		for (final float[] f : deviations) for (int p = 0; p < d; p++) sum[p] += f[p];
-		return MonteCarloW2.jackknife(s, meanPart, i -> {
+		// Deviations from the exactly known mean: v̂ = Σ d²/m is unbiased with m degrees of freedom.
+		return MonteCarloW2.unbiased(s, meanPart, i -> {
 			final float[] out = i < 0 ? null : deviations.get(i);
 			final int m = out == null ? s : s - 1;
 			double total = 0;
-			for (int p = 0; p < d; p++) {
-				final double ds = Math.sqrt(Math.max(0, (sum[p] - (out == null ? 0 : out[p])) / m)) - targetStd[p];
-				total += ds * ds;
-			}
+			for (int p = 0; p < d; p++) total += MonteCarloW2.squaredStdGap(Math.max(0, (sum[p] - (out == null ? 0 : out[p])) / m), m, targetStd[p]);
 			return total;
 		});
 	}
