@@ -112,23 +112,7 @@ public final class ScheduleTask {
 		final Plot abPlot = alphaBarPlot(name, criterion.key, r.alphaBars(), linear, cosine);
 
 		final double[][] pd = exact.perNode(r.alphaBars()), pl = exact.perNode(linear), pc = exact.perNode(cosine);
-		final double[] lam = all.lambda();
-		final int[] order = java.util.stream.IntStream.range(0, lam.length).filter(i -> lam[i] > 0).boxed().sorted((a, b) -> Double.compare(lam[a], lam[b])).mapToInt(Integer::intValue).toArray();
-		final double[] lx = new double[order.length], ed = new double[order.length], el = new double[order.length], ec = new double[order.length];
-		for (int i = 0; i < order.length; i++) {
-			lx[i] = lam[order[i]];
-			ed[i] = pd[0][order[i]];
-			el[i] = pl[0][order[i]];
-			ec[i] = pc[0][order[i]];
-		}
-		final Plot errPlot = new Plot(name + "_schedule_error_plot", "prior eigenvalue λ", criterion == ScheduleDesign.Criterion.W2 ? "(s − √λ)² per frequency" : "KL per frequency");
-		errPlot.setLogScaleX();
-		errPlot.setLogScaleY();
-		Plots.line(errPlot, lx, ed, 0, "designed");
-		Plots.line(errPlot, lx, el, 1, "linear");
-		Plots.line(errPlot, lx, ec, 2, "cosine");
-		final double[] xr = Plots.range(true, lx);
-		Plots.legendAbove(errPlot, xr == null ? 1e-6 : xr[0], xr == null ? 1 : xr[1], true, 3, ed, el, ec);
+		final Plot errPlot = errorPlot(name, criterion == ScheduleDesign.Criterion.W2 ? "(s − √λ)² per frequency" : "KL per frequency", all.lambda(), 0, pd[0], pl[0], pc[0]);
 		return result(name, abPlot, errPlot, steps, table, summary);
 	}
 
@@ -240,18 +224,22 @@ public final class ScheduleTask {
 			}
 		}
 		final Plot abPlot = alphaBarPlot(name, POSTERIOR + ", " + method.key, designed, linear, cosine);
-		// The error per frequency against λ: each frequency's E_v W2² term (unit space), frequencies with λ > 0.
-		final double[] lam = unit.spectrum().values();
-		final double[] pd = exact.perEntry(designed), pl = exact.perEntry(linear), pc = exact.perEntry(cosine);
-		final int[] order = java.util.stream.IntStream.range(1, lam.length).filter(i -> lam[i] > 0).boxed().sorted((a, b) -> Double.compare(lam[a], lam[b])).mapToInt(Integer::intValue).toArray();
+		// The error per frequency against λ: each frequency's E_v W2² term (unit space), frequencies with λ > 0 (DC apart).
+		final Plot errPlot = errorPlot(name, "E_v W2² per frequency ([−1, 1] units)", unit.spectrum().values(), 1, exact.perEntry(designed), exact.perEntry(linear), exact.perEntry(cosine));
+		return result(name, abPlot, errPlot, steps, table, summary);
+	}
+
+	/** Each frequency's error term against its λ (those with λ > 0 from index {@code from} on, sorted by λ), for the three schedules. */
+	private static Plot errorPlot(final String name, final String yLabel, final double[] lam, final int from, final double[] designed, final double[] linear, final double[] cosine) {
+		final int[] order = java.util.stream.IntStream.range(from, lam.length).filter(i -> lam[i] > 0).boxed().sorted((a, b) -> Double.compare(lam[a], lam[b])).mapToInt(Integer::intValue).toArray();
 		final double[] lx = new double[order.length], ed = new double[order.length], el = new double[order.length], ec = new double[order.length];
 		for (int i = 0; i < order.length; i++) {
 			lx[i] = lam[order[i]];
-			ed[i] = pd[order[i]];
-			el[i] = pl[order[i]];
-			ec[i] = pc[order[i]];
+			ed[i] = designed[order[i]];
+			el[i] = linear[order[i]];
+			ec[i] = cosine[order[i]];
 		}
-		final Plot errPlot = new Plot(name + "_schedule_error_plot", "prior eigenvalue λ", "E_v W2² per frequency ([−1, 1] units)");
+		final Plot errPlot = new Plot(name + "_schedule_error_plot", "prior eigenvalue λ", yLabel);
 		errPlot.setLogScaleX();
 		errPlot.setLogScaleY();
 		Plots.line(errPlot, lx, ed, 0, "designed");
@@ -259,6 +247,6 @@ public final class ScheduleTask {
 		Plots.line(errPlot, lx, ec, 2, "cosine");
 		final double[] xr = Plots.range(true, lx);
 		Plots.legendAbove(errPlot, xr == null ? 1e-6 : xr[0], xr == null ? 1 : xr[1], true, 3, ed, el, ec);
-		return result(name, abPlot, errPlot, steps, table, summary);
+		return errPlot;
 	}
 }
