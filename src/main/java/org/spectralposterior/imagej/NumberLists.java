@@ -10,7 +10,7 @@ import java.util.List;
  * A list parameter ({@code weight_list}, {@code schedule_table}) given inline ({@code 0.9,0.8,…}) or as
  * the path of a text file: one value a line, or comma/semicolon/space separated, an optional header
  * line of text (e.g. a CSV column name), {@code #} comments; or, at the screen, the title of an open
- * table of one column (or with an {@code alpha_bar} column). Why files: a table of a thousand ᾱ or
+ * table of one column (or, for a schedule, with an {@code alpha_bar} column). Why files: a table of a thousand ᾱ or
  * weights at full precision does not fit one command-line argument (~128 KiB) or a dialog field.
  */
 public final class NumberLists {
@@ -72,10 +72,11 @@ public final class NumberLists {
 		return v;
 	}
 
-	/** The values of a table's only column (or its {@code alpha_bar} column), inline. */
+	/** The values of a table's only column (or, for {@code schedule_table}, its {@code alpha_bar} column), inline. */
 	private static String column(final String key, final String title, final ij.measure.ResultsTable t) {
 		final String[] headings = java.util.Arrays.stream(t.getHeadings()).filter(h -> !h.isBlank() && !h.equals("Label")).toArray(String[]::new);
-		final String col = t.columnExists("alpha_bar") ? "alpha_bar" : headings.length == 1 ? headings[0] : null;
+		// ᾱ only for a schedule: a tuned-weights table has an alpha_bar column too, which is no weight list.
+		final String col = key.equals("schedule_table") && t.columnExists("alpha_bar") ? "alpha_bar" : headings.length == 1 ? headings[0] : null;
 		if (col == null || t.size() == 0) {
 			throw new IllegalArgumentException(key + "=" + title + ": that table has " + headings.length + " columns; give a table of one column (e.g. Design Noise Schedule's '…_schedule_table'), a file or the values inline.");
 		}

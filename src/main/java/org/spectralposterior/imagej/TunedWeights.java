@@ -87,11 +87,15 @@ record TunedWeights(String source, String method, int[] timesteps, double[] alph
 			int found = -1;
 			for (final String h : headings) {
 				final Object[] parsed = FrequencyBands.parseHeading(h);
-				if (parsed != null && (int) parsed[1] == b) {
-					if (by == null) {
-						by = (FrequencyBands.By) parsed[0];
-						count = (int) parsed[2];
-					}
+				if (parsed == null) continue;
+				if (by == null) {
+					by = (FrequencyBands.By) parsed[0];
+					count = (int) parsed[2];
+				}
+				// A hand-edited table mixing two band layouts would be read with the wrong columns.
+				if (parsed[0] != by || (int) parsed[2] != count) throw new IllegalArgumentException(source + " mixes band columns of two layouts ('" + h + "')" + fix);
+				if ((int) parsed[1] == b) {
+					if (found >= 0) throw new IllegalArgumentException(source + " has two columns for band " + (b + 1) + fix);
 					found = table.getColumnIndex(h);
 				}
 			}

@@ -398,15 +398,6 @@ public final class WeightObjective implements TuningObjective {
 		return out;
 	}
 
-	private static final ThreadLocal<double[][][]> HISTORY = ThreadLocal.withInitial(() -> new double[2][][]);
-
-	/** This thread's history buffer {@code which} (0: p, 1: s²), at least n × len. */
-	private static double[][] history(final int which, final int n, final int len) {
-		final double[][][] h = HISTORY.get();
-		if (h[which] == null || h[which].length < n || h[which][0].length < len) h[which] = new double[Math.max(n, h[which] == null ? 0 : h[which].length)][Math.max(len, h[which] == null ? 0 : h[which][0].length)];
-		return h[which];
-	}
-
 	/** The block's gradient contributions (indices 0..n·B−1, j·B + b) and its share of ℒ (index n·B). */
 	private double[] blockPart(final int b, final double[] w, final boolean wantGrad, final BooleanSupplier cancelled) {
 		final int n = s.n;
@@ -415,9 +406,9 @@ public final class WeightObjective implements TuningObjective {
 		final int[][] runs = FrequencyBands.runs(bandOf == null ? null : java.util.Arrays.copyOfRange(bandOf, from, to), len, len);
 		final boolean dc = from == 0;
 		final double[] p = new double[len], s2 = new double[len];
-		// The forward history, reused across evaluations by each pool thread: allocated per evaluation it
-		// was steps × block × 2 doubles of garbage every time (16 GB over a 1024² tuning).
-		final double[][] pHist = wantGrad ? history(0, n, len) : null, sHist = wantGrad ? history(1, n, len) : null;
+		// The forward history (steps × block doubles each; a thread-local reuse measured no faster and held
+		// the buffers for the life of the JVM).
+		final double[][] pHist = wantGrad ? new double[n][len] : null, sHist = wantGrad ? new double[n][len] : null;
 		final double[] qHist = wantGrad && dc ? new double[n] : null;
 		final double[] gb = new double[len], kb = new double[len];
 		java.util.Arrays.fill(s2, 1);

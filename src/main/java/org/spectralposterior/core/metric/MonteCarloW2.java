@@ -113,15 +113,18 @@ public final class MonteCarloW2 {
 		return Math.sqrt(2.0 / k) * r;
 	}
 
-	/** An unbiased estimate of (√v − target)² from v̂, unbiased for v with k degrees of freedom (Gaussian samples). */
-	static double squaredStdGap(final double vHat, final int k, final double target) {
-		return vHat - 2 * target * Math.sqrt(vHat) / chiMeanFactor(k) + target * target;
+	/**
+	 * An unbiased estimate of (√v − target)² from v̂, unbiased for v with k degrees of freedom (Gaussian
+	 * samples), given c = {@link #chiMeanFactor}(k) (computed once per estimate by the callers: it costs O(k)).
+	 */
+	static double squaredStdGap(final double vHat, final double c, final double target) {
+		return vHat - 2 * target * Math.sqrt(vHat) / c + target * target;
 	}
 
 	/** The unbiased W2² estimate from the sums, optionally leaving one sample out. */
 	private double plugIn(final double[] sum, final double[] sq, final int s, final float[] out) {
 		final int m = out == null ? s : s - 1;
-		final double cComplex = 2 * (m - 1), cReal = m - 1;
+		final double cComplex = chiMeanFactor(2 * (m - 1)), cReal = chiMeanFactor(m - 1);
 		double total = 0;
 		for (int k = 0; k < plane.size; k++) {
 			double sr = sum[2 * k], si = sum[2 * k + 1], q = sq[k];
@@ -136,8 +139,8 @@ public final class MonteCarloW2 {
 			final double v = Math.max(0, (q - m * (mr * mr + mi * mi)) / (m - 1));
 			final double dr = mr - targetMean[2 * k], di = mi - targetMean[2 * k + 1];
 			// A self-conjugate frequency (multiplicity 1: DC, Nyquist) is real: half the degrees of freedom.
-			final int dof = (int) (plane.multiplicity(k) == 1 ? cReal : cComplex);
-			total += plane.multiplicity(k) * (dr * dr + di * di - v / m + squaredStdGap(v, dof, targetStd[k]));
+			final double c = plane.multiplicity(k) == 1 ? cReal : cComplex;
+			total += plane.multiplicity(k) * (dr * dr + di * di - v / m + squaredStdGap(v, c, targetStd[k]));
 		}
 		return total;
 	}

@@ -78,8 +78,9 @@ public final class PixelMarginalW2 {
 		return MonteCarloW2.unbiased(s, meanPart, i -> {
 			final float[] out = i < 0 ? null : deviations.get(i);
 			final int m = out == null ? s : s - 1;
+			final double c = MonteCarloW2.chiMeanFactor(m);
 			double total = 0;
-			for (int p = 0; p < d; p++) total += MonteCarloW2.squaredStdGap(Math.max(0, (sum[p] - (out == null ? 0 : out[p])) / m), m, targetStd[p]);
+			for (int p = 0; p < d; p++) total += MonteCarloW2.squaredStdGap(Math.max(0, (sum[p] - (out == null ? 0 : out[p])) / m), c, targetStd[p]);
 			return total;
 		});
 	}
