@@ -83,8 +83,17 @@ class JointLawTest {
 		final BlurOperator op = BlurOperator.of(OperatorSpec.motion(5, 30), h, w);
 		final double sigma = 0.2;
 		final double[] v = op.apply(prior.sampler(1).next());
-		for (final Method m : new Method[] { Methods.PIGDM, Methods.DDRM }) {
-			final DiffusionSampler ds = new DiffusionSampler(prior, op, sigma, new DiffusionSampler.Config(m, Schedule.linear(), 15, BaseStep.DDPM, 1, null, 0));
+		// And PiGDM with weights per step and frequency band (issue 11): 3 radial bands at 0.1, 1 and 4 × the heuristic.
+		final double[] heuristic = new DiffusionSampler(prior, op, sigma, new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 15, BaseStep.DDPM, 1, null, 0)).weights();
+		final double[] banded = new double[15 * 3];
+		for (int j = 0; j < 15; j++) for (int b = 0; b < 3; b++) banded[3 * j + b] = heuristic[j] * new double[] { 0.1, 1, 4 }[b];
+		final DiffusionSampler.Config[] configs = { new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 15, BaseStep.DDPM, 1, null, 0),
+			new DiffusionSampler.Config(Methods.DDRM, Schedule.linear(), 15, BaseStep.DDPM, 1, null, 0),
+			new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 15, BaseStep.DDPM, 1, null, 0,
+				org.spectralposterior.core.diffusion.BandWeights.ofFlat(org.spectralposterior.core.diffusion.FrequencyBands.By.FREQUENCY, 3, banded)) };
+		for (final DiffusionSampler.Config cfg : configs) {
+			final String m = cfg.method().key + (cfg.bands() != null ? " with band weights" : "");
+			final DiffusionSampler ds = new DiffusionSampler(prior, op, sigma, cfg);
 			final OutputLaw law = ds.closedForm(v).law();
 			final HalfPlane plane = law.plane();
 			final RealFft2 fft = new RealFft2(plane);
