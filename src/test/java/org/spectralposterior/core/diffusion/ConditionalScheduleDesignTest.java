@@ -70,14 +70,7 @@ class ConditionalScheduleDesignTest {
 				// And in θ, the variables the search moves.
 				final double[] th = ScheduleDesign.toTheta(ab), gt = new double[th.length];
 				d.valueTheta(th, gt);
-				for (int i = 0; i < th.length; i++) {
-					final double h = 1e-5;
-					final double[] a = th.clone(), b = th.clone();
-					a[i] += h;
-					b[i] -= h;
-					final double fd = (d.valueTheta(a, null) - d.valueTheta(b, null)) / (2 * h);
-					assertEquals(fd, gt[i], 1e-5 * (1 + Math.abs(fd)), m.key + " " + base + " ∂/∂θ_" + i);
-				}
+				CentralDifferences.check(x -> d.valueTheta(x, null), th, gt, m.key + " " + base + " ∂/∂θ");
 			}
 		}
 	}

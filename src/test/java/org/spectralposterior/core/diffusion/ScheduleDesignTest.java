@@ -66,14 +66,7 @@ class ScheduleDesignTest {
 				final ScheduleDesign d = new ScheduleDesign(nodes, base, eta, c);
 				final double[] g = new double[th.length];
 				d.valueTheta(th, g);
-				for (int i = 0; i < th.length; i++) {
-					final double h = 1e-5;
-					final double[] a = th.clone(), b = th.clone();
-					a[i] += h;
-					b[i] -= h;
-					final double fd = (d.valueTheta(a, null) - d.valueTheta(b, null)) / (2 * h);
-					assertEquals(fd, g[i], 1e-5 * (1 + Math.abs(fd)), base + " " + c + " ∂/∂θ_" + i);
-				}
+				CentralDifferences.check(x -> d.valueTheta(x, null), th, g, base + " " + c + " ∂/∂θ");
 			}
 		}
 	}
