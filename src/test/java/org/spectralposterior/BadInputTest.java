@@ -165,8 +165,12 @@ class BadInputTest {
 		// tuned weights handed over as a table (issue 10/11): a reference that is neither, and band settings
 		all(PS, PSI + "method=pigdm weights=tuned tuned_table=nosuch_tuned_weights.csv", "is neither an open table nor a file"),
 		all(TS, AN + "steps=5 parametrisation=[per step and band] band_by=colour", "band_by=colour is not one of: frequency, eigenvalue"),
-		all(TS, AN + "steps=5 parametrisation=[per band]", "parametrisation=per band is not one of: per step, per step and band"),
+		all(TS, AN + "steps=5 parametrisation=[per band]", "parametrisation=per band is not one of: per step, per step and band, weights and eta per step"),
 		all(TS, AN + "steps=8 parametrisation=[per step and band] warm_start=4", "warm_start works with parametrisation=[per step] only"),
+		// η per step and designs robust over the blur width (issue 11)
+		all(TS, AN + "steps=5 parametrisation=[weights and eta per step]", "set base_step=ddim"),
+		all(TS, AN + "steps=5 base_step=ddim parametrisation=[weights and eta per step] blur_list=1,2", "designed for one operator"),
+		all(TS, AN + "steps=5 blur_list=1,0", "blur widths must be finite numbers > 0"),
 		// booleans are read strictly: "yes" is not silently false
 		all(CT, AN + "notebook_heun=yes", "notebook_heun=yes is not true or false"),
 		all(PS, PSI + "method=pigdm schedule=table steps=3 timesteps=3 schedule_table=0.1,0.5,0.9", "must decrease strictly"),

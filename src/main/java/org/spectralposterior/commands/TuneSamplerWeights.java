@@ -30,8 +30,8 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Parameter(label = "Sampling steps n", min = "1", persist = false)
 	public int steps = 50;
 
-	@Parameter(label = "Parametrisation", choices = { "per step", "per step and band" },
-		description = "per step: one weight per step; per step and band: one weight per step in each frequency band (a guidance filter)", persist = false,
+	@Parameter(label = "Parametrisation", choices = { "per step", "per step and band", TuningTask.Parametrisation.WEIGHTS_AND_ETA },
+		description = "per step: one weight per step; per step and band: one weight per step in each frequency band (a guidance filter); weights and eta per step: DDIM's η designed with the weights (base_step=ddim)", persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public String parametrisation = "per step";
 
@@ -59,6 +59,11 @@ public class TuneSamplerWeights extends AnalysisCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public String noise_list = "";
 
+	@Parameter(label = "Robust over blur widths (comma list of Gaussian σ in px, or a file; empty = the operator only)", required = false,
+		description = "one weight list minimising the sum of E_v W2² over these Gaussian blur widths (and the noise levels above): a focus that drifts", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit & operator=gaussian|" + AUTO) })
+	public String blur_list = "";
+
 	@Parameter(label = "Warm start from n steps (0 = none)", min = "0", description = "tune at this coarser number of steps first and start from its weights, interpolated in t", persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public int warm_start = 0;
@@ -75,12 +80,13 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Override
 	protected TaskResult compute(final Progress progress) {
 		if ("sdedit".equalsIgnoreCase(method == null ? "" : method.trim())) {
-			if (!"per step".equalsIgnoreCase(parametrisation.trim()) || !(noise_list == null || noise_list.isBlank()) || warm_start != 0) {
-				throw new IllegalArgumentException("method=sdedit tunes its start time t0 only; leave parametrisation=[per step], noise_list empty and warm_start=0.");
+			if (!"per step".equalsIgnoreCase(parametrisation.trim()) || !(noise_list == null || noise_list.isBlank()) || !(blur_list == null || blur_list.isBlank()) || warm_start != 0) {
+				throw new IllegalArgumentException("method=sdedit tunes its start time t0 only; leave parametrisation=[per step], noise_list and blur_list empty and warm_start=0.");
 			}
 			return TuningTask.startTime(setup(downsample, false), method, steps, t0, progress);
 		}
-		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, noise_list, warm_start, TuningTask.Parametrisation.parse(parametrisation, bands, band_by), progress);
+		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, noise_list, blur_list, warm_start, TuningTask.Parametrisation.parse(parametrisation, bands, band_by),
+			progress);
 	}
 
 	@Override

@@ -50,7 +50,10 @@ final class MethodRun {
 				case "tuned": {
 					if (!m.tunable()) throw new IllegalArgumentException(m.label + " has no guidance weights; leave the weights at heuristic.");
 					if (tuned == null) throw new IllegalArgumentException("weights=tuned needs tuned_table=<a Tune Sampler Weights table or its CSV>.");
-					final DiffusionSampler.Config cfg = new DiffusionSampler.Config(m, sched, steps, base, eta, tuned.perStep(), t0, tuned.bands());
+					if (tuned.etas() != null && base != BaseStep.DDIM) {
+						throw new IllegalArgumentException("The table " + tuned.source() + " holds DDIM's η per step, designed with its weights: set base_step=ddim.");
+					}
+					final DiffusionSampler.Config cfg = new DiffusionSampler.Config(m, sched, steps, base, eta, tuned.perStep(), t0, tuned.bands(), tuned.etas());
 					final StepGrid grid = cfg.grid();
 					final int[] t = new int[grid.n];
 					for (int j = 0; j < t.length; j++) t[j] = grid.t(j);

@@ -287,7 +287,7 @@ public final class SamplingTask {
 		table.addValue("mode", stepByStep ? "step by step" : "closed form");
 		table.addValue("steps", cfg.steps());
 		table.addValue("schedule", cfg.schedule().toString());
-		table.addValue("base step", cfg.base().key + (cfg.base() == BaseStep.DDIM ? " η=" + cfg.eta() : ""));
+		table.addValue("base step", cfg.base().key + (cfg.base() != BaseStep.DDIM ? "" : cfg.etas() != null ? " η per step (tuned table)" : " η=" + cfg.eta()));
 		table.addValue("weights", cfg.bands() != null ? "per step and band (" + cfg.bands().bands() + " " + cfg.bands().by().key() + " bands)" : cfg.weights() == null ? "heuristic" : "custom");
 		if (cfg.method().start() == Method.Start.POSTERIOR_MEAN) table.addValue("t0", cfg.t0());
 		table.addValue("intensity map", map.toString());

@@ -20,10 +20,11 @@ import org.spectralposterior.core.diffusion.FrequencyBands;
  * <p>
  * The table is one row per step, noisiest first, with the columns {@code method} and {@code t} and
  * either {@code tuned} (one weight per step) or the {@link FrequencyBands#heading band headings}
- * (weights per step and band). The method and the timesteps are checked against the run, so weights
+ * (weights per step and band), and {@code eta} when DDIM's η was designed per step with the weights
+ * (applied with them). The method and the timesteps are checked against the run, so weights
  * tuned for another method or another step grid are refused rather than applied silently.
  */
-record TunedWeights(String source, String method, int[] timesteps, double[] alphaBars, double[] perStep, BandWeights bands) {
+record TunedWeights(String source, String method, int[] timesteps, double[] alphaBars, double[] perStep, BandWeights bands, double[] etas) {
 
 	static final String SUFFIX = "_tuned_weights";
 
@@ -106,12 +107,20 @@ record TunedWeights(String source, String method, int[] timesteps, double[] alph
 			if (bandColumns.size() != count) throw new IllegalArgumentException(source + " has " + bandColumns.size() + " of its " + count + " band columns" + fix);
 			final double[][] w = new double[n][count];
 			for (int j = 0; j < n; j++) for (int b = 0; b < count; b++) w[j][b] = finite(table.getValueAsDouble(bandColumns.get(b), j), source, j, fix);
-			return new TunedWeights(source, method, t, ab, null, new BandWeights(by, w));
+			return new TunedWeights(source, method, t, ab, null, new BandWeights(by, w), null);
 		}
 		if (!table.columnExists("tuned")) throw new IllegalArgumentException(source + " has no 'tuned' column" + fix);
 		final double[] w = new double[n];
 		for (int j = 0; j < n; j++) w[j] = finite(table.getValue("tuned", j), source, j, fix);
-		return new TunedWeights(source, method, t, ab, w, null);
+		double[] etas = null;
+		if (table.columnExists("eta")) {
+			etas = new double[n];
+			for (int j = 0; j < n; j++) {
+				etas[j] = table.getValue("eta", j);
+				if (!(etas[j] >= 0 && etas[j] <= 1)) throw new IllegalArgumentException(source + " row " + (j + 1) + " holds η = " + etas[j] + ", outside [0, 1]" + fix);
+			}
+		}
+		return new TunedWeights(source, method, t, ab, w, null, etas);
 	}
 
 	private static double finite(final double w, final String source, final int row, final String fix) {
@@ -143,6 +152,7 @@ record TunedWeights(String source, String method, int[] timesteps, double[] alph
 
 	/** What the results table says of these weights. */
 	String describe() {
+		if (etas != null) return "tuned with η per step (" + source + ")";
 		return bands == null ? "tuned per step (" + source + ")" : "tuned per step and " + bands.bands() + " " + bands.by().key() + " bands (" + source + ")";
 	}
 

@@ -8,7 +8,9 @@ import ij.ImagePlus;
 import ij.gui.Plot;
 import ij.measure.ResultsTable;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.diffusion.ConditionalScheduleDesign;
 import org.spectralposterior.core.diffusion.FrequencyBands;
+import org.spectralposterior.core.diffusion.StepEtaDesign;
 import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.SumObjective;
 import org.spectralposterior.core.diffusion.TuningObjective;
@@ -39,15 +41,18 @@ public final class TuningTask {
 	 * What is tuned: one weight per step ({@code bands == 1}), or one per step in each of {@code bands}
 	 * frequency bands grouped by radius or by the prior's eigenvalue (a guidance filter, MATH §10).
 	 */
-	public record Parametrisation(int bands, FrequencyBands.By by) {
-		public static final Parametrisation PER_STEP = new Parametrisation(1, FrequencyBands.By.FREQUENCY);
+	public record Parametrisation(int bands, FrequencyBands.By by, boolean eta) {
+		public static final Parametrisation PER_STEP = new Parametrisation(1, FrequencyBands.By.FREQUENCY, false);
+		/** One weight and one DDIM η per step. */
+		public static final String WEIGHTS_AND_ETA = "weights and eta per step";
 
 		public static Parametrisation parse(final String parametrisation, final int bands, final String bandBy) {
 			final String p = parametrisation == null ? "" : parametrisation.trim().toLowerCase(Locale.ROOT);
 			if (p.equals("per step") || p.isEmpty()) return PER_STEP;
-			if (!p.equals("per step and band")) throw new IllegalArgumentException("parametrisation must be 'per step' or 'per step and band', got '" + parametrisation + "'.");
+			if (p.equals(WEIGHTS_AND_ETA)) return new Parametrisation(1, FrequencyBands.By.FREQUENCY, true);
+			if (!p.equals("per step and band")) throw new IllegalArgumentException("parametrisation must be 'per step', 'per step and band' or '" + WEIGHTS_AND_ETA + "', got '" + parametrisation + "'.");
 			FrequencyBands.checkCount(bands);
-			return new Parametrisation(bands, FrequencyBands.By.parse(bandBy));
+			return new Parametrisation(bands, FrequencyBands.By.parse(bandBy), false);
 		}
 
 		boolean banded() {
@@ -65,9 +70,22 @@ public final class TuningTask {
 	 */
 	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final String noiseList,
 		final int warmStart, final Parametrisation param, final Progress progress) {
+		return run(setup, methodName, steps, smoothness, iterations, noiseList, "", warmStart, param, progress);
+	}
+
+	/**
+	 * With {@code blurList} too (comma-separated Gaussian blur σ in pixels, or empty): robust over the
+	 * operator as well, one weight list minimising the sum of E_v W2² over every (noise level, blur
+	 * width) pair — a microscope whose focus drifts as well as its noise.
+	 */
+	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final String noiseList,
+		final String blurList, final int warmStart, final Parametrisation param, final Progress progress) {
 		if (param.banded() && setup.factor() > 1) {
 			throw new IllegalArgumentException("Weights per frequency band need a convolution operator: a super-resolution frequency is aliased with r² others. Use parametrisation=[per step].");
 		}
+		final double[] blurs = blurWidths(setup, blurList);
+		if (param.eta()) checkEtaDesign(setup, noiseList);
+		if (param.eta() && blurs != null) throw new IllegalArgumentException("η per step is designed for one operator; leave blur_list empty or use parametrisation=[per step].");
 		if (param.banded() && warmStart > 0) throw new IllegalArgumentException("warm_start works with parametrisation=[per step] only; set warm_start=0 (the band search starts from the per-step optimum anyway).");
 		if (warmStart < 0 || warmStart >= Math.max(2, steps) && warmStart != 0) {
 			throw new IllegalArgumentException("warm_start must be 0 (none) or a number of steps below steps=" + steps + ", got " + warmStart + ".");
@@ -76,10 +94,10 @@ public final class TuningTask {
 		final double[] sigmas = noiseList == null || noiseList.isBlank() ? new double[] { setup.sigma() }
 			: NumberLists.values("noise_list", NumberLists.resolve("noise_list", noiseList), "noise_list must be noise levels separated by commas (e.g. 2,5,10), or the path of a file of them");
 		for (final double x : sigmas) if (!(x >= 0) || Double.isInfinite(x)) throw new IllegalArgumentException("noise_list holds " + x + "; noise levels must be finite numbers ≥ 0.");
-		setup.budget("Tune Sampler Weights", sigmas.length, 0).check();
+		setup.budget("Tune Sampler Weights", sigmas.length * (blurs == null ? 1 : blurs.length), 0).check();
 		final AnalysisTask.Problem first = setup.problem();
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps + ".");
-		final Objectives obj = objectives(setup, first, method, steps, sigmas, param);
+		final Objectives obj = objectives(setup, first, method, steps, sigmas, blurs, param);
 		final List<TuningObjective> exact = obj.exact();
 		final boolean binned = obj.binned();
 		final TuningObjective objective = obj.objective(), search = obj.search();
@@ -88,7 +106,7 @@ public final class TuningTask {
 		if (warmStart > 0) {
 			// Tune at the coarser n first, carry its weights to this grid by their ratio to the heuristic
 			// (interpolated in t), then continue here: the fine search starts near its optimum.
-			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas, param).search(), smoothness, iterations).tune(progress);
+			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas, blurs, param).search(), smoothness, iterations).tune(progress);
 			final TuningObjective target = binned ? search : objective;
 			final WeightTuner.Result fine = new WeightTuner(target, smoothness, iterations).refine(warmStarted(c, target, method.maxWeight() == 1), iterations, progress);
 			r = binned ? WeightTuner.scored(fine, objective, progress::cancelled) : fine;
@@ -98,6 +116,7 @@ public final class TuningTask {
 		final AnalysisTask.Problem problem = first;
 		final double units = problem.half() * problem.half();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "") + "_" + method.key;
+		final EtaDesign etaDesign = param.eta() ? designEta(problem, method, steps, r, binned, iterations, progress) : null;
 
 		final int nb = r.bands();
 		final ResultsTable weights = new ResultsTable();
@@ -111,19 +130,28 @@ public final class TuningTask {
 			weights.addValue("method", method.key);
 			weights.addValue("heuristic", r.heuristic()[j]);
 			weights.addValue("best constant", method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * r.heuristic()[j]);
-			if (nb == 1) weights.addValue("tuned", r.tuned()[j]);
+			if (etaDesign != null) {
+				weights.addValue("tuned", etaDesign.weights()[j]);
+				weights.addValue("eta", etaDesign.etas()[j]);
+			}
+			else if (nb == 1) weights.addValue("tuned", r.tuned()[j]);
 			else for (int b = 0; b < nb; b++) weights.addValue(FrequencyBands.heading(param.by(), b, nb), r.tuned(j, b));
 		}
-		final String robustLabel = sigmas.length > 1 ? java.util.Arrays.stream(sigmas).mapToObj(x -> new java.math.BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString()).reduce((a, b) -> a + "," + b).orElse("") : "";
+		final String robustLabel = sigmas.length > 1 ? plain(sigmas) : "", robustBlurs = blurs != null ? plain(blurs) : "";
 		final ResultsTable summary = new ResultsTable();
-		row(summary, "heuristic", r.heuristicLoss() * units, setup, method, steps, "", robustLabel);
+		row(summary, "heuristic", r.heuristicLoss() * units, setup, method, steps, "", robustLabel, robustBlurs);
 		row(summary, "best constant (" + (method.maxWeight() == 1 ? "w = " : "× heuristic, c = ") + String.format(Locale.ROOT, "%.5g", r.bestConstant()) + ")", r.constantLoss() * units, setup, method,
-			steps, "", robustLabel);
+			steps, "", robustLabel, robustBlurs);
 		final StringBuilder list = new StringBuilder();
 		// A band design is n·B numbers whose meaning needs the band definition: it travels as the table (weights=tuned).
 		if (nb == 1) for (final double w : r.tuned()) list.append(list.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6g", w));
 		row(summary, "tuned " + (nb == 1 ? "per step" : "per step and " + nb + " " + param.by().key() + " bands") + " (L-BFGS, " + r.iterations() + " iterations, stop: " + r.stop()
-			+ (binned ? "; searched on (λ, ρ) groups of a " + BINS + "² grid, every loss exact on all frequencies" : "") + ")", r.tunedLoss() * units, setup, method, steps, list.toString(), robustLabel);
+			+ (binned ? "; searched on (λ, ρ) groups of a " + BINS + "² grid, every loss exact on all frequencies" : "") + ")", r.tunedLoss() * units, setup, method, steps, list.toString(), robustLabel, robustBlurs);
+		if (etaDesign != null) {
+			// The η list travels as the table (weights=tuned), with the weights designed with it.
+			row(summary, "tuned weights and η per step (L-BFGS from the per-step optimum at η = " + setup.eta() + ", " + etaDesign.iterations() + " iterations, stop: " + etaDesign.stop()
+				+ (etaDesign.kept() ? "; it did not improve on the per-step weights, which are kept with that η" : "") + ")", etaDesign.loss() * units, setup, method, steps, "", robustLabel, robustBlurs);
+		}
 
 		final Plot plot = new Plot(base + "_tuned_weights_plot", "timestep t", "weight w_t");
 		final double[] t = new double[steps], hw = r.heuristic().clone(), cw = new double[steps];
@@ -145,18 +173,31 @@ public final class TuningTask {
 		Plots.curve(plot, t, cw, 1, String.format(Locale.ROOT, "best constant (%.4g)", r.constantLoss() * units));
 		if (nb == 1) Plots.curve(plot, t, r.tuned(), 2, String.format(Locale.ROOT, "tuned (%.4g)", r.tunedLoss() * units));
 		else for (int b = 0; b < nb; b++) Plots.curve(plot, t, tunedCurves[b], 2 + b, (b == 0 ? String.format(Locale.ROOT, "tuned (%.4g), ", r.tunedLoss() * units) : "") + FrequencyBands.heading(param.by(), b, nb));
+		if (etaDesign != null) Plots.curve(plot, t, etaDesign.weights(), 3, String.format(Locale.ROOT, "designed with η (%.4g)", etaDesign.loss() * units));
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_tuned_weights_plot");
 		final TaskResult out = new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);
+		if (etaDesign != null) {
+			final Plot etaPlot = new Plot(base + "_tuned_eta_plot", "timestep t", "DDIM η_t (0: deterministic, 1: DDPM)");
+			final double[] flat = new double[steps];
+			java.util.Arrays.fill(flat, setup.eta());
+			Plots.legendAbove(etaPlot, 0, Math.max(t[0], t[steps - 1]) * 1.02, false, 2, new double[][] { flat, etaDesign.etas(), { 0, 1 } });
+			Plots.curve(etaPlot, t, flat, 0, "given η");
+			Plots.curve(etaPlot, t, etaDesign.etas(), 3, "designed η per step");
+			final ImagePlus etaImp = etaPlot.getImagePlus();
+			etaImp.setTitle(base + "_tuned_eta_plot");
+			out.addImage(etaImp);
+		}
 		if (nb > 1) out.addTable(base + "_bands", bandTable(bandsOf(first, param), units));
-		if (sigmas.length > 1) {
+		if (exact.size() > 1) {
 			// The robust design problem by problem, every figure exact.
 			final ResultsTable each = new ResultsTable();
 			final double[] constant = new double[steps];
 			for (int j = 0; j < steps; j++) constant[j] = method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * r.heuristic()[j];
-			for (int i = 0; i < sigmas.length; i++) {
+			for (int i = 0; i < exact.size(); i++) {
 				each.incrementCounter();
-				each.addValue("noise sigma", sigmas[i]);
+				each.addValue("noise sigma", sigmas[i % sigmas.length]);
+				if (blurs != null) each.addValue("blur sigma", blurs[i / sigmas.length]);
 				final double[] v = exact.get(i).values(progress::cancelled, r.heuristic(), constant, r.tuned());
 				each.addValue("E_v W2^2 heuristic", v[0] * units);
 				each.addValue("E_v W2^2 best constant", v[1] * units);
@@ -229,6 +270,57 @@ public final class TuningTask {
 		return new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_t0", curve);
 	}
 
+	private static String plain(final double[] values) {
+		return java.util.Arrays.stream(values).mapToObj(x -> new java.math.BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString()).reduce((a, b) -> a + "," + b).orElse("");
+	}
+
+	/**
+	 * The blur widths of a design robust over the operator, or null: Gaussian σ in pixels, for a Gaussian
+	 * blur (the operator's own width is one of them only if listed).
+	 */
+	private static double[] blurWidths(final AnalysisTask.Setup setup, final String blurList) {
+		if (blurList == null || blurList.isBlank()) return null;
+		if (setup.factor() > 1 || setup.operator().kind() != org.spectralposterior.core.operator.OperatorSpec.Kind.GAUSSIAN) {
+			throw new IllegalArgumentException("blur_list varies the width of a Gaussian blur; use operator=gaussian (no super-resolution), or leave blur_list empty.");
+		}
+		final double[] b = NumberLists.values("blur_list", NumberLists.resolve("blur_list", blurList), "blur_list must be Gaussian blur widths in pixels separated by commas (e.g. 1.5,2,2.5), or the path of a file of them");
+		for (final double x : b) if (!(x > 0) || Double.isInfinite(x)) throw new IllegalArgumentException("blur_list holds " + x + "; blur widths must be finite numbers > 0 (pixels).");
+		return b;
+	}
+
+	/** Weights and η per step, their exact E_v W2² (unit space), and whether the per-step result was kept. */
+	private record EtaDesign(double[] weights, double[] etas, double loss, int iterations, String stop, boolean kept) {}
+
+	/** What η per step needs: DDIM, a convolution, one noise level (the message names the fix). */
+	private static void checkEtaDesign(final AnalysisTask.Setup setup, final String noiseList) {
+		if (org.spectralposterior.core.diffusion.BaseStep.parse(setup.baseStep()) != org.spectralposterior.core.diffusion.BaseStep.DDIM) {
+			throw new IllegalArgumentException("parametrisation=[" + Parametrisation.WEIGHTS_AND_ETA + "] designs DDIM's η: set base_step=ddim (eta is then the starting value).");
+		}
+		if (setup.factor() > 1) throw new IllegalArgumentException("η per step is designed on convolution operators; use parametrisation=[per step] for super-resolution.");
+		if (noiseList != null && !noiseList.isBlank()) throw new IllegalArgumentException("η per step is designed for one noise level; leave noise_list empty or use parametrisation=[per step].");
+	}
+
+	/**
+	 * η per step designed with the weights (MATH §9.3 objective, {@link StepEtaDesign}): from the per-step
+	 * optimum at the given η, on the same entries as the weight search (groups above
+	 * {@link #BINNING_ABOVE} frequencies), the result scored on every frequency. If it scores worse than the
+	 * per-step weights at the given η, those are kept.
+	 */
+	private static EtaDesign designEta(final AnalysisTask.Problem problem, final Method method, final int steps, final WeightTuner.Result r, final boolean binned, final int iterations,
+		final Progress progress) {
+		final org.spectralposterior.core.diffusion.BaseStep ddim = org.spectralposterior.core.diffusion.BaseStep.DDIM;
+		final double eta = problem.setup().eta();
+		final ConditionalScheduleDesign exact = new ConditionalScheduleDesign(problem.unitPrior(), problem.op(), problem.unitSigma(), method, ddim, eta);
+		final org.spectralposterior.core.diffusion.StepGrid grid = problem.config(method, steps, 1).grid();
+		final double[] given = new double[steps];
+		java.util.Arrays.fill(given, eta);
+		progress.detail("designing η per step");
+		final StepEtaDesign.Result d = new StepEtaDesign(binned ? exact.binned(BINS) : exact, grid).design(r.tuned(), given, iterations, (it, v) -> progress.update(it, iterations), progress::cancelled);
+		final double loss = binned ? exact.stepsValue(grid, d.weights(), d.etas(), null, null, progress::cancelled) : d.loss();
+		if (loss >= r.tunedLoss()) return new EtaDesign(r.tuned(), given, r.tunedLoss(), d.iterations(), d.stop(), true);
+		return new EtaDesign(d.weights(), d.etas(), loss, d.iterations(), d.stop(), false);
+	}
+
 	/** The exact objectives per noise level and what the search runs on (binned above {@link #BINNING_ABOVE} frequencies). */
 	private record Objectives(List<TuningObjective> exact, List<TuningObjective> coarse, boolean binned) {
 		TuningObjective objective() {
@@ -240,13 +332,19 @@ public final class TuningTask {
 		}
 	}
 
-	private static Objectives objectives(final AnalysisTask.Setup setup, final AnalysisTask.Problem first, final Method method, final int steps, final double[] sigmas,
+	private static Objectives objectives(final AnalysisTask.Setup setup, final AnalysisTask.Problem first, final Method method, final int steps, final double[] sigmas, final double[] blurs,
 		final Parametrisation param) {
 		final IntensityMap map = setup.map();
 		final List<TuningObjective> exact = new ArrayList<>(), coarse = new ArrayList<>();
 		boolean binned = false;
-		for (final double sigma : sigmas) {
-			final AnalysisTask.Problem problem = new AnalysisTask.Problem(setup, first.unitPrior(), first.op(), map.noiseToUnit(sigma), first.half(), first.schedule());
+		final int ops = blurs == null ? 1 : blurs.length;
+		// Noise level fastest: problem i is (sigmas[i % S], blurs[i / S]), as the robust table lists them.
+		for (int i = 0; i < ops * sigmas.length; i++) {
+			final double sigma = sigmas[i % sigmas.length];
+			final org.spectralposterior.core.operator.BlurOperator op = blurs == null ? first.op()
+				: org.spectralposterior.core.operator.BlurOperator.of(org.spectralposterior.core.operator.OperatorSpec.gaussian(blurs[i / sigmas.length]), first.unitPrior().plane().height,
+					first.unitPrior().plane().width);
+			final AnalysisTask.Problem problem = new AnalysisTask.Problem(setup, first.unitPrior(), op, map.noiseToUnit(sigma), first.half(), first.schedule());
 			if (setup.factor() > 1) {
 				// Super-resolution: the objective per aliasing group, its gradient by the block adjoint (no binning).
 				final SuperResolutionSampler ss = new SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(), problem.unitSigma(), problem.config(method, steps, 1));
@@ -309,7 +407,7 @@ public final class TuningTask {
 	}
 
 	private static void row(final ResultsTable table, final String weights, final double loss, final AnalysisTask.Setup setup, final Method method, final int steps, final String list,
-		final String robust) {
+		final String robust, final String robustBlurs) {
 		table.incrementCounter();
 		table.addValue("method", method.label);
 		table.addValue("steps", steps);
@@ -318,6 +416,7 @@ public final class TuningTask {
 		table.addValue("E_v W2", Math.sqrt(loss));
 		table.addValue("noise sigma", setup.sigma());
 		if (!robust.isEmpty()) table.addValue("robust over noise sigmas", robust);
+		if (!robustBlurs.isEmpty()) table.addValue("robust over blur sigmas", robustBlurs);
 		table.addValue("operator", setup.operator().describe());
 		table.addValue("weight_list", list);
 	}

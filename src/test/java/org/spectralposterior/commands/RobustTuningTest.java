@@ -83,6 +83,41 @@ class RobustTuningTest {
 	}
 
 	@Test
+	void robustOverBlurWidthsAndNoiseLevelsScoresEveryPairExactly() throws Exception {
+		// One weight list for a focus that drifts (blur σ 1.5 and 2.5 px) and two noise levels: the command's
+		// per-pair figures equal core objectives built here for each pair, at the table's tuned weights.
+		final ImagePlus image = CommandsTest.gravel(40);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final org.scijava.command.CommandModule m = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "operator", "gaussian", "blur_sigma", 2.0, "noise_sigma", 3.0,
+			"method", "pigdm", "steps", 12, "noise_list", "3,9", "blur_list", "1.5,2.5");
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final TaskResult r = ((SpectralCommand) m.getCommand()).result();
+		final ij.measure.ResultsTable t = r.tables().get("gravel_pigdm_tuning"), each = r.tables().get("gravel_pigdm_robust"), w = r.tables().get("gravel_pigdm_tuned_weights");
+		assertEquals("1.5,2.5", t.getStringValue("robust over blur sigmas", 0));
+		assertEquals(4, each.size(), "one exact row per (noise, blur) pair");
+		final double[] tuned = new double[12];
+		for (int j = 0; j < 12; j++) tuned[j] = w.getValue("tuned", j);
+		final java.util.Map<String, String> meta = org.spectralposterior.imagej.Metadata.read(prior);
+		final double lo = Double.parseDouble(meta.get("data_min")), hi = Double.parseDouble(meta.get("data_max")), half = 0.5 * (hi - lo);
+		final GaussianPrior p = new org.spectralposterior.core.diffusion.IntensityMap(lo, hi).toUnit(org.spectralposterior.imagej.PriorImage.read(prior));
+		double total = 0;
+		for (int i = 0; i < 4; i++) {
+			final double noise = each.getValue("noise sigma", i), blur = each.getValue("blur sigma", i);
+			assertEquals(i % 2 == 0 ? 3 : 9, noise, 0, "noise level fastest");
+			assertEquals(i < 2 ? 1.5 : 2.5, blur, 0);
+			final WeightObjective o = new WeightObjective(new DiffusionSampler(p, BlurOperator.of(OperatorSpec.gaussian(blur), 40, 40), noise / half,
+				new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 12, BaseStep.DDPM, 0, null, 0)));
+			final double ref = o.value(tuned) * half * half, got = each.getValue("E_v W2^2 tuned (robust)", i);
+			assertEquals(ref, got, 1e-6 * ref, "pair " + i);
+			assertTrue(got < each.getValue("E_v W2^2 heuristic", i) * 1.5, "no pair is sacrificed: " + got + " vs heuristic " + each.getValue("E_v W2^2 heuristic", i));
+			total += got;
+		}
+		assertEquals(t.getValue("E_v W2^2", 2), total, 1e-6 * total, "the tuned row's loss is the sum over the pairs");
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "operator", "motion", "method", "pigdm", "steps", 5, "blur_list", "1,2"), "use operator=gaussian");
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "operator", "gaussian", "method", "pigdm", "steps", 5, "blur_list", "1,-2"), "blur widths must be");
+	}
+
+	@Test
 	void aWarmStartFromACoarserGridStartsNearTheOptimumAndReachesIt() throws Exception {
 		final ImagePlus image = CommandsTest.gravel(40);
 		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");

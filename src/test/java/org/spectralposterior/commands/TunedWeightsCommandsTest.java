@@ -59,6 +59,35 @@ class TunedWeightsCommandsTest {
 	}
 
 	@Test
+	void etaPerStepIsDesignedWithTheWeightsAndSampledWithItsExactLoss(@TempDir final Path dir) throws Exception {
+		final CommandModule m = tune(dir, "parametrisation", "weights and eta per step", "base_step", "ddim", "eta", 0.5);
+		final Map<String, ResultsTable> t = tables(m);
+		final ResultsTable w = t.get("gravel_pigdm_tuned_weights"), summary = t.get("gravel_pigdm_tuning");
+		assertTrue(w.columnExists("eta") && w.columnExists("tuned"));
+		final double perStep = summary.getValue("E_v W2^2", 2), withEta = summary.getValue("E_v W2^2", 3);
+		assertTrue(summary.getStringValue("weights", 3).startsWith("tuned weights and η per step"), summary.getStringValue("weights", 3));
+		assertTrue(withEta < perStep, "η per step " + withEta + " < per step at η = 0.5 " + perStep);
+		double lo = 1, hi = 0;
+		for (int j = 0; j < 12; j++) {
+			lo = Math.min(lo, w.getValue("eta", j));
+			hi = Math.max(hi, w.getValue("eta", j));
+		}
+		assertTrue(hi - lo > 0.1, "the design moves η away from one value: " + lo + ".." + hi);
+		final Path csv = dir.resolve("gravel_pigdm_tuned_weights.csv");
+		final CommandModule s = sample("weights", "tuned", "tuned_table", csv.toString(), "base_step", "ddim", "eta", 0.5);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		final ResultsTable row = AnalysisCommandsTest.table(s);
+		assertEquals(withEta, row.getValue("E_v W2^2", 0), 1e-9 * withEta);
+		assertTrue(row.getStringValue("base step", 0).contains("η per step"), row.getStringValue("base step", 0));
+		final CommandModule st = sample("weights", "tuned", "tuned_table", csv.toString(), "base_step", "ddim", "mode", "step by step");
+		assertFalse(st.isCanceled(), () -> st.getCancelReason());
+		CommandsTest.expectFailure(sample("weights", "tuned", "tuned_table", csv.toString(), "base_step", "ddpm"), "set base_step=ddim");
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "parametrisation", "weights and eta per step"), "set base_step=ddim");
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "parametrisation", "weights and eta per step", "base_step", "ddim",
+			"noise_list", "2,5"), "one noise level");
+	}
+
+	@Test
 	void bandWeightsAreTunedShownAndSampledWithTheirExactLoss(@TempDir final Path dir) throws Exception {
 		final CommandModule m = tune(dir, "parametrisation", "per step and band", "bands", 4, "band_by", "frequency");
 		final Map<String, ResultsTable> t = tables(m);

@@ -120,9 +120,14 @@ public final class ConditionalScheduleDesign {
 	 * step j are set to these ᾱ (a method reads step j's entries only), read, and restored.
 	 */
 	private void scalars(final StepGrid g, final int j, final double abT, final double abS, final double[] out) {
+		scalars(g, j, abT, abS, eta, out);
+	}
+
+	/** As above at DDIM's η of the step. */
+	private void scalars(final StepGrid g, final int j, final double abT, final double abS, final double stepEta, final double[] out) {
 		final double t0 = g.abT[j], s0 = g.abS[j], ph0 = g.phi[j], ps0 = g.psi[j], nu0 = g.nu[j], vt0 = g.veT[j], vs0 = g.veS[j];
 		final double[] c = new double[3];
-		base.coefficients(abT, abS, eta, c);
+		base.coefficients(abT, abS, stepEta, c);
 		g.abT[j] = abT;
 		g.abS[j] = abS;
 		g.phi[j] = c[0];
@@ -208,6 +213,53 @@ public final class ConditionalScheduleDesign {
 				scalars(g, j, t, s + hs, plus);
 				scalars(g, j, t, s - hs, minus);
 				grad[j + 1] += dot(gs, j, plus, minus) / (2 * hs);
+			}
+		}
+		return total;
+	}
+
+	/**
+	 * ℒ on a fixed step grid (the one Posterior Sampling runs, e.g. strided) with the weights and DDIM's
+	 * η of every step as the variables (issue 11: η per step), with its exact gradient in both when
+	 * {@code gradW}/{@code gradEta} are not null. The weights are taken as given (not re-derived from
+	 * η, as a heuristic that reads φ would be): Posterior Sampling applies a weight list literally. η
+	 * enters through the base step's (φ, ψ, ν²) and whatever the method's guidance reads of them (CGDM's
+	 * scale φ, ΠGDM's φ(1 − ᾱ_t)/sqrt(ᾱ_t)); its partial derivatives are central differences of those
+	 * closed forms in η, the adjoint onto them exact. η ± h outside [0, 1] is harmless: DDIM's
+	 * coefficients depend on η², and 1 − ᾱ_s − c₁² stays positive a little beyond η = 1.
+	 */
+	public double stepsValue(final StepGrid grid, final double[] w, final double[] etas, final double[] gradW, final double[] gradEta, final BooleanSupplier cancelled) {
+		if (grid.base != base) throw new IllegalArgumentException("The grid's base step is " + grid.base.key + " but the objective's is " + base.key + ".");
+		method.check(sigma);
+		final int n = grid.n;
+		if (w.length != n || etas.length != n) throw new IllegalArgumentException("Give one weight and one η per step (" + n + " steps).");
+		final double[][] sc = new double[n][NS];
+		final boolean[] onXt = new boolean[n], pinv = new boolean[n];
+		for (int j = 0; j < n; j++) {
+			scalars(grid, j, grid.abT[j], grid.abS[j], etas[j], sc[j]);
+			sc[j][W] = w[j];
+			final Guidance u = method.guidance(grid, j, sigma);
+			onXt[j] = u.onXt();
+			pinv[j] = u.pseudoInverse();
+		}
+		final boolean wantGrad = gradW != null || gradEta != null;
+		final double[] ab = grid.abT.clone();
+		final int blocks = (lam.length + BLOCK - 1) / BLOCK;
+		final double[][] parts = IntStream.range(0, blocks).parallel().mapToObj(b -> block(b, ab, sc, onXt, pinv, wantGrad, null, cancelled)).toArray(double[][]::new);
+		double total = 0;
+		final double[] gs = wantGrad ? new double[n * (NS + 1)] : null;
+		for (final double[] part : parts) {
+			total += part[part.length - 1];
+			if (gs != null) for (int i = 0; i < gs.length; i++) gs[i] += part[i];
+		}
+		if (gradW != null) for (int j = 0; j < n; j++) gradW[j] = gs[j * (NS + 1) + W];
+		if (gradEta != null) {
+			final double[] plus = new double[NS], minus = new double[NS];
+			for (int j = 0; j < n; j++) {
+				scalars(grid, j, grid.abT[j], grid.abS[j], etas[j] + FD, plus);
+				scalars(grid, j, grid.abT[j], grid.abS[j], etas[j] - FD, minus);
+				plus[W] = minus[W] = w[j];
+				gradEta[j] = dot(gs, j, plus, minus) / (2 * FD);
 			}
 		}
 		return total;

@@ -40,16 +40,38 @@ public final class DiffusionSampler {
 	 * @param t0      SDEdit start time (ignored otherwise)
 	 * @param bands   weights per step and per frequency band (issue 11), or null; exclusive with
 	 *                {@code weights}; convolution operators only
+	 * @param etas    DDIM's η per step (execution order), or null for {@code eta} at every step
 	 */
-	public record Config(Method method, Schedule schedule, int steps, BaseStep base, double eta, double[] weights, int t0, BandWeights bands) {
+	public record Config(Method method, Schedule schedule, int steps, BaseStep base, double eta, double[] weights, int t0, BandWeights bands, double[] etas) {
 
 		/** One weight per step (or the heuristic). */
 		public Config(final Method method, final Schedule schedule, final int steps, final BaseStep base, final double eta, final double[] weights, final int t0) {
-			this(method, schedule, steps, base, eta, weights, t0, null);
+			this(method, schedule, steps, base, eta, weights, t0, null, null);
+		}
+
+		/** One η for every step. */
+		public Config(final Method method, final Schedule schedule, final int steps, final BaseStep base, final double eta, final double[] weights, final int t0, final BandWeights bands) {
+			this(method, schedule, steps, base, eta, weights, t0, bands, null);
 		}
 
 		public Config {
 			if (weights != null && bands != null) throw new IllegalArgumentException("Give either one weight per step or weights per step and band, not both.");
+			if (etas != null) {
+				// η only enters DDIM's step; DDRM's η is a rule of its own (MATH §7.5), one value for the run.
+				if (base != BaseStep.DDIM) throw new IllegalArgumentException("η per step needs base_step=ddim (the DDPM steps have no η).");
+				if (method.start() == Method.Start.SPECTRAL) throw new IllegalArgumentException(method.label + " uses one η for the whole run (MATH §7.5); η per step is for the guided methods.");
+				if (etas.length != steps) throw new IllegalArgumentException("There are " + etas.length + " values of η but " + steps + " steps; give one η per step.");
+				for (int j = 0; j < etas.length; j++) BaseStep.checkEta(etas[j]);
+				etas = etas.clone();
+			}
+		}
+
+		/** The η of each step (execution order). */
+		public double[] etaPerStep() {
+			if (etas != null) return etas.clone();
+			final double[] out = new double[steps];
+			java.util.Arrays.fill(out, eta);
+			return out;
 		}
 
 		/** The step grid this configuration runs on (from t0 for a method that starts from the posterior mean). */
@@ -60,7 +82,7 @@ public final class DiffusionSampler {
 				tMax = t0;
 			}
 			else tMax = schedule.T();
-			return new StepGrid(schedule, steps, tMax, base, eta);
+			return etas == null ? new StepGrid(schedule, steps, tMax, base, eta) : new StepGrid(schedule, steps, tMax, base, etas);
 		}
 
 		/**

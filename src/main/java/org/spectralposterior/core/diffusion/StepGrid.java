@@ -12,14 +12,35 @@ public final class StepGrid {
 	final int[] tau;
 	public final double[] abT, abS, phi, psi, nu, veT, veS;
 	public final BaseStep base;
+	/** The run's η (DDRM's, and every step's unless {@link #etas} says otherwise). */
 	public final double eta;
+	/** The η of each step (execution order): all {@link #eta}, or a designed η per step (issue 11). */
+	public final double[] etas;
 
 	/** The grid of {@code steps} steps from {@code tMax} (T, or SDEdit's t0) down to 0. */
 	public StepGrid(final Schedule schedule, final int steps, final int tMax, final BaseStep base, final double eta) {
+		this(schedule, steps, tMax, base, eta, filled(steps, eta));
+	}
+
+	/** As above with one η per step. */
+	public StepGrid(final Schedule schedule, final int steps, final int tMax, final BaseStep base, final double[] etas) {
+		this(schedule, steps, tMax, base, etas.length == 0 ? 0 : etas[0], etas.clone());
+	}
+
+	private static double[] filled(final int steps, final double eta) {
+		final double[] out = new double[Math.max(0, steps)];
+		java.util.Arrays.fill(out, eta);
+		return out;
+	}
+
+	private StepGrid(final Schedule schedule, final int steps, final int tMax, final BaseStep base, final double eta, final double[] etas) {
 		BaseStep.checkEta(eta);
+		tau = schedule.strided(steps, tMax);
+		if (etas.length != steps) throw new IllegalArgumentException("There are " + etas.length + " values of η but " + steps + " steps; give one η per step.");
+		for (final double e : etas) BaseStep.checkEta(e);
 		this.base = base;
 		this.eta = eta;
-		tau = schedule.strided(steps, tMax);
+		this.etas = etas;
 		n = steps;
 		abT = new double[n];
 		abS = new double[n];
@@ -32,7 +53,7 @@ public final class StepGrid {
 		for (int j = 0; j < n; j++) {
 			abT[j] = schedule.alphaBar(tau[n - j]);
 			abS[j] = schedule.alphaBar(tau[n - j - 1]);
-			base.coefficients(abT[j], abS[j], eta, coef);
+			base.coefficients(abT[j], abS[j], etas[j], coef);
 			phi[j] = coef[0];
 			psi[j] = coef[1];
 			nu[j] = coef[2];
