@@ -59,11 +59,6 @@ public class BuildGaussianPrior extends SpectralCommand {
 	}
 
 	@Override
-	protected void publish(final TaskResult r) {
-		prior = r.images().get(0);
-	}
-
-	@Override
 	protected File outputFolder() {
 		return output_folder;
 	}

@@ -56,11 +56,6 @@ public class CompareSamplers extends AnalysisCommand {
 	}
 
 	@Override
-	protected void publish(final TaskResult r) {
-		plot = r.images().get(0);
-	}
-
-	@Override
 	protected File outputFolder() {
 		return output_folder;
 	}

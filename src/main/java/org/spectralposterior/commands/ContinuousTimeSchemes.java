@@ -109,12 +109,6 @@ public class ContinuousTimeSchemes extends SpectralCommand {
 	}
 
 	@Override
-	protected void publish(final TaskResult r) {
-		plot = r.images().get(0);
-		trajectory_plot = r.images().get(1);
-	}
-
-	@Override
 	protected File outputFolder() {
 		return output_folder;
 	}

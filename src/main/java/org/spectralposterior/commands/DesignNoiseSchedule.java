@@ -124,12 +124,6 @@ public class DesignNoiseSchedule extends SpectralCommand {
 	}
 
 	@Override
-	protected void publish(final TaskResult r) {
-		plot = r.images().get(0);
-		error_plot = r.images().get(1);
-	}
-
-	@Override
 	protected File outputFolder() {
 		return output_folder;
 	}

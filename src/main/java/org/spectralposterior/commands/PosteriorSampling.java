@@ -170,19 +170,6 @@ public class PosteriorSampling extends SpectralCommand {
 	}
 
 	@Override
-	protected void publish(final TaskResult r) {
-		// Inpainting has no W2 outputs (its exact sampler is the only method); a diverged sampler no images.
-		final java.util.List<ImagePlus> im = r.images();
-		samples_stack = im.size() > 0 ? im.get(0) : null;
-		mean = im.size() > 1 ? im.get(1) : null;
-		std = im.size() > 2 ? im.get(2) : null;
-		w2_map = im.size() > 3 ? im.get(3) : null;
-		w2_spectrum = im.size() > 4 ? im.get(4) : null;
-		trajectory_xt = im.size() > 5 ? im.get(5) : null;
-		trajectory_x0 = im.size() > 6 ? im.get(6) : null;
-	}
-
-	@Override
 	protected File outputFolder() {
 		return output_folder;
 	}

@@ -78,14 +78,6 @@ public class ReverseDynamicsSensitivity extends SpectralCommand {
 	}
 
 	@Override
-	protected void publish(final TaskResult r) {
-		impulse_score = r.images().get(0);
-		impulse_step = r.images().get(1);
-		enclosed_energy = r.images().get(2);
-		spectral_radius = r.images().get(3);
-	}
-
-	@Override
 	protected File outputFolder() {
 		return output_folder;
 	}

@@ -88,15 +88,6 @@ public class SimulateDegradation extends SpectralCommand {
 	}
 
 	@Override
-	protected void publish(final TaskResult r) {
-		degraded = r.images().get(0);
-		final ImagePlus second = r.images().size() > 1 ? r.images().get(1) : null;
-		final boolean isMask = second != null && "mask".equals(org.spectralposterior.imagej.Metadata.kind(second));
-		psf_image = isMask ? null : second;
-		mask_image = isMask ? second : null;
-	}
-
-	@Override
 	protected File outputFolder() {
 		return output_folder;
 	}

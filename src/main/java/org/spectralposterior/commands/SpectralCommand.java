@@ -62,8 +62,22 @@ public abstract class SpectralCommand extends ContextCommand {
 	/** Does the work; may throw IllegalArgumentException (bad input) or CancellationException. */
 	protected abstract TaskResult compute(Progress progress);
 
-	/** Copies the task's images into the command's output fields. */
-	protected abstract void publish(TaskResult r);
+	/**
+	 * Fills each {@code ImagePlus} output field with the task's image of that role (the field's name,
+	 * {@link TaskResult#output}), null when the run made none: by role, not by position, so a missing
+	 * output cannot shift the others into the wrong fields.
+	 */
+	protected void publish(final TaskResult r) {
+		for (final Field f : parameterFields(true)) {
+			if (f.getType() != ImagePlus.class) continue;
+			try {
+				f.set(this, r.output(f.getName()));
+			}
+			catch (final IllegalAccessException e) {
+				throw new IllegalStateException("The output " + f.getName() + " of " + getClass().getSimpleName() + " cannot be set", e);
+			}
+		}
+	}
 
 	/** The optional output folder parameter of the concrete command. */
 	protected abstract File outputFolder();

@@ -50,11 +50,6 @@ public class SynthesizeTexture extends SpectralCommand {
 	}
 
 	@Override
-	protected void publish(final TaskResult r) {
-		textures = r.images().get(0);
-	}
-
-	@Override
 	protected File outputFolder() {
 		return output_folder;
 	}

@@ -47,11 +47,6 @@ public class TransferFunctions extends AnalysisCommand {
 	}
 
 	@Override
-	protected void publish(final TaskResult r) {
-		transfer = r.images().get(0);
-	}
-
-	@Override
 	protected File outputFolder() {
 		return output_folder;
 	}

@@ -241,7 +241,7 @@ public final class AnalysisTask {
 		final Plot plot = comparePlot(base + "_compare_plot", series, xs, ys, none);
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_compare_plot");
-		return new TaskResult().addImage(plotImp).addTable(base + "_compare", table);
+		return new TaskResult().addImage(TaskResult.PLOT, plotImp).addTable(base + "_compare", table);
 	}
 
 	/** Why a variant has no curve for this problem, or null when it has one. */
@@ -470,7 +470,7 @@ public final class AnalysisTask {
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
 		final ImagePlus imp = DisplayStyle.rangePerSlice(new ImagePlus(base + "_transfer", stack));
 		imp.setProperty("Info", "spectral_posterior=transfer\npixels=per-frequency gains, fftshifted (DC at the centre)\nsteps=" + steps + "\n");
-		return new TaskResult().addImage(imp);
+		return new TaskResult().addImage(TaskResult.TRANSFER, imp);
 	}
 
 	private static double[] scaled(final double[] v, final double f) {
@@ -562,7 +562,8 @@ public final class AnalysisTask {
 		final ImagePlus e = energy.getImagePlus(), rr = radius.getImagePlus();
 		e.setTitle(base + "_enclosed_energy");
 		rr.setTitle(base + "_spectral_radius");
-		final TaskResult out = new TaskResult().addImage(scoreImp).addImage(stepImp).addImage(e).addImage(rr).addTable(base + "_sensitivity", table);
+		final TaskResult out = new TaskResult().addImage(TaskResult.IMPULSE_SCORE, scoreImp).addImage(TaskResult.IMPULSE_STEP, stepImp).addImage(TaskResult.ENCLOSED_ENERGY, e)
+			.addImage(TaskResult.SPECTRAL_RADIUS, rr).addTable(base + "_sensitivity", table);
 		if (cropped) {
 			out.addNote("the impulse responses are cropped to the central " + (x1 - x0 + 1) + "×" + (y1 - y0 + 1) + " pixels (99 % of each response's energy off the centre; the impulse is at ("
 				+ (cx - x0) + ", " + (cy - y0) + ")).");

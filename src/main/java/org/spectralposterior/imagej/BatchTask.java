@@ -182,14 +182,14 @@ public final class BatchTask {
 		else {
 			final TaskResult p = PriorTask.run(image, s.estimator(), 0, 0, progress);
 			out.addAll(p);
-			prior = p.images().get(0);
+			prior = p.output(TaskResult.PRIOR);
 		}
 		final ImagePlus measurement, truth;
 		final SamplingTask.Request req;
 		if (s.simulate()) {
 			final TaskResult d = DegradationTask.run(image, s.operator(), null, 1, s.noiseSigma(), seed, progress);
 			out.addAll(d);
-			measurement = d.images().get(0);
+			measurement = d.output(TaskResult.DEGRADED);
 			truth = image;
 			req = withSeed(s.sampling(), seed, null, 0);
 		}

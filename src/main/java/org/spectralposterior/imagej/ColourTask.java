@@ -188,7 +188,8 @@ final class ColourTask {
 		if (!Planes.finite(samples) || !Planes.finite(means) || !Planes.finite(w2maps)) {
 			return SamplingTask.diverged(table, base);
 		}
-		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp).addImage(w2Imp).addImage(w2Spec);
+		final TaskResult result = new TaskResult().addImage(TaskResult.SAMPLES, samplesImp).addImage(TaskResult.MEAN, meanImp).addImage(TaskResult.STD, stdImp).addImage(TaskResult.W2_MAP, w2Imp)
+			.addImage(TaskResult.W2_SPECTRUM, w2Spec);
 		result.addTable(base + "_results", table);
 		result.addFigure(base + "_overview", Overview.montageColour(measurement, samplesImp, meanImp, stdImp, w2Imp, table.getValue("W2", 0)));
 		return result;
@@ -244,6 +245,6 @@ final class ColourTask {
 		}
 		final ImagePlus out = Planes.hyperstack(Planes.baseTitle(priorImp) + "_samples", stack, n, 1, samples, null, false);
 		if (n == 3) Planes.rgbLuts(out, priorImp);
-		return new TaskResult().addImage(out);
+		return new TaskResult().addImage(TaskResult.TEXTURES, out);
 	}
 }

@@ -229,7 +229,7 @@ public final class ContinuousTask {
 		final ImagePlus plotImp = w2.getImagePlus(), trajImp = traj.getImagePlus();
 		plotImp.setTitle(base + "_continuous_plot");
 		trajImp.setTitle(base + "_continuous_trajectory_plot");
-		return new TaskResult().addImage(plotImp).addImage(trajImp).addTable(base + "_continuous", table).addTable(base + "_continuous_trajectory", trajTable);
+		return new TaskResult().addImage(TaskResult.PLOT, plotImp).addImage(TaskResult.TRAJECTORY_PLOT, trajImp).addTable(base + "_continuous", table).addTable(base + "_continuous_trajectory", trajTable);
 	}
 
 	private static int indexOf(final int[] v, final int x) {

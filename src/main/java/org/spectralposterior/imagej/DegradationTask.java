@@ -57,8 +57,8 @@ public final class DegradationTask {
 		final String base = Planes.baseTitle(clean);
 		final ImagePlus degraded = Planes.hyperstack(base + "_degraded", out, clean.getNChannels(), clean.getNSlices(), clean.getNFrames(), clean, true);
 		MeasurementImage.annotate(degraded, spec, sigma, seed, clean.getTitle());
-		final TaskResult result = new TaskResult().addImage(degraded);
-		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(psfImage(base + "_psf", op, spec));
+		final TaskResult result = new TaskResult().addImage(TaskResult.DEGRADED, degraded);
+		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(TaskResult.PSF, psfImage(base + "_psf", op, spec));
 		return result;
 	}
 
@@ -87,8 +87,8 @@ public final class DegradationTask {
 		cal.pixelWidth *= r;
 		cal.pixelHeight *= r;
 		MeasurementImage.annotate(degraded, spec, r, sigma, seed, clean.getTitle());
-		final TaskResult result = new TaskResult().addImage(degraded);
-		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(psfImage(base + "_psf", op, spec));
+		final TaskResult result = new TaskResult().addImage(TaskResult.DEGRADED, degraded);
+		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(TaskResult.PSF, psfImage(base + "_psf", op, spec));
 		return result;
 	}
 
@@ -147,7 +147,7 @@ public final class DegradationTask {
 		final ImagePlus maskImp = new ImagePlus(base + "_mask", new ij.process.ByteProcessor(w, h, px));
 		maskImp.setCalibration(clean.getCalibration().copy());
 		maskImp.setProperty("Info", Metadata.KIND + "=mask\npixels=255 observed, 0 missing\n");
-		return new TaskResult().addImage(degraded).addImage(maskImp);
+		return new TaskResult().addImage(TaskResult.DEGRADED, degraded).addImage(TaskResult.MASK, maskImp);
 	}
 
 	/** The wrapped kernel cut out around its centre, just large enough to hold its support. */

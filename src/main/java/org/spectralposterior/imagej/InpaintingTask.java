@@ -120,7 +120,7 @@ final class InpaintingTask {
 			for (int row = 0; row < table.size(); row++) table.setValue("status", row, "diverged: the sampler's values overflowed; no images were made. Use fewer steps, other weights or another method.");
 			return new TaskResult().addTable(base + "_results", table);
 		}
-		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp);
+		final TaskResult result = new TaskResult().addImage(TaskResult.SAMPLES, samplesImp).addImage(TaskResult.MEAN, meanImp).addImage(TaskResult.STD, stdImp);
 		result.addTable(base + "_results", table);
 		result.addFigure(base + "_overview", Overview.montage(measurement, samplesImp, meanImp, stdImp, null, 0));
 		return result;

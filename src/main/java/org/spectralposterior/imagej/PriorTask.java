@@ -102,7 +102,7 @@ public final class PriorTask {
 			provenance.put("data_max" + suffix, Double.toString(hi));
 		}
 		final ImagePlus out = PriorImage.create(Planes.baseTitle(image) + "_prior", priors, image, provenance);
-		return noted(new TaskResult().addImage(out), shapeNote);
+		return noted(new TaskResult().addImage(TaskResult.PRIOR, out), shapeNote);
 	}
 
 	/** The cross-channel prior: each exemplar is the C channels of one plane (z, t) inside one rectangle. */
@@ -137,7 +137,7 @@ public final class PriorTask {
 			provenance.put("data_max" + suffix, Double.toString(hi[c - 1]));
 		}
 		progress.update(1, 1);
-		return noted(new TaskResult().addImage(PriorImage.createColour(Planes.baseTitle(image) + "_prior", prior, provenance)), provenance.get("roi_note"));
+		return noted(new TaskResult().addImage(TaskResult.PRIOR, PriorImage.createColour(Planes.baseTitle(image) + "_prior", prior, provenance)), provenance.get("roi_note"));
 	}
 
 	/** Stack indices of channel c used as exemplars: the current slice/frame (adsn) or all of them. */

@@ -176,7 +176,8 @@ public final class SamplingTask {
 		if (!Planes.finite(samples) || !Planes.finite(means) || !Planes.finite(stds) || !Planes.finite(w2maps)) {
 			return diverged(table, base);
 		}
-		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp).addImage(w2Imp).addImage(w2Spec);
+		final TaskResult result = new TaskResult().addImage(TaskResult.SAMPLES, samplesImp).addImage(TaskResult.MEAN, meanImp).addImage(TaskResult.STD, stdImp).addImage(TaskResult.W2_MAP, w2Imp)
+			.addImage(TaskResult.W2_SPECTRUM, w2Spec);
 		if (!trajectory.isEmpty()) {
 			final IntensityMap map = IntensityMap.parse(settings.dataRange(), dataRange(priorImp, 1, settings.dataRange())[0], dataRange(priorImp, 1, settings.dataRange())[1]);
 			final ImageStack xt = new ImageStack(w, h), x0 = new ImageStack(w, h);
@@ -187,8 +188,8 @@ public final class SamplingTask {
 				xt.addSlice("step " + snap.step() + " t=" + snap.t(), Planes.toProcessor(a, w, h));
 				x0.addSlice("step " + snap.step() + " x̂0 from t", Planes.toProcessor(b, w, h));
 			}
-			result.addImage(Planes.hyperstack(base + "_trajectory_xt", xt, 1, xt.getSize(), 1, measurement, true));
-			result.addImage(Planes.hyperstack(base + "_trajectory_x0", x0, 1, x0.getSize(), 1, measurement, true));
+			result.addImage(TaskResult.TRAJECTORY_XT, Planes.hyperstack(base + "_trajectory_xt", xt, 1, xt.getSize(), 1, measurement, true));
+			result.addImage(TaskResult.TRAJECTORY_X0, Planes.hyperstack(base + "_trajectory_x0", x0, 1, x0.getSize(), 1, measurement, true));
 		}
 		result.addTable(base + "_results", table);
 		result.addFigure(base + "_overview", Overview.montage(measurement, samplesImp, meanImp, stdImp, w2Imp, table.getValue("W2", 0)));

@@ -120,7 +120,7 @@ public final class ScheduleTask {
 		final ImagePlus a = abPlot.getImagePlus(), e = errPlot.getImagePlus();
 		a.setTitle(name + "_schedule_plot");
 		e.setTitle(name + "_schedule_error_plot");
-		return new TaskResult().addImage(a).addImage(e).addTable(name + "_schedule", steps).addTable(name + "_schedule_table", table).addTable(name + "_schedule_summary", summary);
+		return new TaskResult().addImage(TaskResult.PLOT, a).addImage(TaskResult.ERROR_PLOT, e).addTable(name + "_schedule", steps).addTable(name + "_schedule_table", table).addTable(name + "_schedule_summary", summary);
 	}
 
 	private static double[] start(final Request req, final double[] linear, final double[] cosine) {

@@ -163,12 +163,12 @@ final class SuperResolutionTask {
 			}
 			return new TaskResult().addTable(base + "_results", table);
 		}
-		final TaskResult result = new TaskResult().addImage(samplesImp).addImage(meanImp).addImage(stdImp);
+		final TaskResult result = new TaskResult().addImage(TaskResult.SAMPLES, samplesImp).addImage(TaskResult.MEAN, meanImp).addImage(TaskResult.STD, stdImp);
 		if (!exact) {
-			result.addImage(highResolution(Planes.hyperstack(base + "_w2map", w2maps, nc, nz, nt, measurement, false), r));
+			result.addImage(TaskResult.W2_MAP, highResolution(Planes.hyperstack(base + "_w2map", w2maps, nc, nz, nt, measurement, false), r));
 			final ImagePlus w2Spec = Planes.hyperstack(base + "_w2spectrum", w2specs, nc, nz, nt, null, false);
 			w2Spec.setProperty("Info", "spectral_posterior=w2spectrum\npixels=log10 of the per-frequency W2^2 contributions (each aliasing group's Bures term shared by its r² frequencies), fftshifted; NaN where zero\n");
-			result.addImage(w2Spec);
+			result.addImage(TaskResult.W2_SPECTRUM, w2Spec);
 		}
 		result.addTable(base + "_results", table);
 		// The overview shows the measurement at the output size (nearest neighbour).

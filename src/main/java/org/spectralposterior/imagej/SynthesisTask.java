@@ -32,6 +32,6 @@ public final class SynthesisTask {
 		}
 		final ImagePlus out = new ImagePlus(Planes.baseTitle(priorImp) + "_samples", stack);
 		out.getProcessor().resetMinAndMax();
-		return new TaskResult().addImage(out);
+		return new TaskResult().addImage(TaskResult.TEXTURES, out);
 	}
 }

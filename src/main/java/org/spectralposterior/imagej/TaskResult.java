@@ -16,7 +16,10 @@ import ij.measure.ResultsTable;
 
 /**
  * What a command produced: output images (the first is the main one), results tables, and
- * optional PNG figures that are only written to disk. Titles are the documented output names.
+ * optional PNG figures that are only written to disk. Titles are the documented output names. An
+ * image that fills one of the command's output fields is added under its <em>role</em>, the field's
+ * name ({@link #SAMPLES}, {@link #W2_MAP} …): the command publishes by role, never by position, so an
+ * output a run does not make (the exact posterior's W2 map, a trajectory) cannot shift the others.
  * <p>
  * Saving ({@link #save(File, Map)}) is all or nothing per run, and safe with other runs writing
  * into the same folder:
@@ -40,6 +43,8 @@ import ij.measure.ResultsTable;
 public final class TaskResult {
 
 	private final List<ImagePlus> images = new ArrayList<>();
+	/** Images by role: the name of the command's output field they fill (see {@code SpectralCommand#publish}). */
+	private final Map<String, ImagePlus> roles = new LinkedHashMap<>();
 	private final Map<String, ResultsTable> tables = new LinkedHashMap<>();
 	private final Map<String, ImagePlus> figures = new LinkedHashMap<>();
 	private final List<String> notes = new ArrayList<>();
@@ -54,9 +59,28 @@ public final class TaskResult {
 		return java.util.Collections.unmodifiableList(notes);
 	}
 
+	/** Roles: the output field names of the commands. */
+	public static final String SAMPLES = "samples_stack", MEAN = "mean", STD = "std", W2_MAP = "w2_map", W2_SPECTRUM = "w2_spectrum", TRAJECTORY_XT = "trajectory_xt",
+		TRAJECTORY_X0 = "trajectory_x0", PRIOR = "prior", TEXTURES = "textures", DEGRADED = "degraded", PSF = "psf_image", MASK = "mask_image", PLOT = "plot",
+		TRAJECTORY_PLOT = "trajectory_plot", ERROR_PLOT = "error_plot", TRANSFER = "transfer", IMPULSE_SCORE = "impulse_score", IMPULSE_STEP = "impulse_step",
+		ENCLOSED_ENERGY = "enclosed_energy", SPECTRAL_RADIUS = "spectral_radius";
+
+	/** An image no output field shows (saved and displayed all the same). */
 	public TaskResult addImage(final ImagePlus imp) {
 		images.add(imp);
 		return this;
+	}
+
+	/** An image in its role (one image per role). */
+	public TaskResult addImage(final String role, final ImagePlus imp) {
+		if (roles.putIfAbsent(role, imp) != null) throw new IllegalStateException("Two images for the output " + role);
+		images.add(imp);
+		return this;
+	}
+
+	/** The image in {@code role}, or null when this run made none. */
+	public ImagePlus output(final String role) {
+		return roles.get(role);
 	}
 
 	public TaskResult addTable(final String title, final ResultsTable table) {
@@ -107,6 +131,7 @@ public final class TaskResult {
 	/** Adds every image, table and figure of {@code other} (after this one's). */
 	public TaskResult addAll(final TaskResult other) {
 		images.addAll(other.images);
+		for (final Map.Entry<String, ImagePlus> e : other.roles.entrySet()) if (roles.putIfAbsent(e.getKey(), e.getValue()) != null) throw new IllegalStateException("Two images for the output " + e.getKey());
 		tables.putAll(other.tables);
 		figures.putAll(other.figures);
 		return this;

@@ -176,7 +176,7 @@ public final class TuningTask {
 		if (etaDesign != null) Plots.curve(plot, t, etaDesign.weights(), 3, String.format(Locale.ROOT, "designed with η (%.4g)", etaDesign.loss() * units));
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_tuned_weights_plot");
-		final TaskResult out = new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);
+		final TaskResult out = new TaskResult().addImage(TaskResult.PLOT, plotImp).addTable(base + "_tuning", summary).addTable(base + "_tuned_weights", weights);
 		if (etaDesign != null) {
 			final Plot etaPlot = new Plot(base + "_tuned_eta_plot", "timestep t", "DDIM η_t (0: deterministic, 1: DDPM)");
 			final double[] flat = new double[steps];
@@ -267,7 +267,7 @@ public final class TuningTask {
 		Plots.curve(plot, new double[] { r.best() }, new double[] { Math.sqrt(r.value() * units) }, 3, String.format(Locale.ROOT, "best t0 = %d (E_v W2 = %.4g)", r.best(), Math.sqrt(r.value() * units)));
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_t0_plot");
-		return new TaskResult().addImage(plotImp).addTable(base + "_tuning", summary).addTable(base + "_t0", curve);
+		return new TaskResult().addImage(TaskResult.PLOT, plotImp).addTable(base + "_tuning", summary).addTable(base + "_t0", curve);
 	}
 
 	private static String plain(final double[] values) {
