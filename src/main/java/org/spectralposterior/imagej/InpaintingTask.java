@@ -62,6 +62,7 @@ final class InpaintingTask {
 				qualityColumns(table, groundTruth, index, w, h, v, observed, missing, means, std, ns > 1 || dense && settings.config().method().linear());
 				return;
 			}
+			// The CG counts are this operator's own diagnostics; mean, samples and std go through Posterior.
 			final InpaintingPosterior posterior = new InpaintingPosterior(prior, observed, sigma);
 			final double[] mean = posterior.mean(v, progress);
 			final int meanIterations = posterior.lastIterations();
@@ -69,12 +70,11 @@ final class InpaintingTask {
 			long sampleIterations = 0;
 			// The plane's generator feeds the prior innovation and the measurement noise, each its own split.
 			final SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
-			final var innovation = posterior.innovationSampler(planeRng.split());
-			final SplittableRandom noise = planeRng.split();
+			final org.spectralposterior.core.posterior.Posterior.Draws draws = posterior.draws(v, planeRng, progress);
 			final double[] x = new double[v.length], sum = new double[v.length], sumSq = new double[v.length];
 			for (int s = 1; s <= ns; s++) {
 				progress.checkCancelled();
-				posterior.sample(mean, innovation, noise, x, progress);
+				draws.next(x);
 				sampleIterations += posterior.lastIterations();
 				worstResidual = Math.max(worstResidual, posterior.lastResidual());
 				for (int i = 0; i < x.length; i++) {
@@ -88,7 +88,7 @@ final class InpaintingTask {
 			final double[] std = new double[v.length];
 			String refused = null;
 			try {
-				final double[] var = posterior.variance(progress);
+				final double[] var = posterior.pixelVariance(progress);
 				for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, var[i]));
 			}
 			catch (final IllegalArgumentException e) {

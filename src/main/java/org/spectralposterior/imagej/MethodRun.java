@@ -15,7 +15,6 @@ import org.spectralposterior.core.diffusion.StepGrid;
 import org.spectralposterior.core.metric.MonteCarloW2;
 import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.operator.BlurOperator;
-import org.spectralposterior.core.posterior.ExactPosterior;
 import org.spectralposterior.core.posterior.OutputLaw;
 import org.spectralposterior.core.prior.GaussianPrior;
 
@@ -75,6 +74,9 @@ final class MethodRun {
 	private final double[] v;
 	private final double[] vUnit;
 	private final Settings settings;
+	/** The exact posterior when it is the method run (else null). */
+	private final org.spectralposterior.core.posterior.Posterior exact;
+	private org.spectralposterior.core.posterior.Posterior.Draws exactDraws;
 	private OutputLaw.Sampler exactSampler;
 	private DiffusionSampler.Stepper stepper;
 	private final double[] buffer;
@@ -85,7 +87,8 @@ final class MethodRun {
 		this.v = v;
 		buffer = new double[v.length];
 		if (s.exact()) {
-			posterior = law = ExactPosterior.of(prior, op, sigma);
+			exact = new org.spectralposterior.core.posterior.Problem(prior, new org.spectralposterior.core.posterior.Problem.Convolution(op), sigma).posterior();
+			posterior = law = exact.spectralLaw();
 			w2 = Wasserstein.between(law, posterior, v);
 			expected = Wasserstein.expected(law, posterior, prior, sigma);
 			map = null;
@@ -93,6 +96,7 @@ final class MethodRun {
 			vUnit = null;
 			return;
 		}
+		exact = null;
 		map = IntensityMap.parse(s.dataRange(), dataRange[0], dataRange[1]);
 		final GaussianPrior priorUnit = map.toUnit(prior);
 		final double sigmaUnit = map.noiseToUnit(sigma);
@@ -124,8 +128,15 @@ final class MethodRun {
 			monteCarlo.add(stepper.lastSpectrum());
 		}
 		else {
-			if (exactSampler == null) exactSampler = law.sampler(map == null ? v : vUnit, planeRng.split());
-			exactSampler.next(buffer);
+			if (exact != null) {
+				if (exactDraws == null) exactDraws = exact.draws(v, planeRng, progress);
+				exactDraws.next(buffer);
+			}
+			else {
+				// A diffusion method's closed-form law, sampled exactly.
+				if (exactSampler == null) exactSampler = law.sampler(vUnit, planeRng.split());
+				exactSampler.next(buffer);
+			}
 		}
 		if (map != null) map.fromUnit(buffer);
 		for (int i = 0; i < out.length; i++) out[i] = (float) buffer[i];

@@ -14,6 +14,8 @@ import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.SuperResolutionSampler;
 import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.posterior.GroupLaw;
+import org.spectralposterior.core.posterior.Posterior;
+import org.spectralposterior.core.posterior.Problem;
 import org.spectralposterior.core.metric.ImageQuality;
 import org.spectralposterior.core.operator.BlurOperator;
 import org.spectralposterior.core.operator.OperatorSpec;
@@ -65,18 +67,17 @@ final class SuperResolutionTask {
 			final double[] x = new double[w * h];
 			final double[] mean, std;
 			if (exact) {
-				// Kriging + innovation per aliasing group in the Fourier domain: one inverse FFT per sample.
-				// Without the r²×r² covariance blocks (memory at large r): the exact std by r² probes instead.
-				final GroupLaw posterior = GroupLaw.posterior(prior, new org.spectralposterior.core.operator.AliasingGroups(blur, r), sigma, false);
-				mean = posterior.meanImage(v);
-				final org.spectralposterior.core.posterior.SuperResolutionPosterior probes = new org.spectralposterior.core.posterior.SuperResolutionPosterior(prior, blur, r, sigma);
-				final double[] var = probes.pixelVariance();
+				// Kriging + innovation per aliasing group in the Fourier domain (one inverse FFT per sample);
+				// the exact std by r² probes (no r²×r² covariance blocks: memory at large r).
+				final Posterior posterior = new Problem(prior, new Problem.Decimation(blur, r), sigma).posterior();
+				mean = posterior.mean(v, progress);
+				final double[] var = posterior.pixelVariance(progress);
 				std = new double[var.length];
 				for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]);
-				final GroupLaw.KrigingSampler kriging = posterior.krigingSampler(prior, sigma, v, planeRng.split());
+				final Posterior.Draws draws = posterior.draws(v, planeRng, progress);
 				for (int s = 1; s <= ns; s++) {
 					progress.checkCancelled();
-					kriging.next(x);
+					draws.next(x);
 					addSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s);
 					progress.update(++done[0], (long) planes * ns);
 				}

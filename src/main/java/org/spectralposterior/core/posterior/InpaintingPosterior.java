@@ -20,7 +20,7 @@ import org.spectralposterior.core.prior.GaussianPrior;
  * 1e-10 × the prior's pixel variance, which keeps CG well defined where Σ_ΩΩ is near-singular
  * (smooth priors) and changes the result far below image precision.
  */
-public final class InpaintingPosterior {
+public final class InpaintingPosterior implements Posterior {
 
 	/** Relative residual at which CG stops. */
 	public static final double TOLERANCE = 1e-10;
@@ -421,8 +421,13 @@ public final class InpaintingPosterior {
 		spread(solve(b, progress));
 		final double[] out = new double[pixels];
 		for (int i = 0; i < pixels; i++) out[i] = mu + sigmaFull[i];
+		lastMeasurement = v;
+		lastMean = out.clone();
 		return out;
 	}
+
+	/** The measurement (by identity) and the mean of the last {@link #mean} call, for {@link #draws}. */
+	private double[] lastMeasurement, lastMean;
 
 	/** One exact posterior sample: {@code mean} (from {@link #mean}) plus a conditional innovation. */
 	public void sample(final double[] mean, final GaussianPrior.Sampler centredPrior, final SplittableRandom noise, final double[] out, final Progress progress) {
@@ -436,6 +441,27 @@ public final class InpaintingPosterior {
 	/** A sampler of x̃ ~ N(0, Σ) for {@link #sample}. */
 	public GaussianPrior.Sampler innovationSampler(final SplittableRandom rng) {
 		return centred.sampler(rng);
+	}
+
+	/**
+	 * Kriging + innovation by conjugate gradients: the mean once, then per sample one solve
+	 * ({@link #sample}); the prior innovation and the measurement noise each from a split of
+	 * {@code planeRng}, in that order.
+	 */
+	@Override
+	public Draws draws(final double[] measurement, final SplittableRandom planeRng, final Progress progress) {
+		// The mean of the measurement last given to mean() is reused (one CG solve less, as a caller
+		// that shows the mean asks for it first).
+		final double[] m = measurement == lastMeasurement && lastMean != null ? lastMean : mean(measurement, progress);
+		final GaussianPrior.Sampler innovation = innovationSampler(planeRng.split());
+		final SplittableRandom noise = planeRng.split();
+		return pixels -> sample(m, innovation, noise, pixels, progress);
+	}
+
+	/** See {@link #variance}. */
+	@Override
+	public double[] pixelVariance(final Progress progress) {
+		return variance(progress);
 	}
 
 	private static double dot(final double[] a, final double[] b) {
