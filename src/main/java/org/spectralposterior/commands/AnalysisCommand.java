@@ -14,7 +14,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading1 = "Input";
 
-	@Parameter(label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
+	@Parameter(callback = "refreshInUse", label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
 	public ImagePlus prior;
 
 	@Parameter(label = "Measurement (optional: its recorded operator)", required = false, autoFill = false, persist = false)
@@ -26,7 +26,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	/** The measurement's operator and σ if a measurement is given, else a Gaussian blur of {@code blur_sigma} and {@code noise_sigma}. */
 	public static final String AUTO = "auto";
 
-	@Parameter(label = "Operator (auto: the measurement's, else gaussian)", choices = { AUTO, PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Operator (auto: the measurement's, else gaussian)", choices = { AUTO, PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" }, persist = false)
 	public String operator = AUTO;
 
 	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,
@@ -52,7 +52,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading3 = "Diffusion settings";
 
-	@Parameter(label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
 	public String schedule = "linear";
 
 	@Parameter(label = "Training timesteps T", min = "1", persist = false)
@@ -62,7 +62,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = "schedule=table") })
 	public String schedule_table = "";
 
-	@Parameter(label = "Base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
 	public String base_step = "ddpm";
 
 	@Parameter(label = "DDIM eta", min = "0", max = "1", stepSize = "0.1", persist = false,

@@ -35,7 +35,7 @@ public class Batch extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading2 = "Prior";
 
-	@Parameter(label = "Shared prior (none: learnt from each image)", required = false, autoFill = false, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Shared prior (none: learnt from each image)", required = false, autoFill = false, persist = false)
 	public ImagePlus prior;
 
 	@Parameter(label = "Estimator (priors learnt per image)", choices = { "adsn", "periodogram", "smoothed" }, persist = false,
@@ -48,7 +48,7 @@ public class Batch extends SpectralCommand {
 	@Parameter(label = "Degradation", choices = { SIMULATE, REAL }, description = "simulate: each image is the ground truth, degraded by the operator below; none: each image is a measurement made by that operator", persist = false)
 	public String degradation = SIMULATE;
 
-	@Parameter(label = "Operator", choices = { "none", "gaussian", "motion" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Operator", choices = { "none", "gaussian", "motion" }, persist = false)
 	public String operator = "gaussian";
 
 	@Parameter(label = "Gaussian blur sigma (px)", min = "0", persist = false,
@@ -69,10 +69,10 @@ public class Batch extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading4 = "Sampling";
 
-	@Parameter(label = "Method", choices = { SamplingTask.EXACT, "dps", "pigdm", "cgdm", "ddnm", "ddrm", "sdedit", "scoreald", "unconditional" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Method", choices = { SamplingTask.EXACT, "dps", "pigdm", "cgdm", "ddnm", "ddrm", "sdedit", "scoreald", "unconditional" }, persist = false)
 	public String method = SamplingTask.EXACT;
 
-	@Parameter(label = "Diffusion: mode", choices = { "closed form", "step by step" }, persist = false,
+	@Parameter(callback = "refreshInUse", label = "Diffusion: mode", choices = { "closed form", "step by step" }, persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=" + SamplingTask.EXACT) })
 	public String mode = "closed form";
 

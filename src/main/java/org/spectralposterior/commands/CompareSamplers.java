@@ -24,13 +24,13 @@ public class CompareSamplers extends AnalysisCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading4 = "Methods compared";
 
-	@Parameter(label = "Methods (comma-separated)", persist = false)
+	@Parameter(callback = "refreshInUse", label = "Methods (comma-separated)", persist = false)
 	public String methods = "dps,dps-normalized,pigdm,cgdm,ddnm,ddrm,scoreald";
 
 	@Parameter(label = "Numbers of steps (comma-separated)", persist = false)
 	public String steps_list = "10,20,50,100,250,1000";
 
-	@Parameter(label = "Curves (heuristic, tuned, designed; comma-separated)",
+	@Parameter(callback = "refreshInUse", label = "Curves (heuristic, tuned, designed; comma-separated)",
 		description = "heuristic: the published weights and schedule; tuned: the weights tuned per step at each n; designed: the noise schedule designed at each n", persist = false)
 	public String variants = "heuristic";
 

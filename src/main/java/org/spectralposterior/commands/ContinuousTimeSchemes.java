@@ -25,7 +25,7 @@ public class ContinuousTimeSchemes extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading1 = "Input (a prior or an eigenvalue file)";
 
-	@Parameter(label = "Prior image (or give eigenvalues)", required = false, autoFill = false, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Prior image (or give eigenvalues)", required = false, autoFill = false, persist = false)
 	public ImagePlus prior;
 
 	@Parameter(label = "Eigenvalues file (text/CSV, one a line, or 32-bit TIFF; or give a prior)", required = false, persist = false)
@@ -55,13 +55,13 @@ public class ContinuousTimeSchemes extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading3 = "Guidance (none: unconditional; else W2 to the posterior of a blur)";
 
-	@Parameter(label = "Guidance (likelihood score)", choices = { "none", "dps", "pigdm", "cgdm", "exact" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Guidance (likelihood score)", choices = { "none", "dps", "pigdm", "cgdm", "exact" }, persist = false)
 	public String guidance = "none";
 
 	@Parameter(label = "Guidance weight (heuristic or a number)", persist = false, attrs = { @Attr(name = DialogRules.WHEN, value = "guidance!=none|exact") })
 	public String weight = "heuristic";
 
-	@Parameter(label = "Operator", choices = { "gaussian", "motion", "psf", "none" }, persist = false, attrs = { @Attr(name = DialogRules.WHEN, value = "guidance!=none") })
+	@Parameter(callback = "refreshInUse", label = "Operator", choices = { "gaussian", "motion", "psf", "none" }, persist = false, attrs = { @Attr(name = DialogRules.WHEN, value = "guidance!=none") })
 	public String operator = "gaussian";
 
 	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,

@@ -25,7 +25,7 @@ public class DesignNoiseSchedule extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading1 = "Input (a prior or an eigenvalue file)";
 
-	@Parameter(label = "Prior image (or give eigenvalues)", required = false, autoFill = false, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Prior image (or give eigenvalues)", required = false, autoFill = false, persist = false)
 	public ImagePlus prior;
 
 	@Parameter(label = "Eigenvalues file (text/CSV, one a line, or 32-bit TIFF; or give a prior)", required = false, persist = false)
@@ -37,11 +37,11 @@ public class DesignNoiseSchedule extends SpectralCommand {
 	@Parameter(label = "Steps (n)", min = "1", persist = false)
 	public int steps = 10;
 
-	@Parameter(label = "Criterion", choices = { "w2", "kl", ScheduleTask.POSTERIOR },
+	@Parameter(callback = "refreshInUse", label = "Criterion", choices = { "w2", "kl", ScheduleTask.POSTERIOR },
 		description = "w2: exact Wasserstein-2 of the unconditional output law to the prior; kl: KL(output ‖ prior); posterior: exact E_v W2² of a guided method's output law to the posterior", persist = false)
 	public String criterion = "w2";
 
-	@Parameter(label = "Base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false)
 	public String base_step = "ddim";
 
 	@Parameter(label = "DDIM η", min = "0", max = "1", persist = false,
@@ -62,7 +62,7 @@ public class DesignNoiseSchedule extends SpectralCommand {
 
 	private static final String POSTERIOR = "criterion=" + ScheduleTask.POSTERIOR;
 
-	@Parameter(label = "Method (heuristic weights)", choices = { "pigdm", "dps", "cgdm", "ddnm", "scoreald" }, persist = false,
+	@Parameter(callback = "refreshInUse", label = "Method (heuristic weights)", choices = { "pigdm", "dps", "cgdm", "ddnm", "scoreald" }, persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR) })
 	public String method = "pigdm";
 
@@ -70,7 +70,7 @@ public class DesignNoiseSchedule extends SpectralCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR) })
 	public ImagePlus measurement;
 
-	@Parameter(label = "Operator (auto: the measurement's, else gaussian)", choices = { AnalysisCommand.AUTO, PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" },
+	@Parameter(callback = "refreshInUse", label = "Operator (auto: the measurement's, else gaussian)", choices = { AnalysisCommand.AUTO, PosteriorSampling.FROM_MEASUREMENT, "none", "gaussian", "motion", "psf" },
 		persist = false, attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR) })
 	public String operator = AnalysisCommand.AUTO;
 

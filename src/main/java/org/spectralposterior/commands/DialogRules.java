@@ -24,18 +24,25 @@ import org.scijava.plugin.Plugin;
  * offered: SDEdit's t0 in a command whose methods cannot be SDEdit). Values compare without case.
  * <p>
  * SciJava's Swing harvester builds its widgets once and cannot hide or disable one from a callback
- * (scijava-common issues 42 and 180, both open), so in Fiji the rule is stated in the field's
- * tooltip and in the Help text instead.
+ * (scijava-common issues 42 and 52, both open), so in Fiji the rule is stated in the Help text, and a
+ * {@link #LIVE} line that the fields' callbacks keep current names the fields the choices leave unused.
  */
 public final class DialogRules {
 
 	public static final String UNIT = "unit", WHEN = "when";
+	/** A MESSAGE item whose text a callback keeps current (Fiji's in-use line): no heading, and not in the plain-ImageJ dialog. */
+	public static final String LIVE = "live";
+
+	/** Fiji's in-use line (see {@link #LIVE}). */
+	public static boolean isLive(final ModuleItem<?> item) {
+		return "true".equals(item.get(LIVE));
+	}
 
 	private DialogRules() {}
 
 	/** A heading between groups of fields: a MESSAGE item (its text is the field's value). */
 	public static boolean isHeading(final ModuleItem<?> item) {
-		return item.getVisibility() == ItemVisibility.MESSAGE;
+		return item.getVisibility() == ItemVisibility.MESSAGE && !isLive(item);
 	}
 
 	/** A heading's text: the MESSAGE field's value. */
@@ -63,6 +70,11 @@ public final class DialogRules {
 		final String rule = item.get(WHEN);
 		if (rule == null || rule.isBlank()) return true;
 		if (!offered(item)) return false;
+		return used(rule, value);
+	}
+
+	/** Whether a rule holds for the fields' current text (see above). */
+	public static boolean used(final String rule, final Function<String, String> value) {
 		for (final String term : rule.split("&")) {
 			if (!holds(term.trim(), value)) return false;
 		}
@@ -111,6 +123,7 @@ public final class DialogRules {
 		b.append("<p>Each field's macro key is the first word of its label; a macro may leave a key out, and then its default below is used.</p>");
 		b.append("<table border=1 cellpadding=3><tr><th>key</th><th>what</th><th>default</th><th>used when</th></tr>");
 		for (final ModuleItem<?> item : info.inputs()) {
+			if (isLive(item)) continue;
 			if (isHeading(item)) {
 				b.append("<tr><td colspan=4><b>").append(escape(heading(module, item))).append("</b></td></tr>");
 				continue;

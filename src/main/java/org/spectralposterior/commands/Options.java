@@ -122,7 +122,7 @@ public final class Options {
 		for (final ModuleItem<?> item : info.inputs()) {
 			final Class<?> type = item.getType();
 			if (org.scijava.service.Service.class.isAssignableFrom(type) || Context.class.isAssignableFrom(type)) continue;
-			if (DialogRules.isHeading(item) || org.scijava.widget.Button.class.isAssignableFrom(type)) continue;
+			if (item.getVisibility() == org.scijava.ItemVisibility.MESSAGE || org.scijava.widget.Button.class.isAssignableFrom(type)) continue;
 			items.put(item.getName(), item);
 		}
 		return items;

@@ -28,7 +28,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading1 = "Input";
 
-	@Parameter(label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
+	@Parameter(callback = "refreshInUse", label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
 	public ImagePlus prior;
 
 	@Parameter(label = "Measurement", persist = false)
@@ -40,7 +40,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading2 = "Method";
 
-	@Parameter(label = "Method", choices = { SamplingTask.EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "ddrm", "sdedit", "scoreald", "unconditional" },
+	@Parameter(callback = "refreshInUse", label = "Method", choices = { SamplingTask.EXACT, "dps", "dps-normalized", "pigdm", "cgdm", "ddnm", "ddrm", "sdedit", "scoreald", "unconditional" },
 		description = "exact posterior, or a diffusion sampler run with the exact Gaussian score", persist = false)
 	public String method = SamplingTask.EXACT;
 
@@ -53,7 +53,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading3 = "Diffusion settings (the exact posterior uses none)";
 
-	@Parameter(label = "Diffusion: mode", choices = { "closed form", "step by step" },
+	@Parameter(callback = "refreshInUse", label = "Diffusion: mode", choices = { "closed form", "step by step" },
 		description = "closed form: exact samples of the sampler's output law; step by step: the algorithm as written, with fresh noise each step", persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
 	public String mode = "closed form";
@@ -62,7 +62,7 @@ public class PosteriorSampling extends SpectralCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
 	public int steps = 50;
 
-	@Parameter(label = "Diffusion: schedule", choices = { "linear", "cosine", "table" }, persist = false,
+	@Parameter(callback = "refreshInUse", label = "Diffusion: schedule", choices = { "linear", "cosine", "table" }, persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
 	public String schedule = "linear";
 
@@ -74,7 +74,7 @@ public class PosteriorSampling extends SpectralCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & schedule=table") })
 	public String schedule_table = "";
 
-	@Parameter(label = "Diffusion: base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false,
+	@Parameter(callback = "refreshInUse", label = "Diffusion: base step", choices = { "ddpm", "ddpm-large", "ddim" }, persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
 	public String base_step = "ddpm";
 
@@ -82,7 +82,7 @@ public class PosteriorSampling extends SpectralCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & base_step=ddim") })
 	public double eta = 0;
 
-	@Parameter(label = "Diffusion: weights", choices = { "heuristic", "custom", "tuned" },
+	@Parameter(callback = "refreshInUse", label = "Diffusion: weights", choices = { "heuristic", "custom", "tuned" },
 		description = "heuristic: the method's published weights; custom: a weight list; tuned: the weights of a Tune Sampler Weights table", persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
 	public String weights = "heuristic";
@@ -110,7 +110,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading4 = "Operator (normally the measurement's own)";
 
-	@Parameter(label = "Operator", choices = { FROM_MEASUREMENT, "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Operator", choices = { FROM_MEASUREMENT, "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
 	public String operator = FROM_MEASUREMENT;
 
 	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,

@@ -25,7 +25,7 @@ public class ReverseDynamicsSensitivity extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading1 = "Input";
 
-	@Parameter(label = "Prior image", persist = false)
+	@Parameter(callback = "refreshInUse", label = "Prior image", persist = false)
 	public ImagePlus prior;
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
@@ -40,7 +40,7 @@ public class ReverseDynamicsSensitivity extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading3 = "Diffusion settings";
 
-	@Parameter(label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
 	public String schedule = "linear";
 
 	@Parameter(label = "Training timesteps T", min = "2", persist = false)

@@ -32,7 +32,7 @@ public class SimulateDegradation extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading2 = "Operator";
 
-	@Parameter(label = "Operator", choices = { "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
+	@Parameter(callback = "refreshInUse", label = "Operator", choices = { "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
 	public String operator = "gaussian";
 
 	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,

@@ -56,6 +56,18 @@ public abstract class SpectralCommand extends ContextCommand {
 	@Parameter(label = "Help", callback = "showHelp", required = false, persist = false, description = "What each field means, its unit, default and when it is used")
 	private org.scijava.widget.Button help;
 
+	/**
+	 * Fiji's dialog: a line saying which fields the current choices leave unused. SciJava's harvester
+	 * cannot grey a field (scijava-common issues 42 and 52), but it does re-read a MESSAGE item's text
+	 * after every callback (DefaultWidgetModel#setValue → InputPanel#refresh → the message widget's
+	 * doRefresh, read in scijava-common and scijava-ui-swing), so every field a {@code when} rule names
+	 * calls {@link #refreshInUse} and this text follows the choices. The plain-ImageJ dialog greys the
+	 * fields instead and leaves this line out ({@link DialogRules#LIVE}).
+	 */
+	@Parameter(visibility = org.scijava.ItemVisibility.MESSAGE, persist = false, required = false, initializer = "refreshInUse",
+		attrs = { @org.scijava.plugin.Attr(name = DialogRules.LIVE, value = "true") })
+	private String in_use = "";
+
 	private TaskResult result;
 	private List<File> written = List.of();
 
@@ -173,6 +185,30 @@ public abstract class SpectralCommand extends ContextCommand {
 	private void showHelp() {
 		final org.scijava.command.CommandInfo info = commands == null ? null : commands.getCommand(getClass());
 		if (info != null) IJ.showMessage(info.getTitle(), DialogRules.helpHtml(info));
+	}
+
+	/** The callback of every field a dialog rule names, and the in-use line's initializer (SciJava calls it by name). */
+	@SuppressWarnings("unused")
+	private void refreshInUse() {
+		in_use = inUseText();
+	}
+
+	/** The in-use line for the fields' current values: the offered fields the choices leave unused. */
+	String inUseText() {
+		final Map<String, String> now = new LinkedHashMap<>();
+		final Map<String, String> rules = new LinkedHashMap<>();
+		for (final Field f : parameterFields(false)) {
+			final Parameter p = f.getAnnotation(Parameter.class);
+			if (p.visibility() == org.scijava.ItemVisibility.MESSAGE) continue;
+			now.put(f.getName(), DialogRules.text(valueOf(f)));
+			for (final org.scijava.plugin.Attr a : p.attrs()) if (a.name().equals(DialogRules.WHEN)) rules.put(f.getName(), a.value());
+		}
+		final List<String> unused = new java.util.ArrayList<>();
+		for (final Map.Entry<String, String> e : rules.entrySet()) {
+			if (!"never".equalsIgnoreCase(e.getValue().trim()) && !DialogRules.used(e.getValue(), now::get)) unused.add(e.getKey());
+		}
+		return unused.isEmpty() ? "<html><i>With these choices every field below is used.</i></html>"
+			: "<html><i>With these choices these fields are not used (greyed in ImageJ's own dialog): " + String.join(", ", unused) + ".</i></html>";
 	}
 
 	/** The task's result (images, tables), or null if the command failed or was cancelled. */

@@ -23,7 +23,7 @@ public class SynthesizeTexture extends SpectralCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading1 = "Input";
 
-	@Parameter(label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
+	@Parameter(callback = "refreshInUse", label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
 	public ImagePlus prior;
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)

@@ -23,7 +23,7 @@ public class TransferFunctions extends AnalysisCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading4 = "Methods";
 
-	@Parameter(label = "Methods (comma-separated)", persist = false)
+	@Parameter(callback = "refreshInUse", label = "Methods (comma-separated)", persist = false)
 	public String methods = "dps,pigdm,cgdm,ddnm";
 
 	@Parameter(label = "Sampling steps n", min = "1", persist = false)

@@ -24,13 +24,13 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading4 = "Tuning";
 
-	@Parameter(label = "Method", choices = { "dps", "pigdm", "cgdm", "ddnm", "scoreald", "sdedit" }, description = "sdedit: its start time t0 is tuned (it has no guidance weights)", persist = false)
+	@Parameter(callback = "refreshInUse", label = "Method", choices = { "dps", "pigdm", "cgdm", "ddnm", "scoreald", "sdedit" }, description = "sdedit: its start time t0 is tuned (it has no guidance weights)", persist = false)
 	public String method = "pigdm";
 
 	@Parameter(label = "Sampling steps n", min = "1", persist = false)
 	public int steps = 50;
 
-	@Parameter(label = "Parametrisation", choices = { "per step", "per step and band", TuningTask.Parametrisation.WEIGHTS_AND_ETA },
+	@Parameter(callback = "refreshInUse", label = "Parametrisation", choices = { "per step", "per step and band", TuningTask.Parametrisation.WEIGHTS_AND_ETA },
 		description = "per step: one weight per step; per step and band: one weight per step in each frequency band (a guidance filter); weights and eta per step: DDIM's η designed with the weights (base_step=ddim)", persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public String parametrisation = "per step";

@@ -152,6 +152,8 @@ final class SciJavaBridge {
 		final String[] titles = imageTitles();
 		final java.awt.Font bold = new java.awt.Font("SansSerif", java.awt.Font.BOLD, 12);
 		for (final ModuleItem<?> item : info.inputs()) {
+			// Fiji's in-use line: this dialog greys the unused fields instead.
+			if (DialogRules.isLive(item)) continue;
 			if (DialogRules.isHeading(item)) {
 				gd.addMessage(DialogRules.heading(defaults, item), bold);
 				continue;

@@ -47,7 +47,7 @@ class DialogsTest {
 		return CommandsTest.commands().getCommands().stream().filter(c -> c.getClassName().startsWith("org.spectralposterior.commands.")).toList();
 	}
 
-	private static CommandInfo info(final String label) {
+	static CommandInfo info(final String label) {
 		return ours().stream().filter(c -> c.getTitle().equals(label)).findFirst().orElseThrow();
 	}
 
@@ -121,6 +121,8 @@ class DialogsTest {
 		final CommandInfo info = info(PosteriorSampling.LABEL);
 		assertFalse(Options.parameters(info).containsKey("heading1"));
 		assertFalse(Options.parameters(info).containsKey("help"));
+		assertFalse(Options.parameters(info).containsKey("in_use"), "Fiji's in-use line is no macro key");
+		assertTrue(java.util.stream.StreamSupport.stream(info.inputs().spliterator(), false).anyMatch(DialogRules::isLive), "Fiji's dialog has the in-use line");
 		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Options.convert(info, Options.tokenize("heading1=x"), Options::byTitle, Set.of()));
 		assertTrue(e.getMessage().contains("Unknown parameter 'heading1'"), e.getMessage());
 		final long headings = java.util.stream.StreamSupport.stream(info.inputs().spliterator(), false).filter(DialogRules::isHeading).count();
