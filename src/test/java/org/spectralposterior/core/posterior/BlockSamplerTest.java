@@ -35,8 +35,10 @@ import org.spectralposterior.core.prior.PriorEstimator;
  * (conj(h) against h), self-conjugate and conjugate-stored members, a non-zero mean per channel.
  * <p>
  * Mutation checks done (each made these tests fail, then reverted): in {@link DenseBlocks#colour} the
- * prior of a conjugate-stored member taken as Σ instead of conj(Σ) (posterior covariance off by O(1) at
- * 8×6 r = 2); in {@link BlockSampler} the gain built from A instead of A* (every guided method's mean off).
+ * prior of a conjugate-stored member taken as Σ instead of conj(Σ) (8×6 r = 2 posterior mean pixel 0:
+ * 0.260 for −0.0049), and the operator as conj(A) (9×10 per-channel posterior mean 0: −0.901 for −0.663);
+ * in {@link BlockSampler} the guided gain built from Aᵀ instead of A* (9×10 DPS mean 0: −0.1462 for
+ * −0.1430), and DDRM's ȳ map V_i U_iᵀ instead of V_i U_i* (8×6 r = 2 DDRM mean 0: 0.0815 for 0.0450).
  */
 class BlockSamplerTest {
 
@@ -255,6 +257,39 @@ class BlockSamplerTest {
 		final Method[] noiseless = { Methods.DDRM, Methods.DDNM, Methods.CGDM, Methods.DPS, Methods.SDEDIT, Methods.SCORE_ALD };
 		methodsAgainstDense(fixture(randomPrior(8, 6, 1), false, 2, 0), 5, noiseless, "8×6 r=2");
 		methodsAgainstDense(fixture(randomPrior(9, 10, 6), true, 1, 0), 5, noiseless, "9×10 per-channel PSF");
+	}
+
+	/** With one PSF for all channels the blocks must give what the eigen-channel route gives (ColourConvolution). */
+	@Test
+	void aSharedPsfAgreesWithTheEigenChannelRoute() {
+		final ColourPrior prior = texturePrior(9, 10);
+		final double sigma = 0.05;
+		final BlurOperator blur = blurs(9, 10, false)[0];
+		final DenseBlocks blocks = DenseBlocks.colour(prior, new BlurOperator[] { blur }, 1, sigma);
+		final ColourConvolution cc = new ColourConvolution(prior, blur, sigma);
+		final List<OutputLaw> post = cc.posteriors();
+		final double[][] v = new double[3][90];
+		final SplittableRandom rng = new SplittableRandom(3);
+		for (int c = 0; c < 3; c++) for (int i = 0; i < 90; i++) v[c][i] = prior.mean(c) + 0.4 * rng.nextGaussian();
+		final double[][] ve = cc.toEigen(v);
+		final double[] vb = blocks.measurementBlocks(v);
+		for (final Method m : Methods.ALL) {
+			if (!m.linear()) continue;
+			final DiffusionSampler.Config cfg = new DiffusionSampler.Config(m, Schedule.linear(), 20, BaseStep.DDPM, 1, null, m.start() == Method.Start.POSTERIOR_MEAN ? 500 : 0);
+			final List<OutputLaw> laws = new ArrayList<>();
+			for (int e = 0; e < 3; e++) laws.add(new DiffusionSampler(cc.eigenPrior(e), blur, sigma, cfg).closedForm().law());
+			final BlockSampler bs = new BlockSampler(blocks, cfg);
+			final BlockLaw law = bs.closedForm().law();
+			final String t = m.key;
+			final double[] mean = ColourConvolutionTest.flat(law.meanImages(v)), expect = ColourConvolutionTest.flat(cc.mean(laws, ve));
+			for (int i = 0; i < mean.length; i++) assertEquals(expect[i], mean[i], 1e-9 * (1 + Math.abs(expect[i])), t + " mean " + i);
+			final double[] std = law.channelStd(), eStd = cc.channelStd(laws);
+			for (int c = 0; c < 3; c++) assertEquals(eStd[c], std[c], 1e-9 * eStd[c] + 1e-12, t + " std of channel " + c);
+			final double w2 = cc.w2(laws, post, ve).total().squared();
+			assertEquals(w2, law.w2(bs.posterior(), vb).squared(), 1e-8 * (1 + w2), t + " W2² given v");
+			final double ex = cc.expected(laws, post).squared();
+			assertEquals(ex, law.expected(bs.posterior()).squared(), 1e-8 * (1 + ex), t + " E_v W2²");
+		}
 	}
 
 	@Test
