@@ -49,8 +49,9 @@ class BlockSamplerGreyTest {
 			compare(expect.q(), java.util.Arrays.copyOf(law.q(), expect.q().length), t + " q");
 			compare(expect.s(), law.s(), t + " S");
 			final double ex = expect.expected(ss.posterior(), prior, sigma).squared();
-			// σ = 0: the posterior covariance is singular, and a rounding-size eigenvalue ε moves Bures by √ε.
-			assertEquals(ex, law.expected(bs.posterior()).squared(), (sigma > 0 ? 1e-8 : 1e-7) * (1 + ex), t + " E_v W2²");
+			// A singular covariance (σ = 0's posterior, DDNM's projected output) has rounding-size eigenvalues ε
+			// that differ between the two engines' rounding, and each moves Bures by √ε: 1e-7 is the meaningful level.
+			assertEquals(ex, law.expected(bs.posterior()).squared(), 1e-7 * (1 + ex), t + " E_v W2²");
 		}
 	}
 
