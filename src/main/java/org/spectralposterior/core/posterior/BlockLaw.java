@@ -1,7 +1,9 @@
 package org.spectralposterior.core.posterior;
 
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
+import org.spectralposterior.core.fourier.HermitianNoise;
 import org.spectralposterior.core.metric.HermitianBlock;
 import org.spectralposterior.core.metric.HermitianEigen;
 
@@ -220,6 +222,50 @@ public final class BlockLaw {
 			for (int i = o; i < o + 2 * n * n; i++) if (!Double.isFinite(s[i])) return Double.POSITIVE_INFINITY;
 			return problem.multiplicity(b) * work.get().bures(s, o, other.s, o);
 		}).sum();
+	}
+
+	/**
+	 * A sampler of this law for C LR channel images: X_b = P_b V_b + q_b + S_b^{1/2} ξ_b per block, ξ the
+	 * blocks of independent real white-noise spectra, one per channel (E ξ_b ξ_b* = I). The Hermitian
+	 * root, not a Cholesky factor: it commutes with the conjugation symmetry of self-conjugate blocks, so
+	 * every sample's spectrum is that of a real image.
+	 */
+	public Sampler sampler(final double[][] measurement, final SplittableRandom rng) {
+		return new Sampler(mean(problem.measurementBlocks(measurement)), rng);
+	}
+
+	public final class Sampler {
+		private final double[] mean, roots, xi, x, spec;
+		private final SplittableRandom rng;
+
+		private Sampler(final double[] mean, final SplittableRandom rng) {
+			this.mean = mean;
+			this.rng = rng;
+			final int n = problem.n;
+			roots = new double[s.length];
+			final ThreadLocal<HermitianBlock> work = ThreadLocal.withInitial(() -> new HermitianBlock(n));
+			IntStream.range(0, problem.count).parallel().forEach(b -> work.get().sqrt(s, 2 * b * n * n, roots, 2 * b * n * n));
+			xi = new double[mean.length];
+			x = new double[mean.length];
+			spec = new double[2 * problem.hr().size];
+		}
+
+		/** The next sample, one HR image per channel; channel c's noise from its own split of the generator. */
+		public double[][] next() {
+			final int n = problem.n, cc = problem.channels(), d = n / cc;
+			final double[] z = new double[2 * d];
+			final org.spectralposterior.core.operator.AliasingGroups g = problem.groups();
+			for (int c = 0; c < cc; c++) {
+				HermitianNoise.fill(problem.hr(), rng.split(), spec);
+				for (int b = 0; b < problem.count; b++) {
+					g.gather(b, spec, z);
+					System.arraycopy(z, 0, xi, 2 * (b * n + c * d), 2 * d);
+				}
+			}
+			System.arraycopy(mean, 0, x, 0, x.length);
+			for (int b = 0; b < problem.count; b++) ComplexDense.mult(roots, 2 * b * n * n, false, xi, 2 * b * n, false, x, 2 * b * n, n, n, 1, true);
+			return problem.images(x);
+		}
 	}
 
 	/** The trace of the covariance, Σ_b mult·tr S_b (= Σ_p Var x_p over all channels). */

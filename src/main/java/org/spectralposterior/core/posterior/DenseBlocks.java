@@ -146,6 +146,11 @@ public final class DenseBlocks {
 		return layout().lr;
 	}
 
+	/** The aliasing groups of channel 0: the members and their conjugation, shared by every channel. */
+	AliasingGroups groups() {
+		return layout();
+	}
+
 	private AliasingGroups layout() {
 		if (groups == null) throw new IllegalStateException("This problem was given as blocks; it has no image layout.");
 		return groups[0];

@@ -295,6 +295,53 @@ class BlockSamplerTest {
 		}
 	}
 
+	/**
+	 * Samples of a closed-form law (DDRM on 8×6 r = 2: a non-diagonal, non-posterior covariance): every
+	 * pixel mean within 5 standard errors, and the Frobenius norm of the sample covariance's error below 4
+	 * times its expected size sqrt((‖S‖_F² + (tr S)²)/N) — the joint law across channels and pixels — and
+	 * the whitened power (1/(N·dim)) Σ (x − μ)ᵀ S⁻¹ (x − μ) within 5 standard errors sqrt(2/(N·dim)) of 1,
+	 * which the Frobenius check alone misses for a uniform 10% variance error (mutation checked: the roots
+	 * scaled by 1.05 passed the Frobenius check and fail this one; the same noise for every sample fails
+	 * the means).
+	 */
+	@Test
+	void samplesFollowTheClosedFormLaw() {
+		final Fixture f = fixture(randomPrior(8, 6, 7), true, 2, 0.1);
+		final BlockLaw law = new BlockSampler(f.blocks, new DiffusionSampler.Config(Methods.DDRM, Schedule.linear(), 5, BaseStep.DDPM, 1, null, 0)).closedForm().law();
+		final double[] mean = ColourConvolutionTest.flat(law.meanImages(f.vImages));
+		final DMatrixRMaj cov = covariance(law);
+		final int dim = mean.length, samples = 4000;
+		final double[] sum = new double[dim];
+		final double[][] outer = new double[dim][dim];
+		final BlockLaw.Sampler sampler = law.sampler(f.vImages, new SplittableRandom(21));
+		final DMatrixRMaj inv = cov.copy();
+		assertTrue(org.ejml.dense.row.CommonOps_DDRM.invert(inv), "the law's covariance is invertible");
+		double power = 0;
+		for (int k = 0; k < samples; k++) {
+			final double[] x = ColourConvolutionTest.flat(sampler.next());
+			for (int i = 0; i < dim; i++) for (int l = 0; l < dim; l++) power += (x[i] - mean[i]) * inv.get(i, l) * (x[l] - mean[l]);
+			for (int i = 0; i < dim; i++) {
+				final double di = x[i] - mean[i];
+				sum[i] += di;
+				for (int l = 0; l < dim; l++) outer[i][l] += di * (x[l] - mean[l]);
+			}
+		}
+		double err = 0, fro = 0, tr = 0;
+		for (int i = 0; i < dim; i++) {
+			assertEquals(0, sum[i] / samples, 5 * Math.sqrt(cov.get(i, i) / samples), "mean of pixel " + i);
+			tr += cov.get(i, i);
+			for (int l = 0; l < dim; l++) {
+				final double e = outer[i][l] / samples - cov.get(i, l);
+				err += e * e;
+				fro += cov.get(i, l) * cov.get(i, l);
+			}
+		}
+		power /= (double) samples * dim;
+		assertEquals(1, power, 5 * Math.sqrt(2.0 / ((double) samples * dim)), "whitened power");
+		final double expected = Math.sqrt((fro + tr * tr) / samples);
+		assertTrue(Math.sqrt(err) < 4 * expected, "covariance error " + Math.sqrt(err) + " against its expected size " + expected);
+	}
+
 	@Test
 	void theResidualNormalisedDpsIsRefusedWithTheFix() {
 		final Fixture f = fixture(randomPrior(8, 6, 1), false, 2, 0.1);
