@@ -1,9 +1,11 @@
 package org.spectralposterior.core.diffusion;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
+import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.metric.HermitianEigen;
 import org.spectralposterior.core.posterior.BlockLaw;
 import org.spectralposterior.core.posterior.ComplexDense;
@@ -135,7 +137,13 @@ public final class BlockSampler {
 
 	/** The exact output law; polls {@code cancelled} every step of every block. */
 	public Law closedForm(final BooleanSupplier cancelled) {
+		return closedForm(cancelled, Progress.NONE);
+	}
+
+	/** As above, reporting the share of blocks done on {@code progress} (from pool threads). */
+	public Law closedForm(final BooleanSupplier cancelled, final Progress progress) {
 		final int count = pr.count;
+		final AtomicLong done = new AtomicLong();
 		final double[] p = new double[2 * count * n * m], q = new double[2 * n], s = new double[2 * count * n * n];
 		final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
 		IntStream.range(0, count).parallel().forEach(b -> {
@@ -154,6 +162,8 @@ public final class BlockSampler {
 			ComplexDense.mult(wv, so, false, w.s, 0, false, w.t, 0, n, n, n, false);
 			ComplexDense.mult(w.t, 0, false, wv, so, true, s, so, n, n, n, false);
 			ComplexDense.hermitian(s, so, n);
+			final long k = done.incrementAndGet();
+			if ((k & 31) == 0 || k == count) progress.update(k, count);
 		});
 		return new Law(new BlockLaw(pr, p, q, s), weight.clone());
 	}

@@ -343,6 +343,31 @@ class BlockSamplerTest {
 	}
 
 	@Test
+	void cancellationStopsTheClosedForm() {
+		final Fixture f = fixture(randomPrior(8, 6, 1), false, 2, 0.1);
+		final BlockSampler bs = new BlockSampler(f.blocks, new DiffusionSampler.Config(Methods.CGDM, Schedule.linear(), 50, BaseStep.DDPM, 1, null, 0));
+		final java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+		assertThrows(java.util.concurrent.CancellationException.class, () -> bs.closedForm(() -> polls.incrementAndGet() > 10));
+		final long[] last = new long[2];
+		bs.closedForm(() -> false, new org.spectralposterior.core.Progress() {
+			@Override
+			public void update(final long done, final long total) {
+				synchronized (last) {
+					last[0] = Math.max(last[0], done);
+					last[1] = total;
+				}
+			}
+
+			@Override
+			public boolean cancelled() {
+				return false;
+			}
+		});
+		assertEquals(f.blocks.count, last[1], "progress total: the blocks");
+		assertEquals(f.blocks.count, last[0], "progress reaches the total");
+	}
+
+	@Test
 	void theResidualNormalisedDpsIsRefusedWithTheFix() {
 		final Fixture f = fixture(randomPrior(8, 6, 1), false, 2, 0.1);
 		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
