@@ -60,6 +60,8 @@ public final class BlockSampler {
 	 * DDRM, A's singular values (n, zero beyond the rank) and V' (n×n, the right singular vectors of A').
 	 */
 	private final double[] ell, wv, ap, mp, sv, vv;
+	/** Per block: AA* = U_A diag(μ) U_A*, so that a bracket without AΓA* is inverted without an eigendecomposition per step. */
+	private final double[] mu, ua;
 
 	public BlockSampler(final DenseBlocks problem, final DiffusionSampler.Config cfg) {
 		final Method mt = cfg.method();
@@ -89,6 +91,10 @@ public final class BlockSampler {
 			ComplexDense.mult(pr.a(), pr.aOffset(b), false, wv, 2 * b * n * n, false, ap, 2 * b * m * n, m, n, n, false);
 		});
 		ComplexDense.mult(wv, 0, true, pr.mean0(), 0, false, mp, 0, n, n, 1, false);
+		mu = new double[count * m];
+		ua = new double[2 * count * m * m];
+		final ThreadLocal<HermitianEigen> eigM = ThreadLocal.withInitial(() -> new HermitianEigen(m));
+		IntStream.range(0, count).parallel().forEach(b -> eigM.get().decompose(pr.aat(), pr.aatOffset(b), mu, b * m, ua, 2 * b * m * m));
 		if (ddrm != null) {
 			sv = new double[count * n];
 			vv = new double[2 * count * n * n];
@@ -213,30 +219,7 @@ public final class BlockSampler {
 			java.util.Arrays.fill(w.y, 0);
 			return;
 		}
-		// B = dAA AA* + dAΓA A'ΓA'* + dI I and its (pseudo-)inverse
-		final double[] aat = pr.aat();
-		final int bo = pr.aatOffset(b);
-		for (int i = 0; i < 2 * m * m; i++) w.br[i] = u.dAA() * aat[bo + i];
-		if (u.dAGammaA() != 0) {
-			for (int c = 0; c < m; c++) {
-				for (int e = 0; e < m; e++) {
-					double re = 0, im = 0;
-					for (int i = 0; i < n; i++) {
-						final double xr = ap[ao + 2 * (c * n + i)], xi = ap[ao + 2 * (c * n + i) + 1], yr = ap[ao + 2 * (e * n + i)], yi = ap[ao + 2 * (e * n + i) + 1];
-						// γ_i A'_ci conj(A'_ei)
-						re += w.gam[i] * (xr * yr + xi * yi);
-						im += w.gam[i] * (xi * yr - xr * yi);
-					}
-					w.br[2 * (c * m + e)] += u.dAGammaA() * re;
-					w.br[2 * (c * m + e) + 1] += u.dAGammaA() * im;
-				}
-			}
-		}
-		for (int c = 0; c < m; c++) w.br[2 * (c * m + c)] += u.dI();
-		w.eig.decompose(w.br, 0, w.bev, 0, w.bu, 0);
-		final double cut = u.pseudoInverse() ? Guidance.PINV_THRESHOLD : 1e-13 * Math.abs(w.bev[0]);
-		for (int c = 0; c < m; c++) w.bf[c] = w.bev[c] > cut ? 1 / w.bev[c] : 0;
-		ComplexDense.spectral(w.bu, 0, w.bf, 0, w.binv, 0, m);
+		bracketInverse(u, b, w);
 		// 𝒦' = w·scale·diag(fG g + fΓ γ + fI) A'* B⁺
 		ComplexDense.mult(ap, ao, true, w.binv, 0, false, w.bb, 0, n, m, m, false);
 		final double sc = wt * u.scale();
@@ -259,6 +242,46 @@ public final class BlockSampler {
 			ComplexDense.mult(ap, ao, false, w.h, 0, false, w.mv, 0, m, n, 1, false);
 			ComplexDense.mult(w.x, 0, false, w.mv, 0, false, w.c, 0, n, m, 1, true);
 		}
+	}
+
+	/**
+	 * B⁺ into w.binv, B = dAA AA* + dAΓA A'ΓA'* + dI I: the (thresholded, for a pseudo-inverse
+	 * convention) inverse through B's eigenvalues. Without AΓA*, B = U_A diag(dAA μ + dI) U_A* is
+	 * known from the per-block decomposition of AA*.
+	 */
+	private void bracketInverse(final Guidance u, final int b, final Work w) {
+		final double[] bu;
+		final int uo;
+		if (u.dAGammaA() == 0) {
+			for (int c = 0; c < m; c++) w.bev[c] = u.dAA() * mu[b * m + c] + u.dI();
+			bu = ua;
+			uo = 2 * b * m * m;
+		}
+		else {
+			final double[] aat = pr.aat();
+			final int bo = pr.aatOffset(b), ao = 2 * b * m * n;
+			for (int c = 0; c < m; c++) {
+				for (int e = 0; e < m; e++) {
+					double re = 0, im = 0;
+					for (int i = 0; i < n; i++) {
+						final double xr = ap[ao + 2 * (c * n + i)], xi = ap[ao + 2 * (c * n + i) + 1], yr = ap[ao + 2 * (e * n + i)], yi = ap[ao + 2 * (e * n + i) + 1];
+						// γ_i A'_ci conj(A'_ei)
+						re += w.gam[i] * (xr * yr + xi * yi);
+						im += w.gam[i] * (xi * yr - xr * yi);
+					}
+					w.br[2 * (c * m + e)] = u.dAA() * aat[bo + 2 * (c * m + e)] + u.dAGammaA() * re + (c == e ? u.dI() : 0);
+					w.br[2 * (c * m + e) + 1] = u.dAA() * aat[bo + 2 * (c * m + e) + 1] + u.dAGammaA() * im;
+				}
+			}
+			w.eig.decompose(w.br, 0, w.bev, 0, w.bu, 0);
+			bu = w.bu;
+			uo = 0;
+		}
+		double top = 0;
+		for (int c = 0; c < m; c++) top = Math.max(top, Math.abs(w.bev[c]));
+		final double cut = u.pseudoInverse() ? Guidance.PINV_THRESHOLD : 1e-13 * top;
+		for (int c = 0; c < m; c++) w.bf[c] = w.bev[c] > cut ? 1 / w.bev[c] : 0;
+		ComplexDense.spectral(bu, uo, w.bf, 0, w.binv, 0, m);
 	}
 
 	/** DDRM's step (MATH §7.5) in A's SVD coordinates, as D + X Y (see the class comment). */
