@@ -57,7 +57,7 @@ for v in 1.53t 1.54p; do
 
   # Colour: an RGB image through prior, degradation and sampling, composites out.
   log=$(timeout 300 xvfb-run -a java -Xmx2g -Duser.home="$home" -Dplugins.dir="$home" -jar "$ij" -batch src/test/ij1/colour.ijm 2>&1 || true)
-  if echo "$log" | grep -q "COLOUR OK"; then echo "ImageJ $v colour: ok (RGB → cross-channel prior → composite samples)"; pass=$((pass+1));
+  if echo "$log" | grep -q "COLOUR OK"; then echo "ImageJ $v colour: ok (RGB → cross-channel prior → composite samples; colour super-resolution; a PSF per channel)"; pass=$((pass+1));
   else echo "ImageJ $v colour: FAILED"; echo "$log" | grep -v '^\s*at ' | tail -10; fail=$((fail+1)); fi
 
   # Tuned weights handed over as a table (by title and as the latest open one), per step and band.

@@ -102,7 +102,12 @@ public class SimulateDegradation extends SpectralCommand {
 			case PSF -> {
 				if (psf == null) throw new IllegalArgumentException("operator=psf needs a PSF image: open it and choose it as psf.");
 				Planes.checkReadable(psf, "PSF");
-				yield OperatorSpec.psf(Planes.readCurrent(psf), psf.getWidth(), psf.getHeight());
+				if (psf.getStackSize() == 1) yield OperatorSpec.psf(Planes.readCurrent(psf), psf.getWidth(), psf.getHeight());
+				// A PSF stack (channels, or slices) is one PSF per colour channel: chromatic aberration.
+				final double[][] planes = new double[psf.getStackSize()][];
+				final java.awt.Rectangle all = new java.awt.Rectangle(0, 0, psf.getWidth(), psf.getHeight());
+				for (int i = 0; i < planes.length; i++) planes[i] = Planes.read(psf, i + 1, all);
+				yield OperatorSpec.psfPerChannel(planes, psf.getWidth(), psf.getHeight());
 			}
 		};
 	}

@@ -298,7 +298,16 @@ public abstract class SpectralCommand extends ContextCommand {
 	/** Output images whose title an open image already has get ImageJ's next free name (title-1, …). */
 	static void uniqueTitles(final TaskResult r) {
 		for (final ij.ImagePlus imp : r.images()) {
-			if (ij.WindowManager.getImage(imp.getTitle()) != null) imp.setTitle(ij.WindowManager.getUniqueName(imp.getTitle()));
+			final String title = imp.getTitle();
+			if (ij.WindowManager.getImage(title) == null) continue;
+			// Not WindowManager.getUniqueName: in a batch-mode macro it handed out "x-1" a second time when
+			// x and x-1 were both open (seen in ImageJ 1.54p with a third Simulate Degradation of one image).
+			for (int i = 1;; i++) {
+				if (ij.WindowManager.getImage(title + "-" + i) == null) {
+					imp.setTitle(title + "-" + i);
+					break;
+				}
+			}
 		}
 	}
 

@@ -39,8 +39,22 @@ final class ColourTask {
 		final ColourPrior prior = PriorImage.readColour(priorImp);
 		final int n = prior.channels();
 		final int w = measurement.getWidth(), h = measurement.getHeight();
-		if (req.operator() == null && MeasurementImage.downsample(measurement) > 1) {
-			throw new IllegalArgumentException("A cross-channel colour prior works with blur or no operator; super-resolution with colour is not available yet. Rebuild the prior with colour_model=[per channel].");
+		if (measurement.getNChannels() != n) {
+			throw new IllegalArgumentException("The colour prior has " + n + " channels but the measurement '" + measurement.getTitle() + "' has " + measurement.getNChannels()
+				+ "; give a colour measurement (RGB or a " + n + "-channel composite).");
+		}
+		final int factor = req.operator() == null ? MeasurementImage.downsample(measurement) : 1;
+		final OperatorSpec given = req.operator() != null ? req.operator() : MeasurementImage.operator(measurement);
+		if (factor > 1 || given.perChannel()) {
+			// Super-resolution or a PSF per channel: the problem does not split over eigen-channels (dense blocks).
+			if (!given.circulant()) throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
+			final BlurOperator[] ops = DegradationTask.channelOperators(n, given, h * factor, w * factor);
+			final List<GaussianPrior> marginalsAll = new ArrayList<>();
+			for (int c = 0; c < n; c++) marginalsAll.add(prior.channel(c));
+			// noise_sigma=auto estimates σ from the image on its own grid; the recorded σ otherwise.
+			final double sigmaAll = factor > 1 ? MeasurementImage.noiseSigma(measurement) : SamplingTask.sigma(req, measurement, marginalsAll, ops[0].rho());
+			SamplingTask.checkSampleCount(req.samples());
+			return ColourBlocksTask.sample(priorImp, prior, measurement, groundTruth, req, given, factor, sigmaAll, progress);
 		}
 		if (prior.plane().width != w || prior.plane().height != h) {
 			throw new IllegalArgumentException("The prior is " + prior.plane() + " but the measurement is " + w + "×" + h + "; rebuild the prior with target_width=" + w + " target_height=" + h + ".");
@@ -92,11 +106,7 @@ final class ColourTask {
 		for (int t = 1; t <= nt; t++) {
 			for (int z = 1; z <= nz; z++) {
 				final int group = (t - 1) * nz + (z - 1);
-				final double[][] v = new double[n][];
-				for (int c = 0; c < n; c++) {
-					v[c] = Planes.read(measurement, measurement.getStackIndex(c + 1, z, t), whole);
-					map.toUnit(v[c]);
-				}
+				final double[][] v = unitChannels(measurement, n, z, t, whole, map);
 				final double[][] ve = colour.toEigen(v);
 				final SplittableRandom groupRng = RandomStreams.plane(req.seed(), group);
 				final List<MethodRun> runs = new ArrayList<>();
@@ -115,12 +125,7 @@ final class ColourTask {
 						for (int p = 0; p < buffer.length; p++) eigenSample[e][p] = buffer[p];
 					}
 					final double[][] x = colour.fromEigen(eigenSample);
-					for (int c = 0; c < n; c++) {
-						map.fromUnit(x[c]);
-						final int slot = SamplingTask.sampleSlot(n, nz, ns, c + 1, z, t, s);
-						samples.setProcessor(Planes.toProcessor(x[c], w, h), slot);
-						samples.setSliceLabel(SamplingTask.sampleLabel(n, nz, nt, c + 1, z, t, s), slot);
-					}
+					ColourTask.putSample(samples, x, map, w, h, nz, nt, ns, z, t, s);
 					progress.update(++done, total);
 				}
 				final List<OutputLaw> laws = new ArrayList<>(), posteriors = new ArrayList<>();
@@ -195,8 +200,30 @@ final class ColourTask {
 		return result;
 	}
 
+	/** Sample s of plane (z, t): its channels, mapped back to image units (in place), into their slots. */
+	static void putSample(final ImageStack samples, final double[][] x, final IntensityMap map, final int w, final int h, final int nz, final int nt, final int ns, final int z,
+		final int t, final int s) {
+		final int n = x.length;
+		for (int c = 0; c < n; c++) {
+			map.fromUnit(x[c]);
+			final int slot = SamplingTask.sampleSlot(n, nz, ns, c + 1, z, t, s);
+			samples.setProcessor(Planes.toProcessor(x[c], w, h), slot);
+			samples.setSliceLabel(SamplingTask.sampleLabel(n, nz, nt, c + 1, z, t, s), slot);
+		}
+	}
+
+	/** The n channels of plane (z, t) of {@code measurement}, in the samplers' units. */
+	static double[][] unitChannels(final ImagePlus measurement, final int n, final int z, final int t, final Rectangle whole, final IntensityMap map) {
+		final double[][] v = new double[n][];
+		for (int c = 0; c < n; c++) {
+			v[c] = Planes.read(measurement, measurement.getStackIndex(c + 1, z, t), whole);
+			map.toUnit(v[c]);
+		}
+		return v;
+	}
+
 	/** PSNR and coverage over all channels together, SSIM averaged over channels. */
-	private static void truthColumns(final ResultsTable table, final ImagePlus truthImp, final double[][] mean, final double[] std, final double half, final int z, final int t,
+	static void truthColumns(final ResultsTable table, final ImagePlus truthImp, final double[][] mean, final double[] std, final double half, final int z, final int t,
 		final int n, final Rectangle whole) {
 		final int d = mean[0].length;
 		final double[] truth = new double[n * d], all = new double[n * d], stdAll = new double[n * d];
@@ -215,7 +242,7 @@ final class ColourTask {
 	}
 
 	/** The "auto" range over all channels, or the explicit data_range. */
-	private static IntensityMap commonMap(final ImagePlus priorImp, final int n, final String dataRange) {
+	static IntensityMap commonMap(final ImagePlus priorImp, final int n, final String dataRange) {
 		if (dataRange != null && !dataRange.isBlank() && !dataRange.trim().equalsIgnoreCase("auto")) return IntensityMap.parse(dataRange, 0, 1);
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
 		for (int c = 1; c <= n; c++) {

@@ -42,14 +42,14 @@ public final class DegradationTask {
 			if (downsample > 1) throw new IllegalArgumentException("operator=inpaint works on the image's own grid; leave downsample=1.");
 			return inpaint(clean, observed(clean, mask), sigma, seed, progress);
 		}
-		if (downsample > 1) return downsample(clean, spec, downsample, sigma, seed, progress);
+		final BlurOperator[] ops = channelOperators(clean, spec);
+		if (downsample > 1) return downsample(clean, spec, ops, downsample, sigma, seed, progress);
 		final int w = clean.getWidth(), h = clean.getHeight();
-		final BlurOperator op = BlurOperator.of(spec, h, w);
 		final ImageStack out = new ImageStack(w, h);
 		final Rectangle whole = new Rectangle(0, 0, w, h);
 		for (int i = 1; i <= clean.getStackSize(); i++) {
 			progress.checkCancelled();
-			final double[] v = Degradation.simulate(Planes.read(clean, i, whole), op, sigma, RandomStreams.plane(seed, i - 1));
+			final double[] v = Degradation.simulate(Planes.read(clean, i, whole), ops[ops.length == 1 ? 0 : channelOf(clean, i)], sigma, RandomStreams.plane(seed, i - 1));
 			requireFloat(v, null, sigma);
 			out.addSlice(clean.getStack().getSliceLabel(i), Planes.toProcessor(v, w, h));
 			progress.update(i, clean.getStackSize());
@@ -58,23 +58,47 @@ public final class DegradationTask {
 		final ImagePlus degraded = Planes.hyperstack(base + "_degraded", out, clean.getNChannels(), clean.getNSlices(), clean.getNFrames(), clean, true);
 		MeasurementImage.annotate(degraded, spec, sigma, seed, clean.getTitle());
 		final TaskResult result = new TaskResult().addImage(TaskResult.DEGRADED, degraded);
-		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(TaskResult.PSF, psfImage(base + "_psf", op, spec));
+		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(TaskResult.PSF, psfImage(base + "_psf", ops, spec));
 		return result;
 	}
 
+	/**
+	 * The operator of each channel: one for all, or a PSF per channel, whose count must be the image's
+	 * channel count (RGB: 3).
+	 */
+	static BlurOperator[] channelOperators(final ImagePlus clean, final OperatorSpec spec) {
+		return channelOperators(clean.getNChannels(), spec, clean.getHeight(), clean.getWidth());
+	}
+
+	/** As above for an image of {@code channels} channels on an h×w grid (the high-resolution one for super-resolution). */
+	static BlurOperator[] channelOperators(final int channels, final OperatorSpec spec, final int h, final int w) {
+		if (!spec.perChannel()) return new BlurOperator[] { BlurOperator.of(spec, h, w) };
+		if (spec.channelCount() != channels) {
+			throw new IllegalArgumentException("The operator has " + spec.channelCount() + " PSFs (one per channel) but the image has " + channels
+				+ " channel(s); give one PSF per channel, or a single-plane PSF for all channels.");
+		}
+		final BlurOperator[] ops = new BlurOperator[spec.channelCount()];
+		for (int c = 0; c < ops.length; c++) ops[c] = BlurOperator.of(spec.channel(c), h, w);
+		return ops;
+	}
+
+	/** The 0-based channel of stack index i, as an index into {@link #channelOperators} (0 when the operator is shared). */
+	private static int channelOf(final ImagePlus imp, final int i) {
+		return imp.getNChannels() == 1 ? 0 : imp.convertIndexToPosition(i)[0] - 1;
+	}
+
 	/** Super-resolution: v = S_r C x + σ n on a (W/r)×(H/r) grid; the pixel size grows by r. */
-	private static TaskResult downsample(final ImagePlus clean, final OperatorSpec spec, final int r, final double sigma, final long seed, final Progress progress) {
+	private static TaskResult downsample(final ImagePlus clean, final OperatorSpec spec, final BlurOperator[] ops, final int r, final double sigma, final long seed, final Progress progress) {
 		final int w = clean.getWidth(), h = clean.getHeight();
 		if (w % r != 0 || h % r != 0) {
 			throw new IllegalArgumentException("The image is " + w + "×" + h + ", not a multiple of downsample=" + r + "; crop it to " + (w / r * r) + "×" + (h / r * r) + " first (in ImageJ: Image › Crop).");
 		}
 		if (w / r < 2 || h / r < 2) throw new IllegalArgumentException("downsample=" + r + " leaves fewer than 2×2 pixels of a " + w + "×" + h + " image.");
-		final BlurOperator op = BlurOperator.of(spec, h, w);
 		final ImageStack out = new ImageStack(w / r, h / r);
 		final Rectangle whole = new Rectangle(0, 0, w, h);
 		for (int i = 1; i <= clean.getStackSize(); i++) {
 			progress.checkCancelled();
-			final double[] v = org.spectralposterior.core.posterior.SuperResolutionPosterior.degrade(op, r, Planes.read(clean, i, whole));
+			final double[] v = org.spectralposterior.core.posterior.SuperResolutionPosterior.degrade(ops[ops.length == 1 ? 0 : channelOf(clean, i)], r, Planes.read(clean, i, whole));
 			final java.util.SplittableRandom rng = RandomStreams.plane(seed, i - 1);
 			for (int p = 0; p < v.length; p++) v[p] += sigma * rng.nextGaussian();
 			requireFloat(v, null, sigma);
@@ -88,7 +112,7 @@ public final class DegradationTask {
 		cal.pixelHeight *= r;
 		MeasurementImage.annotate(degraded, spec, r, sigma, seed, clean.getTitle());
 		final TaskResult result = new TaskResult().addImage(TaskResult.DEGRADED, degraded);
-		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(TaskResult.PSF, psfImage(base + "_psf", op, spec));
+		if (spec.kind() != OperatorSpec.Kind.NONE) result.addImage(TaskResult.PSF, psfImage(base + "_psf", ops, spec));
 		return result;
 	}
 
@@ -148,6 +172,16 @@ public final class DegradationTask {
 		maskImp.setCalibration(clean.getCalibration().copy());
 		maskImp.setProperty("Info", Metadata.KIND + "=mask\npixels=255 observed, 0 missing\n");
 		return new TaskResult().addImage(TaskResult.DEGRADED, degraded).addImage(TaskResult.MASK, maskImp);
+	}
+
+	/** The wrapped kernel(s) cut out around the centre, just large enough to hold the support: one slice per channel's PSF. */
+	static ImagePlus psfImage(final String title, final BlurOperator[] ops, final OperatorSpec spec) {
+		if (ops.length == 1) return psfImage(title, ops[0], spec);
+		final ImageStack st = new ImageStack();
+		for (int c = 0; c < ops.length; c++) st.addSlice("channel " + (c + 1), psfImage(title, ops[c], spec).getProcessor());
+		final ImagePlus imp = new ImagePlus(title, st);
+		imp.setProperty("Info", "spectral_posterior=psf\noperator=" + spec.describe() + "\n");
+		return imp;
 	}
 
 	/** The wrapped kernel cut out around its centre, just large enough to hold its support. */

@@ -84,7 +84,9 @@ public final class SamplingTask {
 		}
 		final String method = methodKey(req.method());
 		final OperatorSpec spec = req.operator() != null ? req.operator() : MeasurementImage.operator(measurement);
-		final BlurOperator op = spec.circulant() ? BlurOperator.of(spec, h, w) : null;
+		// One operator per channel when each channel has its own PSF (chromatic aberration).
+		final BlurOperator[] ops = spec.circulant() ? DegradationTask.channelOperators(measurement, spec) : null;
+		final BlurOperator op = ops == null ? null : ops[0];
 		final double sigma = sigma(req, measurement, priors, op == null ? null : op.rho());
 		final String sigmaSource = sigmaSource(req);
 		final int planes = measurement.getStackSize();
@@ -105,7 +107,7 @@ public final class SamplingTask {
 			final GaussianPrior prior = priors.get(priors.size() == 1 ? 0 : c - 1);
 			final double[] v = Planes.read(measurement, index, whole);
 			final double[] range = settings.exact() ? null : dataRange(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
-			final MethodRun run = new MethodRun(settings, prior, range, op, sigma, v, progress);
+			final MethodRun run = new MethodRun(settings, prior, range, ops[ops.length == 1 ? 0 : c - 1], sigma, v, progress);
 			final java.util.SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
 			for (int s = 1; s <= ns; s++) {
 				progress.checkCancelled();

@@ -51,7 +51,7 @@ final class SuperResolutionTask {
 		final int ns = req.samples();
 		SamplingTask.checkSampleCount(ns);
 		SamplingTask.checkedTruth(groundTruth, w, h, planes);
-		final BlurOperator blur = BlurOperator.of(spec, h, w);
+		final BlurOperator[] blurs = DegradationTask.channelOperators(nc, spec, h, w);
 		final String base = Planes.baseTitle(measurement) + "_" + SamplingTask.methodKey(req.method());
 		final ImageStack samples = new ImageStack(w, h, Math.toIntExact((long) nc * nz * nt * ns)); // fits: MemoryBudget checked ImageJ's stack limit
 		final ImageStack means = new ImageStack(w, h, planes), stds = new ImageStack(w, h, planes), w2maps = new ImageStack(w, h, planes), w2specs = new ImageStack(w, h, planes);
@@ -69,7 +69,7 @@ final class SuperResolutionTask {
 			if (exact) {
 				// Kriging + innovation per aliasing group in the Fourier domain (one inverse FFT per sample);
 				// the exact std by r² probes (no r²×r² covariance blocks: memory at large r).
-				final Posterior posterior = new Problem(prior, new Problem.Decimation(blur, r), sigma).posterior();
+				final Posterior posterior = new Problem(prior, new Problem.Decimation(blurs[blurs.length == 1 ? 0 : c - 1], r), sigma).posterior();
 				mean = posterior.mean(v, progress);
 				final double[] var = posterior.pixelVariance(progress);
 				std = new double[var.length];
@@ -97,7 +97,7 @@ final class SuperResolutionTask {
 				final double sigmaUnit = map.noiseToUnit(sigma);
 				final double[] vUnit = v.clone();
 				map.toUnit(vUnit);
-				final SuperResolutionSampler sampler = new SuperResolutionSampler(priorUnit, blur, r, sigmaUnit, settings.config());
+				final SuperResolutionSampler sampler = new SuperResolutionSampler(priorUnit, blurs[blurs.length == 1 ? 0 : c - 1], r, sigmaUnit, settings.config());
 				final Thread caller = Thread.currentThread();
 				final SuperResolutionSampler.Law closed = sampler.closedForm(vUnit, () -> caller.isInterrupted() || progress.cancelled(), progress);
 				final GroupLaw law = closed.law(), post = sampler.posterior();
@@ -186,7 +186,7 @@ final class SuperResolutionTask {
 	}
 
 	/** Outputs live on the r-times finer grid: pixel size divided by r. */
-	private static ImagePlus highResolution(final ImagePlus imp, final int r) {
+	static ImagePlus highResolution(final ImagePlus imp, final int r) {
 		final Calibration cal = imp.getCalibration();
 		cal.pixelWidth /= r;
 		cal.pixelHeight /= r;

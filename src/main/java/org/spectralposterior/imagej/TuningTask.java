@@ -37,7 +37,7 @@ public final class TuningTask {
 	/**
 	 * The η design searched on groups is polished on all frequencies when one exact evaluation is at most
 	 * this many entry-steps: 512² gravel, blur 2, noise 5, ΠGDM, n = 20, the grouped (w, η) design scored
-	 * no better than the per-step weights exactly, and 20 exact iterations took it from 6.559e6 to 6.064e6.
+	 * no better than the per-step weights exactly, and 20 exact iterations took it from 6.559e6 to 6.230e6.
 	 * The same polish of the per-step weights was tried and dropped: +4 s for 0.26 % at n = 20, +34 s for
 	 * 0.04 % at n = 100.
 	 */

@@ -99,7 +99,7 @@ class ColourCommandsTest {
 	}
 
 	/** Sample covariance of the whitened samples: mean diagonal and mean squared off-diagonal (× N). */
-	private static double[] whiteness(final List<double[]> samples, final double[] mean, final DMatrixRMaj cov) {
+	static double[] whiteness(final List<double[]> samples, final double[] mean, final DMatrixRMaj cov) {
 		final int dim = mean.length, n = samples.size();
 		final CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(dim, true);
 		final DMatrixRMaj c = cov.copy();
@@ -122,7 +122,7 @@ class ColourCommandsTest {
 		return new double[] { diag / dim, off / ((double) dim * (dim - 1)) * n };
 	}
 
-	private static double[] flatten(final ImagePlus stack, final int frame, final int channels) {
+	static double[] flatten(final ImagePlus stack, final int frame, final int channels) {
 		final int d = stack.getWidth() * stack.getHeight();
 		final double[] out = new double[channels * d];
 		for (int c = 0; c < channels; c++) {
@@ -190,7 +190,7 @@ class ColourCommandsTest {
 		}
 	}
 
-	private static double[] range(final ImagePlus prior) {
+	static double[] range(final ImagePlus prior) {
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
 		for (int c = 1; c <= 3; c++) {
 			final double[] r = PriorImage.dataRange(prior, c);

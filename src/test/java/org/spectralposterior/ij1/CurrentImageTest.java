@@ -63,5 +63,8 @@ class CurrentImageTest {
 		assertEquals("u_degraded-1", second.getTitle(), "ImageJ's unique-name convention");
 		assertEquals("u_degraded", first.getTitle(), "the first run's window keeps its title");
 		assertTrue(first != second);
+		// A third run: WindowManager.getUniqueName gave "u_degraded-1" again here (batch mode, 1.54p).
+		assertNull(BridgeRoute.run("Simulate Degradation", "image=u noise_sigma=2 seed=3"));
+		assertEquals("u_degraded-2", WindowManager.getCurrentImage().getTitle(), "the next free title after -1");
 	}
 }

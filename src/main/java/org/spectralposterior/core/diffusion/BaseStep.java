@@ -50,6 +50,17 @@ public enum BaseStep {
 		}
 	}
 
+	/**
+	 * The η at which DDIM's c₂² = 1 − ᾱ_s − c₁² reaches 0 for the step ᾱ_t → ᾱ_s (+∞ for the last step):
+	 * c₁² = η²(1 − ᾱ_s)(1 − ᾱ_t/ᾱ_s)/(1 − ᾱ_t), so η* = sqrt((1 − ᾱ_s)/K) with K that factor. η* > 1, but only
+	 * by 4·10⁻⁸ on a cosine schedule's first step (ᾱ_T ≈ 2·10⁻⁹): finite differences in η must stay below it.
+	 */
+	public static double etaLimit(final double abT, final double abS) {
+		if (abS >= 1) return Double.POSITIVE_INFINITY;
+		final double k = (1 - abS) / (1 - abT) * (1 - abT / abS);
+		return k > 0 ? Math.sqrt((1 - abS) / k) : Double.POSITIVE_INFINITY;
+	}
+
 	public static void checkEta(final double eta) {
 		if (!(eta >= 0 && eta <= 1)) throw new IllegalArgumentException(String.format(Locale.ROOT, "eta must lie in [0, 1], got %g.", eta));
 	}

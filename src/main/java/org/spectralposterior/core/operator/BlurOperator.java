@@ -54,6 +54,8 @@ public final class BlurOperator {
 
 	/** Builds the operator described by {@code spec} on an H×W grid. */
 	public static BlurOperator of(final OperatorSpec spec, final int height, final int width) {
+		// A PSF per channel is C operators: taking channel 1's for all would be silently wrong.
+		if (spec.perChannel()) throw new IllegalArgumentException("The operator has one PSF per channel (" + spec.describe() + "); this needs one PSF for all channels, or run Posterior Sampling, which handles a PSF per channel.");
 		final HalfPlane plane = new HalfPlane(height, width);
 		return new BlurOperator(plane, spec, Kernels.wrapped(spec, height, width));
 	}

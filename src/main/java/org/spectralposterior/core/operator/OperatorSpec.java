@@ -14,8 +14,10 @@ import java.util.Map;
  * @param length    motion length in pixels ({@link Kind#MOTION})
  * @param angle     motion angle in degrees, counter-clockwise from the x axis ({@link Kind#MOTION})
  * @param psf       PSF pixels, row-major ({@link Kind#PSF}); centre at (psfWidth/2, psfHeight/2)
+ * @param channels  one PSF per colour channel (chromatic aberration), or null for one operator for
+ *                  every channel; then {@code psf} is channel 1's
  */
-public record OperatorSpec(Kind kind, double blurSigma, double length, double angle, double[] psf, int psfWidth, int psfHeight) {
+public record OperatorSpec(Kind kind, double blurSigma, double length, double angle, double[] psf, int psfWidth, int psfHeight, OperatorSpec[] channels) {
 
 	public enum Kind {
 		NONE("none"), GAUSSIAN("gaussian"), MOTION("motion"), PSF("psf"),
@@ -43,6 +45,41 @@ public record OperatorSpec(Kind kind, double blurSigma, double length, double an
 		}
 		if (kind == Kind.MOTION && !Double.isFinite(angle)) throw new IllegalArgumentException("motion_angle must be a finite number of degrees");
 		if (kind == Kind.PSF) Kernels.checkPsf(psf, psfWidth, psfHeight);
+		if (channels != null) {
+			if (channels.length < 2) throw new IllegalArgumentException("A PSF per channel needs at least 2 channels, got " + channels.length + ".");
+			for (final OperatorSpec c : channels) if (c.kind != Kind.PSF || c.channels != null) throw new IllegalArgumentException("Each channel's operator must be one PSF.");
+			channels = channels.clone();
+		}
+	}
+
+	/** The same kind for every channel, with parameters of its own. */
+	private OperatorSpec(final Kind kind, final double blurSigma, final double length, final double angle, final double[] psf, final int psfWidth, final int psfHeight) {
+		this(kind, blurSigma, length, angle, psf, psfWidth, psfHeight, null);
+	}
+
+	/** One PSF per channel (all of one size): channel c's image is blurred by {@code pixels[c]}. */
+	public static OperatorSpec psfPerChannel(final double[][] pixels, final int width, final int height) {
+		if (pixels.length == 1) return psf(pixels[0], width, height);
+		final OperatorSpec[] ch = new OperatorSpec[pixels.length];
+		for (int c = 0; c < ch.length; c++) ch[c] = psf(pixels[c], width, height);
+		return new OperatorSpec(Kind.PSF, 0, 0, 0, ch[0].psf, width, height, ch);
+	}
+
+	/** Whether each channel has its own PSF. */
+	public boolean perChannel() {
+		return channels != null;
+	}
+
+	/** The number of channels with a PSF of their own (0: one operator for all). */
+	public int channelCount() {
+		return channels == null ? 0 : channels.length;
+	}
+
+	/** Channel c's operator (0-based): its own PSF, or this operator when it is shared. */
+	public OperatorSpec channel(final int c) {
+		if (channels == null) return this;
+		if (c < 0 || c >= channels.length) throw new IllegalArgumentException("The operator has a PSF for " + channels.length + " channels, not for channel " + (c + 1) + ".");
+		return channels[c];
 	}
 
 	public static OperatorSpec none() {
@@ -86,13 +123,29 @@ public record OperatorSpec(Kind kind, double blurSigma, double length, double an
 			case PSF -> {
 				m.put("psf_width", Integer.toString(psfWidth));
 				m.put("psf_height", Integer.toString(psfHeight));
-				final StringBuilder sb = new StringBuilder();
-				for (int i = 0; i < psf.length; i++) sb.append(i == 0 ? "" : ",").append(psf[i]);
-				m.put("psf_values", sb.toString());
+				m.put("psf_values", values(psf));
+				if (channels != null) {
+					m.put("psf_channels", Integer.toString(channels.length));
+					for (int c = 0; c < channels.length; c++) m.put("psf_values_c" + (c + 1), values(channels[c].psf));
+				}
 			}
 			default -> {}
 		}
 		return m;
+	}
+
+	private static String values(final double[] v) {
+		final StringBuilder sb = new StringBuilder();
+		for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ",").append(v[i]);
+		return sb.toString();
+	}
+
+	private static double[] parseValues(final String s, final int expected, final String key) {
+		final String[] parts = s.split(",");
+		final double[] v = new double[parts.length];
+		for (int i = 0; i < v.length; i++) v[i] = Double.parseDouble(parts[i]);
+		if (v.length != expected) throw new IllegalArgumentException(key + " has " + v.length + " numbers, expected " + expected);
+		return v;
 	}
 
 	/** Reads back what {@link #toProperties()} wrote; missing or malformed keys give a clear message. */
@@ -108,11 +161,12 @@ public record OperatorSpec(Kind kind, double blurSigma, double length, double an
 				case MOTION -> motion(Double.parseDouble(m.get("motion_length")), Double.parseDouble(m.get("motion_angle")));
 				case PSF -> {
 					final int w = Integer.parseInt(m.get("psf_width")), h = Integer.parseInt(m.get("psf_height"));
-					final String[] parts = m.get("psf_values").split(",");
-					final double[] v = new double[parts.length];
-					for (int i = 0; i < v.length; i++) v[i] = Double.parseDouble(parts[i]);
-					if (v.length != w * h) throw new IllegalArgumentException("psf_values has " + v.length + " numbers, expected " + w * h);
-					yield psf(v, w, h);
+					if (m.containsKey("psf_channels")) {
+						final double[][] v = new double[Integer.parseInt(m.get("psf_channels"))][];
+						for (int c = 0; c < v.length; c++) v[c] = parseValues(m.get("psf_values_c" + (c + 1)), w * h, "psf_values_c" + (c + 1));
+						yield psfPerChannel(v, w, h);
+					}
+					yield psf(parseValues(m.get("psf_values"), w * h, "psf_values"), w, h);
 				}
 			};
 		}
@@ -127,7 +181,7 @@ public record OperatorSpec(Kind kind, double blurSigma, double length, double an
 			case NONE -> "denoising (A = I)";
 			case GAUSSIAN -> String.format(Locale.ROOT, "Gaussian blur σ=%g px", blurSigma);
 			case MOTION -> String.format(Locale.ROOT, "motion blur %g px at %g°", length, angle);
-			case PSF -> "PSF " + psfWidth + "×" + psfHeight;
+			case PSF -> channels != null ? "PSF per channel (" + channels.length + " × " + psfWidth + "×" + psfHeight + ")" : "PSF " + psfWidth + "×" + psfHeight;
 			case INPAINT -> "inpainting (missing pixels)";
 		};
 	}

@@ -421,12 +421,15 @@ public final class InpaintingPosterior implements Posterior {
 		spread(solve(b, progress));
 		final double[] out = new double[pixels];
 		for (int i = 0; i < pixels; i++) out[i] = mu + sigmaFull[i];
-		lastMeasurement = v;
+		lastMeasurement = v.clone();
 		lastMean = out.clone();
 		return out;
 	}
 
-	/** The measurement (by identity) and the mean of the last {@link #mean} call, for {@link #draws}. */
+	/**
+	 * A copy of the measurement and the mean of the last {@link #mean} call, for {@link #draws} (compared by
+	 * content: O(pixels), nothing next to a CG solve). Like {@link #lastIterations}, for one thread.
+	 */
 	private double[] lastMeasurement, lastMean;
 
 	/** One exact posterior sample: {@code mean} (from {@link #mean}) plus a conditional innovation. */
@@ -452,7 +455,7 @@ public final class InpaintingPosterior implements Posterior {
 	public Draws draws(final double[] measurement, final SplittableRandom planeRng, final Progress progress) {
 		// The mean of the measurement last given to mean() is reused (one CG solve less, as a caller
 		// that shows the mean asks for it first).
-		final double[] m = measurement == lastMeasurement && lastMean != null ? lastMean : mean(measurement, progress);
+		final double[] m = lastMean != null && java.util.Arrays.equals(measurement, lastMeasurement) ? lastMean : mean(measurement, progress);
 		final GaussianPrior.Sampler innovation = innovationSampler(planeRng.split());
 		final SplittableRandom noise = planeRng.split();
 		return pixels -> sample(m, innovation, noise, pixels, progress);

@@ -13,7 +13,8 @@ import org.spectralposterior.core.prior.GaussianPrior;
  * DDIM's η per step (issue 11): the objective on a strided grid with weights and η per step equals the
  * E_v W2² of the engine's closed form run with that η list (Config.etas: an independent route through
  * StepGrid and Wasserstein.expected); its gradient in the weights and in η equals central differences
- * for every guided method, including η at 0 and near 1; the design beats the best single η; the
+ * for every guided method, including η at 0, and near 1 on the cosine schedule whose first step has its
+ * square-root singularity within 1e-7 of η = 1; the design beats the best single η; the
  * stepper applies the per-step η (its sample variance follows the per-step law, not the scalar one).
  */
 class StepEtaDesignTest {
@@ -74,6 +75,35 @@ class StepEtaDesignTest {
 			CentralDifferences.check(x -> d.stepsValue(grid, x, e, null, null, () -> false), w, gw, m.key + " ∂/∂w");
 			// η = 0 is a smooth point (DDIM's coefficients are even in η): one-sided differences are not needed.
 			CentralDifferences.check(x -> d.stepsValue(grid, w, x, null, null, () -> false), e, ge, m.key + " ∂/∂η");
+		}
+	}
+
+	@Test
+	void etaGradientHoldsNearOneOnTheCosineSchedule() {
+		// The cosine schedule's first step has c₂² = 0 at η* ≈ 1 + 4e-8 (n = 10): a fixed difference step of
+		// 1e-5 straddles it (found by review: 1e3× off at η = 1 − 1e-5). Reference: central differences of
+		// the whole objective with h = 1e-9·(η* − η) scale, which converge there.
+		final GaussianPrior p = ScheduleDesignTest.prior(9, 11);
+		final BlurOperator op = ConditionalScheduleDesignTest.blur(p, 1.2);
+		final int n = 10;
+		for (final Method m : java.util.List.of(Methods.PIGDM, Methods.CGDM)) {
+			final ConditionalScheduleDesign d = new ConditionalScheduleDesign(p, op, 0.1, m, BaseStep.DDIM, 0.5);
+			final StepGrid grid = new DiffusionSampler.Config(m, Schedule.cosine(1000), n, BaseStep.DDIM, 0.5, null, 0).grid();
+			final double[] w = new double[n];
+			for (int j = 0; j < n; j++) w[j] = m.heuristicWeight(grid, j);
+			for (final double first : new double[] { 0.999, 1 - 1e-5 }) {
+				final double[] e = new double[n];
+				java.util.Arrays.fill(e, 0.5);
+				e[0] = first;
+				final double[] ge = new double[n];
+				d.stepsValue(grid, w, e, null, ge, () -> false);
+				final double room = BaseStep.etaLimit(grid.abT[0], grid.abS[0]) - first, h = Math.min(1e-7, 1e-3 * room);
+				final double[] a = e.clone(), b = e.clone();
+				a[0] += h;
+				b[0] -= h;
+				final double ref = (d.stepsValue(grid, w, a, null, null, () -> false) - d.stepsValue(grid, w, b, null, null, () -> false)) / (2 * h);
+				assertEquals(ref, ge[0], 1e-3 * Math.abs(ref) + 1e-9, m.key + " ∂/∂η_0 at η_0 = " + first);
+			}
 		}
 	}
 
