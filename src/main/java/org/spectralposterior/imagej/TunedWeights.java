@@ -104,6 +104,8 @@ record TunedWeights(String source, String method, int[] timesteps, double[] alph
 			bandColumns.add(found);
 		}
 		if (by != null) {
+			// η per step is designed with one weight per step only; a band table with an eta column was edited by hand.
+			if (table.columnExists("eta")) throw new IllegalArgumentException(source + " has band columns and an eta column; η per step comes with one weight per step" + fix);
 			if (bandColumns.size() != count) throw new IllegalArgumentException(source + " has " + bandColumns.size() + " of its " + count + " band columns" + fix);
 			final double[][] w = new double[n][count];
 			for (int j = 0; j < n; j++) for (int b = 0; b < count; b++) w[j][b] = finite(table.getValueAsDouble(bandColumns.get(b), j), source, j, fix);

@@ -43,4 +43,19 @@ class TunedWeightsTest {
 			() -> TunedWeights.of(table(FrequencyBands.heading(f, 0, 2), FrequencyBands.heading(f, 1, 3)), "t"));
 		assertTrue(counts.getMessage().contains("mixes band columns"), counts.getMessage());
 	}
+
+	@Test
+	void anEtaColumnIsReadWithOneWeightPerStepAndRefusedOtherwise() {
+		final ResultsTable t = table("tuned");
+		for (int j = 0; j < 3; j++) t.setValue("eta", j, 0.25 * j);
+		final TunedWeights w = TunedWeights.of(t, "t");
+		assertEquals(0.5, w.etas()[2], 0);
+		assertTrue(w.describe().contains("η per step"), w.describe());
+		t.setValue("eta", 1, 1.5);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> TunedWeights.of(t, "t")).getMessage().contains("outside [0, 1]"));
+		final FrequencyBands.By f = FrequencyBands.By.FREQUENCY;
+		final ResultsTable banded = table(FrequencyBands.heading(f, 0, 2), FrequencyBands.heading(f, 1, 2));
+		for (int j = 0; j < 3; j++) banded.setValue("eta", j, 0.5);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> TunedWeights.of(banded, "t")).getMessage().contains("η per step comes with one weight per step"));
+	}
 }
