@@ -29,6 +29,13 @@ class InUseLineTest {
 		return out;
 	}
 
+	static java.util.Set<String> allFields() {
+		final java.util.Set<String> out = new java.util.HashSet<>();
+		for (final Class<?> c : OutputRolesTest.COMMANDS) for (final Field f : fields(c)) out.add(f.getName());
+		for (final Field f : fields(Batch.class)) out.add(f.getName());
+		return out;
+	}
+
 	@Test
 	void everyFieldARuleNamesRefreshesTheLine() {
 		for (final Class<?> c : OutputRolesTest.COMMANDS) checkCallbacks(c);
@@ -39,6 +46,7 @@ class InUseLineTest {
 		final Map<String, Field> byName = new HashMap<>();
 		for (final Field f : fields(c)) byName.put(f.getName(), f);
 		int rules = 0;
+		final List<String> missing = new ArrayList<>();
 		for (final Field f : fields(c)) {
 			for (final Attr a : f.getAnnotation(Parameter.class).attrs()) {
 				if (!a.name().equals(DialogRules.WHEN) || a.value().trim().equalsIgnoreCase("never")) continue;
@@ -46,11 +54,18 @@ class InUseLineTest {
 				for (final String term : a.value().split("&")) {
 					final String key = term.trim().split("!=|=|~")[0].trim();
 					final Field driver = byName.get(key);
-					if (driver == null) continue; // a term about a field the command lacks holds
+					if (driver == null) {
+						// A term about a field the command lacks holds (DialogRules): a base class's rule may
+						// speak of its subclasses' fields (AnalysisCommand's t0: methods~sdedit & method=sdedit).
+						// A misspelt key would silently always hold, so it must name some command's field.
+						if (!allFields().contains(key)) missing.add(c.getSimpleName() + "." + f.getName() + " names " + key);
+						continue;
+					}
 					assertEquals("refreshInUse", driver.getAnnotation(Parameter.class).callback(), c.getSimpleName() + "." + key + " is named by the rule of " + f.getName());
 				}
 			}
 		}
+		assertTrue(missing.isEmpty(), "rule keys that name no field: " + missing);
 		assertTrue(rules > 0 || c == SynthesizeTexture.class || c == BuildGaussianPrior.class || c == SimulateDegradation.class, c.getSimpleName() + " has rules");
 	}
 
