@@ -24,6 +24,9 @@ getDimensions(w, h, channels, slices, frames);
 if (channels != 3 || w != 64) exit("COLOUR FAILED: colour SR mean is " + w + " wide with " + channels + " channels");
 srW2 = Table.get("E_v W2^2", 0, "c_degraded-1_pigdm_results");
 if (!(srW2 > 0)) exit("COLOUR FAILED: colour SR E_v W2^2 " + srW2);
+run("Posterior Sampling", "prior=c_prior measurement=c_degraded-1 method=pigdm samples=1 seed=1 steps=10 mode=[step by step]");
+stepW2 = Table.get("E_v W2^2", 0, "c_degraded-1_pigdm_results-1");
+if (abs(stepW2 - srW2) > 1e-6 * srW2) exit("COLOUR FAILED: colour SR step by step reports " + stepW2 + ", closed form " + srW2);
 // A PSF per channel: a 3-slice PSF stack, one Gaussian width per channel.
 newImage("psf3", "32-bit black", 7, 7, 3);
 for (s = 1; s <= 3; s++) { setSlice(s); setPixel(3, 3, 1); run("Gaussian Blur...", "sigma=" + (0.4 * s) + " slice"); }

@@ -23,8 +23,8 @@ import org.spectralposterior.core.prior.ColourPrior;
  * aberration). Per stored low-resolution frequency, the C·r² unknowns of its aliasing group across the
  * channels form one dense block ({@link DenseBlocks#colour}); the exact posterior is kriging per block,
  * every diffusion method's output law its closed form per block ({@link BlockSampler}), W2 and E_v W2
- * Bures sums over blocks. Samples are drawn from the closed-form law (exactly that law); the step-by-step
- * stepper is not available on these blocks and is refused with the way out.
+ * Bures sums over blocks. Samples are drawn from the closed-form law, or with mode=[step by step] made by
+ * running the method on each sample ({@link BlockSampler#sample}); the figures are the closed form's.
  * <p>
  * Random streams: colour plane g (0-based over slices and frames) owns {@link RandomStreams#plane}(seed, g),
  * and its sampler one split of it (one split per channel inside, see {@link BlockLaw#sampler}).
@@ -44,9 +44,6 @@ final class ColourBlocksTask {
 		final MethodRun.Settings asked = req.settings();
 		final boolean exact = asked.exact();
 		final String what = r > 1 ? "colour super-resolution" : "a PSF per colour channel";
-		if (!exact && asked.stepByStep()) {
-			throw new IllegalArgumentException("mode=[step by step] is not available for " + what + " (the samples are drawn from the method's exact closed-form law); use mode=[closed form].");
-		}
 		final DiffusionSampler.Config cfg = exact ? null : asked.config();
 		final int nz = measurement.getNSlices(), nt = measurement.getNFrames(), ns = req.samples();
 		SamplingTask.checkedTruth(groundTruth, w, h, measurement.getStackSize());
@@ -63,7 +60,9 @@ final class ColourBlocksTask {
 		final DenseBlocks problem = DenseBlocks.colour(unitPrior, blurs, r, sigmaUnit);
 		final Thread caller = Thread.currentThread();
 		final BlockLaw posterior = BlockLaw.posterior(problem);
-		final BlockSampler.Law closed = exact ? null : new BlockSampler(problem, cfg).closedForm(() -> caller.isInterrupted() || progress.cancelled(), progress.within("closed form"));
+		final BlockSampler blockSampler = exact ? null : new BlockSampler(problem, cfg);
+		final boolean stepByStep = !exact && asked.stepByStep();
+		final BlockSampler.Law closed = exact ? null : blockSampler.closedForm(() -> caller.isInterrupted() || progress.cancelled(), progress.within("closed form"));
 		final BlockLaw law = exact ? posterior : closed.law();
 		final String method = SamplingTask.methodKey(req.method());
 		final String base = Planes.baseTitle(measurement) + "_" + method;
@@ -81,10 +80,11 @@ final class ColourBlocksTask {
 				final int group = (t - 1) * nz + (z - 1);
 				final double[][] v = ColourTask.unitChannels(measurement, n, z, t, whole, map);
 				final SplittableRandom groupRng = RandomStreams.plane(req.seed(), group);
-				final BlockLaw.Sampler sampler = law.sampler(v, groupRng.split());
+				final BlockLaw.Sampler sampler = stepByStep ? null : law.sampler(v, groupRng.split());
 				for (int s = 1; s <= ns; s++) {
 					progress.checkCancelled();
-					final double[][] x = sampler.next();
+					// Step by step: the algorithm run on each sample with its own split; else a draw from the law.
+					final double[][] x = stepByStep ? blockSampler.sample(v, groupRng.split(), () -> caller.isInterrupted() || progress.cancelled()) : sampler.next();
 					ColourTask.putSample(samples, x, map, w, h, nz, nt, ns, z, t, s);
 					progress.update(++done, total);
 				}
@@ -118,7 +118,7 @@ final class ColourBlocksTask {
 				}
 				SamplingTask.runColumns(table, spec.describe() + (r > 1 ? ", downsampled ×" + r : ""), sigma, ns, req.seed());
 				table.addValue("noise_sigma source", SamplingTask.sigmaSource(req));
-				if (!exact) SamplingTask.diffusionColumns(table, cfg, false, map, "exact (closed form, dense blocks of " + problem.n + " unknowns per frequency group)");
+				if (!exact) SamplingTask.diffusionColumns(table, cfg, stepByStep, map, "exact (closed form, dense blocks of " + problem.n + " unknowns per frequency group)");
 				table.addValue("W2", Math.sqrt(w2.squared() * half2));
 				table.addValue("W2^2", w2.squared() * half2);
 				table.addValue("W2^2 mean part", w2.meanPart() * half2);

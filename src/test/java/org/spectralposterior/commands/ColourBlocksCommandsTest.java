@@ -31,9 +31,10 @@ import org.spectralposterior.imagej.PriorImage;
 /**
  * Colour super-resolution and a PSF per colour channel from the user's side (issue 9): an RGB image,
  * Simulate Degradation (downsample=2, or a 3-slice PSF image: one PSF per channel), Posterior Sampling
- * with the cross-channel prior — the exact posterior and a diffusion method, whose figures are the dense
- * block engine's in image units and whose samples have the block law's joint law (whitened by its whole
- * pixel × channel covariance: white); a per-channel grey prior takes each channel's own PSF.
+ * with the cross-channel prior — the exact posterior and a diffusion method, closed form and step by
+ * step, whose figures are the dense block engine's in image units and whose samples have the block law's
+ * joint law (whitened by its whole pixel × channel covariance: white); a per-channel grey prior takes
+ * each channel's own PSF.
  */
 class ColourBlocksCommandsTest {
 
@@ -64,13 +65,13 @@ class ColourBlocksCommandsTest {
 		return cov;
 	}
 
-	private static void check(final ImagePlus prior, final ImagePlus v, final BlurOperator[] blurs, final int r, final double sigma, final String label) throws Exception {
+	private static void check(final ImagePlus prior, final ImagePlus v, final BlurOperator[] blurs, final int r, final double sigma, final String label, final String mode) throws Exception {
 		final ColourPrior colourPrior = PriorImage.readColour(prior);
 		for (final String method : new String[] { "exact posterior", "pigdm" }) {
 			final boolean exact = method.startsWith("exact");
 			final int ns = 900;
 			final Object[] args = exact ? new Object[] { "prior", prior, "measurement", v, "method", method, "samples", ns, "seed", 4L }
-				: new Object[] { "prior", prior, "measurement", v, "method", method, "samples", ns, "seed", 4L, "steps", 8 };
+				: new Object[] { "prior", prior, "measurement", v, "method", method, "samples", ns, "seed", 4L, "steps", 8, "mode", mode };
 			final CommandModule s = CommandsTest.run(PosteriorSampling.class, args);
 			assertFalse(s.isCanceled(), () -> s.getCancelReason());
 			final ImagePlus samples = (ImagePlus) s.getOutput("samples_stack"), meanImp = (ImagePlus) s.getOutput("mean");
@@ -109,8 +110,10 @@ class ColourBlocksCommandsTest {
 		final CommandModule d = CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "gaussian", "blur_sigma", 0.8, "downsample", 2, "noise_sigma", 3.0, "seed", 2L);
 		final ImagePlus v = (ImagePlus) d.getOutput("degraded");
 		assertEquals(W / 2, v.getWidth());
-		check(prior, v, new BlurOperator[] { BlurOperator.of(OperatorSpec.gaussian(0.8), H, W) }, 2, 3.0, "colour SR ×2");
-		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "method", "pigdm", "steps", 4, "mode", "step by step"), "use mode=[closed form]");
+		final BlurOperator[] blur = { BlurOperator.of(OperatorSpec.gaussian(0.8), H, W) };
+		check(prior, v, blur, 2, 3.0, "colour SR ×2", "closed form");
+		// Step by step: the samples are the algorithm's own runs, with the same joint law.
+		check(prior, v, blur, 2, 3.0, "colour SR ×2 step by step", "step by step");
 	}
 
 	@Test
@@ -134,7 +137,7 @@ class ColourBlocksCommandsTest {
 			for (int p = 0; p < want.length; p++) assertEquals(want[p], got[p], 1e-3, "channel " + (c + 1) + " pixel " + p);
 		}
 		final CommandModule dn = CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "psf", "psf", psf, "noise_sigma", 3.0, "seed", 2L);
-		check(prior, (ImagePlus) dn.getOutput("degraded"), blurs, 1, 3.0, "PSF per channel");
+		check(prior, (ImagePlus) dn.getOutput("degraded"), blurs, 1, 3.0, "PSF per channel", "closed form");
 		// A per-channel grey prior takes each channel's PSF: its exact mean is each channel's Wiener filter.
 		final ImagePlus grey = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image, "colour_model", "per channel").getOutput("prior");
 		final ImagePlus vn = (ImagePlus) dn.getOutput("degraded");

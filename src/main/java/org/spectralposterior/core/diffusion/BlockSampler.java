@@ -174,6 +174,88 @@ public final class BlockSampler {
 		return new Law(new BlockLaw(pr, p, q, s), weight.clone());
 	}
 
+	/**
+	 * One sample by running the method step by step (not drawn from its law): per block, in the prior's
+	 * eigenbasis, x' ← D x' + X (Y x') + 𝔹 V + c + e, the step of the closed form applied to the sample,
+	 * with fresh noise e of covariance ν² I + X diag(ε) X* every step. That noise is ν ξ' + X diag(√(ν² + ε) − ν)
+	 * X* ξ', ξ' = W* ξ the eigenbasis coordinates of the block of a real white-noise image per channel
+	 * (X has orthonormal columns where ε ≠ 0: DDRM's V_O). The start is the closed form's start law, drawn
+	 * the same way. {@code rng}: this sample's generator (one split per step, and one for the start).
+	 *
+	 * @param measurement the C low-resolution (or, r = 1, full) channel images
+	 * @return the C high-resolution channel images
+	 */
+	public double[][] sample(final double[][] measurement, final java.util.SplittableRandom rng, final BooleanSupplier cancelled) {
+		final int count = pr.count, channels = pr.channels(), pixels = pr.hr().pixels;
+		final double[] v = pr.measurementBlocks(measurement);
+		final double[] x = new double[2 * count * n];
+		final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
+		final ThreadLocal<double[][]> vecs = ThreadLocal.withInitial(() -> new double[][] { new double[2 * n], new double[2 * n], new double[2 * m], new double[2 * m], new double[2 * n * n] });
+		for (int j = -1; j < grid.n; j++) {
+			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
+			// ξ: the blocks of C real white-noise images (the closed form's I in these coordinates).
+			final java.util.SplittableRandom stepRng = rng.split();
+			final double[][] white = new double[channels][pixels];
+			for (final double[] im : white) for (int i = 0; i < pixels; i++) im[i] = stepRng.nextGaussian();
+			final double[] xi = pr.imageBlocks(white);
+			final int step = j;
+			IntStream.range(0, count).parallel().forEach(b -> {
+				final Work w = work.get();
+				final double[][] t = vecs.get();
+				final double[] z = t[0], y = t[1], u = t[2], u2 = t[3], root = t[4];
+				final int xo = 2 * b * n, wo = 2 * b * n * n, vo = 2 * b * m;
+				// ξ' = W* ξ_b
+				ComplexDense.mult(wv, wo, true, xi, xo, false, z, 0, n, n, 1, false);
+				if (step < 0) {
+					start(b, w);
+					// x' = P V + q + S^{1/2} ξ': S is I, (1 − ᾱ)I, or DDRM's V diag(e²) V*.
+					ComplexDense.mult(w.p, 0, false, v, vo, false, y, 0, n, m, 1, false);
+					if (b == 0) for (int i = 0; i < 2 * n; i++) y[i] += w.q[i];
+					if (method.start() == Method.Start.SPECTRAL) {
+						// start() left DDRM's start variances e² (S = V diag(e²) V*) in w.g.
+						final double[] e = w.gam;
+						for (int i = 0; i < n; i++) e[i] = Math.sqrt(Math.max(0, w.g[i]));
+						ComplexDense.spectral(vv, wo, e, 0, root, 0, n);
+						ComplexDense.mult(root, 0, false, z, 0, false, y, 0, n, n, 1, true);
+					}
+					else {
+						final double sd = Math.sqrt(w.s[0]);
+						for (int i = 0; i < 2 * n; i++) y[i] += sd * z[i];
+					}
+					System.arraycopy(y, 0, x, xo, 2 * n);
+					return;
+				}
+				if (ddrm != null) ddrmCoefficients(step, b, w);
+				else guidedCoefficients(step, b, w);
+				// y = D x' + X (Y x') + 𝔹 V + c + ν ξ' + X diag(√(ν² + ε) − ν) X* ξ'
+				ComplexDense.mult(w.y, 0, false, x, xo, false, u, 0, m, n, 1, false);
+				final double nu = Math.sqrt(w.nu2);
+				for (int i = 0; i < n; i++) {
+					y[2 * i] = w.dd[i] * x[xo + 2 * i] + nu * z[2 * i];
+					y[2 * i + 1] = w.dd[i] * x[xo + 2 * i + 1] + nu * z[2 * i + 1];
+				}
+				if (b == 0) for (int i = 0; i < 2 * n; i++) y[i] += w.c[i];
+				ComplexDense.mult(w.bb, 0, false, v, vo, false, y, 0, n, m, 1, true);
+				boolean lowRank = false;
+				for (int o = 0; o < m; o++) lowRank |= w.eps[o] != 0;
+				if (lowRank) {
+					ComplexDense.mult(w.x, 0, true, z, 0, false, u2, 0, m, n, 1, false);
+					for (int o = 0; o < m; o++) {
+						final double f = Math.sqrt(Math.max(0, w.nu2 + w.eps[o])) - nu;
+						u[2 * o] += f * u2[2 * o];
+						u[2 * o + 1] += f * u2[2 * o + 1];
+					}
+				}
+				ComplexDense.mult(w.x, 0, false, u, 0, false, y, 0, n, m, 1, true);
+				System.arraycopy(y, 0, x, xo, 2 * n);
+			});
+		}
+		// Back from the eigenbasis: x = W x'.
+		final double[] out = new double[x.length];
+		IntStream.range(0, count).parallel().forEach(b -> ComplexDense.mult(wv, 2 * b * n * n, false, x, 2 * b * n, false, out, 2 * b * n, n, n, 1, false));
+		return pr.images(out);
+	}
+
 	/** Per-thread work arrays: one step on one block allocates nothing. */
 	private final class Work {
 		/** The block's law in the eigenbasis. */

@@ -308,17 +308,42 @@ class BlockSamplerTest {
 	void samplesFollowTheClosedFormLaw() {
 		final Fixture f = fixture(randomPrior(8, 6, 7), true, 2, 0.1);
 		final BlockLaw law = new BlockSampler(f.blocks, new DiffusionSampler.Config(Methods.DDRM, Schedule.linear(), 5, BaseStep.DDPM, 1, null, 0)).closedForm().law();
+		final BlockLaw.Sampler sampler = law.sampler(f.vImages, new SplittableRandom(21));
+		followsLaw(law, f, sampler::next, 4000, "law sampler");
+	}
+
+	/**
+	 * The step-by-step run (BlockSampler#sample: the algorithm applied to a sample with fresh noise every
+	 * step, not a draw from the law) has the closed form's joint law, for methods of every start and noise
+	 * structure: noise start (ΠGDM, CGDM, DPS), SDEdit's posterior-mean start, DDRM's spectral start and
+	 * low-rank noise; colour super-resolution with a PSF per channel, DDIM with a per-step η for ΠGDM.
+	 */
+	@Test
+	void theStepperFollowsTheClosedFormLaw() {
+		final Fixture f = fixture(randomPrior(8, 6, 7), true, 2, 0.1);
+		final DiffusionSampler.Config[] cfgs = { new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 5, BaseStep.DDIM, 0, null, 0, null, new double[] { 1, 0, 0.5, 0.2, 0 }),
+			new DiffusionSampler.Config(Methods.CGDM, Schedule.linear(), 5, BaseStep.DDPM, 1, null, 0), new DiffusionSampler.Config(Methods.DPS, Schedule.cosine(1000), 4, BaseStep.DDPM, 1, null, 0),
+			new DiffusionSampler.Config(Methods.SDEDIT, Schedule.linear(), 4, BaseStep.DDPM, 1, null, 400), new DiffusionSampler.Config(Methods.DDRM, Schedule.linear(), 5, BaseStep.DDIM, 0.7, null, 0) };
+		for (final DiffusionSampler.Config cfg : cfgs) {
+			final BlockSampler bs = new BlockSampler(f.blocks, cfg);
+			final BlockLaw law = bs.closedForm().law();
+			final SplittableRandom rng = new SplittableRandom(33);
+			followsLaw(law, f, () -> bs.sample(f.vImages, rng.split(), () -> false), 3000, cfg.method().key + " step by step");
+		}
+	}
+
+	/** Pixel means (5 SE), whitened power (5 SE) and the covariance's Frobenius error (4× its expected size) of {@code samples} draws. */
+	static void followsLaw(final BlockLaw law, final Fixture f, final java.util.function.Supplier<double[][]> draw, final int samples, final String tag) {
 		final double[] mean = ColourConvolutionTest.flat(law.meanImages(f.vImages));
 		final DMatrixRMaj cov = covariance(law);
-		final int dim = mean.length, samples = 4000;
+		final int dim = mean.length;
 		final double[] sum = new double[dim];
 		final double[][] outer = new double[dim][dim];
-		final BlockLaw.Sampler sampler = law.sampler(f.vImages, new SplittableRandom(21));
 		final DMatrixRMaj inv = cov.copy();
 		assertTrue(org.ejml.dense.row.CommonOps_DDRM.invert(inv), "the law's covariance is invertible");
 		double power = 0;
 		for (int k = 0; k < samples; k++) {
-			final double[] x = ColourConvolutionTest.flat(sampler.next());
+			final double[] x = ColourConvolutionTest.flat(draw.get());
 			for (int i = 0; i < dim; i++) for (int l = 0; l < dim; l++) power += (x[i] - mean[i]) * inv.get(i, l) * (x[l] - mean[l]);
 			for (int i = 0; i < dim; i++) {
 				final double di = x[i] - mean[i];
@@ -328,7 +353,7 @@ class BlockSamplerTest {
 		}
 		double err = 0, fro = 0, tr = 0;
 		for (int i = 0; i < dim; i++) {
-			assertEquals(0, sum[i] / samples, 5 * Math.sqrt(cov.get(i, i) / samples), "mean of pixel " + i);
+			assertEquals(0, sum[i] / samples, 5 * Math.sqrt(cov.get(i, i) / samples), tag + ": mean of pixel " + i);
 			tr += cov.get(i, i);
 			for (int l = 0; l < dim; l++) {
 				final double e = outer[i][l] / samples - cov.get(i, l);
@@ -337,9 +362,9 @@ class BlockSamplerTest {
 			}
 		}
 		power /= (double) samples * dim;
-		assertEquals(1, power, 5 * Math.sqrt(2.0 / ((double) samples * dim)), "whitened power");
+		assertEquals(1, power, 5 * Math.sqrt(2.0 / ((double) samples * dim)), tag + ": whitened power");
 		final double expected = Math.sqrt((fro + tr * tr) / samples);
-		assertTrue(Math.sqrt(err) < 4 * expected, "covariance error " + Math.sqrt(err) + " against its expected size " + expected);
+		assertTrue(Math.sqrt(err) < 4 * expected, tag + ": covariance error " + Math.sqrt(err) + " against its expected size " + expected);
 	}
 
 	@Test
