@@ -191,13 +191,17 @@ public final class BlockSampler {
 		final double[] x = new double[2 * count * n];
 		final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
 		final ThreadLocal<double[][]> vecs = ThreadLocal.withInitial(() -> new double[][] { new double[2 * n], new double[2 * n], new double[2 * m], new double[2 * m], new double[2 * n * n] });
+		// The noise buffers and the transform, made once for all steps.
+		final double[][] white = new double[channels][pixels];
+		final double[] xi = new double[2 * count * n];
+		final org.spectralposterior.core.fourier.RealFft2 fft = new org.spectralposterior.core.fourier.RealFft2(pr.hr());
+		final double[] spec = fft.newSpectrum();
 		for (int j = -1; j < grid.n; j++) {
 			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
 			// ξ: the blocks of C real white-noise images (the closed form's I in these coordinates).
 			final java.util.SplittableRandom stepRng = rng.split();
-			final double[][] white = new double[channels][pixels];
 			for (final double[] im : white) for (int i = 0; i < pixels; i++) im[i] = stepRng.nextGaussian();
-			final double[] xi = pr.imageBlocks(white);
+			pr.imageBlocks(white, fft, spec, xi);
 			final int step = j;
 			IntStream.range(0, count).parallel().forEach(b -> {
 				final Work w = work.get();

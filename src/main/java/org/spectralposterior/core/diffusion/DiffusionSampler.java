@@ -66,14 +66,6 @@ public final class DiffusionSampler {
 			}
 		}
 
-		/** The η of each step (execution order). */
-		public double[] etaPerStep() {
-			if (etas != null) return etas.clone();
-			final double[] out = new double[steps];
-			java.util.Arrays.fill(out, eta);
-			return out;
-		}
-
 		/** The step grid this configuration runs on (from t0 for a method that starts from the posterior mean). */
 		public StepGrid grid() {
 			final int tMax;

@@ -173,9 +173,16 @@ public final class DenseBlocks {
 
 	/** The blocks X_b (2n per block, at b·2n) of C HR channel images. */
 	public double[] imageBlocks(final double[][] images) {
+		final RealFft2 fft = new RealFft2(layout().hr);
+		final double[] out = new double[2 * count * n];
+		imageBlocks(images, fft, fft.newSpectrum(), out);
+		return out;
+	}
+
+	/** As above into {@code out}, with the caller's transform and spectrum buffer (a stepper calls it every step). */
+	public void imageBlocks(final double[][] images, final RealFft2 fft, final double[] spec, final double[] out) {
 		final AliasingGroups g = layout();
-		final RealFft2 fft = new RealFft2(g.hr);
-		final double[] out = new double[2 * count * n], spec = fft.newSpectrum(), z = new double[2 * g.d];
+		final double[] z = new double[2 * g.d];
 		for (int c = 0; c < channels; c++) {
 			fft.forward(images[c], spec);
 			for (int b = 0; b < count; b++) {
@@ -183,7 +190,6 @@ public final class DenseBlocks {
 				System.arraycopy(z, 0, out, 2 * (b * n + c * g.d), 2 * g.d);
 			}
 		}
-		return out;
 	}
 
 	/** C HR channel images from blocks X_b (2n per block): the inverse of {@link #imageBlocks}. */
