@@ -25,8 +25,8 @@ import org.spectralposterior.core.prior.GaussianPrior;
 
 /**
  * The cost of tuning at 1024², n = 50 (PiGDM): one evaluation of ℒ and its adjoint gradient, on all
- * frequencies and on 128² (λ, ρ) groups, against one closed-form law + expected W2 (the same
- * recurrence forward only). Run: {@code java -cp ... org.openjdk.jmh.Main TuningBenchmark}.
+ * frequencies and on 128² (λ, ρ) groups, and ℒ alone on all frequencies, against one closed-form
+ * law + expected W2 (the same recurrence forward only). Run: {@code java -cp ... org.openjdk.jmh.Main TuningBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,6 +62,12 @@ public class TuningBenchmark {
 	@Benchmark
 	public double objectiveAndGradientAllFrequencies() {
 		return full.evaluate(w, grad, () -> false);
+	}
+
+	/** ℒ alone on all frequencies (the scoring path: the sampler's fused step loop per weight set). */
+	@Benchmark
+	public double objectiveValueAllFrequencies() {
+		return full.value(w);
 	}
 
 	@Benchmark
