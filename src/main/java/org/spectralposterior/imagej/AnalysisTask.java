@@ -115,7 +115,9 @@ public final class AnalysisTask {
 		return out;
 	}
 
-	static int[] ints(final String list, final String name) {
+	/** Whole numbers given inline or as a file of one a line ({@link NumberLists#resolve}). */
+	static int[] ints(final String given, final String name) {
+		final String list = NumberLists.resolve(name, given);
 		final String[] p = list.trim().split("[,;\\s]+");
 		final int[] v = new int[p.length];
 		try {

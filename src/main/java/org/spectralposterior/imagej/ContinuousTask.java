@@ -237,7 +237,9 @@ public final class ContinuousTask {
 		return -1;
 	}
 
-	private static int[] positiveInts(final String list) {
+	/** nfe_list, inline or as a file of one number a line ({@link NumberLists#resolve}). */
+	static int[] positiveInts(final String given) {
+		final String list = NumberLists.resolve("nfe_list", given);
 		final String[] p = list.trim().split("[,;\\s]+");
 		final int[] v = new int[p.length];
 		for (int i = 0; i < p.length; i++) {
