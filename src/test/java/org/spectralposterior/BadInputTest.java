@@ -48,6 +48,7 @@ import org.spectralposterior.ij1.BridgeRoute;
  * message differs by route (an image is a path on the command line, a title in macros), {@code cli(…)} for the command line only.
  * In {@code options}, {@code {image}}, {@code {prior}}, {@code {measurement}}, {@code {truncated}},
  * {@code {low}} (a ×2 super-resolution measurement), {@code {asymmetric}}, {@code {infinite}}, {@code {badmean}} (edited priors),
+ * {@code {cprior}}, {@code {cmeasurement}} (a cross-channel colour prior and an RGB measurement),
  * {@code {nosuch}}, {@code {folder}} and {@code {textfile}} become a path (command line) or a title
  * (macros) of the fixture below; {@code {file}} is always a path. Every run gets
  * {@code output_folder=<an empty folder>} unless the options give one.
@@ -126,7 +127,8 @@ class BadInputTest {
 		all(SD, SDI + "output_folder={file}", "is a file, not a folder"),
 		// images: required, named, and what their files really hold
 		all(PS, "prior=none measurement={measurement}", "prior=none: prior is required"),
-		perRoute(SD, "image={nosuch}", "no such image file", "no open image has that title (open images: "),
+		// (the open titles are listed up to a few; with the fixture's ten open images, their count)
+		perRoute(SD, "image={nosuch}", "no such image file", "image=nosuch.tif: no open image has that title (10 images are open); open it first or give its exact title"),
 		perRoute(PS, PSI + "ground_truth={nosuch}", "no such image file", "ground_truth=nosuch.tif: no open image has that title"),
 		perRoute(SD, "image={truncated}", "truncated.tif is truncated", "truncated.tif is truncated"),
 		perRoute(PS, PSI + "ground_truth={truncated}", "truncated.tif is truncated", "truncated.tif is truncated"),
@@ -198,7 +200,13 @@ class BadInputTest {
 		all("Design Noise Schedule", AN + "steps=0", "steps must be at least 1"),
 		all("Design Noise Schedule", AN + "criterion=entropy", "is not one of: w2, kl"),
 		all("Design Noise Schedule", AN + "eta=2", "eta must be at most 1"),
-		all("Design Noise Schedule", "eigenvalues=", "neither was given"));
+		all("Design Noise Schedule", "eigenvalues=", "neither was given"),
+		// Colour: what the colour blocks cannot do yet is refused, naming the way that works
+		all(PS, "prior={cprior} measurement={cmeasurement} method=pigdm steps=5 trajectory_every=2", "trajectory_every is not available with a colour prior yet; set trajectory_every=0"),
+		all(PS, "prior={cprior} measurement={cmeasurement} method=dps-normalized steps=5", "does not split over colour channels"),
+		all(TS, "prior={cprior} operator=gaussian blur_sigma=1 noise_sigma=5 method=pigdm steps=5",
+			"is a cross-channel colour prior; this command takes per-channel priors only. Rebuild it with colour_model=[per channel]"),
+		all(PS, "prior={cprior} measurement={measurement} method=pigdm steps=5", "The colour prior has 3 channels but the measurement"));
 
 	private static Path dir, inputs;
 	private static final Map<String, String> titles = new LinkedHashMap<>();
@@ -223,6 +231,21 @@ class BadInputTest {
 		Files.write(inputs.resolve("truncated.tif"), java.util.Arrays.copyOf(whole, whole.length / 2));
 		assertEquals(0, quietCli(SD, "image=" + inputs.resolve("gravel.tif"), "downsample=2", "noise_sigma=2", "output_folder=" + made));
 		Files.move(made.resolve("gravel_degraded.tif"), inputs.resolve("low.tif"));
+		// Colour: an RGB texture, its cross-channel prior (the RGB default) and a blurred noisy measurement.
+		// (Three 64² crops of gravel as R, G and B: IJ.run would build ImageJ's menus, which headless cannot.)
+		final byte[][] channels = new byte[3][];
+		for (int c = 0; c < 3; c++) {
+			full.setRoi(new Roi(100 + 40 * c, 60 + 30 * c, 64, 64));
+			channels[c] = (byte[]) full.crop().getProcessor().convertToByteProcessor().getPixels();
+		}
+		final ij.process.ColorProcessor cp = new ij.process.ColorProcessor(64, 64);
+		cp.setRGB(channels[0], channels[1], channels[2]);
+		final ImagePlus rgb = new ImagePlus("colour", cp);
+		new FileSaver(rgb).saveAsTiff(inputs.resolve("colour.tif").toString());
+		assertEquals(0, quietCli(BP, "image=" + inputs.resolve("colour.tif"), "estimator=smoothed", "output_folder=" + made));
+		assertEquals(0, quietCli(SD, "image=" + inputs.resolve("colour.tif"), "operator=gaussian", "blur_sigma=1", "noise_sigma=5", "output_folder=" + made));
+		Files.move(made.resolve("colour_prior.tif"), inputs.resolve("colour_prior.tif"));
+		Files.move(made.resolve("colour_degraded.tif"), inputs.resolve("colour_degraded.tif"));
 		// Priors edited by hand: one pixel off its mirror, an infinite value (and its mirror), a bad Info number.
 		for (final String name : new String[] { "asymmetric.tif", "infinite.tif", "badmean.tif" }) {
 			final ImagePlus p = IJ.openImage(inputs.resolve("gravel_prior.tif").toString());
@@ -238,7 +261,7 @@ class BadInputTest {
 		Files.writeString(inputs.resolve("notes.txt"), "not an image\n");
 		// The macro routes name images by title: open every image input (batch mode, as a headless macro).
 		Interpreter.batchMode = true;
-		for (final String name : new String[] { "gravel.tif", "gravel_prior.tif", "gravel_degraded.tif", "truncated.tif", "low.tif", "asymmetric.tif", "infinite.tif", "badmean.tif" }) {
+		for (final String name : new String[] { "gravel.tif", "gravel_prior.tif", "gravel_degraded.tif", "truncated.tif", "low.tif", "asymmetric.tif", "infinite.tif", "badmean.tif", "colour_prior.tif", "colour_degraded.tif" }) {
 			final ImagePlus imp = IJ.openImage(inputs.resolve(name).toString());
 			assertNotNull(imp, name + " opens in ImageJ");
 			imp.show();
@@ -249,6 +272,8 @@ class BadInputTest {
 		titles.put("{measurement}", "gravel_degraded.tif");
 		titles.put("{truncated}", "truncated.tif");
 		for (final String name : new String[] { "low", "asymmetric", "infinite", "badmean" }) titles.put("{" + name + "}", name + ".tif");
+		titles.put("{cprior}", "colour_prior.tif");
+		titles.put("{cmeasurement}", "colour_degraded.tif");
 		titles.put("{nosuch}", "nosuch.tif");
 		titles.put("{folder}", "folder.tif");
 		titles.put("{textfile}", "notes.txt");
