@@ -94,6 +94,11 @@ public class DesignNoiseSchedule extends SpectralCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR + " & operator!=" + PosteriorSampling.FROM_MEASUREMENT) })
 	public double noise_sigma = 5;
 
+	@Parameter(label = "Noise levels for a robust design (optional: comma list or file; replaces noise sigma)", required = false, persist = false,
+		description = "One schedule for several noise levels (image units): the design minimises the sum of their exact E_v W2²; the summary reports each level and the sum",
+		attrs = { @Attr(name = DialogRules.WHEN, value = POSTERIOR) })
+	public String noise_list = "";
+
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading3 = "Output";
 
@@ -120,7 +125,7 @@ public class DesignNoiseSchedule extends SpectralCommand {
 	private ScheduleTask.Posterior posterior() {
 		if (measurement != null) MeasurementImage.checkCirculant(measurement);
 		final AnalysisCommand.Degradation d = AnalysisCommand.degradation(operator, measurement, blur_sigma, motion_length, motion_angle, psf, noise_sigma);
-		return new ScheduleTask.Posterior(method, d.operator(), d.sigma());
+		return new ScheduleTask.Posterior(method, d.operator(), d.sigma(), noise_list);
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package org.spectralposterior.imagej;
 
 import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import ij.ImagePlus;
@@ -43,7 +45,12 @@ public final class ScheduleTask {
 	public record Request(int steps, String criterion, String baseStep, double eta, String start, int iterations, String dataRange) {}
 
 	/** The conditional problem of {@code criterion = posterior}: the method, and the operator and noise σ (image units). */
-	public record Posterior(String method, OperatorSpec operator, double sigma) {}
+	public record Posterior(String method, OperatorSpec operator, double sigma, String noiseList) {
+
+		public Posterior(final String method, final OperatorSpec operator, final double sigma) {
+			this(method, operator, sigma, "");
+		}
+	}
 
 	/** The criterion key of the conditional design. */
 	public static final String POSTERIOR = "posterior";
@@ -178,55 +185,89 @@ public final class ScheduleTask {
 		// The samplers run in [−1, 1] units: design there, report in image units (× half², as Compare Samplers).
 		final GaussianPrior unit = map.toUnit(prior);
 		final BlurOperator op = BlurOperator.of(post.operator(), prior.plane().height, prior.plane().width);
-		final double sigma = map.noiseToUnit(post.sigma()), units = map.half() * map.half();
+		final double units = map.half() * map.half();
 		final String name = Planes.baseTitle(priorImp).replace("_prior", "");
 		final int n = req.steps();
 		final double[] linear = ScheduleDesign.alphaBars(Schedule.linear(), n), cosine = ScheduleDesign.alphaBars(Schedule.cosine(1000), n);
 		final double[] start = start(req, linear, cosine);
-		final ConditionalScheduleDesign exact = new ConditionalScheduleDesign(unit, op, sigma, method, base, req.eta());
-		final boolean binned = exact.entries() > TuningTask.BINNING_ABOVE;
-		final ConditionalScheduleDesign search = binned ? exact.binned(TuningTask.BINS) : exact;
+		// A robust design (noise_list): one schedule for several noise levels, minimising the sum of their exact ℒ.
+		final boolean robust = post.noiseList() != null && !post.noiseList().isBlank();
+		final double[] sigmas = robust ? NumberLists.values("noise_list", post.noiseList(), "give noise levels (image units) separated by commas, e.g. noise_list=2,5,10, or a file of one a line")
+			: new double[] { post.sigma() };
+		final List<ConditionalScheduleDesign> exacts = new ArrayList<>(), searches = new ArrayList<>();
+		for (final double s : sigmas) {
+			if (!(s >= 0) || Double.isInfinite(s)) throw new IllegalArgumentException("noise_list holds " + s + "; noise levels must be finite numbers ≥ 0 (image units).");
+			final ConditionalScheduleDesign exact = new ConditionalScheduleDesign(unit, op, map.noiseToUnit(s), method, base, req.eta());
+			exacts.add(exact);
+			searches.add(exact.entries() > TuningTask.BINNING_ABOVE ? exact.binned(TuningTask.BINS) : exact);
+		}
+		final ConditionalScheduleDesign first = exacts.get(0), firstSearch = searches.get(0);
+		final boolean binned = first.entries() > TuningTask.BINNING_ABOVE;
 		progress.update(0, 1);
 		final Thread caller = Thread.currentThread();
 		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
-		ScheduleDesign.Result r = search.design(start, req.iterations(), cancelled);
+		final ScheduleDesign.Result r = ConditionalScheduleDesign.robust(searches, start, req.iterations(), cancelled);
 		final int iterations = r.iterations();
 		// Large images: the grouped optimum is scored on every frequency and not refined there (as Tune Sampler
 		// Weights does): 30 exact iterations cost ~13× a sampling run at 1024² for no measurable gain.
 		progress.update(1, 1);
 		final double[] designed = r.alphaBars();
-		final double vd = exact.evaluate(designed, null, cancelled) * units, vl = exact.evaluate(linear, null, cancelled) * units, vc = exact.evaluate(cosine, null, cancelled) * units;
 
 		final ResultsTable steps = new ResultsTable(), table = new ResultsTable(), summary = new ResultsTable();
 		fill(steps, table, designed, linear, cosine);
 		final String[] kinds = { "designed", "linear", "cosine" };
-		final double[] values = { vd, vl, vc };
-		for (int i = 0; i < 3; i++) {
-			summary.incrementCounter();
-			summary.addValue("schedule", kinds[i]);
-			summary.addValue("criterion", POSTERIOR);
-			summary.addValue("value", values[i]);
-			summary.addValue("E_v W2^2", values[i]);
-			summary.addValue("E_v W2", Math.sqrt(values[i]));
-			summary.addValue("method", method.label);
-			summary.addValue("weights", "heuristic");
-			summary.addValue("steps", n);
-			summary.addValue("base step", base.key + (base == BaseStep.DDIM ? " η=" + req.eta() : ""));
-			summary.addValue("operator", post.operator().describe());
-			summary.addValue("noise sigma", post.sigma());
-			summary.addValue("search", "");
-			summary.addValue("use", "");
-			if (i == 0) {
-				summary.addValue("search", (binned ? TuningTask.BINS + "² (λ, ρ) groups (" + search.entries() + " entries), scored on all " : "all ") + exact.entries() + " frequencies; " + iterations
-					+ " L-BFGS iterations (" + r.stop() + ")");
-				summary.addValue("use", "Posterior Sampling method=" + method.key + " base_step=" + base.key + " schedule=table timesteps=" + n + " steps=" + n + " schedule_table=<the saved " + name
-					+ "_schedule_table.csv>");
+		final double[][] schedules = { designed, linear, cosine };
+		// One row per schedule and noise level (every figure exact on all frequencies); with noise_list, then one
+		// row per schedule for the sum the design minimised (noise sigma NaN).
+		final double[] sums = new double[3];
+		final double[][] perEntry = new double[3][];
+		for (int k = 0; k < sigmas.length; k++) {
+			for (int i = 0; i < 3; i++) {
+				final double v = exacts.get(k).evaluate(schedules[i], null, cancelled) * units;
+				sums[i] += v;
+				final double[] terms = exacts.get(k).perEntry(schedules[i]);
+				if (perEntry[i] == null) perEntry[i] = terms;
+				else for (int e = 0; e < terms.length; e++) perEntry[i][e] += terms[e];
+				summaryRow(summary, kinds[i], POSTERIOR, v, method, base, req.eta(), n, post.operator(), sigmas[k]);
+				if (i == 0 && k == 0) describeSearch(summary, binned, firstSearch, first, iterations, r, robust ? sigmas.length : 0, method, base, n, name);
 			}
 		}
-		final Plot abPlot = alphaBarPlot(name, POSTERIOR + ", " + method.key, designed, linear, cosine);
-		// The error per frequency against λ: each frequency's E_v W2² term (unit space), frequencies with λ > 0 (DC apart).
-		final Plot errPlot = errorPlot(name, "E_v W2² per frequency ([−1, 1] units)", unit.spectrum().values(), 1, exact.perEntry(designed), exact.perEntry(linear), exact.perEntry(cosine));
+		if (robust) for (int i = 0; i < 3; i++) {
+			summaryRow(summary, kinds[i], POSTERIOR + ", sum over noise_list", sums[i], method, base, req.eta(), n, post.operator(), Double.NaN);
+			if (i == 0) describeSearch(summary, binned, firstSearch, first, iterations, r, sigmas.length, method, base, n, name);
+		}
+		final Plot abPlot = alphaBarPlot(name, POSTERIOR + ", " + method.key + (robust ? ", " + sigmas.length + " noise levels" : ""), designed, linear, cosine);
+		// The error per frequency against λ: each frequency's E_v W2² term (unit space; summed over noise_list), frequencies with λ > 0 (DC apart).
+		final Plot errPlot = errorPlot(name, "E_v W2² per frequency ([−1, 1] units" + (robust ? ", sum over noise_list" : "") + ")", unit.spectrum().values(), 1, perEntry[0], perEntry[1],
+			perEntry[2]);
 		return result(name, abPlot, errPlot, steps, table, summary);
+	}
+
+	private static void summaryRow(final ResultsTable summary, final String kind, final String criterion, final double value, final Method method, final BaseStep base, final double eta,
+		final int n, final OperatorSpec operator, final double sigma) {
+		summary.incrementCounter();
+		summary.addValue("schedule", kind);
+		summary.addValue("criterion", criterion);
+		summary.addValue("value", value);
+		summary.addValue("E_v W2^2", value);
+		summary.addValue("E_v W2", Math.sqrt(value));
+		summary.addValue("method", method.label);
+		summary.addValue("weights", "heuristic");
+		summary.addValue("steps", n);
+		summary.addValue("base step", base.key + (base == BaseStep.DDIM ? " η=" + eta : ""));
+		summary.addValue("operator", operator.describe());
+		summary.addValue("noise sigma", sigma);
+		summary.addValue("search", "");
+		summary.addValue("use", "");
+	}
+
+	/** The search and the way to use the designed schedule, on the current (designed) row. */
+	private static void describeSearch(final ResultsTable summary, final boolean binned, final ConditionalScheduleDesign search, final ConditionalScheduleDesign exact, final int iterations,
+		final ScheduleDesign.Result r, final int noiseLevels, final Method method, final BaseStep base, final int n, final String name) {
+		summary.addValue("search", (noiseLevels > 0 ? "robust: the sum over " + noiseLevels + " noise levels; " : "") + (binned ? TuningTask.BINS + "² (λ, ρ) groups (" + search.entries()
+			+ " entries), scored on all " : "all ") + exact.entries() + " frequencies; " + iterations + " L-BFGS iterations (" + r.stop() + ")");
+		summary.addValue("use", "Posterior Sampling method=" + method.key + " base_step=" + base.key + " schedule=table timesteps=" + n + " steps=" + n + " schedule_table=<the saved " + name
+			+ "_schedule_table.csv>");
 	}
 
 	/** Each frequency's error term against its λ (those with λ > 0 from index {@code from} on, sorted by λ), for the three schedules. */

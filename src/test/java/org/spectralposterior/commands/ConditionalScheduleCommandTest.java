@@ -61,4 +61,49 @@ class ConditionalScheduleCommandTest {
 		final CommandModule f = CommandsTest.run(DesignNoiseSchedule.class, "prior", prior, "steps", 4, "criterion", "posterior", "operator", PosteriorSampling.FROM_MEASUREMENT);
 		assertTrue(f.isCanceled() && f.getCancelReason().contains("needs a measurement"), f.getCancelReason());
 	}
+
+	@Test
+	void aRobustDesignMinimisesTheSumOverTheNoiseLevels(@TempDir final Path dir) throws Exception {
+		final ImagePlus image = CommandsTest.gravel(45);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final int n = 8;
+		final double[] sigmas = { 2, 8 };
+		final Path robustDir = dir.resolve("robust"), singleDir = dir.resolve("single");
+		robustDir.toFile().mkdirs();
+		singleDir.toFile().mkdirs();
+		final CommandModule m = CommandsTest.run(DesignNoiseSchedule.class, "prior", prior, "steps", n, "criterion", "posterior", "method", "pigdm", "operator", "gaussian", "blur_sigma", 1.5,
+			"noise_list", "2,8", "base_step", "ddim", "eta", 0.0, "output_folder", robustDir.toFile());
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable summary = ResultsTable.open(robustDir.resolve("gravel_schedule_summary.csv").toString());
+		// Rows: (designed, linear, cosine) at σ = 2, then at σ = 8, then their sums.
+		assertEquals(9, summary.size());
+		assertTrue(summary.getStringValue("search", 0).contains("robust: the sum over 2 noise levels"), summary.getStringValue("search", 0));
+		for (int i = 0; i < 3; i++) {
+			final double sum = summary.getValue("E_v W2^2", i) + summary.getValue("E_v W2^2", 3 + i);
+			assertEquals(sum, summary.getValue("E_v W2^2", 6 + i), 1e-12 * sum, "row " + i + ": the sum row is the sum");
+			assertEquals(sigmas[1], summary.getValue("noise sigma", 3 + i), 0);
+		}
+		final double robustSum = summary.getValue("E_v W2^2", 6);
+		assertTrue(robustSum < summary.getValue("E_v W2^2", 7) && robustSum < summary.getValue("E_v W2^2", 8), "the robust schedule beats linear and cosine on the sum");
+		// The schedule designed for σ = 2 alone, scored at both levels (Compare Samplers on its table), is worse on the sum.
+		final CommandModule single = CommandsTest.run(DesignNoiseSchedule.class, "prior", prior, "steps", n, "criterion", "posterior", "method", "pigdm", "operator", "gaussian", "blur_sigma",
+			1.5, "noise_sigma", 2.0, "base_step", "ddim", "eta", 0.0, "output_folder", singleDir.toFile());
+		assertFalse(single.isCanceled(), () -> single.getCancelReason());
+		final ResultsTable one = ResultsTable.open(singleDir.resolve("gravel_schedule_summary.csv").toString());
+		// The per-level linear and cosine rows of the robust run are the single-level run's (the same exact figures).
+		assertEquals(one.getValue("E_v W2^2", 1), summary.getValue("E_v W2^2", 1), 1e-9 * one.getValue("E_v W2^2", 1));
+		assertEquals(one.getValue("E_v W2^2", 2), summary.getValue("E_v W2^2", 2), 1e-9 * one.getValue("E_v W2^2", 2));
+		double singleSum = 0;
+		for (final double sigma : sigmas) {
+			final Path out = dir.resolve("compare_" + (int) sigma);
+			out.toFile().mkdirs();
+			final CommandModule c = CommandsTest.run(CompareSamplers.class, "prior", prior, "operator", "gaussian", "blur_sigma", 1.5, "noise_sigma", sigma, "methods", "pigdm", "steps_list",
+				String.valueOf(n), "schedule", "table", "timesteps", n, "schedule_table", singleDir.resolve("gravel_schedule_table.csv").toString(), "base_step", "ddim", "eta", 0.0,
+				"output_folder", out.toFile());
+			assertFalse(c.isCanceled(), () -> c.getCancelReason());
+			singleSum += ResultsTable.open(out.resolve("gravel_compare.csv").toString()).getValue("E_v W2^2", 0);
+		}
+		System.out.printf("robust schedule design, σ ∈ {2, 8}: sum E_v W2² %.6g (robust) vs %.6g (designed for σ = 2 alone)%n", robustSum, singleSum);
+		assertTrue(robustSum < singleSum, "robust " + robustSum + " < single-level design " + singleSum + " on the sum");
+	}
 }

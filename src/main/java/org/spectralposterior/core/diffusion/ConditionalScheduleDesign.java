@@ -397,6 +397,26 @@ public final class ConditionalScheduleDesign {
 
 	/** L-BFGS in θ from {@code start} (execution order); {@code value} and {@code startValue} are on these entries. */
 	public ScheduleDesign.Result design(final double[] start, final int iterations, final BooleanSupplier cancelled) {
-		return ScheduleDesign.minimise((ab, grad) -> evaluate(ab, grad, cancelled), start, iterations, cancelled);
+		return robust(java.util.List.of(this), start, iterations, cancelled);
+	}
+
+	/**
+	 * A robust design (issue 11: "one schedule for a microscope whose noise varies"): the ᾱ minimising
+	 * Σ_i ℒ_i(ᾱ) over several problems (noise levels, operators) of the same size and steps. Each ℒ_i is
+	 * exact with its exact gradient, so the sum and its gradient are too; {@code value} and
+	 * {@code startValue} of the result are the sums.
+	 */
+	public static ScheduleDesign.Result robust(final java.util.List<ConditionalScheduleDesign> problems, final double[] start, final int iterations, final BooleanSupplier cancelled) {
+		if (problems.isEmpty()) throw new IllegalArgumentException("A robust design needs at least one problem.");
+		return ScheduleDesign.minimise((ab, grad) -> {
+			double total = 0;
+			final double[] g = grad == null ? null : new double[grad.length];
+			if (grad != null) java.util.Arrays.fill(grad, 0);
+			for (final ConditionalScheduleDesign p : problems) {
+				total += p.evaluate(ab, g, cancelled);
+				if (grad != null) for (int i = 0; i < grad.length; i++) grad[i] += g[i];
+			}
+			return total;
+		}, start, iterations, cancelled);
 	}
 }
