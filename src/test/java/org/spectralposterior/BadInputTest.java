@@ -168,7 +168,7 @@ class BadInputTest {
 		all(PS, PSI + "method=pigdm weights=tuned tuned_table=nosuch_tuned_weights.csv", "is neither an open table nor a file"),
 		all(TS, AN + "steps=5 parametrisation=[per step and band] band_by=colour", "band_by=colour is not one of: frequency, eigenvalue"),
 		all(TS, AN + "steps=5 parametrisation=[per band]", "parametrisation=per band is not one of: per step, per step and band, weights and eta per step"),
-		all(TS, AN + "steps=8 parametrisation=[per step and band] warm_start=4", "warm_start works with parametrisation=[per step] only"),
+		all(TS, AN + "steps=8 parametrisation=[per step and band] warm_start=8", "warm_start must be 0 (none) or a number of steps below steps=8"),
 		// η per step and designs robust over the blur width (issue 11)
 		all(TS, AN + "steps=5 parametrisation=[weights and eta per step]", "set base_step=ddim"),
 		all(TS, AN + "steps=5 base_step=ddim parametrisation=[weights and eta per step] blur_list=1,2", "designed for one operator"),

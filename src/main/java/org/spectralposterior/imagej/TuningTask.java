@@ -95,7 +95,6 @@ public final class TuningTask {
 		final double[] blurs = blurWidths(setup, blurList);
 		if (param.eta()) checkEtaDesign(setup, noiseList);
 		if (param.eta() && blurs != null) throw new IllegalArgumentException("η per step is designed for one operator; leave blur_list empty or use parametrisation=[per step].");
-		if (param.banded() && warmStart > 0) throw new IllegalArgumentException("warm_start works with parametrisation=[per step] only; set warm_start=0 (the band search starts from the per-step optimum anyway).");
 		if (warmStart < 0 || warmStart >= Math.max(2, steps) && warmStart != 0) {
 			throw new IllegalArgumentException("warm_start must be 0 (none) or a number of steps below steps=" + steps + ", got " + warmStart + ".");
 		}
@@ -398,19 +397,25 @@ public final class TuningTask {
 
 	/**
 	 * A coarse result carried to the fine grid: the tuned-to-heuristic ratio (or the weight itself for a
-	 * fraction, DDNM) interpolated linearly in t, times the fine heuristic.
+	 * fraction, DDNM) interpolated linearly in t, times the fine heuristic; with weights per step and band,
+	 * each band's ratios are interpolated on their own (the bands are the same on both grids: they depend on
+	 * the frequencies, not on the steps).
 	 */
 	static WeightTuner.Result warmStarted(final WeightTuner.Result coarse, final TuningObjective fine, final boolean fraction) {
 		final int[] tc = coarse.timesteps(), tf = fine.timesteps();
-		final double[] hf = fine.heuristicWeights(), w = new double[tf.length];
+		final int nb = coarse.bands();
+		if (fine.bands() != nb) throw new IllegalArgumentException("The coarse search has " + nb + " bands, the fine objective " + fine.bands() + ".");
+		final double[] hf = fine.heuristicWeights(), w = new double[tf.length * nb];
 		for (int j = 0; j < tf.length; j++) {
 			// Coarse timesteps decrease in execution order.
 			int i = 0;
 			while (i + 1 < tc.length && tc[i + 1] >= tf[j]) i++;
-			final double ri = ratio(coarse, i, fraction), rNext = i + 1 < tc.length ? ratio(coarse, i + 1, fraction) : ri;
 			final double u = i + 1 < tc.length && tc[i] != tc[i + 1] ? Math.min(1, Math.max(0, (tc[i] - (double) tf[j]) / (tc[i] - tc[i + 1]))) : 0;
-			final double r = tf[j] >= tc[0] ? ratio(coarse, 0, fraction) : ri + u * (rNext - ri);
-			w[j] = fraction ? r : r * hf[j];
+			for (int b = 0; b < nb; b++) {
+				final double ri = ratio(coarse, i, b, fraction), rNext = i + 1 < tc.length ? ratio(coarse, i + 1, b, fraction) : ri;
+				final double r = tf[j] >= tc[0] ? ratio(coarse, 0, b, fraction) : ri + u * (rNext - ri);
+				w[j * nb + b] = fraction ? r : r * hf[j];
+			}
 		}
 		return new WeightTuner.Result(tf, hf, Double.NaN, coarse.bestConstant(), Double.NaN, w, Double.NaN, coarse.iterations(), "warm start from n = " + tc.length + " (" + coarse.stop() + ")");
 	}
@@ -429,8 +434,10 @@ public final class TuningTask {
 		return t;
 	}
 
-	private static double ratio(final WeightTuner.Result r, final int i, final boolean fraction) {
-		return fraction ? r.tuned()[i] : r.tuned()[i] / r.heuristic()[i];
+	/** Step i's weight in band b over its heuristic (the weight itself for a fraction). */
+	private static double ratio(final WeightTuner.Result r, final int i, final int b, final boolean fraction) {
+		final double t = r.tuned(i, b);
+		return fraction ? t : t / r.heuristic()[i];
 	}
 
 	private static void row(final ResultsTable table, final String weights, final double loss, final AnalysisTask.Setup setup, final Method method, final int steps, final String list,

@@ -141,4 +141,43 @@ class RobustTuningTest {
 		assertTrue(AnalysisCommandsTest.table(m).getStringValue("weights", 2).contains("warm start from n = 10"), AnalysisCommandsTest.table(m).getStringValue("weights", 2));
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 10, "warm_start", 10), "warm_start must be 0");
 	}
+
+	@Test
+	void aWarmStartCarriesWeightsPerStepAndBandBandByBand() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(40);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final GaussianPrior p = new org.spectralposterior.core.diffusion.IntensityMap(0, 255).toUnit(org.spectralposterior.imagej.PriorImage.read(prior));
+		final BlurOperator op = BlurOperator.of(OperatorSpec.gaussian(2), 40, 40);
+		final org.spectralposterior.core.diffusion.FrequencyBands bands = org.spectralposterior.core.diffusion.FrequencyBands.of(org.spectralposterior.core.diffusion.FrequencyBands.By.FREQUENCY, 4,
+			p.plane(), p.spectrum().values());
+		final WeightObjective coarse = new WeightObjective(new DiffusionSampler(p, op, 5 / 127.5, new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 10, BaseStep.DDPM, 0, null, 0)), bands);
+		final WeightObjective fine = new WeightObjective(new DiffusionSampler(p, op, 5 / 127.5, new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 40, BaseStep.DDPM, 0, null, 0)), bands);
+		final WeightTuner.Result c = new WeightTuner(coarse, 0, 200).tune(Progress.NONE);
+		assertEquals(4, c.bands());
+		// On its own grid the carried weights are the coarse ones exactly, band by band.
+		final double[] same = org.spectralposterior.imagej.TuningTaskAccess.warmStarted(c, coarse, false).tuned();
+		for (int i = 0; i < same.length; i++) assertEquals(c.tuned()[i], same[i], 1e-12 * (1 + Math.abs(c.tuned()[i])), "weight " + i);
+		// On the fine grid each band's ratio to the heuristic is interpolated on its own: a step between two
+		// coarse steps has, in every band, a ratio between theirs.
+		final WeightTuner.Result start = org.spectralposterior.imagej.TuningTaskAccess.warmStarted(c, fine, false);
+		assertEquals(40 * 4, start.tuned().length);
+		final int[] tc = c.timesteps(), tf = fine.timesteps();
+		for (int j = 0; j < tf.length; j++) {
+			if (tf[j] >= tc[0] || tf[j] <= tc[tc.length - 1]) continue;
+			int i = 0;
+			while (tc[i + 1] >= tf[j]) i++;
+			for (int b = 0; b < 4; b++) {
+				final double r0 = c.tuned(i, b) / c.heuristic()[i], r1 = c.tuned(i + 1, b) / c.heuristic()[i + 1], r = start.tuned(j, b) / fine.heuristicWeights()[j];
+				assertTrue(r >= Math.min(r0, r1) * (1 - 1e-12) && r <= Math.max(r0, r1) * (1 + 1e-12), "step " + j + " band " + b + ": " + r + " between " + r0 + " and " + r1);
+			}
+		}
+		final WeightTuner.Result warm = new WeightTuner(fine, 0, 200).refine(start, 200, Progress.NONE);
+		final WeightTuner.Result cold = new WeightTuner(fine, 0, 200).tune(Progress.NONE);
+		System.out.printf("bands, warm start from n = 10 to n = 40: E_v W2² %.6g (warm) vs %.6g (cold)%n", warm.tunedLoss(), cold.tunedLoss());
+		assertTrue(warm.tunedLoss() <= cold.tunedLoss() * 1.01, "warm " + warm.tunedLoss() + " vs cold " + cold.tunedLoss());
+		final org.scijava.command.CommandModule m = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "operator", "gaussian", "blur_sigma", 2.0, "noise_sigma", 5.0,
+			"method", "pigdm", "steps", 40, "warm_start", 10, "parametrisation", "per step and band", "bands", 4);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		assertTrue(AnalysisCommandsTest.table(m).getStringValue("weights", 2).contains("warm start from n = 10"), AnalysisCommandsTest.table(m).getStringValue("weights", 2));
+	}
 }

@@ -182,7 +182,6 @@ class TunedWeightsCommandsTest {
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "parametrisation", "per step and band", "bands", 0), "bands must be at least 1");
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "parametrisation", "per step and band", "band_by", "colour"), "band_by must be");
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "parametrisation", "per band"), "parametrisation must be");
-		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 8, "parametrisation", "per step and band", "warm_start", 4), "warm_start works with");
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "parametrisation", "per step and band", "downsample", 2), "aliased");
 	}
 }
