@@ -49,10 +49,14 @@ public class DesignNoiseSchedule extends SpectralCommand {
 	public double eta = 0;
 
 	@Parameter(label = "Start from", choices = { "linear", "cosine" }, persist = false)
-	public String start = "linear";
+	public String start_from = "linear";
 
 	@Parameter(label = "Iterations (L-BFGS)", min = "0", persist = false)
 	public int iterations = 300;
+
+	@Parameter(label = "Warm start: design at this many steps first (0: none)", min = "0", persist = false,
+		description = "Design at n' < n steps first, carry that schedule to n steps (logit ᾱ interpolated in the step's place) and continue there")
+	public int warm_start = 0;
 
 	@Parameter(label = "Data range of a prior (auto or lo,hi)", persist = false)
 	public String data_range = "auto";
@@ -113,7 +117,7 @@ public class DesignNoiseSchedule extends SpectralCommand {
 
 	@Override
 	protected TaskResult compute(final Progress progress) {
-		final ScheduleTask.Request req = new ScheduleTask.Request(steps, criterion, base_step, eta, start, iterations, data_range);
+		final ScheduleTask.Request req = new ScheduleTask.Request(steps, criterion, base_step, eta, start_from, iterations, data_range, warm_start);
 		final boolean conditional = criterion != null && ScheduleTask.POSTERIOR.equalsIgnoreCase(criterion.trim());
 		return ScheduleTask.run(prior, eigenvalues, req, conditional ? posterior() : null, progress);
 	}

@@ -42,7 +42,12 @@ public final class ScheduleTask {
 	/** Above this many distinct frequencies the search runs on weighted λ nodes (scored exactly after). */
 	static final int NODES = 4096;
 
-	public record Request(int steps, String criterion, String baseStep, double eta, String start, int iterations, String dataRange) {}
+	public record Request(int steps, String criterion, String baseStep, double eta, String start, int iterations, String dataRange, int warmStart) {
+
+		public Request(final int steps, final String criterion, final String baseStep, final double eta, final String start, final int iterations, final String dataRange) {
+			this(steps, criterion, baseStep, eta, start, iterations, dataRange, 0);
+		}
+	}
 
 	/** The conditional problem of {@code criterion = posterior}: the method, and the operator and noise σ (image units). */
 	public record Posterior(String method, OperatorSpec operator, double sigma, String noiseList) {
@@ -66,6 +71,9 @@ public final class ScheduleTask {
 		ContinuousTask.checkOneSource(priorImp, eigenvalues);
 		if (req.steps() < 1 || req.steps() > 10000) throw new IllegalArgumentException("steps must be between 1 and 10000, got " + req.steps() + ".");
 		if (req.iterations() < 0) throw new IllegalArgumentException("iterations must be ≥ 0, got " + req.iterations() + ".");
+		if (req.warmStart() != 0 && (req.warmStart() < 2 || req.warmStart() >= req.steps())) {
+			throw new IllegalArgumentException("warm_start must be 0 (none) or a number of steps from 2 to steps − 1 = " + (req.steps() - 1) + ", got " + req.warmStart() + ".");
+		}
 		final boolean conditional = req.criterion() != null && POSTERIOR.equalsIgnoreCase(req.criterion().trim());
 		final ScheduleDesign.Criterion criterion = conditional ? null : ScheduleDesign.Criterion.parse(req.criterion());
 		final BaseStep base = BaseStep.parse(req.baseStep());
@@ -92,7 +100,8 @@ public final class ScheduleTask {
 		final ScheduleDesign design = new ScheduleDesign(search, base, req.eta(), criterion), exact = new ScheduleDesign(all, base, req.eta(), criterion);
 		progress.update(0, 1);
 		final Thread caller = Thread.currentThread();
-		final ScheduleDesign.Result r = design.design(start, req.iterations(), () -> caller.isInterrupted() || progress.cancelled());
+		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
+		final ScheduleDesign.Result r = warm(req, start, (s0, it) -> design.design(s0, it, cancelled));
 		progress.update(1, 1);
 		final double vd = exact.value(r.alphaBars(), null), vl = exact.value(linear, null), vc = exact.value(cosine, null);
 
@@ -130,12 +139,26 @@ public final class ScheduleTask {
 		return new TaskResult().addImage(TaskResult.PLOT, a).addImage(TaskResult.ERROR_PLOT, e).addTable(name + "_schedule", steps).addTable(name + "_schedule_table", table).addTable(name + "_schedule_summary", summary);
 	}
 
+	/**
+	 * The design from {@code start}, or with {@code warm_start} = n' first at n' steps (from the same kind
+	 * of start there) and then at n from that optimum carried over ({@link ScheduleDesign#warmStart}).
+	 */
+	private static ScheduleDesign.Result warm(final Request req, final double[] start, final java.util.function.BiFunction<double[], Integer, ScheduleDesign.Result> design) {
+		if (req.warmStart() == 0) return design.apply(start, req.iterations());
+		final int nc = req.warmStart();
+		final double[] coarseStart = start(req, ScheduleDesign.alphaBars(Schedule.linear(), nc), ScheduleDesign.alphaBars(Schedule.cosine(1000), nc));
+		final ScheduleDesign.Result coarse = design.apply(coarseStart, req.iterations());
+		final ScheduleDesign.Result fine = design.apply(ScheduleDesign.warmStart(coarse.alphaBars(), req.steps()), req.iterations());
+		return new ScheduleDesign.Result(fine.alphaBars(), fine.value(), fine.startValue(), fine.iterations(), fine.stop() + "; warm start from n = " + nc + " (" + coarse.iterations()
+			+ " iterations there, " + coarse.stop() + ")");
+	}
+
 	private static double[] start(final Request req, final double[] linear, final double[] cosine) {
 		final String startKind = req.start() == null ? "linear" : req.start().trim().toLowerCase(Locale.ROOT);
 		return switch (startKind) {
 			case "linear" -> linear;
 			case "cosine" -> cosine;
-			default -> throw new IllegalArgumentException("start must be linear or cosine, got '" + req.start() + "'.");
+			default -> throw new IllegalArgumentException("start_from must be linear or cosine, got '" + req.start() + "'.");
 		};
 	}
 
@@ -206,7 +229,7 @@ public final class ScheduleTask {
 		progress.update(0, 1);
 		final Thread caller = Thread.currentThread();
 		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
-		final ScheduleDesign.Result r = ConditionalScheduleDesign.robust(searches, start, req.iterations(), cancelled);
+		final ScheduleDesign.Result r = warm(req, start, (s0, it) -> ConditionalScheduleDesign.robust(searches, s0, it, cancelled));
 		final int iterations = r.iterations();
 		// Large images: the grouped optimum is scored on every frequency and not refined there (as Tune Sampler
 		// Weights does): 30 exact iterations cost ~13× a sampling run at 1024² for no measurable gain.

@@ -43,4 +43,26 @@ class DesignNoiseScheduleTest {
 			"steps", 6, "schedule_table", csv.toString(), "samples", 1);
 		assertFalse(s.isCanceled(), () -> s.getCancelReason());
 	}
+
+	@Test
+	void aWarmStartDesignsAtFewerStepsFirst(@TempDir final Path dir) throws Exception {
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(40)).getOutput("prior");
+		final Path cold = dir.resolve("cold"), warm = dir.resolve("warm"), cond = dir.resolve("conditional");
+		for (final Path p : new Path[] { cold, warm, cond }) p.toFile().mkdirs();
+		assertFalse(CommandsTest.run(DesignNoiseSchedule.class, "prior", prior, "steps", 12, "output_folder", cold.toFile()).isCanceled());
+		final CommandModule m = CommandsTest.run(DesignNoiseSchedule.class, "prior", prior, "steps", 12, "warm_start", 4, "output_folder", warm.toFile());
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable w = ResultsTable.open(warm.resolve("gravel_schedule_summary.csv").toString()), c = ResultsTable.open(cold.resolve("gravel_schedule_summary.csv").toString());
+		assertTrue(w.getStringValue("search", 0).contains("warm start from n = 4"), w.getStringValue("search", 0));
+		assertTrue(w.getValue("value", 0) <= 1.01 * c.getValue("value", 0), "warm " + w.getValue("value", 0) + " vs cold " + c.getValue("value", 0));
+		assertEquals(c.getValue("value", 1), w.getValue("value", 1), 0, "the same linear reference");
+		final CommandModule p = CommandsTest.run(DesignNoiseSchedule.class, "prior", prior, "steps", 8, "warm_start", 3, "criterion", "posterior", "operator", "gaussian", "blur_sigma", 1.5,
+			"noise_sigma", 4.0, "output_folder", cond.toFile());
+		assertFalse(p.isCanceled(), () -> p.getCancelReason());
+		final ResultsTable pc = ResultsTable.open(cond.resolve("gravel_schedule_summary.csv").toString());
+		assertTrue(pc.getStringValue("search", 0).contains("warm start from n = 3"), pc.getStringValue("search", 0));
+		assertTrue(pc.getValue("E_v W2^2", 0) < Math.min(pc.getValue("E_v W2^2", 1), pc.getValue("E_v W2^2", 2)), "designed beats linear and cosine");
+		CommandsTest.expectFailure(CommandsTest.run(DesignNoiseSchedule.class, "prior", prior, "steps", 6, "warm_start", 6), "warm_start must be 0 (none) or a number of steps from 2 to steps − 1 = 5");
+		CommandsTest.expectFailure(CommandsTest.run(DesignNoiseSchedule.class, "prior", prior, "steps", 6, "warm_start", 1), "warm_start must be 0");
+	}
 }

@@ -118,6 +118,30 @@ public final class ScheduleDesign {
 		return ab;
 	}
 
+	/**
+	 * A schedule designed at a coarser n carried to n steps (a warm start, MATH §6.3): logit ᾱ interpolated
+	 * linearly in the step's place u = j/(n − 1), first (noisiest) and last steps at u = 0 and 1 on both
+	 * grids. Both end values are kept, and a strictly increasing coarse schedule gives a strictly
+	 * increasing one (a piecewise-linear map with positive slopes).
+	 */
+	public static double[] warmStart(final double[] coarse, final int n) {
+		final int nc = coarse.length;
+		if (nc < 2 || n < 2) throw new IllegalArgumentException("A warm start carries a schedule of at least 2 steps to at least 2 steps, got " + nc + " → " + n + ".");
+		checkIncreasing(coarse);
+		final double[] out = new double[n];
+		for (int j = 0; j < n; j++) {
+			final double x = (double) j * (nc - 1) / (n - 1);
+			final int i = Math.min(nc - 2, (int) Math.floor(x));
+			final double u = x - i, l0 = logit(coarse[i]), l1 = logit(coarse[i + 1]);
+			out[j] = j == 0 ? coarse[0] : j == n - 1 ? coarse[nc - 1] : 1 / (1 + Math.exp(-(l0 + u * (l1 - l0))));
+		}
+		return out;
+	}
+
+	private static double logit(final double p) {
+		return Math.log(p / (1 - p));
+	}
+
 	/** The designed schedule as a training table of n timesteps, ᾱ_1 (least noisy) first: run it with timesteps = steps = n. */
 	public static double[] asTable(final double[] executionOrder) {
 		final int n = executionOrder.length;

@@ -1,6 +1,7 @@
 package org.spectralposterior.core.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,28 @@ class ScheduleDesignTest {
 				for (int j = 1; j < n; j++) assertTrue(r.alphaBars()[j] > r.alphaBars()[j - 1], "monotone by construction");
 			}
 		}
+	}
+
+	@Test
+	void aWarmStartCarriesTheCoarseScheduleAndStartsNearTheOptimum() {
+		final double[] coarse = ScheduleDesign.alphaBars(Schedule.cosine(1000), 5);
+		// The coarse schedule on its own grid is itself; on a finer one its nodes are kept where the grids meet.
+		final double[] same = ScheduleDesign.warmStart(coarse, 5);
+		for (int j = 0; j < 5; j++) assertEquals(coarse[j], same[j], 1e-15 * coarse[j] + 1e-300, "node " + j);
+		final double[] fine = ScheduleDesign.warmStart(coarse, 9);
+		for (int i = 0; i < 5; i++) assertEquals(coarse[i], fine[2 * i], 1e-12, "u = " + i / 4.0);
+		for (int j = 1; j < 9; j++) assertTrue(fine[j] > fine[j - 1], "strictly increasing");
+		// Between two nodes: logit ᾱ is their mean at the midpoint.
+		final double mid = Math.log(fine[1] / (1 - fine[1])), l0 = Math.log(coarse[0] / (1 - coarse[0])), l1 = Math.log(coarse[1] / (1 - coarse[1]));
+		assertEquals(0.5 * (l0 + l1), mid, 1e-12);
+		// The optimum at n = 5 carried to n = 10 starts closer to the n = 10 optimum than linear does, and ends there.
+		final ScheduleDesign d = new ScheduleDesign(ScheduleDesign.Nodes.of(prior(32, 30)), BaseStep.DDIM, 0, ScheduleDesign.Criterion.W2);
+		final double[] lin10 = ScheduleDesign.alphaBars(Schedule.linear(), 10);
+		final double[] carried = ScheduleDesign.warmStart(d.design(ScheduleDesign.alphaBars(Schedule.linear(), 5), 300, () -> false).alphaBars(), 10);
+		final ScheduleDesign.Result cold = d.design(lin10, 300, () -> false), warm = d.design(carried, 300, () -> false);
+		assertTrue(d.value(carried, null) < d.value(lin10, null), "the carried start " + d.value(carried, null) + " beats linear " + d.value(lin10, null));
+		assertTrue(warm.value() <= 1.01 * cold.value(), "warm " + warm.value() + " vs cold " + cold.value());
+		assertThrows(IllegalArgumentException.class, () -> ScheduleDesign.warmStart(new double[] { 0.5 }, 4));
 	}
 
 	@Test
