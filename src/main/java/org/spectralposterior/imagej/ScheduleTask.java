@@ -219,7 +219,9 @@ public final class ScheduleTask {
 			: new double[] { post.sigma() };
 		final List<ConditionalScheduleDesign> exacts = new ArrayList<>(), searches = new ArrayList<>();
 		for (final double s : sigmas) {
-			if (!(s >= 0) || Double.isInfinite(s)) throw new IllegalArgumentException("noise_list holds " + s + "; noise levels must be finite numbers ≥ 0 (image units).");
+			if (!(s >= 0) || Double.isInfinite(s)) {
+				throw new IllegalArgumentException((robust ? "noise_list holds " + s + "; noise levels must be finite numbers" : "noise_sigma=" + s + "; the noise level must be a finite number") + " ≥ 0 (image units).");
+			}
 			final ConditionalScheduleDesign exact = new ConditionalScheduleDesign(unit, op, map.noiseToUnit(s), method, base, req.eta());
 			exacts.add(exact);
 			searches.add(exact.entries() > TuningTask.BINNING_ABOVE ? exact.binned(TuningTask.BINS) : exact);

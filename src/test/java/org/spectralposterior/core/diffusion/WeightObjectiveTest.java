@@ -65,9 +65,13 @@ class WeightObjectiveTest {
 	void gradientMatchesCentralDifferences() {
 		final GaussianPrior prior = oddPrior();
 		final BlurOperator op = BlurOperator.of(OperatorSpec.motion(5, 30), 15, 12);
-		for (final Method m : TUNABLE) {
-			final DiffusionSampler ds = sampler(prior, op, 0.1, m, 10, 1, null);
-			assertGradientMatchesCentralDifferences(new WeightObjective(ds, 29), randomWeights(ds.weights(), 11), m.toString());
+		// n = 10 runs one checkpointed segment of the forward history; n = 37 three (16 + 16 + 5), so the
+		// backward pass restores from checkpoints and crosses segment boundaries.
+		for (final int n : new int[] { 10, 37 }) {
+			for (final Method m : TUNABLE) {
+				final DiffusionSampler ds = sampler(prior, op, 0.1, m, n, 1, null);
+				assertGradientMatchesCentralDifferences(new WeightObjective(ds, 29), randomWeights(ds.weights(), 11), m + " n=" + n);
+			}
 		}
 	}
 
