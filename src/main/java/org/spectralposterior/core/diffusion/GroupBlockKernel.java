@@ -4,186 +4,204 @@ import org.spectralposterior.core.operator.AliasingGroups;
 
 /**
  * The super-resolution block recurrence of a guided method for a run of B aliasing groups at once,
- * in structure-of-arrays layout: every loop runs over the B groups for one member (or one entry of
- * the covariance), so the JIT vectorises it, where the per-group loops over d = r² members (4 for
- * r = 2) are too short to. Same algebra as {@link SuperResolutionSampler}'s per-group step
- * (𝔸 = D + x yᵀ, S ← D S D + h x* + x h* + ν²I, h = D S conj(y) + (β/2) x), without the DC group's
- * bias (q), which that per-group step keeps. S holds its upper triangle, entry e(i, l) for l ≥ i.
+ * in a basis where it is real. On a group with operator row a, a guided step is 𝔸 = D − 𝒦 (G a)ᵀ with
+ * 𝒦 = κ conj(a) and D, G, κ real diagonal (they depend on λ only). In the coordinates x̃ = T* x,
+ * T = diag(conj(a_i)/|a_i|) (1 where a_i = 0) — a unitary diagonal, a phase per member —
+ * <pre>
+ *   T* 𝔸 T = D − (κ|a|)(G|a|)ᵀ,   T* 𝒦 = κ|a|,   T* (ν²I) T = ν²I,
+ * </pre>
+ * all real, so a real starting law (x_T's identity covariance, or the posterior's, whose P* = Λ conj(a)/c
+ * and Σ* = Λ − P* aᵀΛ are real in this basis) stays real: S̃ is real symmetric and P̃ real. That is a
+ * quarter of the complex arithmetic of {@link SuperResolutionSampler}'s per-group step, which keeps the
+ * DC group (with its bias q) and any state that is not real here. Layout: structure of arrays, every
+ * loop over the B groups for one member or one entry of S̃, so the JIT vectorises it (the loops over
+ * d = r² members, 4 for r = 2, are too short to). S̃ holds its upper triangle, entry e(i, l), l ≥ i.
  */
 final class GroupBlockKernel {
 
+	/** Largest imaginary part, relative to the largest entry, that {@link #load} still reads as rounding. */
+	private static final double REAL_TOLERANCE = 1e-10;
+
 	private final int d, b, entries;
-	private final int[] entry;
-	/** Per member i: λ, Re a, Im a, |a|² (index i·B + g). */
-	private final double[] lam, ar, ai, a2;
+	private final int[] rowOf, colOf;
+	private final int[][] entry;
+	/** Per member i, over the B groups: λ, |a|, |a|², the phase e^{iθ} = a/|a| (1 where a = 0). */
+	private final double[][] lam, am, a2, cr, ci;
 	/** Per group: AA*. */
 	private final double[] aa;
-	/** State: P (per member), S (per upper entry). */
-	final double[] pr, pi, sr, si;
-	private final double[] g, gam, dd, xr, xi, yr, yi, wr, wi, hr, hi, aga, invDen, ypr, ypi, beta;
+	/** State in the real basis: P̃ per member, S̃ per upper entry, each over the B groups. */
+	private final double[][] p, s;
+	private final double[][] dd, x, y, w, h;
+	private final double[] aga, den, invDen, yp, beta;
 
-	/** Loads groups [from, from + count) of {@code groups}, λ per group member ({@code lamMembers}, index group·d + i). */
+	/** Groups [from, from + count) of {@code groups}, λ per group member ({@code lamMembers}, index group·d + i). */
 	GroupBlockKernel(final AliasingGroups groups, final double[] lamMembers, final int from, final int count) {
 		d = groups.d;
 		b = count;
 		entries = d * (d + 1) / 2;
-		entry = new int[d * d];
-		for (int i = 0, e = 0; i < d; i++) for (int l = i; l < d; l++) entry[i * d + l] = e++;
-		lam = new double[d * b];
-		ar = new double[d * b];
-		ai = new double[d * b];
-		a2 = new double[d * b];
+		entry = new int[d][d];
+		rowOf = new int[entries];
+		colOf = new int[entries];
+		for (int i = 0, e = 0; i < d; i++) {
+			for (int l = i; l < d; l++, e++) {
+				entry[i][l] = entry[l][i] = e;
+				rowOf[e] = i;
+				colOf[e] = l;
+			}
+		}
+		lam = new double[d][b];
+		am = new double[d][b];
+		a2 = new double[d][b];
+		cr = new double[d][b];
+		ci = new double[d][b];
 		aa = new double[b];
 		for (int k = 0; k < b; k++) {
 			final int gr = from + k;
 			aa[k] = groups.aa(gr);
 			for (int i = 0; i < d; i++) {
-				lam[i * b + k] = lamMembers[gr * d + i];
-				ar[i * b + k] = groups.aRe(gr, i);
-				ai[i * b + k] = groups.aIm(gr, i);
-				a2[i * b + k] = ar[i * b + k] * ar[i * b + k] + ai[i * b + k] * ai[i * b + k];
+				final double re = groups.aRe(gr, i), im = groups.aIm(gr, i), m = Math.hypot(re, im);
+				lam[i][k] = lamMembers[gr * d + i];
+				am[i][k] = m;
+				a2[i][k] = m * m;
+				cr[i][k] = m > 0 ? re / m : 1;
+				ci[i][k] = m > 0 ? im / m : 0;
 			}
 		}
-		pr = new double[d * b];
-		pi = new double[d * b];
-		sr = new double[entries * b];
-		si = new double[entries * b];
-		g = new double[d * b];
-		gam = new double[d * b];
-		dd = new double[d * b];
-		xr = new double[d * b];
-		xi = new double[d * b];
-		yr = new double[d * b];
-		yi = new double[d * b];
-		wr = new double[d * b];
-		wi = new double[d * b];
-		hr = new double[d * b];
-		hi = new double[d * b];
+		p = new double[d][b];
+		s = new double[entries][b];
+		dd = new double[d][b];
+		x = new double[d][b];
+		y = new double[d][b];
+		w = new double[d][b];
+		h = new double[d][b];
 		aga = new double[b];
+		den = new double[b];
 		invDen = new double[b];
-		ypr = new double[b];
-		ypi = new double[b];
+		yp = new double[b];
 		beta = new double[b];
 	}
 
-	/** Reads P and S of groups [from, from + B) from the per-group layout of {@link org.spectralposterior.core.posterior.GroupLaw}. */
-	void load(final double[] p, final double[] s, final int from) {
+	/**
+	 * Reads P and S of groups [from, from + B) from the per-group layout of
+	 * {@link org.spectralposterior.core.posterior.GroupLaw} into the real basis, P̃ = T*P and
+	 * S̃ = T*ST; false if some group's state is not real there (then this kernel cannot carry it).
+	 */
+	boolean load(final double[] pIn, final double[] sIn, final int from) {
+		double maxRe = 0, maxIm = 0;
 		for (int k = 0; k < b; k++) {
 			final int po = 2 * (from + k) * d, so = 2 * (from + k) * d * d;
 			for (int i = 0; i < d; i++) {
-				pr[i * b + k] = p[po + 2 * i];
-				pi[i * b + k] = p[po + 2 * i + 1];
-				for (int l = i; l < d; l++) {
-					sr[entry[i * d + l] * b + k] = s[so + 2 * (i * d + l)];
-					si[entry[i * d + l] * b + k] = s[so + 2 * (i * d + l) + 1];
-				}
+				// conj(T_i) = e^{iθ_i}: (c_r + i c_i)(p_r + i p_i)
+				final double re = cr[i][k] * pIn[po + 2 * i] - ci[i][k] * pIn[po + 2 * i + 1], im = cr[i][k] * pIn[po + 2 * i + 1] + ci[i][k] * pIn[po + 2 * i];
+				p[i][k] = re;
+				maxRe = Math.max(maxRe, Math.abs(re));
+				maxIm = Math.max(maxIm, Math.abs(im));
+			}
+			for (int e = 0; e < entries; e++) {
+				final int i = rowOf[e], l = colOf[e], o = so + 2 * (i * d + l);
+				// e^{iθ_i} S_il e^{−iθ_l}
+				final double ur = cr[i][k] * cr[l][k] + ci[i][k] * ci[l][k], ui = ci[i][k] * cr[l][k] - cr[i][k] * ci[l][k];
+				final double re = ur * sIn[o] - ui * sIn[o + 1], im = ur * sIn[o + 1] + ui * sIn[o];
+				s[e][k] = re;
+				maxRe = Math.max(maxRe, Math.abs(re));
+				maxIm = Math.max(maxIm, Math.abs(im));
+			}
+		}
+		return maxIm <= REAL_TOLERANCE * maxRe;
+	}
+
+	/** Writes P = T P̃ and the whole Hermitian S = T S̃ T* back. */
+	void store(final double[] pOut, final double[] sOut, final int from) {
+		for (int k = 0; k < b; k++) {
+			final int po = 2 * (from + k) * d, so = 2 * (from + k) * d * d;
+			for (int i = 0; i < d; i++) {
+				pOut[po + 2 * i] = cr[i][k] * p[i][k];
+				pOut[po + 2 * i + 1] = -ci[i][k] * p[i][k];
+			}
+			for (int e = 0; e < entries; e++) {
+				final int i = rowOf[e], l = colOf[e];
+				final double v = s[e][k];
+				// e^{−iθ_i} S̃_il e^{iθ_l}
+				final double ur = cr[i][k] * cr[l][k] + ci[i][k] * ci[l][k], ui = cr[i][k] * ci[l][k] - ci[i][k] * cr[l][k];
+				sOut[so + 2 * (i * d + l)] = ur * v;
+				sOut[so + 2 * (i * d + l) + 1] = ui * v;
+				sOut[so + 2 * (l * d + i)] = ur * v;
+				sOut[so + 2 * (l * d + i) + 1] = -ui * v;
 			}
 		}
 	}
 
-	/** Writes P and the whole Hermitian S back. */
-	void store(final double[] p, final double[] s, final int from) {
-		for (int k = 0; k < b; k++) {
-			final int po = 2 * (from + k) * d, so = 2 * (from + k) * d * d;
-			for (int i = 0; i < d; i++) {
-				p[po + 2 * i] = pr[i * b + k];
-				p[po + 2 * i + 1] = pi[i * b + k];
-				for (int l = i; l < d; l++) {
-					final int e = entry[i * d + l] * b + k;
-					s[so + 2 * (i * d + l)] = sr[e];
-					s[so + 2 * (i * d + l) + 1] = si[e];
-					s[so + 2 * (l * d + i)] = sr[e];
-					s[so + 2 * (l * d + i) + 1] = -si[e];
-				}
-			}
-		}
-	}
-
-	/** One step j with guidance u at weight w. */
-	void step(final StepGrid grid, final int j, final Guidance u, final double w) {
+	/** One step j with guidance u at weight wt. */
+	void step(final StepGrid grid, final int j, final Guidance u, final double wt) {
 		final double ab = grid.abT[j], sab = Math.sqrt(ab), one = 1 - ab, ph = grid.phi[j], ps = grid.psi[j], nu2 = grid.nu[j] * grid.nu[j];
-		final double sc = w * u.scale(), fG = u.fG(), fGam = u.fGamma(), fI = u.fI(), dAA = u.dAA(), dAGA = u.dAGammaA(), dI = u.dI();
-		final double thr = u.pseudoInverse() ? Guidance.PINV_THRESHOLD : 0;
+		final double sc = wt * u.scale(), fG = u.fG(), fGam = u.fGamma(), fI = u.fI(), dAA = u.dAA(), dAGA = u.dAGammaA(), dI = u.dI();
+		final double thr = u.pseudoInverse() ? Guidance.PINV_THRESHOLD : 0, invSab = 1 / sab;
 		final boolean guided = !u.none(), onXt = u.onXt();
-		for (int t = 0; t < d * b; t++) {
-			final double l = lam[t], inv = 1 / (ab * l + one);
-			g[t] = sab * l * inv;
-			gam[t] = one * l * inv;
-		}
 		java.util.Arrays.fill(aga, 0);
-		if (dAGA != 0) for (int i = 0; i < d; i++) for (int k = 0, o = i * b; k < b; k++) aga[k] += gam[o + k] * a2[o + k];
-		for (int k = 0; k < b; k++) {
-			final double den = dAA * aa[k] + dAGA * aga[k] + dI;
-			invDen[k] = guided && den > thr ? 1 / den : 0;
+		for (int i = 0; dAGA != 0 && i < d; i++) {
+			final double[] li = lam[i], ai = a2[i];
+			for (int k = 0; k < b; k++) aga[k] += one * li[k] / (ab * li[k] + one) * ai[k];
 		}
-		for (int i = 0; i < d; i++) {
-			final int o = i * b;
-			for (int k = 0; k < b; k++) {
-				final int t = o + k;
-				final double kap = sc * (fG * g[t] + fGam * gam[t] + fI) * invDen[k];
-				dd[t] = ph * g[t] + ps;
-				// x = −𝒦 = −κ conj(a); y = G a (or a/sqrt(ᾱ) on x_t); 𝔹 = 𝒦 is added to P below.
-				xr[t] = -kap * ar[t];
-				xi[t] = kap * ai[t];
-				final double f = onXt ? 1 / sab : g[t];
-				yr[t] = f * ar[t];
-				yi[t] = f * ai[t];
-			}
+		// The reciprocal vectorised, then the (rare, well-predicted) zeros where the bracket is at most
+		// the threshold: a conditional inside the division's loop leaves it scalar.
+		if (guided) {
+			for (int k = 0; k < b; k++) den[k] = dAA * aa[k] + dAGA * aga[k] + dI;
+			for (int k = 0; k < b; k++) invDen[k] = 1 / den[k];
+			for (int k = 0; k < b; k++) if (!(den[k] > thr)) invDen[k] = 0;
 		}
-		// P ← D P + x (yᵀP) − x   (𝔹 = −x)
-		java.util.Arrays.fill(ypr, 0);
-		java.util.Arrays.fill(ypi, 0);
+		else java.util.Arrays.fill(invDen, 0);
+		java.util.Arrays.fill(yp, 0);
 		for (int i = 0; i < d; i++) {
-			for (int k = 0, o = i * b; k < b; k++) {
-				ypr[k] += yr[o + k] * pr[o + k] - yi[o + k] * pi[o + k];
-				ypi[k] += yr[o + k] * pi[o + k] + yi[o + k] * pr[o + k];
-			}
-		}
-		for (int i = 0; i < d; i++) {
-			final int o = i * b;
-			for (int k = 0; k < b; k++) {
-				final int t = o + k;
-				final double nr = dd[t] * pr[t] + xr[t] * ypr[k] - xi[t] * ypi[k] - xr[t];
-				final double ni = dd[t] * pi[t] + xr[t] * ypi[k] + xi[t] * ypr[k] - xi[t];
-				pr[t] = nr;
-				pi[t] = ni;
-			}
-		}
-		// w = S conj(y), with S_il = conj(S_li) below the diagonal.
-		java.util.Arrays.fill(wr, 0);
-		java.util.Arrays.fill(wi, 0);
-		for (int i = 0; i < d; i++) {
-			for (int l = 0; l < d; l++) {
-				final boolean upper = l >= i;
-				final int e = (upper ? entry[i * d + l] : entry[l * d + i]) * b, oi = i * b, ol = l * b;
-				final double sgn = upper ? 1 : -1;
+			final double[] li = lam[i], mi = am[i], di = dd[i], xi = x[i], yi = y[i], pi = p[i];
+			// G = sqrt(ᾱ)λ/(ᾱλ + 1 − ᾱ), Γ = (1 − ᾱ)λ/(ᾱλ + 1 − ᾱ); x̃ = −κ|a|, ỹ = G|a| (or |a|/sqrt(ᾱ)
+			// on x_t); 𝔹̃ = −x̃ is added to P̃ below. Each loop without a branch or a second
+			// accumulation, or C2 leaves it scalar.
+			if (onXt) {
 				for (int k = 0; k < b; k++) {
-					final double s0 = sr[e + k], s1 = sgn * si[e + k], y0 = yr[ol + k], y1 = yi[ol + k];
-					wr[oi + k] += s0 * y0 + s1 * y1;
-					wi[oi + k] += s1 * y0 - s0 * y1;
+					final double inv = 1 / (ab * li[k] + one), gg = sab * li[k] * inv;
+					di[k] = ph * gg + ps;
+					xi[k] = -sc * (fG * gg + fGam * one * li[k] * inv + fI) * invDen[k] * mi[k];
+					yi[k] = invSab * mi[k];
 				}
+			}
+			else {
+				for (int k = 0; k < b; k++) {
+					final double inv = 1 / (ab * li[k] + one), gg = sab * li[k] * inv;
+					di[k] = ph * gg + ps;
+					xi[k] = -sc * (fG * gg + fGam * one * li[k] * inv + fI) * invDen[k] * mi[k];
+					yi[k] = gg * mi[k];
+				}
+			}
+			for (int k = 0; k < b; k++) yp[k] += yi[k] * pi[k];
+		}
+		// P̃ ← D P̃ + x̃ (ỹᵀP̃) − x̃
+		for (int i = 0; i < d; i++) {
+			final double[] pi = p[i], di = dd[i], xi = x[i];
+			for (int k = 0; k < b; k++) pi[k] = di[k] * pi[k] + xi[k] * (yp[k] - 1);
+		}
+		// w = S̃ ỹ, β = ỹᵀw, h = D w + (β/2) x̃; S̃ ← D S̃ D + h x̃ᵀ + x̃ hᵀ + ν²I.
+		for (int i = 0; i < d; i++) {
+			final double[] wi = w[i], s0 = s[entry[i][0]], y0 = y[0];
+			for (int k = 0; k < b; k++) wi[k] = s0[k] * y0[k];
+			for (int l = 1; l < d; l++) {
+				final double[] se = s[entry[i][l]], yl = y[l];
+				for (int k = 0; k < b; k++) wi[k] += se[k] * yl[k];
 			}
 		}
 		java.util.Arrays.fill(beta, 0);
-		for (int i = 0; i < d; i++) for (int k = 0, o = i * b; k < b; k++) beta[k] += yr[o + k] * wr[o + k] - yi[o + k] * wi[o + k];
 		for (int i = 0; i < d; i++) {
-			for (int k = 0, o = i * b; k < b; k++) {
-				final double hb = 0.5 * beta[k];
-				hr[o + k] = dd[o + k] * wr[o + k] + hb * xr[o + k];
-				hi[o + k] = dd[o + k] * wi[o + k] + hb * xi[o + k];
-			}
+			final double[] yi = y[i], wi = w[i];
+			for (int k = 0; k < b; k++) beta[k] += yi[k] * wi[k];
 		}
 		for (int i = 0; i < d; i++) {
-			for (int l = i; l < d; l++) {
-				final int e = entry[i * d + l] * b, oi = i * b, ol = l * b;
-				final boolean diag = i == l;
-				for (int k = 0; k < b; k++) {
-					final double re = dd[oi + k] * dd[ol + k] * sr[e + k] + hr[oi + k] * xr[ol + k] + hi[oi + k] * xi[ol + k] + xr[oi + k] * hr[ol + k] + xi[oi + k] * hi[ol + k];
-					final double im = dd[oi + k] * dd[ol + k] * si[e + k] + hi[oi + k] * xr[ol + k] - hr[oi + k] * xi[ol + k] + xi[oi + k] * hr[ol + k] - xr[oi + k] * hi[ol + k];
-					sr[e + k] = diag ? re + nu2 : re;
-					si[e + k] = diag ? 0 : im;
-				}
-			}
+			final double[] hi = h[i], di = dd[i], wi = w[i], xi = x[i];
+			for (int k = 0; k < b; k++) hi[k] = di[k] * wi[k] + 0.5 * beta[k] * xi[k];
+		}
+		for (int e = 0; e < entries; e++) {
+			final double[] se = s[e], di = dd[rowOf[e]], dl = dd[colOf[e]], hi = h[rowOf[e]], hl = h[colOf[e]], xi = x[rowOf[e]], xl = x[colOf[e]];
+			final double add = rowOf[e] == colOf[e] ? nu2 : 0;
+			for (int k = 0; k < b; k++) se[k] = di[k] * dl[k] * se[k] + hi[k] * xl[k] + xi[k] * hl[k] + add;
 		}
 	}
+
 }

@@ -125,7 +125,7 @@ public final class SuperResolutionSampler {
 		start(p, q, s);
 		final double[] w = weight.clone();
 		final boolean normalised = method.normalisedByResidual();
-		final int block = 256;
+		final int block = 512;
 		final int blocks = (size + block - 1) / block;
 		final ThreadLocal<double[][]> work = ThreadLocal.withInitial(() -> new double[][] { new double[d], new double[2 * d], new double[2 * d], new double[2 * d], new double[2 * d],
 			new double[2 * d], new double[2], new double[2 * d] });
@@ -141,14 +141,16 @@ public final class SuperResolutionSampler {
 			IntStream.range(0, runs).parallel().forEach(b -> {
 				final int from = first + b * block, count = Math.min(block, size - from);
 				final GroupBlockKernel kernel = new GroupBlockKernel(groups, lam, from, count);
-				kernel.load(p, s, from);
+				final boolean real = kernel.load(p, s, from);
+				final double[][] ws = real ? null : work.get();
 				for (int j = 0; j < n; j++) {
 					if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
-					kernel.step(grid, j, unit[j], w[j]);
+					if (real) kernel.step(grid, j, unit[j], w[j]);
+					else for (int g = from; g < from + count; g++) lawStep(j, w[j], g, p, q, s, ws);
 					final long k = stepsDone.incrementAndGet();
 					if ((k & 63) == 0) progress.update(k, (long) runs * n);
 				}
-				kernel.store(p, s, from);
+				if (real) kernel.store(p, s, from);
 			});
 		}
 		else if (!normalised) {

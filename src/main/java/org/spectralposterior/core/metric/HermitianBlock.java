@@ -18,6 +18,9 @@ public final class HermitianBlock {
 	private final DMatrixRMaj embed;
 	private final EigenDecomposition_F64<DMatrixRMaj> eig;
 	private final double[] rootT, product, tmp;
+	/** The real-basis workspace, made on first use. */
+	private DMatrixRMaj realS, realT, realRoot, realTmp;
+	private EigenDecomposition_F64<DMatrixRMaj> realEig, realValues;
 
 	public HermitianBlock(final int d) {
 		this.d = d;
@@ -92,6 +95,66 @@ public final class HermitianBlock {
 			trT += t[tOff + 2 * (i * d + i)];
 		}
 		return Math.max(0, trS + trT - 2 * traceSqrt(product, 0));
+	}
+
+	/**
+	 * Bures²(S, T) when both blocks are real in the basis x̃ = diag(c) x, c_i a phase (|c_i| = 1,
+	 * given as {@code cRe}, {@code cIm}): a unitary change of basis leaves the Bures distance as it is,
+	 * and there S̃ = diag(c) S diag(conj c) and T̃ are real symmetric, so two d×d real symmetric
+	 * eigenproblems replace two 2d×2d ones (an aliasing group under a guided sampler: see
+	 * {@code GroupBlockKernel}). NaN when some imaginary part there exceeds rounding (1e-10 of the
+	 * largest entry): the caller then uses {@link #bures}.
+	 */
+	public double buresInRealBasis(final double[] s, final int sOff, final double[] t, final int tOff, final double[] cRe, final double[] cIm) {
+		if (realS == null) {
+			realS = new DMatrixRMaj(d, d);
+			realT = new DMatrixRMaj(d, d);
+			realRoot = new DMatrixRMaj(d, d);
+			realTmp = new DMatrixRMaj(d, d);
+			realEig = DecompositionFactory_DDRM.eig(d, true, true);
+			realValues = DecompositionFactory_DDRM.eig(d, false, true);
+		}
+		double maxRe = 0, maxIm = 0, trS = 0, trT = 0;
+		for (int i = 0; i < d; i++) {
+			for (int l = i; l < d; l++) {
+				// c_i conj(c_l)
+				final double ur = cRe[i] * cRe[l] + cIm[i] * cIm[l], ui = cIm[i] * cRe[l] - cRe[i] * cIm[l];
+				final int os = sOff + 2 * (i * d + l), ot = tOff + 2 * (i * d + l);
+				final double sr = ur * s[os] - ui * s[os + 1], si = ur * s[os + 1] + ui * s[os];
+				final double tr = ur * t[ot] - ui * t[ot + 1], ti = ur * t[ot + 1] + ui * t[ot];
+				maxRe = Math.max(maxRe, Math.max(Math.abs(sr), Math.abs(tr)));
+				maxIm = Math.max(maxIm, Math.max(Math.abs(si), Math.abs(ti)));
+				realS.set(i, l, sr);
+				realS.set(l, i, sr);
+				realT.set(i, l, tr);
+				realT.set(l, i, tr);
+			}
+			trS += s[sOff + 2 * (i * d + i)];
+			trT += t[tOff + 2 * (i * d + i)];
+		}
+		if (!(maxIm <= 1e-10 * maxRe)) return Double.NaN;
+		if (!realEig.decompose(realT)) throw new ArithmeticException("eigendecomposition of a " + d + "×" + d + " symmetric block failed");
+		realRoot.zero();
+		for (int k = 0; k < d; k++) {
+			final double ev = Math.sqrt(Math.max(0, realEig.getEigenvalue(k).getReal()));
+			if (ev == 0) continue;
+			final DMatrixRMaj u = realEig.getEigenVector(k);
+			for (int i = 0; i < d; i++) for (int l = 0; l < d; l++) realRoot.add(i, l, ev * u.get(i) * u.get(l));
+		}
+		org.ejml.dense.row.CommonOps_DDRM.mult(realRoot, realS, realTmp);
+		org.ejml.dense.row.CommonOps_DDRM.mult(realTmp, realRoot, realS);
+		// Symmetrised: the product is symmetric up to rounding, and the symmetric solver reads one triangle.
+		for (int i = 0; i < d; i++) {
+			for (int l = i + 1; l < d; l++) {
+				final double m = 0.5 * (realS.get(i, l) + realS.get(l, i));
+				realS.set(i, l, m);
+				realS.set(l, i, m);
+			}
+		}
+		if (!realValues.decompose(realS)) throw new ArithmeticException("eigendecomposition of a " + d + "×" + d + " symmetric block failed");
+		double root = 0;
+		for (int k = 0; k < d; k++) root += Math.sqrt(Math.max(0, realValues.getEigenvalue(k).getReal()));
+		return Math.max(0, trS + trT - 2 * root);
 	}
 
 	/**

@@ -346,10 +346,19 @@ public final class GroupLaw {
 	private double[] buresPerGroup(final GroupLaw other) {
 		final int d = groups.d;
 		final ThreadLocal<HermitianBlock> work = ThreadLocal.withInitial(() -> new HermitianBlock(d));
+		final ThreadLocal<double[][]> phases = ThreadLocal.withInitial(() -> new double[2][d]);
 		return IntStream.range(0, groups.lr.size).parallel().mapToDouble(g -> {
 			final int o = 2 * g * d * d;
 			for (int i = o; i < o + 2 * d * d; i++) if (!Double.isFinite(s[i])) return Double.POSITIVE_INFINITY;
-			return work.get().bures(s, o, other.s, o);
+			// The group's phases a_i/|a_i|, in which a guided sampler's block and the posterior's are real.
+			final double[][] c = phases.get();
+			for (int i = 0; i < d; i++) {
+				final double re = groups.aRe(g, i), im = groups.aIm(g, i), m = Math.hypot(re, im);
+				c[0][i] = m > 0 ? re / m : 1;
+				c[1][i] = m > 0 ? im / m : 0;
+			}
+			final double real = work.get().buresInRealBasis(s, o, other.s, o, c[0], c[1]);
+			return Double.isNaN(real) ? work.get().bures(s, o, other.s, o) : real;
 		}).toArray();
 	}
 

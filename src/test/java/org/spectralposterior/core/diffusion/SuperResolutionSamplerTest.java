@@ -92,8 +92,11 @@ class SuperResolutionSamplerTest {
 	}
 
 	private static void againstDense(final int h, final int w, final int r, final Method m, final double sigma) {
+		againstDense(h, w, r, m, sigma, psf(h, w));
+	}
+
+	private static void againstDense(final int h, final int w, final int r, final Method m, final double sigma, final BlurOperator blur) {
 		final GaussianPrior prior = prior(h, w, 11 + r);
-		final BlurOperator blur = psf(h, w);
 		final SuperResolutionSampler ss = new SuperResolutionSampler(prior, blur, r, sigma,
 			new DiffusionSampler.Config(m, Schedule.linear(), 7, BaseStep.DDPM, 1, null, m.start() == Method.Start.POSTERIOR_MEAN ? 500 : 0));
 		final DMatrixRMaj a = DenseSamplerLaw.superResolution(blur.wrappedKernel(), h, w, r);
@@ -133,6 +136,22 @@ class SuperResolutionSamplerTest {
 			againstDense(8, 6, 2, m, 0.1);
 			againstDense(9, 6, 3, m, 0.2);
 		}
+	}
+
+	/**
+	 * A horizontal box of width 3 on 12 columns has exact zeros in its transfer (columns 4 and 8), so
+	 * some aliasing groups have members with a = 0: the block kernel's real basis has no phase a/|a| to
+	 * take there (any unit phase is right; it takes 1), and their rows and columns of S stay uncoupled.
+	 * An asymmetric vertical part keeps a complex.
+	 */
+	@Test
+	void membersTheOperatorRemovesKeepTheDenseLaw() {
+		final BlurOperator box = BlurOperator.of(OperatorSpec.psf(new double[] { 3, 3, 3, 1, 1, 1 }, 3, 2), 6, 12);
+		double zeros = 0;
+		final AliasingGroups groups = new AliasingGroups(box, 2);
+		for (int g = 0; g < groups.lr.size; g++) for (int i = 0; i < groups.d; i++) if (Math.hypot(groups.aRe(g, i), groups.aIm(g, i)) < 1e-12) zeros++;
+		assertTrue(zeros > 0, "the fixture has members with a = 0");
+		for (final Method m : new Method[] { Methods.PIGDM, Methods.CGDM, Methods.DPS, Methods.DDNM }) againstDense(6, 12, 2, m, 0.1, box);
 	}
 
 	@Test
