@@ -201,6 +201,13 @@ class BadInputTest {
 		all("Design Noise Schedule", AN + "criterion=entropy", "is not one of: w2, kl"),
 		all("Design Noise Schedule", AN + "eta=2", "eta must be at most 1"),
 		all("Design Noise Schedule", "eigenvalues=", "neither was given"),
+		all("Design Noise Schedule", AN + "steps=5 warm_start=5", "warm_start must be 0 (none) or a number of steps from 2 to steps − 1 = 4, got 5"),
+		all("Design Noise Schedule", AN + "start_from=sine", "start_from=sine is not one of: linear, cosine"),
+		all("Design Noise Schedule", AN + "criterion=posterior steps=5 noise_list=2,-1", "noise_list holds -1.0; noise levels must be finite numbers ≥ 0"),
+		all("Design Noise Schedule", AN + "criterion=posterior steps=5 noise_list=2,abc", "give noise levels (image units) separated by commas"),
+		// every text setting of a diffusion run parsed once, before any plane is read
+		all(PS, PSI + "method=pigdm data_range=abc", "data_range must be auto or lo,hi"),
+		all(PS, PSI + "method=pigdm weights=sometimes", "weights=sometimes is not one of"),
 		// Colour: what the colour blocks cannot do yet is refused, naming the way that works
 		all(PS, "prior={cprior} measurement={cmeasurement} method=pigdm steps=5 trajectory_every=2", "trajectory_every is not available with a colour prior yet; set trajectory_every=0"),
 		all(PS, "prior={cprior} measurement={cmeasurement} method=dps-normalized steps=5", "does not split over colour channels"),

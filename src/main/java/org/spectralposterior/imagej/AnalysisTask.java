@@ -55,8 +55,7 @@ public final class AnalysisTask {
 		}
 
 		IntensityMap map() {
-			final double[] r = SamplingTask.dataRange(priorImp, 1, dataRange);
-			return IntensityMap.parse(dataRange, r[0], r[1]);
+			return SamplingTask.intensityMap(priorImp, 1, dataRange);
 		}
 
 		/** The problem in [−1, 1] units, read once: the prior and operator do not change across methods. */

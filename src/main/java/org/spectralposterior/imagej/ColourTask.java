@@ -74,11 +74,11 @@ final class ColourTask {
 		final MethodRun.Settings asked = req.settings();
 		if (asked.trajectoryEvery() > 0) throw new IllegalArgumentException("trajectory_every is not available with a colour prior yet; set trajectory_every=0.");
 		final boolean exact = asked.exact();
-		if (asked.tuned() != null && asked.tuned().bands() != null) {
+		if (!exact && asked.config().bands() != null) {
 			throw new IllegalArgumentException("Weights per frequency band are not available with a colour prior (its eigen-channels have spectra of their own); tune with parametrisation=[per step].");
 		}
 		if (!exact && !asked.config().method().linear()) {
-			throw new IllegalArgumentException("The method '" + asked.method() + "' normalises its guidance by the residual of the whole image, which does not split over colour channels; "
+			throw new IllegalArgumentException("The method '" + asked.config().method().key + "' normalises its guidance by the residual of the whole image, which does not split over colour channels; "
 				+ "choose dps, or rebuild the prior with colour_model=[per channel].");
 		}
 		final int nz = measurement.getNSlices(), nt = measurement.getNFrames(), ns = req.samples();
@@ -90,9 +90,8 @@ final class ColourTask {
 		final double sigmaUnit = map.noiseToUnit(sigma);
 		final ColourConvolution colour = new ColourConvolution(unitPrior, op, sigmaUnit);
 		// The grey runs work on unit intensities already: an identity map for each of them.
-		final MethodRun.Settings settings = new MethodRun.Settings(asked.method(), asked.stepByStep(), asked.schedule(), asked.trainSteps(), asked.scheduleTable(), asked.steps(),
-			asked.baseStep(), asked.eta(), asked.weights(), asked.weightList(), asked.tuned(), asked.t0(), "-1,1", 0);
-		final double[] identity = { -1, 1 };
+		final MethodRun.Settings settings = asked.inUnitIntensities();
+		final IntensityMap identity = new IntensityMap(-1, 1);
 		final String method = SamplingTask.methodKey(req.method());
 		final String base = Planes.baseTitle(measurement) + "_" + method;
 		final ImageStack samples = new ImageStack(w, h, Math.toIntExact((long) n * nz * nt * ns));
@@ -242,15 +241,15 @@ final class ColourTask {
 	}
 
 	/** The "auto" range over all channels, or the explicit data_range. */
-	static IntensityMap commonMap(final ImagePlus priorImp, final int n, final String dataRange) {
-		if (dataRange != null && !dataRange.isBlank() && !dataRange.trim().equalsIgnoreCase("auto")) return IntensityMap.parse(dataRange, 0, 1);
+	static IntensityMap commonMap(final ImagePlus priorImp, final int n, final IntensityMap.Range dataRange) {
+		if (!dataRange.auto()) return dataRange.fixed();
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
 		for (int c = 1; c <= n; c++) {
 			final double[] r = PriorImage.dataRange(priorImp, c);
 			lo = Math.min(lo, r[0]);
 			hi = Math.max(hi, r[1]);
 		}
-		return IntensityMap.parse("auto", lo, hi);
+		return dataRange.resolve(lo, hi);
 	}
 
 	/** Colour textures: eigen-channel samples (independent, with their own splits of the seed) rotated back. */

@@ -67,9 +67,8 @@ public final class ContinuousTask {
 		final String base;
 		if (priorImp != null) {
 			final GaussianPrior prior = PriorImage.read(priorImp);
-			final double[] r = SamplingTask.dataRange(priorImp, 1, req.dataRange());
 			// The VP SDE's stationary law is N(0, I): the data must be on the [−1, 1] scale the samplers assume.
-			eig = Eigenvalues.of(IntensityMap.parse(req.dataRange(), r[0], r[1]).toUnit(prior).spectrum());
+			eig = Eigenvalues.of(SamplingTask.intensityMap(priorImp, 1, req.dataRange()).toUnit(prior).spectrum());
 			base = Planes.baseTitle(priorImp).replace("_prior", "");
 		}
 		else {

@@ -35,7 +35,6 @@ final class InpaintingTask {
 		final Progress progress) {
 		final boolean exact = SamplingTask.methodKey(req.method()).equals("exact");
 		final MethodRun.Settings settings = req.settings();
-		if (!exact) settings.config(); // bad diffusion settings fail before any work
 		final int w = measurement.getWidth(), h = measurement.getHeight();
 		final int nc = measurement.getNChannels(), nz = measurement.getNSlices(), nt = measurement.getNFrames(), planes = measurement.getStackSize();
 		final int ns = req.samples();
@@ -137,8 +136,7 @@ final class InpaintingTask {
 		final boolean dense, final int c, final int z, final int t, final int index, final int planes, final int ns, final SampleSink sink, final int w, final int h,
 		final ImageStack means, final ImageStack stds, final ResultsTable table, final SamplingTask.Request req, final Progress progress, final long[] done) {
 		final int d = v.length;
-		final double[] range = SamplingTask.dataRange(priorImp, priorChannel, settings.dataRange());
-		final IntensityMap map = IntensityMap.parse(settings.dataRange(), range[0], range[1]);
+		final IntensityMap map = SamplingTask.intensityMap(priorImp, priorChannel, settings.dataRange());
 		final double sigmaUnit = map.noiseToUnit(sigma);
 		final double[] vUnit = v.clone();
 		map.toUnit(vUnit);

@@ -1,17 +1,11 @@
 package org.spectralposterior.imagej;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 import org.spectralposterior.core.Progress;
-import org.spectralposterior.core.diffusion.BaseStep;
 import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.IntensityMap;
-import org.spectralposterior.core.diffusion.Method;
-import org.spectralposterior.core.diffusion.Methods;
-import org.spectralposterior.core.diffusion.Schedule;
-import org.spectralposterior.core.diffusion.StepGrid;
 import org.spectralposterior.core.metric.MonteCarloW2;
 import org.spectralposterior.core.metric.Wasserstein;
 import org.spectralposterior.core.operator.BlurOperator;
@@ -25,45 +19,20 @@ import org.spectralposterior.core.prior.GaussianPrior;
  */
 final class MethodRun {
 
-	/** What the user chose, independent of the plane. */
-	record Settings(String method, boolean stepByStep, String schedule, int trainSteps, String scheduleTable, int steps, String baseStep, double eta, String weights, String weightList,
-		TunedWeights tuned, int t0, String dataRange, int trajectoryEvery) {
+	/**
+	 * What the user chose, independent of the plane, parsed once by the front-end ({@link
+	 * SamplingTask.Request#settings}): {@code config} is null for the exact posterior.
+	 */
+	record Settings(DiffusionSampler.Config config, boolean stepByStep, IntensityMap.Range dataRange, int trajectoryEvery) {
 
 		boolean exact() {
-			return SamplingTask.methodKey(method).equals("exact");
+			return config == null;
 		}
 
-		DiffusionSampler.Config config() {
-			final Method m = Methods.parse(method);
-			final Schedule sched = Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable));
-			final BaseStep base = BaseStep.parse(baseStep);
-			final String mode = weights == null ? "heuristic" : weights.trim().toLowerCase(Locale.ROOT);
-			switch (mode) {
-				case "heuristic":
-					return new DiffusionSampler.Config(m, sched, steps, base, eta, null, t0);
-				case "custom": {
-					if (weightList == null || weightList.isBlank()) throw new IllegalArgumentException("weights=custom needs weight_list=w1,w2,… (one per step, noisiest first) or the path of a file of them.");
-					final double[] w = NumberLists.values("weight_list", weightList, "weight_list must be numbers separated by commas, or the path of an existing text file of them");
-					return new DiffusionSampler.Config(m, sched, steps, base, eta, w, t0);
-				}
-				case "tuned": {
-					if (!m.tunable()) throw new IllegalArgumentException(m.label + " has no guidance weights; leave the weights at heuristic.");
-					if (tuned == null) throw new IllegalArgumentException("weights=tuned needs tuned_table=<a Tune Sampler Weights table or its CSV>.");
-					if (tuned.etas() != null && base != BaseStep.DDIM) {
-						throw new IllegalArgumentException("The table " + tuned.source() + " holds DDIM's η per step, designed with its weights: set base_step=ddim.");
-					}
-					final DiffusionSampler.Config cfg = new DiffusionSampler.Config(m, sched, steps, base, eta, tuned.perStep(), t0, tuned.bands(), tuned.etas());
-					final StepGrid grid = cfg.grid();
-					final int[] t = new int[grid.n];
-					for (int j = 0; j < t.length; j++) t[j] = grid.t(j);
-					tuned.checkFor(m.key, t, grid.abT);
-					return cfg;
-				}
-				default:
-					throw new IllegalArgumentException("weights must be heuristic, custom or tuned, got '" + weights + "'.");
-			}
+		/** The same choices for runs on intensities already in [−1, 1] (a colour prior's eigen-channels), without a trajectory. */
+		Settings inUnitIntensities() {
+			return new Settings(config, stepByStep, IntensityMap.Range.of(-1, 1), 0);
 		}
-
 	}
 
 	final OutputLaw law, posterior;
@@ -82,7 +51,8 @@ final class MethodRun {
 	private final double[] buffer;
 	private MonteCarloW2 monteCarlo;
 
-	MethodRun(final Settings s, final GaussianPrior prior, final double[] dataRange, final BlurOperator op, final double sigma, final double[] v, final Progress progress) {
+	/** {@code map}: the plane's intensity map (ignored by the exact posterior, which runs in image units). */
+	MethodRun(final Settings s, final GaussianPrior prior, final IntensityMap map, final BlurOperator op, final double sigma, final double[] v, final Progress progress) {
 		this.settings = s;
 		this.v = v;
 		buffer = new double[v.length];
@@ -91,13 +61,13 @@ final class MethodRun {
 			posterior = law = exact.spectralLaw();
 			w2 = Wasserstein.between(law, posterior, v);
 			expected = Wasserstein.expected(law, posterior, prior, sigma);
-			map = null;
+			this.map = null;
 			sampler = null;
 			vUnit = null;
 			return;
 		}
 		exact = null;
-		map = IntensityMap.parse(s.dataRange(), dataRange[0], dataRange[1]);
+		this.map = map;
 		final GaussianPrior priorUnit = map.toUnit(prior);
 		final double sigmaUnit = map.noiseToUnit(sigma);
 		vUnit = v.clone();

@@ -14,6 +14,8 @@ import org.spectralposterior.core.diffusion.DiffusionSampler;
 import org.spectralposterior.core.diffusion.IntensityMap;
 import org.spectralposterior.core.diffusion.Method;
 import org.spectralposterior.core.diffusion.Methods;
+import org.spectralposterior.core.diffusion.Schedule;
+import org.spectralposterior.core.diffusion.StepGrid;
 import org.spectralposterior.core.metric.ImageQuality;
 import org.spectralposterior.core.metric.NoiseLevel;
 import org.spectralposterior.core.metric.Wasserstein;
@@ -53,12 +55,48 @@ public final class SamplingTask {
 			throw new IllegalArgumentException("mode must be 'closed form' or 'step by step', got '" + mode + "'.");
 		}
 
+		/**
+		 * Every text setting parsed and checked once, before any work: the method, schedule, base
+		 * step, weights (a tuned table or weight file read here — read per plane it could change
+		 * mid-run), data range. The exact posterior ignores the diffusion settings.
+		 */
 		MethodRun.Settings settings() {
 			if (trajectoryEvery < 0) throw new IllegalArgumentException("trajectory_every must be ≥ 0 (0 = no trajectory), got " + trajectoryEvery + ".");
-			// Tuned weights are read once, here: a table or a file read per plane could change mid-run.
-			final boolean tuned = weights != null && weights.trim().equalsIgnoreCase("tuned") && !methodKey(method).equals("exact");
-			return new MethodRun.Settings(method, stepByStep(), schedule, trainSteps, scheduleTable, steps, baseStep, eta, weights, weightList, tuned ? TunedWeights.read(tunedWeights) : null, t0,
-				dataRange, trajectoryEvery);
+			final boolean stepByStep = stepByStep();
+			if (methodKey(method).equals("exact")) return new MethodRun.Settings(null, stepByStep, IntensityMap.Range.AUTO, trajectoryEvery);
+			return new MethodRun.Settings(config(), stepByStep, IntensityMap.Range.parse(dataRange), trajectoryEvery);
+		}
+
+		private DiffusionSampler.Config config() {
+			final Method m = Methods.parse(method);
+			final Schedule sched = Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable));
+			final BaseStep base = BaseStep.parse(baseStep);
+			final String mode = weights == null ? "heuristic" : weights.trim().toLowerCase(Locale.ROOT);
+			switch (mode) {
+				case "heuristic":
+					return new DiffusionSampler.Config(m, sched, steps, base, eta, null, t0);
+				case "custom": {
+					if (weightList == null || weightList.isBlank()) throw new IllegalArgumentException("weights=custom needs weight_list=w1,w2,… (one per step, noisiest first) or the path of a file of them.");
+					final double[] w = NumberLists.values("weight_list", weightList, "weight_list must be numbers separated by commas, or the path of an existing text file of them");
+					return new DiffusionSampler.Config(m, sched, steps, base, eta, w, t0);
+				}
+				case "tuned": {
+					if (!m.tunable()) throw new IllegalArgumentException(m.label + " has no guidance weights; leave the weights at heuristic.");
+					final TunedWeights tuned = TunedWeights.read(tunedWeights);
+					if (tuned == null) throw new IllegalArgumentException("weights=tuned needs tuned_table=<a Tune Sampler Weights table or its CSV>.");
+					if (tuned.etas() != null && base != BaseStep.DDIM) {
+						throw new IllegalArgumentException("The table " + tuned.source() + " holds DDIM's η per step, designed with its weights: set base_step=ddim.");
+					}
+					final DiffusionSampler.Config cfg = new DiffusionSampler.Config(m, sched, steps, base, eta, tuned.perStep(), t0, tuned.bands(), tuned.etas());
+					final StepGrid grid = cfg.grid();
+					final int[] t = new int[grid.n];
+					for (int j = 0; j < t.length; j++) t[j] = grid.t(j);
+					tuned.checkFor(m.key, t, grid.abT);
+					return cfg;
+				}
+				default:
+					throw new IllegalArgumentException("weights must be heuristic, custom or tuned, got '" + weights + "'.");
+			}
 		}
 	}
 
@@ -94,7 +132,6 @@ public final class SamplingTask {
 		if (!spec.circulant()) return InpaintingTask.run(priorImp, priors, measurement, checkedTruth(groundTruth, w, h, planes), req, sigma, progress);
 		checkedTruth(groundTruth, w, h, planes);
 		final MethodRun.Settings settings = req.settings();
-		if (!settings.exact()) settings.config(); // bad diffusion settings fail before any work
 		final List<DiffusionSampler.Snapshot> trajectory = new java.util.ArrayList<>();
 		final int ns = req.samples();
 		final String base = Planes.baseTitle(measurement) + "_" + method;
@@ -106,8 +143,8 @@ public final class SamplingTask {
 		forEachPlane(measurement, (c, z, t, index) -> {
 			final GaussianPrior prior = priors.get(priors.size() == 1 ? 0 : c - 1);
 			final double[] v = Planes.read(measurement, index, whole);
-			final double[] range = settings.exact() ? null : dataRange(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
-			final MethodRun run = new MethodRun(settings, prior, range, ops[ops.length == 1 ? 0 : c - 1], sigma, v, progress);
+			final IntensityMap map = settings.exact() ? null : intensityMap(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
+			final MethodRun run = new MethodRun(settings, prior, map, ops[ops.length == 1 ? 0 : c - 1], sigma, v, progress);
 			final java.util.SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
 			for (int s = 1; s <= ns; s++) {
 				progress.checkCancelled();
@@ -181,7 +218,7 @@ public final class SamplingTask {
 		final TaskResult result = new TaskResult().addImage(TaskResult.SAMPLES, samplesImp).addImage(TaskResult.MEAN, meanImp).addImage(TaskResult.STD, stdImp).addImage(TaskResult.W2_MAP, w2Imp)
 			.addImage(TaskResult.W2_SPECTRUM, w2Spec);
 		if (!trajectory.isEmpty()) {
-			final IntensityMap map = IntensityMap.parse(settings.dataRange(), dataRange(priorImp, 1, settings.dataRange())[0], dataRange(priorImp, 1, settings.dataRange())[1]);
+			final IntensityMap map = intensityMap(priorImp, 1, settings.dataRange());
 			final ImageStack xt = new ImageStack(w, h), x0 = new ImageStack(w, h);
 			for (final DiffusionSampler.Snapshot snap : trajectory) {
 				final double[] a = snap.xt().clone(), b = snap.x0hat().clone();
@@ -326,9 +363,16 @@ public final class SamplingTask {
 	}
 
 	/** The data range of channel c for data_range=auto (read lazily: explicit ranges need no metadata). */
-	static double[] dataRange(final ImagePlus priorImp, final int channel, final String dataRange) {
-		if (dataRange != null && !dataRange.isBlank() && !dataRange.trim().equalsIgnoreCase("auto")) return new double[] { 0, 1 };
-		return PriorImage.dataRange(priorImp, channel);
+	/** The intensity map of a prior channel: the fixed one, or for auto the channel's exemplar range. */
+	static IntensityMap intensityMap(final ImagePlus priorImp, final int channel, final IntensityMap.Range range) {
+		if (!range.auto()) return range.fixed();
+		final double[] r = PriorImage.dataRange(priorImp, channel);
+		return range.resolve(r[0], r[1]);
+	}
+
+	/** As above, for a data_range text (commands that parse their settings where they use them). */
+	static IntensityMap intensityMap(final ImagePlus priorImp, final int channel, final String dataRange) {
+		return intensityMap(priorImp, channel, IntensityMap.Range.parse(dataRange));
 	}
 
 	/** Refuses zero samples (whether they fit in memory is {@link MemoryBudget}'s question). */

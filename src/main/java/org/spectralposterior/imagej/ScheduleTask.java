@@ -83,9 +83,8 @@ public final class ScheduleTask {
 		final String name;
 		if (priorImp != null) {
 			final GaussianPrior prior = PriorImage.read(priorImp);
-			final double[] r = SamplingTask.dataRange(priorImp, 1, req.dataRange());
 			// The samplers see intensities in [−1, 1]: design for the prior on that scale.
-			all = ScheduleDesign.Nodes.of(IntensityMap.parse(req.dataRange(), r[0], r[1]).toUnit(prior));
+			all = ScheduleDesign.Nodes.of(SamplingTask.intensityMap(priorImp, 1, req.dataRange()).toUnit(prior));
 			name = Planes.baseTitle(priorImp).replace("_prior", "");
 		}
 		else {
@@ -203,8 +202,7 @@ public final class ScheduleTask {
 		if (!(post.sigma() >= 0) || Double.isInfinite(post.sigma())) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + post.sigma());
 		MemoryBudget.analysis("Design Noise Schedule", priorImp.getWidth(), priorImp.getHeight(), 1, 0).check();
 		final GaussianPrior prior = PriorImage.read(priorImp);
-		final double[] range = SamplingTask.dataRange(priorImp, 1, req.dataRange());
-		final IntensityMap map = IntensityMap.parse(req.dataRange(), range[0], range[1]);
+		final IntensityMap map = SamplingTask.intensityMap(priorImp, 1, req.dataRange());
 		// The samplers run in [−1, 1] units: design there, report in image units (× half², as Compare Samplers).
 		final GaussianPrior unit = map.toUnit(prior);
 		final BlurOperator op = BlurOperator.of(post.operator(), prior.plane().height, prior.plane().width);

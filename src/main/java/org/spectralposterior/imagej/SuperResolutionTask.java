@@ -35,7 +35,6 @@ final class SuperResolutionTask {
 		final int r, final Progress progress) {
 		final boolean exact = SamplingTask.methodKey(req.method()).equals("exact");
 		final MethodRun.Settings settings = req.settings();
-		if (!exact) settings.config(); // bad diffusion settings fail before any work
 		final int lw = measurement.getWidth(), lh = measurement.getHeight(), w = Math.toIntExact((long) lw * r), h = Math.toIntExact((long) lh * r);
 		final GaussianPrior first = priors.get(0);
 		if (first.plane().width != w || first.plane().height != h) {
@@ -91,8 +90,7 @@ final class SuperResolutionTask {
 			}
 			else {
 				// A diffusion sampler runs in [−1, 1] units (MethodRun's convention); results are mapped back.
-				final double[] range = SamplingTask.dataRange(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
-				final IntensityMap map = IntensityMap.parse(settings.dataRange(), range[0], range[1]);
+				final IntensityMap map = SamplingTask.intensityMap(priorImp, priors.size() == 1 ? 1 : c, settings.dataRange());
 				final GaussianPrior priorUnit = map.toUnit(prior);
 				final double sigmaUnit = map.noiseToUnit(sigma);
 				final double[] vUnit = v.clone();

@@ -17,17 +17,43 @@ public record IntensityMap(double lo, double hi) {
 
 	/** "auto" → the given exemplar range; otherwise "lo,hi". */
 	public static IntensityMap parse(final String s, final double autoLo, final double autoHi) {
-		if (s == null || s.isBlank() || s.trim().equalsIgnoreCase("auto")) {
+		return Range.parse(s).resolve(autoLo, autoHi);
+	}
+
+	/**
+	 * A data_range choice, read once from its text: the prior's exemplar range ({@link #AUTO}, which
+	 * only a prior can resolve) or a fixed map.
+	 */
+	public record Range(IntensityMap fixed) {
+
+		public static final Range AUTO = new Range(null);
+
+		/** "auto" (or blank) or "lo,hi". */
+		public static Range parse(final String s) {
+			if (s == null || s.isBlank() || s.trim().equalsIgnoreCase("auto")) return AUTO;
+			final String[] p = s.split(",");
+			if (p.length != 2) throw new IllegalArgumentException("data_range must be auto or lo,hi (e.g. 0,255), got '" + s + "'.");
+			try {
+				return new Range(new IntensityMap(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim())));
+			}
+			catch (final NumberFormatException e) {
+				throw new IllegalArgumentException("data_range must be auto or two numbers lo,hi, got '" + s + "'.");
+			}
+		}
+
+		public static Range of(final double lo, final double hi) {
+			return new Range(new IntensityMap(lo, hi));
+		}
+
+		public boolean auto() {
+			return fixed == null;
+		}
+
+		/** The map, with [autoLo, autoHi] standing for auto. */
+		public IntensityMap resolve(final double autoLo, final double autoHi) {
+			if (fixed != null) return fixed;
 			if (!(autoHi > autoLo)) throw new IllegalArgumentException("data_range=auto needs the prior's exemplar range, which is empty; give data_range=lo,hi (e.g. 0,255).");
 			return new IntensityMap(autoLo, autoHi);
-		}
-		final String[] p = s.split(",");
-		if (p.length != 2) throw new IllegalArgumentException("data_range must be auto or lo,hi (e.g. 0,255), got '" + s + "'.");
-		try {
-			return new IntensityMap(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim()));
-		}
-		catch (final NumberFormatException e) {
-			throw new IllegalArgumentException("data_range must be auto or two numbers lo,hi, got '" + s + "'.");
 		}
 	}
 
