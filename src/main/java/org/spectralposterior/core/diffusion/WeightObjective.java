@@ -332,17 +332,12 @@ public final class WeightObjective implements TuningObjective {
 		for (final double[] x : s2) java.util.Arrays.fill(x, 1);
 		for (int j = 0; j < n; j++) {
 			if (cancelled.getAsBoolean()) throw new CancellationException("Cancelled by the user");
-			final double ab = s.abT[j], sab = Math.sqrt(ab), ph = s.phi[j], ps = s.psi[j], nu2 = s.nu[j] * s.nu[j];
+			final double ab = s.abT[j], ph = s.phi[j], ps = s.psi[j], nu2 = s.nu[j] * s.nu[j];
 			final Guidance u = s.unit[j];
-			final boolean onXt = u.onXt();
 			if (dc) computeGainAndKappa(j, 0, 1, g0, k0);
 			for (int v = 0; v < nv; v++) {
 				final double[] w = ws[v];
-				if (dc) {
-					final double w0 = w[j * nb + band(0)];
-					final double a0 = ph * g0[0] + ps + w0 * aPrime(onXt, k0[0], rho[0], g0[0], sab);
-					q[v] = a0 * q[v] + (onXt ? ph : ph - w0 * k0[0] * rho[0]) * (1 - g0[0] * sab) * meanDc;
-				}
+				if (dc) q[v] = dcBiasStep(j, w[j * nb + band(0)], q[v], g0[0], k0[0]);
 				for (final int[] run : runs) DiffusionSampler.guidedStep(u, w[j * nb + run[2]], run[0], run[1], lamB, rhoB, p[v], s2[v], gainScratch, ab, ph, ps, nu2);
 			}
 		}
@@ -362,6 +357,18 @@ public final class WeightObjective implements TuningObjective {
 			out[v] = loss;
 		}
 		return out;
+	}
+
+	/**
+	 * Step j of the DC bias q (the prior mean's share of the output mean at frequency 0; MATH §7.1):
+	 * q ← a₀ q + (φ − w κ ρ)(1 − g √ᾱ) M, with (φ alone) for a method guided on x_t, given the DC gain g
+	 * and unit gain κ of step j and the DC weight w.
+	 */
+	private double dcBiasStep(final int j, final double w0, final double q, final double g, final double k) {
+		final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j];
+		final boolean onXt = s.unit[j].onXt();
+		final double a0 = ph * g + ps + w0 * aPrime(onXt, k, rho[0], g, sab);
+		return a0 * q + (onXt ? ph : ph - w0 * k * rho[0]) * (1 - g * sab) * meanDc;
 	}
 
 	/** The block's gradient contributions (indices 0..n·B−1, j·B + b) and its share of ℒ (index n·B). */
@@ -390,12 +397,8 @@ public final class WeightObjective implements TuningObjective {
 				}
 				if (dc) {
 					if (wantGrad) qHist[j] = q;
-					final double sab = Math.sqrt(s.abT[j]), ph = s.phi[j], ps = s.psi[j];
-					final boolean onXt = s.unit[j].onXt();
 					computeGainAndKappa(j, 0, 1, g0, k0);
-					final double w0 = w[j * nb + band(0)];
-					final double a0 = ph * g0[0] + ps + w0 * aPrime(onXt, k0[0], rho[0], g0[0], sab);
-					q = a0 * q + (onXt ? ph : ph - w0 * k0[0] * rho[0]) * (1 - g0[0] * sab) * meanDc;
+					q = dcBiasStep(j, w[j * nb + band(0)], q, g0[0], k0[0]);
 				}
 				forwardStep(j, w, runs, lamB, rhoB, p, s2, gainScratch, cancelled);
 			}
