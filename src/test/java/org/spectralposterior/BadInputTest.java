@@ -48,7 +48,7 @@ import org.spectralposterior.ij1.BridgeRoute;
  * message differs by route (an image is a path on the command line, a title in macros), {@code cli(…)} for the command line only.
  * In {@code options}, {@code {image}}, {@code {prior}}, {@code {measurement}}, {@code {truncated}},
  * {@code {low}} (a ×2 super-resolution measurement), {@code {asymmetric}}, {@code {infinite}}, {@code {badmean}} (edited priors),
- * {@code {cprior}}, {@code {cmeasurement}} (a cross-channel colour prior and an RGB measurement),
+ * {@code {cprior}}, {@code {cmeasurement}}, {@code {choled}} (a cross-channel colour prior, an RGB measurement and one with a hole),
  * {@code {nosuch}}, {@code {folder}} and {@code {textfile}} become a path (command line) or a title
  * (macros) of the fixture below; {@code {file}} is always a path. Every run gets
  * {@code output_folder=<an empty folder>} unless the options give one.
@@ -127,8 +127,8 @@ class BadInputTest {
 		all(SD, SDI + "output_folder={file}", "is a file, not a folder"),
 		// images: required, named, and what their files really hold
 		all(PS, "prior=none measurement={measurement}", "prior=none: prior is required"),
-		// (the open titles are listed up to a few; with the fixture's ten open images, their count)
-		perRoute(SD, "image={nosuch}", "no such image file", "image=nosuch.tif: no open image has that title (10 images are open); open it first or give its exact title"),
+		// (the open titles are listed up to a few; with the fixture's eleven open images, their count)
+		perRoute(SD, "image={nosuch}", "no such image file", "image=nosuch.tif: no open image has that title (11 images are open); open it first or give its exact title"),
 		perRoute(PS, PSI + "ground_truth={nosuch}", "no such image file", "ground_truth=nosuch.tif: no open image has that title"),
 		perRoute(SD, "image={truncated}", "truncated.tif is truncated", "truncated.tif is truncated"),
 		perRoute(PS, PSI + "ground_truth={truncated}", "truncated.tif is truncated", "truncated.tif is truncated"),
@@ -171,7 +171,7 @@ class BadInputTest {
 		all(TS, AN + "steps=8 parametrisation=[per step and band] warm_start=8", "warm_start must be 0 (none) or a number of steps below steps=8"),
 		// η per step and designs robust over the blur width (issue 11)
 		all(TS, AN + "steps=5 parametrisation=[weights and eta per step]", "set base_step=ddim"),
-		all(TS, AN + "steps=5 base_step=ddim parametrisation=[weights and eta per step] blur_list=1,2", "designed for one operator"),
+		all(TS, AN + "steps=5 base_step=ddim parametrisation=[weights and eta per step] downsample=2", "η per step is designed on convolution operators"),
 		all(TS, AN + "steps=5 blur_list=1,0", "blur widths must be finite numbers > 0"),
 		// booleans are read strictly: "yes" is not silently false
 		all(CT, AN + "notebook_heun=yes", "notebook_heun=yes is not true or false"),
@@ -211,6 +211,7 @@ class BadInputTest {
 		// Colour: what the colour blocks cannot do yet is refused, naming the way that works
 		all(PS, "prior={cprior} measurement={cmeasurement} method=pigdm steps=5 trajectory_every=2", "trajectory_every is not available with a colour prior yet; set trajectory_every=0"),
 		all(PS, "prior={cprior} measurement={cmeasurement} method=dps-normalized steps=5", "does not split over colour channels"),
+		all(PS, "prior={cprior} measurement={choled} method=pigdm steps=5", "inpainting runs the exact posterior only (method=[exact posterior]); to run pigdm, rebuild the prior with colour_model=[per channel]"),
 		all(TS, "prior={cprior} operator=gaussian blur_sigma=1 noise_sigma=5 method=pigdm steps=5",
 			"is a cross-channel colour prior; this command takes per-channel priors only. Rebuild it with colour_model=[per channel]"),
 		all(PS, "prior={cprior} measurement={measurement} method=pigdm steps=5", "The colour prior has 3 channels but the measurement"));
@@ -253,6 +254,9 @@ class BadInputTest {
 		assertEquals(0, quietCli(SD, "image=" + inputs.resolve("colour.tif"), "operator=gaussian", "blur_sigma=1", "noise_sigma=5", "output_folder=" + made));
 		Files.move(made.resolve("colour_prior.tif"), inputs.resolve("colour_prior.tif"));
 		Files.move(made.resolve("colour_degraded.tif"), inputs.resolve("colour_degraded.tif"));
+		// ... and a measurement of it with a hole (inpainting): the command line's roi key is the hole.
+		assertEquals(0, quietCli(SD, "image=" + inputs.resolve("colour.tif"), "operator=inpaint", "roi=20,20,8,8", "noise_sigma=1", "output_folder=" + made));
+		Files.move(made.resolve("colour_degraded.tif"), inputs.resolve("colour_holed.tif"));
 		// Priors edited by hand: one pixel off its mirror, an infinite value (and its mirror), a bad Info number.
 		for (final String name : new String[] { "asymmetric.tif", "infinite.tif", "badmean.tif" }) {
 			final ImagePlus p = IJ.openImage(inputs.resolve("gravel_prior.tif").toString());
@@ -268,7 +272,8 @@ class BadInputTest {
 		Files.writeString(inputs.resolve("notes.txt"), "not an image\n");
 		// The macro routes name images by title: open every image input (batch mode, as a headless macro).
 		Interpreter.batchMode = true;
-		for (final String name : new String[] { "gravel.tif", "gravel_prior.tif", "gravel_degraded.tif", "truncated.tif", "low.tif", "asymmetric.tif", "infinite.tif", "badmean.tif", "colour_prior.tif", "colour_degraded.tif" }) {
+		for (final String name : new String[] { "gravel.tif", "gravel_prior.tif", "gravel_degraded.tif", "truncated.tif", "low.tif", "asymmetric.tif", "infinite.tif", "badmean.tif", "colour_prior.tif", "colour_degraded.tif",
+			"colour_holed.tif" }) {
 			final ImagePlus imp = IJ.openImage(inputs.resolve(name).toString());
 			assertNotNull(imp, name + " opens in ImageJ");
 			imp.show();
@@ -281,6 +286,7 @@ class BadInputTest {
 		for (final String name : new String[] { "low", "asymmetric", "infinite", "badmean" }) titles.put("{" + name + "}", name + ".tif");
 		titles.put("{cprior}", "colour_prior.tif");
 		titles.put("{cmeasurement}", "colour_degraded.tif");
+		titles.put("{choled}", "colour_holed.tif");
 		titles.put("{nosuch}", "nosuch.tif");
 		titles.put("{folder}", "folder.tif");
 		titles.put("{textfile}", "notes.txt");

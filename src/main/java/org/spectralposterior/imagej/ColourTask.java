@@ -64,9 +64,7 @@ final class ColourTask {
 				+ "; give a colour measurement (RGB or a " + n + "-channel composite).");
 		}
 		final OperatorSpec spec = req.operator() != null ? req.operator() : MeasurementImage.operator(measurement);
-		if (!spec.circulant()) {
-			throw new IllegalArgumentException("A cross-channel colour prior works with blur or no operator; inpainting with colour is not available yet. Rebuild the prior with colour_model=[per channel].");
-		}
+		if (!spec.circulant()) return ColourInpaintingTask.sample(priorImp, prior, measurement, groundTruth, req, progress);
 		final List<GaussianPrior> marginals = new ArrayList<>();
 		for (int c = 0; c < n; c++) marginals.add(prior.channel(c));
 		final double sigma = SamplingTask.sigma(req, measurement, marginals, BlurOperator.of(spec, h, w).rho());

@@ -71,8 +71,11 @@ final class Overview {
 		labels.add("mean");
 		tiles.add(flat(std, 1));
 		labels.add("std");
-		tiles.add(flat(w2, 1));
-		labels.add(String.format(java.util.Locale.ROOT, "W2 map (W2 = %.3g)", w2Total));
+		// No W2 map for the exact posterior of colour inpainting (its W2 is 0 and it has no map).
+		if (w2 != null) {
+			tiles.add(flat(w2, 1));
+			labels.add(String.format(java.util.Locale.ROOT, "W2 map (W2 = %.3g)", w2Total));
+		}
 		return compose(Planes.baseTitle(samples).replace("_samples", "") + "_overview", tiles, labels, w, h);
 	}
 

@@ -93,8 +93,7 @@ public final class TuningTask {
 			throw new IllegalArgumentException("Weights per frequency band need a convolution operator: a super-resolution frequency is aliased with r² others. Use parametrisation=[per step].");
 		}
 		final double[] blurs = blurWidths(setup, blurList);
-		if (param.eta()) checkEtaDesign(setup, noiseList);
-		if (param.eta() && blurs != null) throw new IllegalArgumentException("η per step is designed for one operator; leave blur_list empty or use parametrisation=[per step].");
+		if (param.eta()) checkEtaDesign(setup);
 		if (warmStart < 0 || warmStart >= Math.max(2, steps) && warmStart != 0) {
 			throw new IllegalArgumentException("warm_start must be 0 (none) or a number of steps below steps=" + steps + ", got " + warmStart + ".");
 		}
@@ -126,7 +125,7 @@ public final class TuningTask {
 		final AnalysisTask.Problem problem = first;
 		final double units = problem.half() * problem.half();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "") + "_" + method.key;
-		final EtaDesign etaDesign = param.eta() ? designEta(problem, method, steps, r, binned, polishEta, iterations, progress) : null;
+		final EtaDesign etaDesign = param.eta() ? designEta(problems(setup, first, sigmas, blurs), method, steps, r, binned, polishEta, iterations, progress) : null;
 
 		final int nb = r.bands();
 		final ResultsTable weights = new ResultsTable();
@@ -212,6 +211,7 @@ public final class TuningTask {
 				each.addValue("E_v W2^2 heuristic", v[0] * units);
 				each.addValue("E_v W2^2 best constant", v[1] * units);
 				each.addValue("E_v W2^2 tuned (robust)", v[2] * units);
+				if (etaDesign != null) each.addValue("E_v W2^2 tuned weights and eta (robust)", etaDesign.perProblem()[i] * units);
 			}
 			out.addTable(base + "_robust", each);
 		}
@@ -298,51 +298,63 @@ public final class TuningTask {
 		return b;
 	}
 
-	/** Weights and η per step, their exact E_v W2² (unit space), and whether the per-step result was kept. */
-	private record EtaDesign(double[] weights, double[] etas, double loss, int iterations, String stop, boolean kept) {}
+	/**
+	 * Weights and η per step, their exact E_v W2² (unit space; robust: the sum, and per problem), and
+	 * whether the per-step result was kept.
+	 */
+	private record EtaDesign(double[] weights, double[] etas, double loss, double[] perProblem, int iterations, String stop, boolean kept) {}
 
-	/** What η per step needs: DDIM, a convolution, one noise level (the message names the fix). */
-	private static void checkEtaDesign(final AnalysisTask.Setup setup, final String noiseList) {
+	/** What η per step needs: DDIM and a convolution (the message names the fix). */
+	private static void checkEtaDesign(final AnalysisTask.Setup setup) {
 		if (org.spectralposterior.core.diffusion.BaseStep.parse(setup.baseStep()) != org.spectralposterior.core.diffusion.BaseStep.DDIM) {
 			throw new IllegalArgumentException("parametrisation=[" + Parametrisation.WEIGHTS_AND_ETA + "] designs DDIM's η: set base_step=ddim (eta is then the starting value).");
 		}
 		if (setup.factor() > 1) throw new IllegalArgumentException("η per step is designed on convolution operators; use parametrisation=[per step] for super-resolution.");
-		if (noiseList != null && !noiseList.isBlank()) throw new IllegalArgumentException("η per step is designed for one noise level; leave noise_list empty or use parametrisation=[per step].");
 	}
 
 	/**
 	 * η per step designed with the weights (MATH §9.3 objective, {@link StepEtaDesign}): from the per-step
 	 * optimum at the given η, on the same entries as the weight search (groups above
 	 * {@link #BINNING_ABOVE} frequencies), the result scored on every frequency. If it scores worse than the
-	 * per-step weights at the given η, those are kept.
+	 * per-step weights at the given η, those are kept. With several problems (noise_list, blur_list) one
+	 * list of weights and η minimises the sum of their ℒ, as the weights alone do.
 	 */
-	private static EtaDesign designEta(final AnalysisTask.Problem problem, final Method method, final int steps, final WeightTuner.Result r, final boolean binned, final boolean polish,
+	private static EtaDesign designEta(final List<AnalysisTask.Problem> problems, final Method method, final int steps, final WeightTuner.Result r, final boolean binned, final boolean polish,
 		final int iterations, final Progress progress) {
 		final org.spectralposterior.core.diffusion.BaseStep ddim = org.spectralposterior.core.diffusion.BaseStep.DDIM;
-		final double eta = problem.setup().eta();
-		final ConditionalScheduleDesign exact = new ConditionalScheduleDesign(problem.unitPrior(), problem.op(), problem.unitSigma(), method, ddim, eta);
-		final org.spectralposterior.core.diffusion.StepGrid grid = problem.config(method, steps, 1).grid();
+		final AnalysisTask.Problem first = problems.get(0);
+		final double eta = first.setup().eta();
+		final List<ConditionalScheduleDesign> exacts = new ArrayList<>(), searches = new ArrayList<>();
+		for (final AnalysisTask.Problem p : problems) {
+			final ConditionalScheduleDesign e = new ConditionalScheduleDesign(p.unitPrior(), p.op(), p.unitSigma(), method, ddim, eta);
+			exacts.add(e);
+			searches.add(binned ? e.binned(BINS) : e);
+		}
+		final StepEtaDesign exact = new StepEtaDesign(exacts, first.config(method, steps, 1).grid());
+		final org.spectralposterior.core.diffusion.StepGrid grid = first.config(method, steps, 1).grid();
 		final double[] given = new double[steps];
 		java.util.Arrays.fill(given, eta);
 		progress.detail("designing η per step");
-		final StepEtaDesign.Result d = new StepEtaDesign(binned ? exact.binned(BINS) : exact, grid).design(r.tuned(), given, iterations, (it, v) -> progress.update(it, iterations), progress::cancelled);
-		double loss = binned ? exact.stepsValue(grid, d.weights(), d.etas(), null, null, progress::cancelled) : d.loss();
+		final StepEtaDesign.Result d = new StepEtaDesign(searches, grid).design(r.tuned(), given, iterations, (it, v) -> progress.update(it, iterations), progress::cancelled);
+		double loss = binned ? exact.value(d.weights(), d.etas(), null, null, progress::cancelled) : d.loss();
 		double[] w = d.weights(), e = d.etas();
 		int its = d.iterations();
 		String stop = d.stop();
 		if (binned && polish) {
 			// As the weights (REFINE_BUDGET): a few iterations on all frequencies, from the better start.
 			final boolean fromDesign = loss < r.tunedLoss();
-			final StepEtaDesign.Result p = new StepEtaDesign(exact, grid).design(fromDesign ? w : r.tuned(), fromDesign ? e : given, REFINE_ITERATIONS, (it, v) -> progress.update(it, REFINE_ITERATIONS),
-				progress::cancelled);
+			final StepEtaDesign.Result p = exact.design(fromDesign ? w : r.tuned(), fromDesign ? e : given, REFINE_ITERATIONS, (it, v) -> progress.update(it, REFINE_ITERATIONS), progress::cancelled);
 			w = p.weights();
 			e = p.etas();
 			loss = p.loss();
 			its += p.iterations();
 			stop += "; refined on all frequencies: " + p.stop();
 		}
-		if (loss >= r.tunedLoss()) return new EtaDesign(r.tuned(), given, r.tunedLoss(), its, stop, true);
-		return new EtaDesign(w, e, loss, its, stop, false);
+		final boolean kept = loss >= r.tunedLoss();
+		final double[] wOut = kept ? r.tuned() : w, eOut = kept ? given : e;
+		final double[] each = new double[exacts.size()];
+		for (int i = 0; i < each.length; i++) each[i] = exacts.get(i).stepsValue(grid, wOut, eOut, null, null, progress::cancelled);
+		return new EtaDesign(wOut, eOut, kept ? r.tunedLoss() : loss, each, its, stop, kept);
 	}
 
 	/** The exact objectives per noise level and what the search runs on (binned above {@link #BINNING_ABOVE} frequencies). */
@@ -358,18 +370,10 @@ public final class TuningTask {
 
 	private static Objectives objectives(final AnalysisTask.Setup setup, final AnalysisTask.Problem first, final Method method, final int steps, final double[] sigmas, final double[] blurs,
 		final Parametrisation param) {
-		final IntensityMap map = setup.map();
 		final List<TuningObjective> exact = new ArrayList<>(), coarse = new ArrayList<>();
 		boolean binned = false;
 		long work = 0;
-		final int ops = blurs == null ? 1 : blurs.length;
-		// Noise level fastest: problem i is (sigmas[i % S], blurs[i / S]), as the robust table lists them.
-		for (int i = 0; i < ops * sigmas.length; i++) {
-			final double sigma = sigmas[i % sigmas.length];
-			final org.spectralposterior.core.operator.BlurOperator op = blurs == null ? first.op()
-				: org.spectralposterior.core.operator.BlurOperator.of(org.spectralposterior.core.operator.OperatorSpec.gaussian(blurs[i / sigmas.length]), first.unitPrior().plane().height,
-					first.unitPrior().plane().width);
-			final AnalysisTask.Problem problem = new AnalysisTask.Problem(setup, first.unitPrior(), op, map.noiseToUnit(sigma), first.half(), first.schedule());
+		for (final AnalysisTask.Problem problem : problems(setup, first, sigmas, blurs)) {
 			if (setup.factor() > 1) {
 				// Super-resolution: the objective per aliasing group, its gradient by the block adjoint (no binning).
 				final SuperResolutionSampler ss = new SuperResolutionSampler(problem.unitPrior(), problem.op(), setup.factor(), problem.unitSigma(), problem.config(method, steps, 1));
@@ -387,6 +391,20 @@ public final class TuningTask {
 			}
 		}
 		return new Objectives(exact, coarse, binned, work);
+	}
+
+	/** Problem i is (sigmas[i % S], blurs[i / S]): noise level fastest, as the robust table lists them. */
+	private static List<AnalysisTask.Problem> problems(final AnalysisTask.Setup setup, final AnalysisTask.Problem first, final double[] sigmas, final double[] blurs) {
+		final IntensityMap map = setup.map();
+		final int ops = blurs == null ? 1 : blurs.length;
+		final List<AnalysisTask.Problem> out = new ArrayList<>();
+		for (int i = 0; i < ops * sigmas.length; i++) {
+			final org.spectralposterior.core.operator.BlurOperator op = blurs == null ? first.op()
+				: org.spectralposterior.core.operator.BlurOperator.of(org.spectralposterior.core.operator.OperatorSpec.gaussian(blurs[i / sigmas.length]), first.unitPrior().plane().height,
+					first.unitPrior().plane().width);
+			out.add(new AnalysisTask.Problem(setup, first.unitPrior(), op, map.noiseToUnit(sigmas[i % sigmas.length]), first.half(), first.schedule()));
+		}
+		return out;
 	}
 
 	/** The bands on the problem's plane; eigenvalue bands from its prior (in [−1, 1] units: quantiles do not depend on the scale). */

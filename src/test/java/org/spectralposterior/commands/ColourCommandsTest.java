@@ -200,6 +200,74 @@ class ColourCommandsTest {
 		return new double[] { lo, hi };
 	}
 
+	/**
+	 * An RGB image with a ROI hole through Simulate Degradation (operator=inpaint) and Posterior Sampling
+	 * with its cross-channel prior: the exact posterior's mean is {@link ColourInpaintingPosterior}'s
+	 * (checked against dense kriging in its own test), outside the hole the mean stays near the
+	 * measurement, inside the exact std exceeds the observed pixels' and the filled hole is closer to
+	 * the truth than the prior mean; the composite outputs carry three channels; a diffusion method is
+	 * refused with the per-channel way that runs it, and the input image is untouched.
+	 */
+	@Test
+	void colourInpaintingRunsTheExactPosterior() throws Exception {
+		final ImagePlus image = rgb(W, H, 8);
+		final ImagePlus prior = prior(image);
+		final int[] before = ((int[]) image.getProcessor().getPixels()).clone();
+		image.setRoi(new ij.gui.Roi(4, 3, 4, 3));
+		final CommandModule d = CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "noise_sigma", 1.0, "seed", 3L);
+		assertFalse(d.isCanceled(), () -> d.getCancelReason());
+		image.deleteRoi();
+		final ImagePlus v = (ImagePlus) d.getOutput("degraded");
+		assertEquals(3, v.getNChannels());
+		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "samples", 4, "seed", 5L, "ground_truth", image);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		final ImagePlus samples = (ImagePlus) s.getOutput("samples_stack"), meanImp = (ImagePlus) s.getOutput("mean"), stdImp = (ImagePlus) s.getOutput("std");
+		assertTrue(samples instanceof CompositeImage && samples.getNChannels() == 3 && samples.getNFrames() == 4, "colour samples as a composite");
+		final ResultsTable t = AnalysisCommandsTest.table(s);
+		assertEquals(3 * 12, (int) t.getValue("missing channel-pixels", 0));
+		assertTrue(t.getValue("CG worst relative residual", 0) <= 1e-10);
+		assertTrue(t.getStringValue("std", 0).startsWith("exact"), t.getStringValue("std", 0));
+
+		final ColourPrior cp = PriorImage.readColour(prior);
+		final boolean[] observed = new boolean[3 * W * H];
+		final double[] vv = new double[3 * W * H];
+		for (int c = 0; c < 3; c++) {
+			final float[] px = (float[]) v.getStack().getProcessor(c + 1).getPixels();
+			for (int p = 0; p < W * H; p++) {
+				observed[c * W * H + p] = !Float.isNaN(px[p]);
+				vv[c * W * H + p] = observed[c * W * H + p] ? px[p] : 0;
+			}
+		}
+		final double[] mean = new org.spectralposterior.core.posterior.ColourInpaintingPosterior(cp, observed, 1.0).mean(vv, org.spectralposterior.core.Progress.NONE);
+		final double[] got = flatten(meanImp, 1, 3);
+		double errHole = 0, errPrior = 0, stdIn = 0, stdOut = 0;
+		int in = 0, out = 0;
+		for (int c = 0; c < 3; c++) {
+			final float[] sd = (float[]) stdImp.getStack().getProcessor(c + 1).getPixels();
+			for (int p = 0; p < W * H; p++) {
+				final int i = c * W * H + p;
+				assertEquals(mean[i], got[i], 1e-3 * (1 + Math.abs(mean[i])), "mean entry " + i);
+				final int rgbv = before[p], truth = c == 0 ? (rgbv >> 16) & 255 : c == 1 ? (rgbv >> 8) & 255 : rgbv & 255;
+				if (observed[i]) {
+					stdOut += sd[p];
+					out++;
+				}
+				else {
+					stdIn += sd[p];
+					in++;
+					errHole += (got[i] - truth) * (got[i] - truth);
+					errPrior += (cp.mean(c) - truth) * (cp.mean(c) - truth);
+				}
+			}
+		}
+		assertTrue(stdIn / in > 2 * stdOut / out, "the std grows in the hole: " + stdIn / in + " vs " + stdOut / out);
+		assertTrue(errHole < errPrior, "kriging beats the prior mean in the hole: " + errHole + " vs " + errPrior);
+		assertTrue(java.util.Arrays.equals(before, (int[]) image.getProcessor().getPixels()), "the input is untouched");
+
+		final CommandModule refused = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "method", "pigdm", "steps", 5);
+		assertTrue(refused.isCanceled() && refused.getCancelReason().contains("colour_model=[per channel]") && refused.getCancelReason().contains("exact posterior"), refused.getCancelReason());
+	}
+
 	@Test
 	void colourRefusesWhatItCannotDoYet() throws Exception {
 		final ImagePlus image = rgb(W, H, 7);

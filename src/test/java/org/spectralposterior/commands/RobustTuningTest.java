@@ -82,6 +82,47 @@ class RobustTuningTest {
 		assertEquals(t.getValue("E_v W2^2", 2), total, 1e-6 * total, "the tuned row's loss is the sum over the levels");
 	}
 
+	/**
+	 * η per step designed robustly (noise levels 3 and 9, blur widths 1.5 and 2.5): one list of weights
+	 * and η; every pair's figure in the robust table equals a core {@link
+	 * org.spectralposterior.core.diffusion.ConditionalScheduleDesign} built here for that pair at the
+	 * table's weights and η; their sum is the summary's loss, which is at most the robust per-step
+	 * weights' at the given η (the design starts there and keeps them if it cannot improve).
+	 */
+	@Test
+	void robustEtaPerStepMinimisesTheSumOverPairs() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(40);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final org.scijava.command.CommandModule m = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "operator", "gaussian", "blur_sigma", 2.0, "noise_sigma", 3.0,
+			"method", "pigdm", "steps", 10, "noise_list", "3,9", "blur_list", "1.5,2.5", "parametrisation", "weights and eta per step", "base_step", "ddim", "eta", 0.5);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final TaskResult r = ((SpectralCommand) m.getCommand()).result();
+		final ij.measure.ResultsTable t = r.tables().get("gravel_pigdm_tuning"), each = r.tables().get("gravel_pigdm_robust"), w = r.tables().get("gravel_pigdm_tuned_weights");
+		assertEquals(4, each.size());
+		final double[] tuned = new double[10], etas = new double[10];
+		for (int j = 0; j < 10; j++) {
+			tuned[j] = w.getValue("tuned", j);
+			etas[j] = w.getValue("eta", j);
+		}
+		final java.util.Map<String, String> meta = org.spectralposterior.imagej.Metadata.read(prior);
+		final double lo = Double.parseDouble(meta.get("data_min")), hi = Double.parseDouble(meta.get("data_max")), half = 0.5 * (hi - lo);
+		final GaussianPrior p = new org.spectralposterior.core.diffusion.IntensityMap(lo, hi).toUnit(org.spectralposterior.imagej.PriorImage.read(prior));
+		final org.spectralposterior.core.diffusion.StepGrid grid = new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 10, BaseStep.DDIM, 0.5, null, 0).grid();
+		double total = 0;
+		for (int i = 0; i < 4; i++) {
+			final double noise = each.getValue("noise sigma", i), blur = each.getValue("blur sigma", i);
+			final org.spectralposterior.core.diffusion.ConditionalScheduleDesign o = new org.spectralposterior.core.diffusion.ConditionalScheduleDesign(p,
+				BlurOperator.of(OperatorSpec.gaussian(blur), 40, 40), noise / half, Methods.PIGDM, BaseStep.DDIM, 0.5);
+			final double ref = o.stepsValue(grid, tuned, etas, null, null, () -> false) * half * half, got = each.getValue("E_v W2^2 tuned weights and eta (robust)", i);
+			assertEquals(ref, got, 1e-6 * ref, "pair " + i);
+			total += got;
+		}
+		assertEquals(t.getValue("E_v W2^2", 3), total, 1e-6 * total, "the η row's loss is the sum over the pairs");
+		assertTrue(t.getValue("E_v W2^2", 3) <= t.getValue("E_v W2^2", 2) * (1 + 1e-9), "never worse than the robust per-step weights at η = 0.5");
+		System.out.printf(java.util.Locale.ROOT, "robust η per step (4 pairs): E_v W2² summed, heuristic %.6g, per step at η = 0.5 %.6g, weights and η %.6g%n", t.getValue("E_v W2^2", 0),
+			t.getValue("E_v W2^2", 2), t.getValue("E_v W2^2", 3));
+	}
+
 	@Test
 	void robustOverBlurWidthsAndNoiseLevelsScoresEveryPairExactly() throws Exception {
 		// One weight list for a focus that drifts (blur σ 1.5 and 2.5 px) and two noise levels: the command's

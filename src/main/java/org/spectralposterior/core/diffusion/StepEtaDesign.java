@@ -1,5 +1,6 @@
 package org.spectralposterior.core.diffusion;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.spectralposterior.core.optim.Lbfgs;
@@ -22,7 +23,7 @@ public final class StepEtaDesign {
 	// η kept off the bounds at the start: the logistic map is flat there and would freeze the search.
 	private static final double ETA_MARGIN = 1e-3;
 
-	private final ConditionalScheduleDesign objective;
+	private final List<ConditionalScheduleDesign> objectives;
 	private final StepGrid grid;
 	private final boolean fraction;
 
@@ -31,14 +32,45 @@ public final class StepEtaDesign {
 	 * @param grid      the steps Posterior Sampling will run (DDIM base step)
 	 */
 	public StepEtaDesign(final ConditionalScheduleDesign objective, final StepGrid grid) {
-		if (grid.base != BaseStep.DDIM) throw new IllegalArgumentException("η per step needs base_step=ddim (the DDPM steps have no η).");
-		this.objective = objective;
-		this.grid = grid;
-		this.fraction = objective.method().maxWeight() == 1;
+		this(List.of(objective), grid);
 	}
 
+	/**
+	 * A design robust over several problems (noise levels, blur widths; one method): the sum of their
+	 * ℒ, whose gradient is the sum of theirs, minimised by one list of weights and η.
+	 */
+	public StepEtaDesign(final List<ConditionalScheduleDesign> objectives, final StepGrid grid) {
+		if (grid.base != BaseStep.DDIM) throw new IllegalArgumentException("η per step needs base_step=ddim (the DDPM steps have no η).");
+		if (objectives.isEmpty()) throw new IllegalArgumentException("no problem to design for");
+		for (final ConditionalScheduleDesign o : objectives) {
+			if (o.method() != objectives.get(0).method()) throw new IllegalArgumentException("a robust design is for one method");
+		}
+		this.objectives = List.copyOf(objectives);
+		this.grid = grid;
+		this.fraction = objectives.get(0).method().maxWeight() == 1;
+	}
+
+	/** Σ_i ℒ_i(w, η) and, where the arrays are given, its gradient (overwritten). */
 	public double value(final double[] w, final double[] etas, final double[] gradW, final double[] gradEta, final BooleanSupplier cancelled) {
-		return objective.stepsValue(grid, w, etas, gradW, gradEta, cancelled);
+		if (objectives.size() == 1) return objectives.get(0).stepsValue(grid, w, etas, gradW, gradEta, cancelled);
+		final boolean grad = gradW != null;
+		final int n = w.length;
+		final double[] gw = grad ? new double[n] : null, ge = grad ? new double[n] : null;
+		if (grad) {
+			java.util.Arrays.fill(gradW, 0);
+			java.util.Arrays.fill(gradEta, 0);
+		}
+		double sum = 0;
+		for (final ConditionalScheduleDesign o : objectives) {
+			sum += o.stepsValue(grid, w, etas, gw, ge, cancelled);
+			if (grad) {
+				for (int j = 0; j < n; j++) {
+					gradW[j] += gw[j];
+					gradEta[j] += ge[j];
+				}
+			}
+		}
+		return sum;
 	}
 
 	/** L-BFGS from the weights {@code w0} and η {@code eta0} (one per step), at most {@code iterations} iterations. */

@@ -35,20 +35,14 @@ public final class InpaintingPosterior implements Posterior {
 	private final double[] preconditioner;
 	private final int maxIterations;
 	private final boolean meanEstimated;
-	private int lastIterations;
-	private double lastResidual;
+	private final Kriging kriging = new Kriging();
 
 	/**
 	 * @param observed per pixel (row-major, the prior's grid), true where the measurement holds a value
 	 */
 	public InpaintingPosterior(final GaussianPrior prior, final boolean[] observed, final double sigma) {
 		if (observed.length != prior.plane().pixels) throw new IllegalArgumentException("The mask has " + observed.length + " pixels but the prior " + prior.plane().pixels + ".");
-		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
-		int m = 0;
-		for (final boolean b : observed) if (b) m++;
-		if (m == 0) throw new IllegalArgumentException("The mask observes no pixel: nothing to condition on (the posterior is the prior; use Synthesize Texture).");
-		omega = new int[m];
-		for (int i = 0, j = 0; i < observed.length; i++) if (observed[i]) omega[j++] = i;
+		omega = Kriging.observedIndices(observed, sigma);
 		this.prior = prior;
 		this.pixels = prior.plane().pixels;
 		// [R] An ADSN or centred-periodogram prior has λ_0 ≈ 0: it fixes the mean of the whole image to
@@ -71,7 +65,7 @@ public final class InpaintingPosterior implements Posterior {
 		this.spec = fft.newSpectrum();
 		this.full = new double[pixels];
 		this.sigmaFull = new double[pixels];
-		this.maxIterations = Math.max(100, 10 * m);
+		this.maxIterations = Math.max(100, 10 * omega.length);
 	}
 
 	/** Whether the prior fixed the image mean (λ_0 ≈ 0) and it is estimated from the observed pixels instead. */
@@ -308,7 +302,6 @@ public final class InpaintingPosterior implements Posterior {
 
 	private Dense dense(final int maxPixels) {
 		if (pixels > maxPixels) throw new IllegalArgumentException("The dense posterior needs at most " + maxPixels + " pixels, got " + pixels + ".");
-		final int m = omega.length;
 		// Σ is circulant: its first column c = Σ e_0, and Σ_pq = c((p − q) mod grid).
 		final double[] e = new double[pixels], c = new double[pixels];
 		e[0] = 1;
@@ -321,26 +314,18 @@ public final class InpaintingPosterior implements Posterior {
 				sig.set(p, q, c[dy * w + dx]);
 			}
 		}
-		final org.ejml.data.DMatrixRMaj k = new org.ejml.data.DMatrixRMaj(m, m), cross = new org.ejml.data.DMatrixRMaj(m, pixels);
-		for (int i = 0; i < m; i++) {
-			for (int j = 0; j < m; j++) k.set(i, j, sig.get(omega[i], omega[j]) + (i == j ? diagonal : 0));
-			for (int q = 0; q < pixels; q++) cross.set(i, q, sig.get(omega[i], q));
-		}
-		final org.ejml.interfaces.linsol.LinearSolverDense<org.ejml.data.DMatrixRMaj> chol = org.ejml.dense.row.factory.LinearSolverFactory_DDRM.chol(m);
-		if (!chol.setA(k)) throw new ArithmeticException("the kriging matrix is not positive definite");
-		final org.ejml.data.DMatrixRMaj sol = new org.ejml.data.DMatrixRMaj(m, pixels);
-		chol.solve(cross, sol);
-		return new Dense(sig, cross, sol);
+		final org.ejml.data.DMatrixRMaj[] solved = Kriging.denseSolve(sig, omega, diagonal);
+		return new Dense(sig, solved[0], solved[1]);
 	}
 
 	/** CG iterations of the last solve. */
 	public int lastIterations() {
-		return lastIterations;
+		return kriging.lastIterations();
 	}
 
 	/** Relative residual reached by the last solve. */
 	public double lastResidual() {
-		return lastResidual;
+		return kriging.lastResidual();
 	}
 
 	/** out = Σ x on the full grid (x and out may be the same array). */
@@ -380,33 +365,7 @@ public final class InpaintingPosterior implements Posterior {
 
 	/** Solves (Σ_ΩΩ + s²I) u = b by preconditioned conjugate gradients; cancellable between iterations. */
 	double[] solve(final double[] b, final Progress progress) {
-		final int m = omega.length;
-		final double[] u = new double[m], r = b.clone(), z = new double[m], ap = new double[m];
-		final double bb = dot(b, b);
-		lastIterations = 0;
-		lastResidual = 0;
-		if (bb == 0) return u;
-		applyPreconditioner(r, z);
-		final double[] p = z.clone();
-		double rz = dot(r, z);
-		for (int it = 0; it < maxIterations; it++) {
-			if (progress != null) progress.checkCancelled();
-			applySystem(p, ap);
-			final double alpha = rz / dot(p, ap);
-			for (int j = 0; j < m; j++) {
-				u[j] += alpha * p[j];
-				r[j] -= alpha * ap[j];
-			}
-			lastIterations = it + 1;
-			lastResidual = Math.sqrt(dot(r, r) / bb);
-			if (lastResidual <= TOLERANCE) break;
-			applyPreconditioner(r, z);
-			final double rzNew = dot(r, z);
-			final double beta = rzNew / rz;
-			for (int j = 0; j < m; j++) p[j] = z[j] + beta * p[j];
-			rz = rzNew;
-		}
-		return u;
+		return kriging.solve(this::applySystem, this::applyPreconditioner, b, TOLERANCE, maxIterations, progress);
 	}
 
 	/** The posterior mean given the measurement (full grid; only the pixels of Ω are read). */
@@ -467,9 +426,4 @@ public final class InpaintingPosterior implements Posterior {
 		return variance(progress);
 	}
 
-	private static double dot(final double[] a, final double[] b) {
-		double s = 0;
-		for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-		return s;
-	}
 }
