@@ -19,7 +19,7 @@ import org.spectralposterior.core.operator.AliasingGroups;
  */
 final class GroupBlockKernel {
 
-	/** Largest imaginary part, relative to the largest entry, that {@link #load} still reads as rounding. */
+	/** Largest imaginary part, relative to the group's largest entry of P (or of S), that {@link #load} still reads as rounding. */
 	private static final double REAL_TOLERANCE = 1e-10;
 
 	private final int d, b, entries;
@@ -87,15 +87,17 @@ final class GroupBlockKernel {
 	 * S̃ = T*ST; false if some group's state is not real there (then this kernel cannot carry it).
 	 */
 	boolean load(final double[] pIn, final double[] sIn, final int from) {
-		double maxRe = 0, maxIm = 0;
+		boolean real = true;
 		for (int k = 0; k < b; k++) {
 			final int po = 2 * (from + k) * d, so = 2 * (from + k) * d * d;
+			// Checked per group, P and S apart: a group with small entries must not hide behind a large one.
+			double pRe = 0, pIm = 0, sRe = 0, sIm = 0;
 			for (int i = 0; i < d; i++) {
 				// conj(T_i) = e^{iθ_i}: (c_r + i c_i)(p_r + i p_i)
 				final double re = cr[i][k] * pIn[po + 2 * i] - ci[i][k] * pIn[po + 2 * i + 1], im = cr[i][k] * pIn[po + 2 * i + 1] + ci[i][k] * pIn[po + 2 * i];
 				p[i][k] = re;
-				maxRe = Math.max(maxRe, Math.abs(re));
-				maxIm = Math.max(maxIm, Math.abs(im));
+				pRe = Math.max(pRe, Math.abs(re));
+				pIm = Math.max(pIm, Math.abs(im));
 			}
 			for (int e = 0; e < entries; e++) {
 				final int i = rowOf[e], l = colOf[e], o = so + 2 * (i * d + l);
@@ -103,11 +105,12 @@ final class GroupBlockKernel {
 				final double ur = cr[i][k] * cr[l][k] + ci[i][k] * ci[l][k], ui = ci[i][k] * cr[l][k] - cr[i][k] * ci[l][k];
 				final double re = ur * sIn[o] - ui * sIn[o + 1], im = ur * sIn[o + 1] + ui * sIn[o];
 				s[e][k] = re;
-				maxRe = Math.max(maxRe, Math.abs(re));
-				maxIm = Math.max(maxIm, Math.abs(im));
+				sRe = Math.max(sRe, Math.abs(re));
+				sIm = Math.max(sIm, Math.abs(im));
 			}
+			real &= pIm <= REAL_TOLERANCE * pRe && sIm <= REAL_TOLERANCE * sRe;
 		}
-		return maxIm <= REAL_TOLERANCE * maxRe;
+		return real;
 	}
 
 	/** Writes P = T P̃ and the whole Hermitian S = T S̃ T* back. */

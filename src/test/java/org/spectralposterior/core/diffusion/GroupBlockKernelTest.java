@@ -55,5 +55,16 @@ class GroupBlockKernelTest {
 		s[o + 1] += 0.25;
 		s[t + 1] -= 0.25;
 		assertFalse(new GroupBlockKernel(groups, lam, 0, size).load(p, s, 0));
+
+		// A group whose entries are all small: its imaginary part is far below the block's largest entry,
+		// but not below its own; checked per group, it is refused.
+		s[o + 1] -= 0.25;
+		s[t + 1] += 0.25;
+		for (int i = 2 * g * d * d; i < 2 * (g + 1) * d * d; i++) s[i] *= 1e-8;
+		for (int i = 2 * g * d; i < 2 * (g + 1) * d; i++) p[i] *= 1e-8;
+		assertTrue(new GroupBlockKernel(groups, lam, 0, size).load(p, s, 0), "still real");
+		s[o + 1] += 1e-12;
+		s[t + 1] -= 1e-12;
+		assertFalse(new GroupBlockKernel(groups, lam, 0, size).load(p, s, 0));
 	}
 }
