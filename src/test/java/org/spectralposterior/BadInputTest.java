@@ -173,6 +173,7 @@ class BadInputTest {
 		all(TS, AN + "steps=5 parametrisation=[weights and eta per step]", "set base_step=ddim"),
 		all(TS, AN + "steps=5 base_step=ddim parametrisation=[weights and eta per step] downsample=2", "η per step is designed on convolution operators"),
 		all(TS, AN + "steps=5 blur_list=1,0", "blur widths must be finite numbers > 0"),
+		all(TS, AN + "steps=5 smooth_basis=9", "smooth_basis=9 is more functions than steps=5"),
 		// booleans are read strictly: "yes" is not silently false
 		all(CT, AN + "notebook_heun=yes", "notebook_heun=yes is not true or false"),
 		all(PS, PSI + "method=pigdm schedule=table steps=3 timesteps=3 schedule_table=0.1,0.5,0.9", "must decrease strictly"),

@@ -68,6 +68,11 @@ public class TuneSamplerWeights extends AnalysisCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public int warm_start = 0;
 
+	@Parameter(label = "Smooth basis: K cosines in t first (0 = none)", min = "0",
+		description = "a first search on K smooth functions of t (K numbers instead of one per step); the per-step search continues from its optimum", persist = false,
+		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit & parametrisation=per step") })
+	public int smooth_basis = 0;
+
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String heading5 = "Output";
 
@@ -80,13 +85,13 @@ public class TuneSamplerWeights extends AnalysisCommand {
 	@Override
 	protected TaskResult compute(final Progress progress) {
 		if ("sdedit".equalsIgnoreCase(method == null ? "" : method.trim())) {
-			if (!"per step".equalsIgnoreCase(parametrisation.trim()) || !(noise_list == null || noise_list.isBlank()) || !(blur_list == null || blur_list.isBlank()) || warm_start != 0) {
-				throw new IllegalArgumentException("method=sdedit tunes its start time t0 only; leave parametrisation=[per step], noise_list and blur_list empty and warm_start=0.");
+			if (!"per step".equalsIgnoreCase(parametrisation.trim()) || !(noise_list == null || noise_list.isBlank()) || !(blur_list == null || blur_list.isBlank()) || warm_start != 0 || smooth_basis != 0) {
+				throw new IllegalArgumentException("method=sdedit tunes its start time t0 only; leave parametrisation=[per step], noise_list and blur_list empty, warm_start=0 and smooth_basis=0.");
 			}
 			return TuningTask.startTime(setup(downsample, false), method, steps, t0, progress);
 		}
 		return TuningTask.run(setup(downsample, false), method, steps, smoothness, iterations, noise_list, blur_list, warm_start, TuningTask.Parametrisation.parse(parametrisation, bands, band_by),
-			progress);
+			smooth_basis, progress);
 	}
 
 	@Override

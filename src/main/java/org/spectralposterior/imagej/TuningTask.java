@@ -89,6 +89,15 @@ public final class TuningTask {
 	 */
 	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final String noiseList,
 		final String blurList, final int warmStart, final Parametrisation param, final Progress progress) {
+		return run(setup, methodName, steps, smoothness, iterations, noiseList, blurList, warmStart, param, 0, progress);
+	}
+
+	/** As above, with a first stage on {@code smoothBasis} = K smooth functions of t (0: none; per step only, {@link WeightTuner}). */
+	public static TaskResult run(final AnalysisTask.Setup setup, final String methodName, final int steps, final double smoothness, final int iterations, final String noiseList,
+		final String blurList, final int warmStart, final Parametrisation param, final int smoothBasis, final Progress progress) {
+		if (smoothBasis < 0) throw new IllegalArgumentException("smooth_basis must be ≥ 0 (0: none), got " + smoothBasis + ".");
+		if (smoothBasis > 0 && param.banded()) throw new IllegalArgumentException("smooth_basis is a stage of the per-step search; use it with parametrisation=[per step].");
+		if (smoothBasis > steps) throw new IllegalArgumentException("smooth_basis=" + smoothBasis + " is more functions than steps=" + steps + "; give at most " + steps + ".");
 		if (param.banded() && setup.factor() > 1) {
 			throw new IllegalArgumentException("Weights per frequency band need a convolution operator: a super-resolution frequency is aliased with r² others. Use parametrisation=[per step].");
 		}
@@ -108,18 +117,18 @@ public final class TuningTask {
 		final List<TuningObjective> exact = obj.exact();
 		final boolean binned = obj.binned();
 		final TuningObjective objective = obj.objective(), search = obj.search();
-		final WeightTuner full = new WeightTuner(objective, smoothness, iterations);
+		final WeightTuner full = new WeightTuner(objective, smoothness, iterations, smoothBasis);
 		WeightTuner.Result r;
 		if (warmStart > 0) {
 			// Tune at the coarser n first, carry its weights to this grid by their ratio to the heuristic
 			// (interpolated in t), then continue here: the fine search starts near its optimum.
-			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas, blurs, param).search(), smoothness, iterations).tune(progress);
+			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas, blurs, param).search(), smoothness, iterations, Math.min(smoothBasis, warmStart)).tune(progress);
 			final TuningObjective target = binned ? search : objective;
 			final WeightTuner.Result fine = new WeightTuner(target, smoothness, iterations).refine(warmStarted(c, target, method.maxWeight() == 1), iterations, progress);
 			r = binned ? WeightTuner.scored(fine, objective, progress::cancelled) : fine;
 		}
 		// Large images: the search runs on (λ, ρ) groups and every reported loss is exact (one fused pass).
-		else r = binned ? WeightTuner.scored(new WeightTuner(search, smoothness, iterations).tune(progress), objective, progress::cancelled) : full.tune(progress);
+		else r = binned ? WeightTuner.scored(new WeightTuner(search, smoothness, iterations, smoothBasis).tune(progress), objective, progress::cancelled) : full.tune(progress);
 		// The η design's grouped search can miss where the weights' does not; polished on all frequencies when affordable.
 		final boolean polishEta = binned && obj.entrySteps() <= REFINE_BUDGET;
 		final AnalysisTask.Problem problem = first;
@@ -151,6 +160,10 @@ public final class TuningTask {
 		row(summary, "heuristic", r.heuristicLoss() * units, setup, method, steps, "", robustLabel, robustBlurs);
 		row(summary, "best constant (" + (method.maxWeight() == 1 ? "w = " : "× heuristic, c = ") + String.format(Locale.ROOT, "%.5g", r.bestConstant()) + ")", r.constantLoss() * units, setup, method,
 			steps, "", robustLabel, robustBlurs);
+		if (!Double.isNaN(r.smoothLoss())) {
+			row(summary, "smooth in t (" + smoothBasis + " cosines in t/T, L-BFGS from the best constant; the per-step search starts there)", r.smoothLoss() * units, setup, method, steps, "",
+				robustLabel, robustBlurs);
+		}
 		final StringBuilder list = new StringBuilder();
 		// A band design is n·B numbers whose meaning needs the band definition: it travels as the table (weights=tuned).
 		if (nb == 1) for (final double w : r.tuned()) list.append(list.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6g", w));

@@ -85,6 +85,23 @@ class TunedWeightsCommandsTest {
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "parametrisation", "weights and eta per step"), "set base_step=ddim");
 	}
 
+	/**
+	 * smooth_basis=4: the summary gains the smooth stage's row (exact, between the best constant and the
+	 * per-step optimum that continues from it), and the tuned weights are the per-step search's; refused
+	 * with band weights and beyond the number of steps.
+	 */
+	@Test
+	void aSmoothStageInTComesBeforeThePerStepSearch(@TempDir final Path dir) throws Exception {
+		final CommandModule m = tune(dir, "smooth_basis", 4);
+		final ResultsTable summary = tables(m).get("gravel_pigdm_tuning");
+		assertTrue(summary.getStringValue("weights", 2).startsWith("smooth in t (4 cosines"), summary.getStringValue("weights", 2));
+		final double constant = summary.getValue("E_v W2^2", 1), smooth = summary.getValue("E_v W2^2", 2), tuned = summary.getValue("E_v W2^2", 3);
+		assertTrue(smooth < constant && tuned <= smooth * (1 + 1e-9), "constant " + constant + " ≥ smooth " + smooth + " ≥ per step " + tuned);
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "smooth_basis", 2, "parametrisation", "per step and band"),
+			"use it with parametrisation=[per step]");
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 5, "smooth_basis", 6), "more functions than steps=5");
+	}
+
 	@Test
 	void bandWeightsAreTunedShownAndSampledWithTheirExactLoss(@TempDir final Path dir) throws Exception {
 		final CommandModule m = tune(dir, "parametrisation", "per step and band", "bands", 4, "band_by", "frequency");

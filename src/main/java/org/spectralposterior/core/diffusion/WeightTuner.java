@@ -33,7 +33,13 @@ public final class WeightTuner {
 	 * one weight per step; {@code tuned}: n·B weights, step-major (B = {@link #bands}).
 	 */
 	public record Result(int[] timesteps, double[] heuristic, double heuristicLoss, double bestConstant, double constantLoss, double[] tuned, double tunedLoss, int iterations,
-		String stop) {
+		String stop, double[] smooth, double smoothLoss) {
+
+		/** Without a smooth stage ({@link #smooth} null, {@link #smoothLoss} NaN). */
+		public Result(final int[] timesteps, final double[] heuristic, final double heuristicLoss, final double bestConstant, final double constantLoss, final double[] tuned,
+			final double tunedLoss, final int iterations, final String stop) {
+			this(timesteps, heuristic, heuristicLoss, bestConstant, constantLoss, tuned, tunedLoss, iterations, stop, null, Double.NaN);
+		}
 
 		public int bands() {
 			return tuned.length / heuristic.length;
@@ -52,8 +58,20 @@ public final class WeightTuner {
 	/** The heuristic per weight (n·B, each step's in all its bands) and per step. */
 	private final double[] h, perStep;
 	private final int bands;
+	/** K > 0: a stage on K smooth functions of t between the best constant and the per-step search. */
+	private final int smoothBasis;
 
 	public WeightTuner(final TuningObjective objective, final double smoothness, final int maxIterations) {
+		this(objective, smoothness, maxIterations, 0);
+	}
+
+	/**
+	 * With {@code smoothBasis} = K > 0 (one weight per step only), a stage between the best constant and
+	 * the per-step search: θ_j = log(w_j/h_j) (DDNM: logit w_j) restricted to θ = θ_c + Σ_{k<K} a_k
+	 * cos(πk u_j), u_j = j/(n − 1) — K numbers instead of n, a smooth curve in t that the per-step
+	 * L-BFGS then refines. Its loss is {@link Result#smoothLoss}.
+	 */
+	public WeightTuner(final TuningObjective objective, final double smoothness, final int maxIterations, final int smoothBasis) {
 		if (!(smoothness >= 0) || Double.isInfinite(smoothness)) throw new IllegalArgumentException("smoothness must be a finite number ≥ 0, got " + smoothness);
 		if (maxIterations < 0) throw new IllegalArgumentException("iterations must be ≥ 0, got " + maxIterations);
 		this.objective = objective;
@@ -64,6 +82,9 @@ public final class WeightTuner {
 		this.bands = objective.bands();
 		this.h = new double[perStep.length * bands];
 		for (int i = 0; i < h.length; i++) h[i] = perStep[i / bands];
+		if (smoothBasis < 0) throw new IllegalArgumentException("smooth_basis must be ≥ 0 (0: none), got " + smoothBasis);
+		if (smoothBasis > 0 && bands > 1) throw new IllegalArgumentException("smooth_basis is a stage of the per-step search; use it with parametrisation=[per step].");
+		this.smoothBasis = smoothBasis;
 	}
 
 	/** Progress counts the constant search (40 evaluations) and then the L-BFGS iterations. */
@@ -97,13 +118,85 @@ public final class WeightTuner {
 		final double[] best = constantSearch(Math.log(1e-4), fraction ? 0 : Math.log(1e4), 24, 13, fraction ? Double.NaN : 0, heuristicLoss, progress, total);
 		final double bestLog = best[0], bestLoss = best[1];
 		final double c = Math.exp(bestLog);
-		// Stage 2: L-BFGS on θ from the best constant.
+		// Stage 2: L-BFGS on θ from the best constant (or from the smooth stage's optimum).
 		final double[] constant = new double[h.length];
 		// (A DDNM optimum at the bound w = 1 would freeze the logistic map: start just inside.)
 		for (int j = 0; j < h.length; j++) constant[j] = fraction ? Math.min(c, 0.98) : c * h[j];
-		final Lbfgs.Result res = lbfgs(constant, maxIterations, progress, 40, total);
+		double[] start = constant;
+		double smoothLoss = Double.NaN;
+		int smoothIterations = 0;
+		final double[] ws = new double[h.length];
+		if (smoothBasis > 0) {
+			final Lbfgs.Result sm = smooth(constant, progress);
+			weights(sm.x(), ws);
+			smoothLoss = objective.value(ws);
+			smoothIterations = sm.iterations();
+			if (smoothLoss < bestLoss) start = ws;
+			if (fraction) for (int j = 0; j < start.length; j++) start[j] = Math.min(Math.max(start[j], 1e-6), 0.98);
+		}
+		final Lbfgs.Result res = lbfgs(start, maxIterations, progress, 40, total);
 		for (int j = 0; j < h.length; j++) constant[j] = fraction ? c : c * h[j];
-		return finish(res, heuristicLoss, c, constant, bestLoss, progress, total);
+		final Result r = finish(res, heuristicLoss, c, constant, bestLoss, progress, total);
+		if (smoothBasis == 0) return r;
+		// (DDNM's start is clamped inside (0, 1), which can leave the per-step search a hair above the smooth optimum.)
+		final boolean keepSmooth = smoothness == 0 && smoothLoss < r.tunedLoss();
+		return new Result(r.timesteps(), r.heuristic(), r.heuristicLoss(), r.bestConstant(), r.constantLoss(), keepSmooth ? ws : r.tuned(), keepSmooth ? smoothLoss : r.tunedLoss(),
+			smoothIterations + r.iterations(), "smooth in t (" + smoothBasis + " cosines, " + smoothIterations + " iterations); per step: " + r.stop()
+				+ (keepSmooth ? "; the smooth curve scored better and is kept" : ""), ws, smoothLoss);
+	}
+
+	/** θ of given weights: log(w/h), or logit w for a fraction. */
+	double[] startTheta(final double[] startWeights) {
+		final double[] theta0 = new double[h.length];
+		for (int j = 0; j < h.length; j++) theta0[j] = fraction ? logit(startWeights[j]) : Math.log(startWeights[j] / h[j]);
+		return theta0;
+	}
+
+	/** The penalised ℒ as a function of the smooth stage's K coefficients a (θ = θ₀ + Φa), with its gradient Φᵀ∂ℒ/∂θ. */
+	Lbfgs.Function smoothObjective(final double[] theta0, final BooleanSupplier cancelled) {
+		final int n = h.length, k = smoothBasis;
+		final double[] phi = smoothBasisMatrix(), theta = new double[n], gTheta = new double[n];
+		final Lbfgs.Function onTheta = penalised(cancelled);
+		return (a, g) -> {
+			for (int j = 0; j < n; j++) {
+				double t = theta0[j];
+				for (int i = 0; i < k; i++) t += phi[j * k + i] * a[i];
+				theta[j] = t;
+			}
+			final double v = onTheta.evaluate(theta, gTheta);
+			java.util.Arrays.fill(g, 0);
+			for (int j = 0; j < n; j++) for (int i = 0; i < k; i++) g[i] += phi[j * k + i] * gTheta[j];
+			return v;
+		};
+	}
+
+	/** The cosine basis of the smooth stage: φ_k(u_j) = cos(πk u_j), u_j = j/(n − 1), row-major n×K. */
+	double[] smoothBasisMatrix() {
+		final int n = h.length, k = smoothBasis;
+		final double[] phi = new double[n * k];
+		for (int j = 0; j < n; j++) {
+			final double u = n == 1 ? 0 : (double) j / (n - 1);
+			for (int i = 0; i < k; i++) phi[j * k + i] = Math.cos(Math.PI * i * u);
+		}
+		return phi;
+	}
+
+	/**
+	 * The smooth stage: L-BFGS on a ∈ R^K with θ = θ_start + Φa; the gradient is Φᵀ ∂ℒ/∂θ (the chain
+	 * rule through a linear map). Returns θ at the optimum (as the per-step search's x).
+	 */
+	private Lbfgs.Result smooth(final double[] startWeights, final Progress progress) {
+		final int n = h.length, k = smoothBasis;
+		final double[] phi = smoothBasisMatrix(), theta0 = startTheta(startWeights);
+		progress.detail("smooth stage: " + k + " cosines in t");
+		final Lbfgs.Result r = new Lbfgs(10, maxIterations, 1e-9, 1e-10).minimize(smoothObjective(theta0, progress::cancelled), new double[k], null, progress::cancelled);
+		final double[] x = new double[n];
+		for (int j = 0; j < n; j++) {
+			double t = theta0[j];
+			for (int i = 0; i < k; i++) t += phi[j * k + i] * r.x()[i];
+			x[j] = t;
+		}
+		return new Lbfgs.Result(x, r.value(), r.iterations(), r.evaluations(), r.converged(), r.stop());
 	}
 
 	/**
@@ -198,6 +291,8 @@ public final class WeightTuner {
 			constant[i] = fraction ? search.bestConstant() : search.bestConstant() * hb[i];
 		}
 		final double[] v = exact.values(cancelled, hb, constant, tuned);
+		// The smooth stage's curve, when there is one, is scored exactly too.
+		final double smoothLoss = search.smooth() == null ? Double.NaN : exact.value(search.smooth());
 		// The groups' constant scored on all frequencies can come out above the heuristic (c = 1, itself a
 		// constant multiple): then c = 1 is the best constant known, so heuristic ≥ constant ≥ tuned holds exactly.
 		final boolean heuristicBetter = !fraction && v[1] > v[0];
@@ -206,15 +301,20 @@ public final class WeightTuner {
 		final boolean keepConstant = v[2] > constantLoss;
 		return new Result(search.timesteps(), h, v[0], c, constantLoss, keepConstant ? bestConstant.clone() : tuned, keepConstant ? constantLoss : v[2], search.iterations(),
 			search.stop() + (heuristicBetter ? "; on all frequencies the groups' constant scored above the heuristic, so c = 1" : "")
-				+ (keepConstant ? "; the best constant scored better on all frequencies" : ""));
+				+ (keepConstant ? "; the best constant scored better on all frequencies" : ""), search.smooth(), smoothLoss);
 	}
 
 	private Lbfgs.Result lbfgs(final double[] startWeights, final int iterations, final Progress progress, final long offset, final long total) {
 		final BooleanSupplier cancelled = progress::cancelled;
 		final double[] theta0 = new double[h.length];
 		for (int j = 0; j < h.length; j++) theta0[j] = fraction ? logit(startWeights[j]) : Math.log(startWeights[j] / h[j]);
+		return new Lbfgs(10, iterations, 1e-9, 1e-10).minimize(penalised(cancelled), theta0, (it, v) -> progress.update(offset + it, total), cancelled);
+	}
+
+	/** ℒ plus the smoothness penalty as a function of θ, with its gradient in θ. */
+	private Lbfgs.Function penalised(final BooleanSupplier cancelled) {
 		final double[] w = new double[h.length], gw = new double[h.length];
-		final Lbfgs.Function f = (theta, g) -> {
+		return (theta, g) -> {
 			weights(theta, w);
 			double v = objective.evaluate(w, gw, cancelled);
 			// Smoothness along the steps, band by band (B = 1: along the steps).
@@ -227,7 +327,6 @@ public final class WeightTuner {
 			for (int j = 0; j < w.length; j++) g[j] = gw[j] * dWeight(theta[j], w[j]);
 			return v;
 		};
-		return new Lbfgs(10, iterations, 1e-9, 1e-10).minimize(f, theta0, (it, v) -> progress.update(offset + it, total), cancelled);
 	}
 
 	private Result finish(final Lbfgs.Result res, final double heuristicLoss, final double c, final double[] constant, final double constantLoss, final Progress progress,

@@ -31,6 +31,36 @@ class WeightTunerTest {
 		return new DiffusionSampler(prior, BlurOperator.of(OperatorSpec.gaussian(1.5), 32, 32), 0.05, new DiffusionSampler.Config(m, Schedule.linear(), n, BaseStep.DDIM, 1, w, 0));
 	}
 
+	/**
+	 * The smooth stage (K cosines in t): its gradient Φᵀ∂ℒ/∂θ against central differences in the K
+	 * coefficients (with the smoothness penalty on, and for DDNM's logistic weights); its loss lies
+	 * between the best constant (its start) and the per-step optimum that continues from it, and well
+	 * below the constant — a wrong gradient stops its line search at the start.
+	 */
+	@Test
+	void theSmoothStageHasTheExactGradientAndSitsBetweenConstantAndPerStep() {
+		for (final Method m : new Method[] { Methods.PIGDM, Methods.DDNM }) {
+			final WeightTuner tuner = new WeightTuner(new WeightObjective(problemA(m, 20, null)), 0.3, 300, 5);
+			final double[] start = new double[20], h = problemA(m, 20, null).weights();
+			for (int j = 0; j < 20; j++) start[j] = m == Methods.DDNM ? 0.6 : 0.8 * h[j];
+			final org.spectralposterior.core.optim.Lbfgs.Function f = tuner.smoothObjective(tuner.startTheta(start), () -> false);
+			final double[] a = { 0.3, -0.2, 0.1, 0.05, -0.1 }, g = new double[5], scratch = new double[5];
+			f.evaluate(a, g);
+			for (int i = 0; i < 5; i++) {
+				final double e = 1e-5, ap[] = a.clone(), am[] = a.clone();
+				ap[i] += e;
+				am[i] -= e;
+				final double fd = (f.evaluate(ap, scratch) - f.evaluate(am, scratch)) / (2 * e);
+				assertEquals(fd, g[i], 1e-5 * (1 + Math.abs(fd)), m + " ∂/∂a_" + i);
+			}
+			final WeightTuner.Result r = new WeightTuner(new WeightObjective(problemA(m, 20, null)), 0, 300, 5).tune(QUIET);
+			assertTrue(r.smoothLoss() < r.constantLoss() && r.tunedLoss() <= r.smoothLoss() * (1 + 1e-12), m + ": constant " + r.constantLoss() + ", smooth " + r.smoothLoss() + ", per step " + r.tunedLoss());
+			assertTrue(r.constantLoss() - r.smoothLoss() > 0.3 * (r.constantLoss() - r.tunedLoss()), m + ": the smooth curve takes a good part of the per-step gain");
+			assertTrue(Double.isNaN(new WeightTuner(new WeightObjective(problemA(m, 20, null)), 0, 30).tune(QUIET).smoothLoss()), "no smooth stage by default");
+		}
+		assertThrows(IllegalArgumentException.class, () -> new WeightTuner(new WeightObjective(problemA(Methods.DPS, 20, null)), 0, 30, -1));
+	}
+
 	@Test
 	void problemATable() {
 		// { method, n, best constant (3 decimals), optimised (reference's local optimum: an upper bound) }
