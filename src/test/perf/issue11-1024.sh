@@ -16,8 +16,9 @@ m=$o/gravel_prior_samples_degraded.tif
 t $J "Posterior Sampling" prior=$o/gravel_prior.tif measurement=$m method=pigdm steps=1000 samples=1 seed=1 output_folder=$o/ps1000
 t $J "Tune Sampler Weights" prior=$o/gravel_prior.tif operator=gaussian blur_sigma=2 noise_sigma=5 method=pigdm steps=1000 output_folder=$o/tune
 t $J "Tune Sampler Weights" prior=$o/gravel_prior.tif operator=gaussian blur_sigma=2 noise_sigma=5 method=pigdm steps=1000 "parametrisation=per step and band" bands=8 output_folder=$o/tune8
+t $J "Tune Sampler Weights" prior=$o/gravel_prior.tif operator=gaussian blur_sigma=2 noise_sigma=5 method=pigdm steps=1000 smooth_basis=8 output_folder=$o/tunes
 t $J "Posterior Sampling" prior=$o/gravel_prior.tif measurement=$m method=pigdm steps=50 samples=1 seed=1 output_folder=$o/ps50
 t $J "Design Noise Schedule" prior=$o/gravel_prior.tif steps=50 output_folder=$o/sched
 t $J "Design Noise Schedule" prior=$o/gravel_prior.tif steps=50 criterion=posterior method=pigdm operator=gaussian blur_sigma=2 noise_sigma=5 output_folder=$o/csched
-for f in tune/gravel_pigdm_tuning.csv tune8/gravel_pigdm_tuning.csv csched/gravel_schedule_summary.csv; do echo "== $f"; cut -c1-160 "$o/$f"; done
+for f in tune/gravel_pigdm_tuning.csv tune8/gravel_pigdm_tuning.csv tunes/gravel_pigdm_tuning.csv csched/gravel_schedule_summary.csv; do echo "== $f"; cut -c1-160 "$o/$f"; done
 rm -rf "$o"

@@ -128,7 +128,25 @@ public final class TuningTask {
 			r = binned ? WeightTuner.scored(fine, objective, progress::cancelled) : fine;
 		}
 		// Large images: the search runs on (λ, ρ) groups and every reported loss is exact (one fused pass).
-		else r = binned ? WeightTuner.scored(new WeightTuner(search, smoothness, iterations, smoothBasis).tune(progress), objective, progress::cancelled) : full.tune(progress);
+		else {
+			r = binned ? WeightTuner.scored(new WeightTuner(search, smoothness, iterations).tune(progress), objective, progress::cancelled) : new WeightTuner(objective, smoothness, iterations).tune(progress);
+			if (smoothBasis > 0) {
+				// The per-step search from the smooth curve, kept only if it scores better on all frequencies than
+				// the one from the best constant: on (λ, ρ) groups a smooth curve can look stable and diverge on the
+				// frequencies between them (gravel 1024², ΠGDM 1000 steps, 8 cosines: 1.2·10⁷⁹ exactly).
+				final WeightTuner.Result s = binned ? WeightTuner.scored(new WeightTuner(search, smoothness, iterations, smoothBasis).tune(progress), objective, progress::cancelled)
+					: full.tune(progress);
+				if (smoothness == 0 && s.smoothLoss() < Math.min(s.tunedLoss(), r.tunedLoss())) {
+					// The smooth curve itself is the best on all frequencies (the per-step searches ran on the groups).
+					r = new WeightTuner.Result(s.timesteps(), s.heuristic(), s.heuristicLoss(), s.bestConstant(), s.constantLoss(), s.smooth(), s.smoothLoss(), r.iterations() + s.iterations(),
+						s.stop() + "; the smooth curve scored best on all frequencies and is kept", s.smooth(), s.smoothLoss());
+				}
+				else r = s.tunedLoss() <= r.tunedLoss() ? s
+					: new WeightTuner.Result(r.timesteps(), r.heuristic(), r.heuristicLoss(), r.bestConstant(), r.constantLoss(), r.tuned(), r.tunedLoss(), r.iterations() + s.iterations(),
+						r.stop() + "; from the smooth curve the per-step search scored " + String.format(Locale.ROOT, "%.6g", s.tunedLoss() * first.half() * first.half()) + " on all frequencies, so the search from the best constant is kept",
+						s.smooth(), s.smoothLoss());
+			}
+		}
 		// The η design's grouped search can miss where the weights' does not; polished on all frequencies when affordable.
 		final boolean polishEta = binned && obj.entrySteps() <= REFINE_BUDGET;
 		final AnalysisTask.Problem problem = first;
