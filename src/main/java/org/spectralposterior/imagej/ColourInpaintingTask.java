@@ -123,15 +123,7 @@ final class ColourInpaintingTask {
 				table.addValue("std", denseStd ? "exact (dense posterior covariance)"
 					: (ns > 1 ? "sample std over " + ns + " samples" : "none (needs ≥ 2 samples)") + "; the exact std is dense, up to " + ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT
 						+ " channel-pixels");
-				if (groundTruth != null) {
-					final double[] perChannelStd = new double[n];
-					for (int c = 0; c < n; c++) {
-						double acc = 0;
-						for (int p = 0; p < d; p++) acc += stdC[c][p] * stdC[c][p];
-						perChannelStd[c] = Math.sqrt(acc / d);
-					}
-					ColourTask.truthColumns(table, groundTruth, meanC, perChannelStd, 1, z, t, n, new java.awt.Rectangle(0, 0, w, h));
-				}
+				if (groundTruth != null) qualityColumns(table, groundTruth, z, t, n, w, h, meanC, std, observed, denseStd || ns > 1);
 			}
 		}
 		final ImagePlus samplesImp = Planes.hyperstack(base + "_samples", samples, n, nz, nt * ns, measurement, true);
@@ -143,6 +135,37 @@ final class ColourInpaintingTask {
 		result.addTable(base + "_results", table);
 		result.addFigure(base + "_overview", Overview.montageColour(measurement, samplesImp, meanImp, stdImp, null, 0));
 		return result;
+	}
+
+	/**
+	 * As grey inpainting's: PSNR and SSIM of the mean (SSIM averaged over channels), PSNR in the missing
+	 * channel-pixels, and there the ±2 std coverage with the per-entry std — only when there is a std.
+	 */
+	private static void qualityColumns(final ResultsTable table, final ImagePlus truthImp, final int z, final int t, final int n, final int w, final int h, final double[][] mean,
+		final double[] std, final boolean[] observed, final boolean haveStd) {
+		final int d = w * h;
+		final double[] truth = new double[n * d], all = new double[n * d];
+		double ssim = 0;
+		for (int c = 0; c < n; c++) {
+			final double[] x = Planes.read(truthImp, truthImp.getStackIndex(c + 1, z, t), new java.awt.Rectangle(0, 0, w, h));
+			System.arraycopy(x, 0, truth, c * d, d);
+			System.arraycopy(mean[c], 0, all, c * d, d);
+			ssim += org.spectralposterior.core.metric.ImageQuality.ssim(x, mean[c], w, h, org.spectralposterior.core.metric.ImageQuality.dataRange(x));
+		}
+		final double peak = org.spectralposterior.core.metric.ImageQuality.dataRange(truth);
+		table.addValue("PSNR mean (dB)", org.spectralposterior.core.metric.ImageQuality.psnr(truth, all, peak));
+		table.addValue("SSIM mean", ssim / n);
+		int missing = 0;
+		for (final boolean b : observed) if (!b) missing++;
+		final double[] ht = new double[missing], hm = new double[missing], hs = new double[missing];
+		for (int i = 0, j = 0; i < observed.length; i++) {
+			if (observed[i]) continue;
+			ht[j] = truth[i];
+			hm[j] = all[i];
+			hs[j++] = std[i];
+		}
+		table.addValue("PSNR mean in the missing pixels (dB)", org.spectralposterior.core.metric.ImageQuality.psnr(ht, hm, peak));
+		if (haveStd) table.addValue("coverage ±2 std (missing pixels)", org.spectralposterior.core.metric.ImageQuality.coverage(ht, hm, hs, 2));
 	}
 
 	/** Channel-major entries → C channel images (copies). */

@@ -97,6 +97,7 @@ public final class TuningTask {
 		final String blurList, final int warmStart, final Parametrisation param, final int smoothBasis, final Progress progress) {
 		if (smoothBasis < 0) throw new IllegalArgumentException("smooth_basis must be ≥ 0 (0: none), got " + smoothBasis + ".");
 		if (smoothBasis > 0 && param.banded()) throw new IllegalArgumentException("smooth_basis is a stage of the per-step search; use it with parametrisation=[per step].");
+		if (smoothBasis > 0 && warmStart > 0) throw new IllegalArgumentException("smooth_basis and warm_start are two ways to start the per-step search: give one of them.");
 		if (smoothBasis > steps) throw new IllegalArgumentException("smooth_basis=" + smoothBasis + " is more functions than steps=" + steps + "; give at most " + steps + ".");
 		if (param.banded() && setup.factor() > 1) {
 			throw new IllegalArgumentException("Weights per frequency band need a convolution operator: a super-resolution frequency is aliased with r² others. Use parametrisation=[per step].");
@@ -141,7 +142,9 @@ public final class TuningTask {
 					r = new WeightTuner.Result(s.timesteps(), s.heuristic(), s.heuristicLoss(), s.bestConstant(), s.constantLoss(), s.smooth(), s.smoothLoss(), r.iterations() + s.iterations(),
 						s.stop() + "; the smooth curve scored best on all frequencies and is kept", s.smooth(), s.smoothLoss());
 				}
-				else r = s.tunedLoss() <= r.tunedLoss() ? s
+				else r = s.tunedLoss() <= r.tunedLoss()
+					? new WeightTuner.Result(s.timesteps(), s.heuristic(), s.heuristicLoss(), s.bestConstant(), s.constantLoss(), s.tuned(), s.tunedLoss(), r.iterations() + s.iterations(), s.stop(),
+						s.smooth(), s.smoothLoss())
 					: new WeightTuner.Result(r.timesteps(), r.heuristic(), r.heuristicLoss(), r.bestConstant(), r.constantLoss(), r.tuned(), r.tunedLoss(), r.iterations() + s.iterations(),
 						r.stop() + "; from the smooth curve the per-step search scored " + String.format(Locale.ROOT, "%.6g", s.tunedLoss() * first.half() * first.half()) + " on all frequencies, so the search from the best constant is kept",
 						s.smooth(), s.smoothLoss());

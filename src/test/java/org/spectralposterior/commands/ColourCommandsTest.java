@@ -227,6 +227,8 @@ class ColourCommandsTest {
 		assertEquals(3 * 12, (int) t.getValue("missing channel-pixels", 0));
 		assertTrue(t.getValue("CG worst relative residual", 0) <= 1e-10);
 		assertTrue(t.getStringValue("std", 0).startsWith("exact"), t.getStringValue("std", 0));
+		// The ground-truth columns of grey inpainting: the hole's PSNR and its coverage with the per-pixel std.
+		assertTrue(t.columnExists("PSNR mean in the missing pixels (dB)") && t.getValue("coverage ±2 std (missing pixels)", 0) > 0.5, "coverage in the hole");
 
 		final ColourPrior cp = PriorImage.readColour(prior);
 		final boolean[] observed = new boolean[3 * W * H];

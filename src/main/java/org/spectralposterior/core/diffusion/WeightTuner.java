@@ -131,7 +131,8 @@ public final class WeightTuner {
 			weights(sm.x(), ws);
 			smoothLoss = objective.value(ws);
 			smoothIterations = sm.iterations();
-			if (smoothLoss < bestLoss) start = ws;
+			if (smoothLoss < bestLoss) start = ws.clone();
+			// (The clamp for DDNM's logistic map applies to the search's start, not to the smooth result it reports.)
 			if (fraction) for (int j = 0; j < start.length; j++) start[j] = Math.min(Math.max(start[j], 1e-6), 0.98);
 		}
 		final Lbfgs.Result res = lbfgs(start, maxIterations, progress, 40, total);

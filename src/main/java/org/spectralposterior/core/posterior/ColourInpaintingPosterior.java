@@ -24,10 +24,11 @@ import org.spectralposterior.core.prior.ColourPrior;
  * </pre>
  * one CG solve per sample. Ω may differ between channels (a pixel missing in one channel only).
  * <p>
- * [R] As in grey inpainting, a prior that fixes the image mean (an eigen-channel with λ_e(0) ≈ 0, as
- * for ADSN and centred-periodogram priors) would force the hole to absorb every deviation of the
- * observed mean; that eigen-channel's DC variance is set to N times its pixel variance instead, so the
- * observed pixels determine the mean ({@link #dcVarianceAdded}). Not thread-safe: one instance per thread.
+ * [R] As in grey inpainting, a prior that fixes the image mean (Σ(0) singular, as for ADSN and
+ * centred-periodogram priors) would force the hole to absorb every deviation of the observed mean; on
+ * Σ(0)'s null space Q the DC block gets N times the pixel covariance P instead, Σ(0) + N·QPQ (P =
+ * Σ_k mult(k) Re Σ(k)/N) — whatever eigenvectors the solver picks there — so the observed pixels determine
+ * the mean ({@link #dcBlockAdded}). The DC term is applied in channel coordinates. Not thread-safe: one instance per thread.
  */
 public final class ColourInpaintingPosterior {
 
@@ -44,7 +45,8 @@ public final class ColourInpaintingPosterior {
 	private final double sigma, diagonal;
 	/** λ_e(k) with the DC adjustment, [e][k]; its square root and 1/(λ + s²), the preconditioner's. */
 	private final double[][] lam, sqrtLam, invLam;
-	private final double[] dcAdded;
+	/** What the DC adjustment added to Σ(0) (C×C, row-major); the adjusted DC block M, (M + s²I)⁻¹ and M^{1/2}. */
+	private final double[] dcAdded, dcSigma, dcInverse, dcRoot, dcIn;
 	private final RealFft2 fft;
 	private final double[][] spec, rot, planes;
 	/** Scratch (channel-major): the solver reuses these, so one instance serves one thread. */
@@ -64,25 +66,54 @@ public final class ColourInpaintingPosterior {
 		omega = Kriging.observedIndices(observed, sigma);
 		this.sigma = sigma;
 		lam = new double[channels][plane.size];
-		dcAdded = new double[channels];
-		double lMax = 0, pixelVar = 0;
+		double lMax = 0;
 		for (int e = 0; e < channels; e++) {
 			for (int k = 0; k < plane.size; k++) {
 				lam[e][k] = basis.eigenvalue(k, e);
 				lMax = Math.max(lMax, lam[e][k]);
 			}
 		}
+		// The pixel covariance P = (1/N) Σ_k mult(k) Re Σ(k) (C×C), and Σ(0)'s null space Q.
+		final int cc = channels * channels;
+		final double[] pix = new double[cc], sigma0 = new double[2 * cc];
+		for (int k = 0; k < plane.size; k++) for (int c = 0; c < channels; c++) for (int d = 0; d < channels; d++) pix[c * channels + d] += plane.multiplicity(k) * prior.re(k, c, d);
+		double pixelVar = 0;
+		for (int c = 0; c < channels; c++) pixelVar += pix[c * channels + c] / pixels;
+		for (int c = 0; c < channels; c++) for (int d = 0; d < channels; d++) sigma0[2 * (c * channels + d)] = prior.re(0, c, d);
+		final org.spectralposterior.core.metric.HermitianEigen eig = new org.spectralposterior.core.metric.HermitianEigen(channels);
+		final double[] l0 = new double[channels], v0 = new double[2 * cc];
+		eig.decompose(sigma0, 0, l0, 0, v0, 0);
+		final double[] q = new double[cc];
 		for (int e = 0; e < channels; e++) {
-			double v = 0;
-			for (int k = 0; k < plane.size; k++) v += plane.multiplicity(k) * lam[e][k];
-			v /= pixels;
-			pixelVar += v;
-			if (lam[e][0] < 1e-6 * lMax) {
-				dcAdded[e] = pixels * v - lam[e][0];
-				lam[e][0] = pixels * v;
+			if (!(l0[e] < 1e-6 * lMax)) continue;
+			for (int c = 0; c < channels; c++) for (int d = 0; d < channels; d++) q[c * channels + d] += v0[2 * (c * channels + e)] * v0[2 * (d * channels + e)];
+		}
+		// [R] Σ(0) + Q (Σ_k mult Re Σ(k)) Q = Σ(0) + N·QPQ: Σ(0)'s null directions get N × the pixel covariance.
+		dcAdded = new double[cc];
+		final double[] qp = new double[cc];
+		for (int c = 0; c < channels; c++) for (int d = 0; d < channels; d++) for (int x = 0; x < channels; x++) qp[c * channels + d] += q[c * channels + x] * pix[x * channels + d];
+		for (int c = 0; c < channels; c++) for (int d = 0; d < channels; d++) for (int x = 0; x < channels; x++) dcAdded[c * channels + d] += qp[c * channels + x] * q[x * channels + d];
+		final double[] m = new double[2 * cc];
+		for (int i = 0; i < cc; i++) m[2 * i] = sigma0[2 * i] + dcAdded[i];
+		diagonal = sigma > 0 ? sigma * sigma : 1e-10 * pixelVar / channels;
+		// The DC block M and its functions, applied in channel coordinates (DC spectra are real).
+		final double[] lm = new double[channels], vm = new double[2 * cc];
+		eig.decompose(m, 0, lm, 0, vm, 0);
+		dcSigma = new double[cc];
+		dcInverse = new double[cc];
+		dcRoot = new double[cc];
+		for (int e = 0; e < channels; e++) {
+			final double le = Math.max(0, lm[e]);
+			for (int c = 0; c < channels; c++) {
+				for (int d = 0; d < channels; d++) {
+					final double uu = vm[2 * (c * channels + e)] * vm[2 * (d * channels + e)];
+					dcSigma[c * channels + d] += le * uu;
+					dcInverse[c * channels + d] += uu / (le + diagonal);
+					dcRoot[c * channels + d] += Math.sqrt(le) * uu;
+				}
 			}
 		}
-		diagonal = sigma > 0 ? sigma * sigma : 1e-10 * pixelVar / channels;
+		dcIn = new double[channels];
 		sqrtLam = new double[channels][plane.size];
 		invLam = new double[channels][plane.size];
 		for (int e = 0; e < channels; e++) {
@@ -103,18 +134,9 @@ public final class ColourInpaintingPosterior {
 		tmp = new double[channels * pixels];
 	}
 
-	/** What the DC adjustment added to λ_e(0), per eigen-channel (0 where the prior leaves the mean free). */
-	public double[] dcVarianceAdded() {
+	/** What the DC adjustment added to Σ(0): C×C, row-major, real (0 where the prior leaves the mean free). */
+	public double[] dcBlockAdded() {
 		return dcAdded.clone();
-	}
-
-	/** The DC eigenvector U(0)'s entry (c, e): real, so that the adjustment's covariance U(0) diag(added) U(0)ᵀ/N is real. */
-	public double dcEigenvector(final int c, final int e) {
-		final double[][] unit = new double[channels][2 * plane.size];
-		unit[e][0] = 1;
-		final double[][] out = new double[channels][2 * plane.size];
-		basis.fromEigen(unit, out);
-		return out[c][0];
 	}
 
 	/** CG iterations of the last solve. */
@@ -170,9 +192,11 @@ public final class ColourInpaintingPosterior {
 			// x̃ = U diag(√λ) ξ: eigen-channel white noise scaled and rotated to the channels.
 			for (int e = 0; e < channels; e++) {
 				HermitianNoise.fill(plane, prior, white[e]);
+				// Any C independent N(0, 1) serve the DC term, M^{1/2} w: the DC of each white field.
+				dcIn[e] = white[e][0];
 				Spectrum.scale(white[e], sqrtLam[e]);
 			}
-			toChannelImages(white, innovation);
+			toChannelImages(white, innovation, dcRoot);
 			for (int i = 0; i < omega.length; i++) r[i] = innovation[omega[i]] + sigma * noise.nextGaussian();
 			gainTimes(solve(r, progress), correction);
 			for (int i = 0; i < out.length; i++) out[i] = mean[i] + innovation[i] - correction[i];
@@ -221,15 +245,22 @@ public final class ColourInpaintingPosterior {
 		for (int c = 0; c < channels; c++) {
 			System.arraycopy(in, c * pixels, planes[c], 0, pixels);
 			fft.forward(planes[c], spec[c]);
+			dcIn[c] = spec[c][0];
 		}
 		basis.toEigen(spec, rot);
 		for (int e = 0; e < channels; e++) Spectrum.scale(rot[e], inverse ? invLam[e] : lam[e]);
-		toChannelImages(rot, out);
+		toChannelImages(rot, out, inverse ? dcInverse : dcSigma);
 	}
 
-	/** Eigen-channel spectra → channel images, channel-major into {@code out}. */
-	private void toChannelImages(final double[][] eigenSpectra, final double[] out) {
+	/** Eigen-channel spectra → channel images, channel-major into {@code out}; the DC term is {@code dc}·dcIn in channel coordinates. */
+	private void toChannelImages(final double[][] eigenSpectra, final double[] out, final double[] dc) {
 		basis.fromEigen(eigenSpectra, spec);
+		for (int c = 0; c < channels; c++) {
+			double v = 0;
+			for (int d = 0; d < channels; d++) v += dc[c * channels + d] * dcIn[d];
+			spec[c][0] = v;
+			spec[c][1] = 0;
+		}
 		for (int c = 0; c < channels; c++) {
 			fft.inverse(spec[c], planes[c]);
 			System.arraycopy(planes[c], 0, out, c * pixels, pixels);

@@ -56,6 +56,10 @@ class WeightTunerTest {
 			final WeightTuner.Result r = new WeightTuner(new WeightObjective(problemA(m, 20, null)), 0, 300, 5).tune(QUIET);
 			assertTrue(r.smoothLoss() < r.constantLoss() && r.tunedLoss() <= r.smoothLoss() * (1 + 1e-12), m + ": constant " + r.constantLoss() + ", smooth " + r.smoothLoss() + ", per step " + r.tunedLoss());
 			assertTrue(r.constantLoss() - r.smoothLoss() > 0.3 * (r.constantLoss() - r.tunedLoss()), m + ": the smooth curve takes a good part of the per-step gain");
+			// Every reported loss is the loss of the weights reported with it.
+			final WeightObjective check = new WeightObjective(problemA(m, 20, null));
+			assertEquals(check.value(r.smooth()), r.smoothLoss(), 1e-12 * r.smoothLoss(), m + " smooth loss of the smooth weights");
+			assertEquals(check.value(r.tuned()), r.tunedLoss(), 1e-12 * r.tunedLoss(), m + " tuned loss of the tuned weights");
 			assertTrue(Double.isNaN(new WeightTuner(new WeightObjective(problemA(m, 20, null)), 0, 30).tune(QUIET).smoothLoss()), "no smooth stage by default");
 		}
 		assertThrows(IllegalArgumentException.class, () -> new WeightTuner(new WeightObjective(problemA(Methods.DPS, 20, null)), 0, 30, -1));

@@ -34,18 +34,33 @@ class ColourInpaintingPosteriorTest {
 		return observed;
 	}
 
-	/** The textons' covariance plus the posterior's DC adjustment (1/N) U(0) diag(added) U(0)ᵀ in every entry pair. */
+	/** The textons' covariance plus the posterior's DC adjustment ΔM/N in every entry pair (a constant image per channel pair). */
 	private static DMatrixRMaj priorCovariance(final ColourConvolutionTest.Fixture f, final ColourInpaintingPosterior post) {
 		final DMatrixRMaj s = f.sigma().copy();
-		final double[] added = post.dcVarianceAdded();
+		final double[] added = post.dcBlockAdded();
+		for (int c = 0; c < 3; c++) for (int d = 0; d < 3; d++) for (int p = 0; p < D; p++) for (int q = 0; q < D; q++) s.add(c * D + p, d * D + q, added[c * 3 + d] / D);
+		return s;
+	}
+
+	/**
+	 * The DC adjustment does not depend on the eigenvectors the solver picks at a singular Σ(0): with one
+	 * exemplar (Σ(k) of rank one, Σ(0) = 0) the added block is the pixel covariance times N, whose every
+	 * channel has its own variance — no channel's mean is left pinned.
+	 */
+	@Test
+	void theDcAdjustmentIsThePixelCovarianceOnTheNullSpace() {
+		final ColourConvolutionTest.Fixture f = ColourConvolutionTest.fixture(1, 0);
+		final ColourInpaintingPosterior post = new ColourInpaintingPosterior(f.prior(), mask(3), 3);
+		final double[] added = post.dcBlockAdded();
 		for (int c = 0; c < 3; c++) {
 			for (int d = 0; d < 3; d++) {
-				double add = 0;
-				for (int e = 0; e < 3; e++) add += post.dcEigenvector(c, e) * added[e] * post.dcEigenvector(d, e);
-				for (int p = 0; p < D; p++) for (int q = 0; q < D; q++) s.add(c * D + p, d * D + q, add / D);
+				double pix = 0;
+				for (int k = 0; k < f.prior().plane().size; k++) pix += f.prior().plane().multiplicity(k) * f.prior().re(k, c, d);
+				final double at0 = f.prior().re(0, c, d);
+				assertEquals(pix - at0, added[c * 3 + d], 1e-6 * (1 + Math.abs(pix)), "ΔM(" + c + ", " + d + ")");
 			}
+			assertTrue(added[c * 3 + c] > 0.1 * added[0], "channel " + c + " keeps a free mean");
 		}
-		return s;
 	}
 
 	private record Dense(double[] mean, DMatrixRMaj cov) {}
