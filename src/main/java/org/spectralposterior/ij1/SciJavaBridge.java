@@ -212,18 +212,27 @@ final class SciJavaBridge {
 		// On OK, ImageJ calls the listener once more with no event and expects it to read every field
 		// then: that read is what the recorder records, and it stops recording afterwards (read in
 		// GenericDialog.actionPerformed; reading after showDialog recorded a bare run("…") line).
+		// Read once: ImageJ 1.53t's GenericDialog.finalizeRecording, which makes that call, runs from both
+		// dispose() (event thread) and showDialog() (the plugin's thread) behind an unsynchronised
+		// optionsRecorded flag, so under load both calls got through and the recorder wrote every option
+		// twice (CI's 1.53t recorder check: "image=… output_folder=[] image=… output_folder=[]").
+		// The check and the read under one lock, which the plugin's thread takes too before using them.
 		final List<String> read = new ArrayList<>();
 		gd.addDialogListener((dialog, event) -> {
 			if (event == null) {
-				read.clear();
-				read.addAll(readAll(gd, fields));
+				synchronized (read) {
+					if (read.isEmpty()) read.addAll(readAll(gd, fields));
+				}
 			}
 			else grey.run();
 			return true;
 		});
 		gd.showDialog();
 		if (gd.wasCanceled()) return false;
-		final List<String> values = read.size() == fields.size() ? read : readAll(gd, fields);
+		final List<String> values;
+		synchronized (read) {
+			values = read.size() == fields.size() ? new ArrayList<>(read) : readAll(gd, fields);
+		}
 		final Map<String, Object> chosen = new LinkedHashMap<>();
 		for (int i = 0; i < fields.size(); i++) {
 			final ModuleItem<?> item = fields.get(i).item();
