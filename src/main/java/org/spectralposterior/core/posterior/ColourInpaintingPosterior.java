@@ -34,8 +34,12 @@ public final class ColourInpaintingPosterior {
 
 	/** Relative residual at which CG stops. */
 	public static final double TOLERANCE = 1e-10;
-	/** Largest C·N for the dense exact variance ({@link #pixelVariance}): 3 × 32² unknowns. */
-	public static final int DENSE_VARIANCE_LIMIT = 3 * 32 * 32;
+	/**
+	 * Largest C·N for the dense exact variance ({@link #pixelVariance}): 3 × 24² unknowns, where the
+	 * Cholesky solve with C·N right-hand sides is ~10¹⁰ flops (3 × 32² was 6·10¹⁰, tens of seconds
+	 * that Esc cannot interrupt inside EJML).
+	 */
+	public static final int DENSE_VARIANCE_LIMIT = 3 * 24 * 24;
 
 	private final ColourPrior prior;
 	private final ColourBasis basis;
