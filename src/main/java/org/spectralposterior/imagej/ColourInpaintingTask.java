@@ -76,17 +76,14 @@ final class ColourInpaintingTask {
 				long sampleIterations = 0;
 				final SplittableRandom groupRng = RandomStreams.plane(req.seed(), group);
 				final ColourInpaintingPosterior.Draws draws = posterior.draws(v, groupRng, progress);
-				final double[] x = new double[n * d], sum = new double[n * d], sumSq = new double[n * d];
+				final double[] x = new double[n * d];
+				final SampleMoments moments = new SampleMoments(mean);
 				for (int s = 1; s <= ns; s++) {
 					progress.checkCancelled();
 					draws.next(x);
 					sampleIterations += posterior.lastIterations();
 					worstResidual = Math.max(worstResidual, posterior.lastResidual());
-					for (int i = 0; i < x.length; i++) {
-						final double e = x[i] - mean[i];
-						sum[i] += e;
-						sumSq[i] += e * e;
-					}
+					moments.add(x);
 					ColourTask.putSample(samples, channels(x, n, d), identity, w, h, nz, nt, ns, z, t, s);
 					progress.update(++done, total);
 				}
@@ -95,7 +92,7 @@ final class ColourInpaintingTask {
 					final double[] var = posterior.pixelVariance(progress);
 					for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(var[i]);
 				}
-				else if (ns > 1) for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1)));
+				else if (ns > 1) moments.std(std, 1);
 				final double[][] meanC = channels(mean, n, d), stdC = channels(std, n, d);
 				for (int c = 0; c < n; c++) {
 					final int index = measurement.getStackIndex(c + 1, z, t);

@@ -70,17 +70,14 @@ final class InpaintingTask {
 			// The plane's generator feeds the prior innovation and the measurement noise, each its own split.
 			final SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
 			final org.spectralposterior.core.posterior.Posterior.Draws draws = posterior.draws(v, planeRng, progress);
-			final double[] x = new double[v.length], sum = new double[v.length], sumSq = new double[v.length];
+			final double[] x = new double[v.length];
+			final SampleMoments moments = new SampleMoments(mean);
 			for (int s = 1; s <= ns; s++) {
 				progress.checkCancelled();
 				draws.next(x);
 				sampleIterations += posterior.lastIterations();
 				worstResidual = Math.max(worstResidual, posterior.lastResidual());
-				for (int i = 0; i < x.length; i++) {
-					final double e = x[i] - mean[i];
-					sum[i] += e;
-					sumSq[i] += e * e;
-				}
+				moments.add(x);
 				putSample(samples, x, w, h, nc, nz, nt, ns, c, z, t, s);
 				progress.update(++done[0], (long) planes * ns);
 			}
@@ -93,7 +90,7 @@ final class InpaintingTask {
 			catch (final IllegalArgumentException e) {
 				// The hole is too large for the exact std: said in the table and the image's Info, not hidden.
 				refused = e.getMessage();
-				if (ns > 1) for (int i = 0; i < std.length; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1)));
+				if (ns > 1) moments.std(std, 1);
 			}
 			final boolean exactStd = refused == null;
 			stdKind[0] = exactStd ? "exact standard deviation of the posterior (through the hole's precision block)" : "standard deviation of the " + ns + " samples (exact std not computed: " + refused + ")";
@@ -145,8 +142,9 @@ final class InpaintingTask {
 		final InpaintingSampler sampler = new InpaintingSampler(post.effectivePrior(), observed, sigmaUnit, settings.config(), postMean);
 		final InpaintingSampler.Stepper stepper = sampler.stepper(vUnit);
 		final SplittableRandom planeRng = RandomStreams.plane(req.seed(), index - 1);
-		final double[] x = new double[d], sum = new double[d], sumSq = new double[d];
+		final double[] x = new double[d];
 		final double[] mean = sampler.mean(vUnit, progress.within("the output law's mean (a noise-free pass)"));
+		final SampleMoments moments = new SampleMoments(mean);
 		final boolean linear = sampler.config().method().linear();
 		String denseRefused = null;
 		if (dense && linear) {
@@ -173,11 +171,7 @@ final class InpaintingTask {
 			progress.checkCancelled();
 			stepper.sample(x, planeRng.split(), progress.within("sample " + s + "/" + ns));
 			if (mc != null) mc.add(x);
-			for (int i = 0; i < d; i++) {
-				final double e = x[i] - mean[i];
-				sum[i] += e;
-				sumSq[i] += e * e;
-			}
+			moments.add(x);
 			map.fromUnit(x);
 			sink.put(s, x);
 			progress.update(++done[0], (long) planes * ns);
@@ -192,11 +186,11 @@ final class InpaintingTask {
 			final double bures = DenseGaussian.bures(cov, post.denseFactor(InpaintingSampler.DENSE_LIMIT, progress), null);
 			parts = new double[] { mp + bures, mp, bures };
 		}
-		else if (ns > 1) for (int i = 0; i < d; i++) std[i] = Math.sqrt(Math.max(0, (sumSq[i] - sum[i] * sum[i] / ns) / (ns - 1))) * map.half();
+		else if (ns > 1) moments.std(std, map.half());
 		final MonteCarloW2.Estimate mcEstimate = mc == null ? null : mc.estimate();
 		// A non-affine sampler (the residual-normalised DPS): the noise-free run is not its mean; report
 		// the samples' mean instead, and no W2 part.
-		if (!linear) for (int i = 0; i < d; i++) mean[i] += sum[i] / Math.max(1, ns);
+		if (!linear) for (int i = 0; i < d; i++) mean[i] += moments.meanOffset(i);
 		double meanPart = 0;
 		for (int i = 0; i < d; i++) meanPart += (mean[i] - postMean[i]) * (mean[i] - postMean[i]);
 		final double h2 = map.half() * map.half();

@@ -118,7 +118,6 @@ public final class TuningTask {
 		final List<TuningObjective> exact = obj.exact();
 		final boolean binned = obj.binned();
 		final TuningObjective objective = obj.objective(), search = obj.search();
-		final WeightTuner full = new WeightTuner(objective, smoothness, iterations, smoothBasis);
 		WeightTuner.Result r;
 		if (warmStart > 0) {
 			// Tune at the coarser n first, carry its weights to this grid by their ratio to the heuristic
@@ -136,7 +135,7 @@ public final class TuningTask {
 				// the one from the best constant: on (λ, ρ) groups a smooth curve can look stable and diverge on the
 				// frequencies between them (gravel 1024², ΠGDM 1000 steps, 8 cosines: 1.2·10⁷⁹ exactly).
 				final WeightTuner.Result s = binned ? WeightTuner.scored(new WeightTuner(search, smoothness, iterations, smoothBasis).tune(progress), objective, progress::cancelled)
-					: full.tune(progress);
+					: new WeightTuner(objective, smoothness, iterations, smoothBasis).tune(progress);
 				if (smoothness == 0 && s.smoothLoss() < Math.min(s.tunedLoss(), r.tunedLoss())) {
 					// The smooth curve itself is the best on all frequencies (the per-step searches ran on the groups).
 					r = new WeightTuner.Result(s.timesteps(), s.heuristic(), s.heuristicLoss(), s.bestConstant(), s.constantLoss(), s.smooth(), s.smoothLoss(), r.iterations() + s.iterations(),
@@ -364,8 +363,8 @@ public final class TuningTask {
 			exacts.add(e);
 			searches.add(binned ? e.binned(BINS) : e);
 		}
-		final StepEtaDesign exact = new StepEtaDesign(exacts, first.config(method, steps, 1).grid());
 		final org.spectralposterior.core.diffusion.StepGrid grid = first.config(method, steps, 1).grid();
+		final StepEtaDesign exact = new StepEtaDesign(exacts, grid);
 		final double[] given = new double[steps];
 		java.util.Arrays.fill(given, eta);
 		progress.detail("designing η per step");
@@ -386,8 +385,10 @@ public final class TuningTask {
 		}
 		final boolean kept = loss >= r.tunedLoss();
 		final double[] wOut = kept ? r.tuned() : w, eOut = kept ? given : e;
+		// Per problem for the robust table (one problem: its loss is the total).
 		final double[] each = new double[exacts.size()];
-		for (int i = 0; i < each.length; i++) each[i] = exacts.get(i).stepsValue(grid, wOut, eOut, null, null, progress::cancelled);
+		if (each.length == 1) each[0] = kept ? r.tunedLoss() : loss;
+		else for (int i = 0; i < each.length; i++) each[i] = exacts.get(i).stepsValue(grid, wOut, eOut, null, null, progress::cancelled);
 		return new EtaDesign(wOut, eOut, kept ? r.tunedLoss() : loss, each, its, stop, kept);
 	}
 

@@ -24,6 +24,8 @@ public final class StepEtaDesign {
 	private static final double ETA_MARGIN = 1e-3;
 
 	private final List<ConditionalScheduleDesign> objectives;
+	/** Each problem's gradient before it is summed (made once: L-BFGS evaluates hundreds of times). */
+	private double[] sumW, sumEta;
 	private final StepGrid grid;
 	private final boolean fraction;
 
@@ -53,9 +55,13 @@ public final class StepEtaDesign {
 	/** Σ_i ℒ_i(w, η) and, where the arrays are given, its gradient (overwritten). */
 	public double value(final double[] w, final double[] etas, final double[] gradW, final double[] gradEta, final BooleanSupplier cancelled) {
 		if (objectives.size() == 1) return objectives.get(0).stepsValue(grid, w, etas, gradW, gradEta, cancelled);
-		final boolean grad = gradW != null;
+		final boolean grad = gradW != null && gradEta != null;
 		final int n = w.length;
-		final double[] gw = grad ? new double[n] : null, ge = grad ? new double[n] : null;
+		if (grad && (sumW == null || sumW.length != n)) {
+			sumW = new double[n];
+			sumEta = new double[n];
+		}
+		final double[] gw = grad ? sumW : null, ge = grad ? sumEta : null;
 		if (grad) {
 			java.util.Arrays.fill(gradW, 0);
 			java.util.Arrays.fill(gradEta, 0);
