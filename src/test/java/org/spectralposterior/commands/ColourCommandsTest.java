@@ -205,8 +205,8 @@ class ColourCommandsTest {
 	 * with its cross-channel prior: the exact posterior's mean is {@link ColourInpaintingPosterior}'s
 	 * (checked against dense kriging in its own test), outside the hole the mean stays near the
 	 * measurement, inside the exact std exceeds the observed pixels' and the filled hole is closer to
-	 * the truth than the prior mean; the composite outputs carry three channels; a diffusion method is
-	 * refused with the per-channel way that runs it, and the input image is untouched.
+	 * the truth than the prior mean; the composite outputs carry three channels, and the input image is
+	 * untouched. Then the diffusion methods on the same hole ({@link #diffusionOnTheSameHole}).
 	 */
 	@Test
 	void colourInpaintingRunsTheExactPosterior() throws Exception {
@@ -266,8 +266,48 @@ class ColourCommandsTest {
 		assertTrue(errHole < errPrior, "kriging beats the prior mean in the hole: " + errHole + " vs " + errPrior);
 		assertTrue(java.util.Arrays.equals(before, (int[]) image.getProcessor().getPixels()), "the input is untouched");
 
-		final CommandModule refused = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "method", "pigdm", "steps", 5);
-		assertTrue(refused.isCanceled() && refused.getCancelReason().contains("colour_model=[per channel]") && refused.getCancelReason().contains("exact posterior"), refused.getCancelReason());
+		diffusionOnTheSameHole(prior, v, mean, observed, before, image);
+	}
+
+	/**
+	 * Every diffusion method reaches colour inpainting through the command: CGDM with 50 steps lands near
+	 * the exact posterior (its W2 is exact here, 3 × 120 channel-pixels are within the dense limit, and
+	 * W2² is its mean part plus its covariance part) and fills the hole far better than the prior mean
+	 * would; the residual-normalised DPS runs on the joint residual, samples only; the composite
+	 * outputs keep three channels and the inputs stay untouched.
+	 */
+	private static void diffusionOnTheSameHole(final ImagePlus prior, final ImagePlus v, final double[] exactMean, final boolean[] observed, final int[] before, final ImagePlus image)
+		throws Exception {
+		final float[][] vBefore = new float[3][];
+		for (int c = 0; c < 3; c++) vBefore[c] = ((float[]) v.getStack().getProcessor(c + 1).getPixels()).clone();
+		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "method", "cgdm", "steps", 50, "samples", 3, "seed", 2L);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		final ImagePlus samples = (ImagePlus) s.getOutput("samples_stack"), meanImp = (ImagePlus) s.getOutput("mean");
+		assertTrue(samples instanceof CompositeImage && samples.getNChannels() == 3 && samples.getNFrames() == 3, "colour samples as a composite");
+		final ResultsTable t = AnalysisCommandsTest.table(s);
+		final double w2 = t.getValue("W2", 0), w2sq = t.getValue("W2^2", 0);
+		assertTrue(w2 > 0 && Double.isFinite(w2), "an exact W2: " + w2);
+		assertEquals(w2 * w2, w2sq, 1e-9 * w2sq);
+		assertEquals(w2sq, t.getValue("W2^2 mean part", 0) + t.getValue("W2^2 covariance part", 0), 1e-9 * w2sq);
+		assertTrue(t.getStringValue("std", 0).startsWith("exact"), t.getStringValue("std", 0));
+		final double[] got = flatten(meanImp, 1, 3);
+		final ColourPrior cp = PriorImage.readColour(prior);
+		double far = 0, off = 0;
+		for (int i = 0; i < got.length; i++) {
+			if (observed[i]) continue;
+			final double m = cp.mean(i / (W * H));
+			off += (got[i] - exactMean[i]) * (got[i] - exactMean[i]);
+			far += (m - exactMean[i]) * (m - exactMean[i]);
+		}
+		System.out.println("colour inpainting, CGDM 50 steps: squared distance to the exact mean in the hole " + off + ", the prior mean's " + far + "; W2 " + w2);
+		assertTrue(off < 0.05 * far, "CGDM's mean in the hole is near the exact posterior mean: " + off + " vs the prior mean's " + far);
+
+		final CommandModule n = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "method", "dps-normalized", "steps", 20, "samples", 2);
+		assertFalse(n.isCanceled(), () -> n.getCancelReason());
+		final ResultsTable tn = AnalysisCommandsTest.table(n);
+		assertTrue(Double.isNaN(tn.getValue("W2", 0)) && tn.getStringValue("law", 0).contains("not affine"), tn.getStringValue("law", 0));
+		for (int c = 0; c < 3; c++) assertTrue(java.util.Arrays.equals(vBefore[c], (float[]) v.getStack().getProcessor(c + 1).getPixels()), "the measurement is untouched");
+		assertTrue(java.util.Arrays.equals(before, (int[]) image.getProcessor().getPixels()), "the input is untouched");
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import org.spectralposterior.core.Progress;
 import org.spectralposterior.core.fourier.HalfPlane;
 import org.spectralposterior.core.fourier.HermitianNoise;
 import org.spectralposterior.core.fourier.RealFft2;
+import org.spectralposterior.core.prior.ColourBasis;
 import org.spectralposterior.core.prior.GaussianPrior;
 
 /**
@@ -16,6 +17,13 @@ import org.spectralposterior.core.prior.GaussianPrior;
  * gradients with the FFT matrix–vector product. Per step: one inverse FFT (the residual's y on Ω),
  * one forward FFT (the gain A*u back to Fourier), plus the CG work; DDRM works in A's spectral
  * coordinates, which here are the pixels (singular value 1 on Ω, 0 elsewhere).
+ * <p>
+ * Colour (C channels, a cross-channel prior Σ(k) = U(k) diag λ(k) U(k)*): the unknown is the
+ * channel-major vector of C images and Ω a set of (channel, pixel) entries. The state is kept as C
+ * eigen-channel spectra, where the denoiser gain, Γ_t and every Fourier filter of a step are diagonal
+ * (functions of λ_e(k)); the mask is applied in channel pixels, reached by the rotation U(k) and C
+ * inverse FFTs. White noise stays white under the unitary U(k), so the step noise is drawn per
+ * eigen-channel. Grey is the case C = 1 with U = 1 (no rotation).
  * <p>
  * Every step is affine in (x_t, v, noise) with coefficients independent of v, so the output is
  * Gaussian: {@link #mean} is its exact mean (the recursion run without noise) and
@@ -38,8 +46,16 @@ public final class InpaintingSampler {
 	/** CG stops at this relative residual. */
 	static final double CG_TOLERANCE = 1e-10;
 
+	/** The grey prior (null in colour: {@link #expectedW2} is grey only). */
 	private final GaussianPrior prior;
 	private final HalfPlane plane;
+	/** C, pixels per channel, and C·pixels: the length of an image here (channel-major). */
+	private final int channels, pixels, entries;
+	/** The eigen-channel rotation, or null: grey, the state is the image's own spectrum. */
+	private final ColourBasis basis;
+	/** λ_e(k), and the DC of the prior mean's spectrum per eigen-channel. */
+	private final double[][] lam;
+	private final double[] meanDc;
 	private final int[] omega, missing;
 	private final boolean[] observed;
 	private final double sigma;
@@ -47,7 +63,7 @@ public final class InpaintingSampler {
 	private final Method method;
 	private final StepGrid grid;
 	private final int n;
-	private final double[] weight, lam;
+	private final double[] weight;
 	private final Guidance[] unit;
 	private final Method.SpectralRule ddrm;
 	private final double[] start;
@@ -60,10 +76,42 @@ public final class InpaintingSampler {
 	 * @param posteriorMean the exact posterior mean for this measurement (SDEdit's start); may be null otherwise
 	 */
 	public InpaintingSampler(final GaussianPrior prior, final boolean[] observed, final double sigma, final DiffusionSampler.Config cfg, final double[] posteriorMean) {
+		this(prior, prior.plane(), null, new double[][] { prior.spectrum().values() }, new double[] { prior.meanDc() }, observed, sigma, cfg, posteriorMean);
+	}
+
+	/**
+	 * Colour inpainting: {@code basis} the eigen-channels of the prior conditioned on (the exact
+	 * posterior's, DC block included: ColourInpaintingPosterior#conditionedBasis), {@code observed}
+	 * and {@code posteriorMean} channel-major (entry c·N + p).
+	 */
+	public InpaintingSampler(final ColourBasis basis, final boolean[] observed, final double sigma, final DiffusionSampler.Config cfg, final double[] posteriorMean) {
+		this(null, basis.plane(), basis, eigenSpectra(basis), eigenMeanDc(basis), observed, sigma, cfg, posteriorMean);
+	}
+
+	private static double[][] eigenSpectra(final ColourBasis basis) {
+		final double[][] l = new double[basis.channels()][];
+		for (int e = 0; e < l.length; e++) l[e] = basis.eigenPrior(e).spectrum().values();
+		return l;
+	}
+
+	private static double[] eigenMeanDc(final ColourBasis basis) {
+		final double[] m = new double[basis.channels()];
+		for (int e = 0; e < m.length; e++) m[e] = basis.eigenPrior(e).meanDc();
+		return m;
+	}
+
+	private InpaintingSampler(final GaussianPrior prior, final HalfPlane plane, final ColourBasis basis, final double[][] lam, final double[] meanDc, final boolean[] observed, final double sigma,
+		final DiffusionSampler.Config cfg, final double[] posteriorMean) {
 		final DiffusionSampler.Plan plan = cfg.plan(sigma);
 		this.prior = prior;
-		this.plane = prior.plane();
-		if (observed.length != plane.pixels) throw new IllegalArgumentException("The mask has " + observed.length + " pixels but the prior " + plane.pixels + ".");
+		this.plane = plane;
+		this.basis = basis;
+		this.lam = lam;
+		this.meanDc = meanDc;
+		channels = lam.length;
+		pixels = plane.pixels;
+		entries = channels * pixels;
+		if (observed.length != entries) throw new IllegalArgumentException("The mask has " + observed.length + " entries but the prior " + (channels > 1 ? channels + " × " : "") + pixels + ".");
 		this.observed = observed.clone();
 		int m = 0;
 		for (final boolean b : observed) if (b) m++;
@@ -79,7 +127,7 @@ public final class InpaintingSampler {
 		weight = plan.weights();
 		unit = plan.unit();
 		ddrm = plan.ddrm();
-		lam = prior.spectrum().values();
+		if (posteriorMean != null && posteriorMean.length != entries) throw new IllegalArgumentException("The posterior mean has " + posteriorMean.length + " entries, not " + entries + ".");
 		if (method.start() == Method.Start.POSTERIOR_MEAN && posteriorMean == null) throw new IllegalArgumentException(method.label + " starts from the posterior mean: pass it.");
 		start = posteriorMean == null ? null : posteriorMean.clone();
 	}
@@ -104,8 +152,11 @@ public final class InpaintingSampler {
 	/** Work buffers for one run of the steps; not thread-safe. */
 	private final class Work {
 		final RealFft2 fft = new RealFft2(plane);
-		final double[] x = fft.newSpectrum(), x0 = fft.newSpectrum(), tmp = fft.newSpectrum(), z = fft.newSpectrum();
-		final double[] px = new double[plane.pixels], px2 = new double[plane.pixels], noise = new double[plane.pixels];
+		/** Eigen-channel spectra: the state, the denoised x̂0, the guidance term, the noise (and CG scratch). */
+		final double[][] x = spectra(), x0 = spectra(), tmp = spectra(), z = spectra();
+		/** Channel spectra between the rotation and the FFTs (colour only). */
+		final double[][] ch = basis == null ? null : spectra();
+		final double[] px = new double[entries], px2 = new double[entries], noise = new double[entries];
 		final double[] res = new double[omega.length], u = new double[omega.length];
 		// CG scratch
 		final double[] r = new double[omega.length], zz = new double[omega.length], p = new double[omega.length], ap = new double[omega.length];
@@ -114,10 +165,54 @@ public final class InpaintingSampler {
 		 * (see {@link #prepareBracket}), factorised once for every column; false: CG.
 		 */
 		boolean denseBracket;
-		/** The bracket's inverse circulant H = (aΓ + cI)⁻¹: its eigenvalues, first column, and H_MM's Cholesky solver. */
-		double[] hValues, hColumn;
+		/** The bracket's inverse H = (aΓ + cI)⁻¹: its eigenvalues [e][k], its columns at pixel 0 of each channel, and H_MM's Cholesky solver. */
+		double[][] hValues, hColumn;
 		org.ejml.data.DMatrixRMaj hole, holeRhs, holeSol;
 		org.ejml.interfaces.linsol.LinearSolverDense<org.ejml.data.DMatrixRMaj> holeSolver;
+
+		private double[][] spectra() {
+			final double[][] a = new double[channels][];
+			for (int e = 0; e < channels; e++) a[e] = fft.newSpectrum();
+			return a;
+		}
+
+		/** Eigen-channel spectra → channel-major pixels ({@code eig} untouched). */
+		void toPixels(final double[][] eig, final double[] out) {
+			if (basis == null) {
+				fft.inverse(eig[0], out);
+				return;
+			}
+			basis.fromEigen(eig, ch);
+			for (int c = 0; c < channels; c++) fft.inverse(ch[c], out, c * pixels);
+		}
+
+		/** Channel-major pixels ({@code in} untouched) → eigen-channel spectra. */
+		void toSpectra(final double[] in, final double[][] eig) {
+			if (basis == null) {
+				fft.forward(in, eig[0]);
+				return;
+			}
+			for (int c = 0; c < channels; c++) fft.forward(in, c * pixels, ch[c]);
+			basis.toEigen(ch, eig);
+		}
+
+		/** out = F in for the operator F diagonal in the eigen-channels with eigenvalues {@code values}[e][k] (in and out may be one array). */
+		void filter(final double[][] values, final double[] in, final double[] out) {
+			toSpectra(in, z);
+			for (int e = 0; e < channels; e++) org.spectralposterior.core.fourier.Spectrum.scale(z[e], values[e]);
+			toPixels(z, out);
+		}
+
+		void copyState(final double[] from) {
+			for (int e = 0; e < channels; e++) System.arraycopy(from, e * x[e].length, x[e], 0, x[e].length);
+		}
+
+		/** The state, eigen-channel after eigen-channel, into {@code to} (null: a new array, returned). */
+		double[] storeState(final double[] to) {
+			final double[] out = to != null ? to : new double[channels * x[0].length];
+			for (int e = 0; e < channels; e++) System.arraycopy(x[e], 0, out, e * x[e].length, x[e].length);
+			return out;
+		}
 	}
 
 	/**
@@ -126,25 +221,28 @@ public final class InpaintingSampler {
 	 * {@code rng} null: no noise (the mean pass, or the linear part).
 	 */
 	private void run(final Work w, final double[] v, final boolean affine, final SplittableRandom rng, final Progress progress) {
-		final double m = affine ? prior.meanDc() : 0;
 		for (int j = 0; j < n; j++) {
 			if (progress != null) {
 				progress.checkCancelled();
 				progress.detail("step " + (j + 1) + "/" + n);
 			}
-			step(w, j, v, m, rng);
+			step(w, j, v, affine, rng);
 		}
 	}
 
-	private void step(final Work w, final int j, final double[] v, final double m, final SplittableRandom rng) {
+	/** One step on w.x; {@code affine} false: its linear part (no prior mean; v null gives no measurement either). */
+	private void step(final Work w, final int j, final double[] v, final boolean affine, final SplittableRandom rng) {
 		final int size = plane.size;
 		final double ab = grid.abT[j], sab = Math.sqrt(ab), one = 1 - ab, ph = grid.phi[j], ps = grid.psi[j], nuJ = grid.nu[j];
-		final double dc = m * (1 - (sab * lam[0] / (ab * lam[0] + one)) * sab);
-		final double[] x = w.x, x0 = w.x0;
-		for (int k = 0; k < size; k++) {
-			final double g = sab * lam[k] / (ab * lam[k] + one);
-			x0[2 * k] = g * x[2 * k] + (k == 0 ? dc : 0);
-			x0[2 * k + 1] = g * x[2 * k + 1];
+		for (int e = 0; e < channels; e++) {
+			final double[] x = w.x[e], x0 = w.x0[e], l = lam[e];
+			for (int k = 0; k < size; k++) {
+				final double g = sab * l[k] / (ab * l[k] + one);
+				x0[2 * k] = g * x[2 * k];
+				x0[2 * k + 1] = g * x[2 * k + 1];
+			}
+			// The denoiser is affine in x_t: x̂0 = m + G(x_t − √ᾱ m), whose constant lives at DC only.
+			if (affine) x0[0] += meanDc[e] * (1 - (sab * l[0] / (ab * l[0] + one)) * sab);
 		}
 		if (ddrm != null) {
 			ddrmStep(w, j, v, rng);
@@ -152,14 +250,14 @@ public final class InpaintingSampler {
 		}
 		final Guidance u = unit[j];
 		double wj = weight[j];
-		java.util.Arrays.fill(w.tmp, 0);
+		for (final double[] t : w.tmp) java.util.Arrays.fill(t, 0);
 		if (!u.none()) {
 			// y on Ω: x̂0, or x_t/sqrt(ᾱ_t) for a guidance on x_t.
 			if (u.onXt()) {
-				for (int i = 0; i < x.length; i++) w.tmp[i] = x[i] / sab;
-				w.fft.inverse(w.tmp, w.px);
+				for (int e = 0; e < channels; e++) for (int i = 0; i < w.x[e].length; i++) w.tmp[e][i] = w.x[e][i] / sab;
+				w.toPixels(w.tmp, w.px);
 			}
-			else w.fft.inverse(x0, w.px);
+			else w.toPixels(w.x0, w.px);
 			double r2 = 0;
 			for (int i = 0; i < omega.length; i++) {
 				w.res[i] = (v == null ? 0 : v[omega[i]]) - w.px[omega[i]];
@@ -175,18 +273,24 @@ public final class InpaintingSampler {
 			else solveBracket(w, j, u);
 			java.util.Arrays.fill(w.px, 0);
 			for (int i = 0; i < omega.length; i++) w.px[omega[i]] = w.u[i];
-			w.fft.forward(w.px, w.tmp);
+			w.toSpectra(w.px, w.tmp);
 			final double sc = wj * u.scale();
-			for (int k = 0; k < size; k++) {
-				final double g = sab * lam[k] / (ab * lam[k] + one), gam = g * one / sab;
-				final double f = sc * (u.fG() * g + u.fGamma() * gam + u.fI());
-				w.tmp[2 * k] *= f;
-				w.tmp[2 * k + 1] *= f;
+			for (int e = 0; e < channels; e++) {
+				final double[] t = w.tmp[e], l = lam[e];
+				for (int k = 0; k < size; k++) {
+					final double g = sab * l[k] / (ab * l[k] + one), gam = g * one / sab;
+					final double f = sc * (u.fG() * g + u.fGamma() * gam + u.fI());
+					t[2 * k] *= f;
+					t[2 * k + 1] *= f;
+				}
 			}
 		}
 		final boolean noisy = rng != null && nuJ > 0;
-		if (noisy) HermitianNoise.fill(plane, rng, w.z);
-		for (int i = 0; i < x.length; i++) x[i] = ph * x0[i] + ps * x[i] + w.tmp[i] + (noisy ? nuJ * w.z[i] : 0);
+		for (int e = 0; e < channels; e++) {
+			final double[] x = w.x[e], x0 = w.x0[e], t = w.tmp[e], z = w.z[e];
+			if (noisy) HermitianNoise.fill(plane, rng, z);
+			for (int i = 0; i < x.length; i++) x[i] = ph * x0[i] + ps * x[i] + t[i] + (noisy ? nuJ * z[i] : 0);
+		}
 	}
 
 	/**
@@ -226,13 +330,16 @@ public final class InpaintingSampler {
 	private void bracket(final Work w, final double ab, final double one, final double a, final double c, final double[] in, final double[] out, final boolean inverse) {
 		java.util.Arrays.fill(w.px2, 0);
 		for (int i = 0; i < omega.length; i++) w.px2[omega[i]] = in[i];
-		w.fft.forward(w.px2, w.z);
-		for (int k = 0; k < plane.size; k++) {
-			final double gam = one * lam[k] / (ab * lam[k] + one), f = inverse ? 1 / (a * gam + c) : a * gam;
-			w.z[2 * k] *= f;
-			w.z[2 * k + 1] *= f;
+		w.toSpectra(w.px2, w.z);
+		for (int e = 0; e < channels; e++) {
+			final double[] z = w.z[e], l = lam[e];
+			for (int k = 0; k < plane.size; k++) {
+				final double gam = one * l[k] / (ab * l[k] + one), f = inverse ? 1 / (a * gam + c) : a * gam;
+				z[2 * k] *= f;
+				z[2 * k + 1] *= f;
+			}
 		}
-		w.fft.inverse(w.z, w.px2);
+		w.toPixels(w.z, w.px2);
 		for (int i = 0; i < omega.length; i++) out[i] = w.px2[omega[i]] + (inverse ? 0 : c * in[i]);
 	}
 
@@ -243,11 +350,11 @@ public final class InpaintingSampler {
 	private void ddrmStep(final Work w, final int j, final double[] v, final SplittableRandom rng) {
 		final double ab = grid.abT[j], sab = Math.sqrt(ab), sas = Math.sqrt(grid.abS[j]), sigT = grid.veT[j], sigS = grid.veS[j];
 		final double eta = ddrm.eta(), etaB = ddrm.etaB(), c1 = Math.sqrt(1 - eta * eta) * sigS, sy = sigma;
-		w.fft.inverse(w.x0, w.px);
-		w.fft.inverse(w.x, w.px2);
+		w.toPixels(w.x0, w.px);
+		w.toPixels(w.x, w.px2);
 		if (rng != null) for (int i = 0; i < w.noise.length; i++) w.noise[i] = rng.nextGaussian();
 		else java.util.Arrays.fill(w.noise, 0);
-		for (int i = 0; i < plane.pixels; i++) {
+		for (int i = 0; i < entries; i++) {
 			final double x0 = w.px[i], xt = w.px2[i] / sab, zi = w.noise[i];
 			final double yv = v == null ? 0 : v[i];
 			final double out;
@@ -256,7 +363,7 @@ public final class InpaintingSampler {
 			else out = x0 + c1 * (yv - x0) / sy + eta * sigS * zi;
 			w.px[i] = sas * out;
 		}
-		w.fft.forward(w.px, w.x);
+		w.toSpectra(w.px, w.x);
 	}
 
 	/** The start state into w.x: noise (rng null: its mean), SDEdit's or DDRM's. */
@@ -268,31 +375,35 @@ public final class InpaintingSampler {
 	private void begin(final Work w, final double[] v, final SplittableRandom rng, final boolean affine, final double[] start) {
 		final double ab = grid.abT[0];
 		switch (method.start()) {
-			case NOISE -> {
-				if (rng != null) HermitianNoise.fill(plane, rng, w.x);
-				else java.util.Arrays.fill(w.x, 0);
-			}
+			case NOISE -> whiteStart(w, rng);
 			case POSTERIOR_MEAN -> {
-				if (rng != null) HermitianNoise.fill(plane, rng, w.x);
-				else java.util.Arrays.fill(w.x, 0);
-				if (affine) w.fft.forward(start, w.tmp);
-				else java.util.Arrays.fill(w.tmp, 0);
+				whiteStart(w, rng);
+				if (affine) w.toSpectra(start, w.tmp);
+				else for (final double[] t : w.tmp) java.util.Arrays.fill(t, 0);
 				final double a = Math.sqrt(ab), b = Math.sqrt(1 - ab);
-				for (int i = 0; i < w.x.length; i++) w.x[i] = a * w.tmp[i] + b * w.x[i];
+				for (int e = 0; e < channels; e++) for (int i = 0; i < w.x[e].length; i++) w.x[e][i] = a * w.tmp[e][i] + b * w.x[e][i];
 			}
 			case SPECTRAL -> {
 				final double sigT = Math.sqrt((1 - ab) / ab), d0 = Math.sqrt(Math.max(0, sigT * sigT - sigma * sigma));
-				for (int i = 0; i < plane.pixels; i++) {
+				for (int i = 0; i < entries; i++) {
 					final double zi = rng == null ? 0 : rng.nextGaussian();
 					final boolean seen = observed[i] && sigT > sigma;
 					w.px[i] = Math.sqrt(ab) * (seen ? (affine ? v[i] : 0) + d0 * zi : sigT * zi);
 				}
-				w.fft.forward(w.px, w.x);
+				w.toSpectra(w.px, w.x);
 			}
 		}
 	}
 
-	/** A step-by-step sampler for one measurement (full grid; the pixels of Ω are read). */
+	/** N(0, I) into the state (white in the channels is white in the eigen-channels); rng null: 0. */
+	private void whiteStart(final Work w, final SplittableRandom rng) {
+		for (final double[] x : w.x) {
+			if (rng != null) HermitianNoise.fill(plane, rng, x);
+			else java.util.Arrays.fill(x, 0);
+		}
+	}
+
+	/** A step-by-step sampler for one measurement (full grid, channel-major in colour; the entries of Ω are read). */
 	public Stepper stepper(final double[] measurement) {
 		return new Stepper(measurement);
 	}
@@ -309,7 +420,7 @@ public final class InpaintingSampler {
 		public void sample(final double[] out, final SplittableRandom rng, final Progress progress) {
 			begin(w, v, rng, true);
 			run(w, v, true, rng, progress);
-			w.fft.inverse(w.x, out);
+			w.toPixels(w.x, out);
 		}
 	}
 
@@ -318,8 +429,8 @@ public final class InpaintingSampler {
 		final Work w = new Work();
 		begin(w, measurement, null, true);
 		run(w, measurement, true, null, progress);
-		final double[] out = new double[plane.pixels];
-		w.fft.inverse(w.x, out);
+		final double[] out = new double[entries];
+		w.toPixels(w.x, out);
 		return out;
 	}
 
@@ -339,8 +450,11 @@ public final class InpaintingSampler {
 	}
 
 	private void checkDense(final boolean expected) {
-		final int d = plane.pixels;
-		if (d > DENSE_LIMIT) throw new IllegalArgumentException("The exact output law on inpainting is dense: at most " + DENSE_LIMIT + " pixels (64×64), got " + d + "; crop the image to at most 64×64 pixels (larger images have only a Monte-Carlo estimate, from samples).");
+		final int d = entries;
+		if (d > DENSE_LIMIT) {
+			throw new IllegalArgumentException("The exact output law on inpainting is dense: at most " + DENSE_LIMIT + (channels > 1 ? " channel-pixels (C·W·H: 3 × 36×36 in RGB)" : " pixels (64×64)") + ", got " + d
+				+ "; crop the image (larger images have only a Monte-Carlo estimate, from samples).");
+		}
 		checkDenseMemory(d, omega.length, expected);
 	}
 
@@ -367,7 +481,7 @@ public final class InpaintingSampler {
 	 * One bracket factorisation per step serves both; nothing is allocated per step.
 	 */
 	private double[] propagate(final Work w, final double[][] state, final Progress progress) {
-		final int d = plane.pixels;
+		final int d = entries;
 		final double[] s = new double[d * d];
 		startCovariance(s);
 		final double[] t = new double[d * d], col = new double[d], v = new double[d];
@@ -378,9 +492,9 @@ public final class InpaintingSampler {
 				for (int c = 0; c < state.length; c++) {
 					if (progress != null) progress.checkCancelled();
 					unitMeasurement(c, v);
-					System.arraycopy(state[c], 0, w.x, 0, w.x.length);
-					step(w, j, v, prior.meanDc(), null);
-					System.arraycopy(w.x, 0, state[c], 0, w.x.length);
+					w.copyState(state[c]);
+					step(w, j, v, true, null);
+					w.storeState(state[c]);
 				}
 			}
 			// S' = 𝔸 (𝔸 S)ᵀ = 𝔸 S 𝔸ᵀ (S symmetric). S's column c is its row c, so U = (𝔸S)ᵀ has
@@ -436,42 +550,41 @@ public final class InpaintingSampler {
 		final int k = missing.length;
 		final double ab = grid.abT[j], one = 1 - ab, c = u.dAA() + u.dI(), a = u.dAGammaA();
 		if (w.hValues == null) {
-			w.hValues = new double[plane.size];
-			w.hColumn = new double[plane.pixels];
+			w.hValues = new double[channels][plane.size];
+			w.hColumn = new double[channels][entries];
 			w.hole = new org.ejml.data.DMatrixRMaj(k, k);
 			w.holeRhs = new org.ejml.data.DMatrixRMaj(k, 1);
 			w.holeSol = new org.ejml.data.DMatrixRMaj(k, 1);
 			w.holeSolver = org.ejml.dense.row.factory.LinearSolverFactory_DDRM.chol(k);
 		}
-		for (int q = 0; q < plane.size; q++) {
-			final double g = a * one * lam[q] / (ab * lam[q] + one) + c;
-			if (!(g > 0)) throw new ArithmeticException("CGDM's C_{v|t} is not positive definite at step " + (j + 1) + " (σ = 0 with a singular prior?)");
-			w.hValues[q] = 1 / g;
+		for (int e = 0; e < channels; e++) {
+			for (int q = 0; q < plane.size; q++) {
+				final double g = a * one * lam[e][q] / (ab * lam[e][q] + one) + c;
+				if (!(g > 0)) throw new ArithmeticException("CGDM's C_{v|t} is not positive definite at step " + (j + 1) + " (σ = 0 with a singular prior?)");
+				w.hValues[e][q] = 1 / g;
+			}
 		}
 		if (k == 0) return;
-		java.util.Arrays.fill(w.px2, 0);
-		w.px2[0] = 1;
-		circulant(w, w.hValues, w.px2, w.hColumn);
+		// H is shift-invariant within each channel pair: H_(c,p),(c',q) = H_(c,p−q),(c',0), read off its
+		// column at pixel 0 of channel c'.
+		for (int cc = 0; cc < channels; cc++) {
+			java.util.Arrays.fill(w.px2, 0);
+			w.px2[cc * pixels] = 1;
+			w.filter(w.hValues, w.px2, w.hColumn[cc]);
+		}
 		final int width = plane.width, height = plane.height;
 		for (int i = 0; i < k; i++) for (int l = 0; l < k; l++) {
-			final int p = missing[i], q = missing[l];
-			w.hole.data[i * k + l] = w.hColumn[Math.floorMod(p / width - q / width, height) * width + Math.floorMod(p % width - q % width, width)];
+			final int ci = missing[i] / pixels, p = missing[i] % pixels, cl = missing[l] / pixels, q = missing[l] % pixels;
+			w.hole.data[i * k + l] = w.hColumn[cl][ci * pixels + Math.floorMod(p / width - q / width, height) * width + Math.floorMod(p % width - q % width, width)];
 		}
 		if (!w.holeSolver.setA(w.hole)) throw new ArithmeticException("CGDM's C_{v|t} is not positive definite at step " + (j + 1) + " (σ = 0 with a singular prior?)");
-	}
-
-	/** out = C in for the circulant C with eigenvalues {@code values} (in and out may be one array). */
-	private void circulant(final Work w, final double[] values, final double[] in, final double[] out) {
-		w.fft.forward(in, w.z);
-		org.spectralposterior.core.fourier.Spectrum.scale(w.z, values);
-		w.fft.inverse(w.z, out);
 	}
 
 	/** w.u = (G_ΩΩ)⁻¹ w.res with the factorisation of {@link #prepareBracket}. */
 	private void solveThroughHole(final Work w) {
 		java.util.Arrays.fill(w.px2, 0);
 		for (int i = 0; i < omega.length; i++) w.px2[omega[i]] = w.res[i];
-		circulant(w, w.hValues, w.px2, w.px2);
+		w.filter(w.hValues, w.px2, w.px2);
 		for (int i = 0; i < omega.length; i++) w.u[i] = w.px2[omega[i]];
 		final int k = missing.length;
 		if (k == 0) return;
@@ -479,15 +592,15 @@ public final class InpaintingSampler {
 		w.holeSolver.solve(w.holeRhs, w.holeSol);
 		java.util.Arrays.fill(w.px2, 0);
 		for (int i = 0; i < k; i++) w.px2[missing[i]] = w.holeSol.data[i];
-		circulant(w, w.hValues, w.px2, w.px2);
+		w.filter(w.hValues, w.px2, w.px2);
 		for (int i = 0; i < omega.length; i++) w.u[i] -= w.px2[omega[i]];
 	}
 
 	/** col ← 𝔸_j col: step j's linear part (no measurement, no mean, no noise). */
 	private void applyLinear(final Work w, final int j, final double[] col) {
-		w.fft.forward(col, w.x);
-		step(w, j, null, 0, null);
-		w.fft.inverse(w.x, col);
+		w.toSpectra(col, w.x);
+		step(w, j, null, false, null);
+		w.toPixels(w.x, col);
 	}
 
 	/**
@@ -506,6 +619,7 @@ public final class InpaintingSampler {
 	 * memory checked first.
 	 */
 	public double[] expectedW2(final org.spectralposterior.core.posterior.InpaintingPosterior posterior, final double noiseSigma, final Progress progress) {
+		if (prior == null) throw new IllegalArgumentException("E_v W2² on inpainting is computed for grey priors only; with a colour prior the W2 is given for the measurement at hand.");
 		final int d = plane.pixels, m = omega.length;
 		checkAffine();
 		checkDense(true);
@@ -518,7 +632,7 @@ public final class InpaintingSampler {
 			unitMeasurement(c, v);
 			// SDEdit's start: the posterior mean of this v (kriging by CG; other methods ignore it).
 			begin(w, v, null, true, method.start() == Method.Start.POSTERIOR_MEAN ? posterior.mean(v, null) : null);
-			state[c] = w.x.clone();
+			state[c] = w.storeState(null);
 		}
 		final double[] s = propagate(w, state, progress);
 		final double[] q = new double[d];
@@ -529,7 +643,7 @@ public final class InpaintingSampler {
 			for (int p = 0; p < d; p++) state[c][p] = w.px[p] - q[p];
 		}
 		final double var = noiseSigma * noiseSigma;
-		final double[] lamPost = posterior.effectivePrior().spectrum().values();
+		final double[][] lamPost = { posterior.effectivePrior().spectrum().values() };
 		double fluct = 0, cross = 0, bias = 0;
 		final double[] row = new double[d], cvRow = new double[m];
 		for (int p = 0; p < d; p++) {
@@ -541,17 +655,17 @@ public final class InpaintingSampler {
 				mean += state[i + 1][p] * mu;
 			}
 			bias += (mean - mu) * (mean - mu);
-			circulant(w, lamPost, row, w.px2);
+			w.filter(lamPost, row, w.px2);
 			for (int i = 0; i < m; i++) cvRow[i] = w.px2[omega[i]] + var * row[omega[i]];
 			for (int i = 0; i < m; i++) fluct += row[omega[i]] * cvRow[i];
 		}
 		for (int i = 0; i < m; i++) {
 			System.arraycopy(state[i + 1], 0, row, 0, d);
-			circulant(w, lamPost, row, row);
+			w.filter(lamPost, row, row);
 			cross += row[omega[i]];
 		}
 		double trPrior = 0;
-		for (int k = 0; k < plane.size; k++) trPrior += plane.multiplicity(k) * lamPost[k];
+		for (int k = 0; k < plane.size; k++) trPrior += plane.multiplicity(k) * lamPost[0][k];
 		double trPost = 0;
 		for (final double x : posterior.variance(progress)) trPost += x;
 		// Four terms of size tr Σ cancel here: a law with the posterior's gain (CGDM) leaves a rounding
@@ -566,7 +680,7 @@ public final class InpaintingSampler {
 	}
 
 	private void startCovariance(final double[] s) {
-		final int d = plane.pixels;
+		final int d = entries;
 		final double ab = grid.abT[0];
 		for (int i = 0; i < d; i++) {
 			final double v = switch (method.start()) {
@@ -582,7 +696,7 @@ public final class InpaintingSampler {
 	}
 
 	private void addStepNoise(final int j, final double[] s) {
-		final int d = plane.pixels;
+		final int d = entries;
 		if (ddrm == null) {
 			final double nu2 = grid.nu[j] * grid.nu[j];
 			for (int i = 0; i < d; i++) s[i * d + i] += nu2;

@@ -49,9 +49,14 @@ public final class RealFft2 {
 
 	/** Forward unitary transform of {@code pixels} (H·W, row-major, untouched) into {@code spectrum}. */
 	public void forward(final double[] pixels, final double[] spectrum) {
+		forward(pixels, 0, spectrum);
+	}
+
+	/** As {@link #forward(double[], double[])} for the image stored at {@code pixels[offset …]} (one plane of a channel-major array). */
+	public void forward(final double[] pixels, final int offset, final double[] spectrum) {
 		final int w = plane.width, h = plane.height, cols = plane.cols;
 		for (int r = 0; r < h; r++) {
-			System.arraycopy(pixels, r * w, row, 0, w);
+			System.arraycopy(pixels, offset + r * w, row, 0, w);
 			rowFft.realForward(row);
 			unpackRow(row, spectrum, 2 * r * cols);
 		}
@@ -75,6 +80,11 @@ public final class RealFft2 {
 	 * ignored, as for any c2r transform.
 	 */
 	public void inverse(final double[] spectrum, final double[] pixels) {
+		inverse(spectrum, pixels, 0);
+	}
+
+	/** As {@link #inverse(double[], double[])} into {@code pixels[offset …]}. */
+	public void inverse(final double[] spectrum, final double[] pixels, final int offset) {
 		System.arraycopy(spectrum, 0, spectrumScratch, 0, spectrumScratch.length);
 		columns(spectrumScratch, false);
 		final int w = plane.width, h = plane.height, cols = plane.cols;
@@ -83,7 +93,7 @@ public final class RealFft2 {
 			// Unscaled realInverse returns W/2 · x for even W but W · x for odd W; the scaled
 			// variant is consistent, so use it and undo its 1/W.
 			rowFft.realInverse(row, true);
-			for (int c = 0; c < w; c++) pixels[r * w + c] = row[c] * inverseRowScale;
+			for (int c = 0; c < w; c++) pixels[offset + r * w + c] = row[c] * inverseRowScale;
 		}
 	}
 

@@ -42,7 +42,8 @@ public final class ColourInpaintingPosterior {
 	public static final int DENSE_VARIANCE_LIMIT = 3 * 24 * 24;
 
 	private final ColourPrior prior;
-	private final ColourBasis basis;
+	private final ColourBasis basis, conditioned;
+	private final boolean[] observed;
 	private final HalfPlane plane;
 	private final int channels, pixels;
 	private final int[] omega;
@@ -68,6 +69,7 @@ public final class ColourInpaintingPosterior {
 		this.pixels = plane.pixels;
 		if (observed.length != channels * pixels) throw new IllegalArgumentException("The mask has " + observed.length + " entries but the prior " + channels + " × " + pixels + ".");
 		omega = Kriging.observedIndices(observed, sigma);
+		this.observed = observed.clone();
 		this.sigma = sigma;
 		lam = new double[channels][plane.size];
 		double lMax = 0;
@@ -117,6 +119,7 @@ public final class ColourInpaintingPosterior {
 				}
 			}
 		}
+		conditioned = basis.withDcBlock(lm, vm);
 		dcIn = new double[channels];
 		sqrtLam = new double[channels][plane.size];
 		invLam = new double[channels][plane.size];
@@ -136,6 +139,47 @@ public final class ColourInpaintingPosterior {
 		}
 		full = new double[channels * pixels];
 		tmp = new double[channels * pixels];
+	}
+
+	/**
+	 * The eigen-channels of the prior this posterior conditions on: the prior's, with the DC block
+	 * Σ(0) + N·QPQ of the class comment. Diffusion samplers run on it, so that their target is this
+	 * posterior.
+	 */
+	public ColourBasis conditionedBasis() {
+		return conditioned;
+	}
+
+	/** Per channel-major entry, true where the measurement holds a value (a copy). */
+	public boolean[] observedMask() {
+		return observed.clone();
+	}
+
+	/**
+	 * A factor F (C·N × C·N) of the exact posterior covariance, F Fᵀ = Σ_post, for the Bures distance
+	 * ({@link org.spectralposterior.core.metric.DenseGaussian#bures}): the symmetric square root, by
+	 * EJML's eigendecomposition (negative rounding eigenvalues clamped to 0), because Σ_post is
+	 * singular whenever the prior is (colour ADSN: rank one per frequency) and a Cholesky factor would
+	 * not exist. Up to {@link #DENSE_VARIANCE_LIMIT} channel-pixels.
+	 */
+	public org.ejml.data.DMatrixRMaj denseFactor(final Progress progress) {
+		final int d = channels * pixels;
+		if (d > DENSE_VARIANCE_LIMIT) throw new IllegalArgumentException("the exact colour posterior is dense up to " + DENSE_VARIANCE_LIMIT + " channel-pixels (" + d + " here)");
+		final org.ejml.data.DMatrixRMaj post = denseCovariance(progress);
+		final org.ejml.data.DMatrixRMaj[] solved = Kriging.denseSolve(post, omega, diagonal);
+		final org.ejml.data.DMatrixRMaj cross = new org.ejml.data.DMatrixRMaj(d, d);
+		org.ejml.dense.row.CommonOps_DDRM.multTransA(solved[0], solved[1], cross);
+		for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) post.data[i * d + j] -= 0.5 * (cross.data[i * d + j] + cross.data[j * d + i]);
+		if (progress != null) progress.checkCancelled();
+		final org.ejml.interfaces.decomposition.EigenDecomposition_F64<org.ejml.data.DMatrixRMaj> eig = org.ejml.dense.row.factory.DecompositionFactory_DDRM.eig(d, true, true);
+		if (!eig.decompose(post)) throw new ArithmeticException("the eigendecomposition of the colour posterior covariance failed");
+		final org.ejml.data.DMatrixRMaj f = new org.ejml.data.DMatrixRMaj(d, d);
+		for (int e = 0; e < d; e++) {
+			final double root = Math.sqrt(Math.max(0, eig.getEigenvalue(e).real));
+			final org.ejml.data.DMatrixRMaj vec = eig.getEigenVector(e);
+			for (int i = 0; i < d; i++) f.data[i * d + e] = root * vec.data[i];
+		}
+		return f;
 	}
 
 	/** What the DC adjustment added to Σ(0): C×C, row-major, real (0 where the prior leaves the mean free). */

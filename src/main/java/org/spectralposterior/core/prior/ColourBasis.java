@@ -25,13 +25,37 @@ public final class ColourBasis {
 	private final HalfPlane plane;
 	private final int n;
 	private final double[] lambda, u;
+	/** The DC block's eigenvalues and (real, complex-interleaved) eigenvectors, or null: Σ(0)'s own. */
+	private final double[] dcLambda, dcU;
 
 	ColourBasis(final ColourPrior prior, final double[] lambda, final double[] u) {
+		this(prior, lambda, u, null, null);
+	}
+
+	private ColourBasis(final ColourPrior prior, final double[] lambda, final double[] u, final double[] dcLambda, final double[] dcU) {
 		this.prior = prior;
 		this.plane = prior.plane();
 		this.n = prior.channels();
 		this.lambda = lambda;
 		this.u = u;
+		this.dcLambda = dcLambda;
+		this.dcU = dcU;
+	}
+
+	/**
+	 * This basis with the DC block replaced by M = V diag(values) Vᵀ ({@code vectors}: C×C, row-major,
+	 * complex-interleaved with zero imaginary parts; column e is eigenvector e). Colour inpainting
+	 * conditions on such an adjusted DC block (see ColourInpaintingPosterior), and its samplers run in
+	 * the eigen-channels of the adjusted prior. The other frequencies share this basis's arrays.
+	 */
+	public ColourBasis withDcBlock(final double[] values, final double[] vectors) {
+		if (values.length != n || vectors.length != 2 * n * n) throw new IllegalArgumentException("expected " + n + " DC eigenvalues and a " + n + "×" + n + " complex eigenvector matrix");
+		for (int i = 0; i < n * n; i++) {
+			if (vectors[2 * i + 1] != 0) throw new IllegalArgumentException("the DC block's eigenvectors must be real (a real image's DC spectrum is real)");
+		}
+		final double[] l = new double[n];
+		for (int e = 0; e < n; e++) l[e] = Math.max(0, values[e]);
+		return new ColourBasis(prior, lambda, u, l, vectors.clone());
 	}
 
 	public int channels() {
@@ -44,15 +68,25 @@ public final class ColourBasis {
 
 	/** λ_e(k), read from the shared array. */
 	public double eigenvalue(final int k, final int e) {
-		return lambda[k * n + e];
+		return k == 0 && dcLambda != null ? dcLambda[e] : lambda[k * n + e];
+	}
+
+	/** The array holding U(k), read from {@link #offset}(k): entry (c, e) at 2(c·C + e), real then imaginary part. */
+	private double[] vectors(final int k) {
+		return k == 0 && dcU != null ? dcU : u;
+	}
+
+	private int offset(final int k) {
+		return k == 0 && dcU != null ? 0 : k * 2 * n * n;
 	}
 
 	/** The grey prior of eigen-channel e: spectrum λ_e, mean (U(0)ᵀ m)_e. */
 	public GaussianPrior eigenPrior(final int e) {
 		final double[] l = new double[plane.size];
-		for (int k = 0; k < plane.size; k++) l[k] = lambda[k * n + e];
+		for (int k = 0; k < plane.size; k++) l[k] = eigenvalue(k, e);
+		final double[] u0 = vectors(0);
 		double m = 0;
-		for (int c = 0; c < n; c++) m += u[2 * (c * n + e)] * prior.mean(c);
+		for (int c = 0; c < n; c++) m += u0[2 * (c * n + e)] * prior.mean(c);
 		return new GaussianPrior(m, new Spectrum(plane, l));
 	}
 
@@ -93,7 +127,8 @@ public final class ColourBasis {
 	private void rotate(final double[][] in, final double[][] out, final boolean adjoint) {
 		if (in.length != n || out.length != n) throw new IllegalArgumentException("expected " + n + " channel spectra");
 		for (int k = 0; k < plane.size; k++) {
-			final int o = k * 2 * n * n;
+			final int o = offset(k);
+			final double[] u = vectors(k);
 			for (int a = 0; a < n; a++) {
 				double re = 0, im = 0;
 				for (int b = 0; b < n; b++) {
@@ -117,7 +152,8 @@ public final class ColourBasis {
 	public double[] channelPixelVariance(final double[][] s2) {
 		final double[] out = new double[n];
 		for (int k = 0; k < plane.size; k++) {
-			final int o = k * 2 * n * n;
+			final int o = offset(k);
+			final double[] u = vectors(k);
 			final double mult = plane.multiplicity(k);
 			for (int c = 0; c < n; c++) {
 				double v = 0;

@@ -26,7 +26,7 @@ class ColourInpaintingPosteriorTest {
 
 	private static final int H = ColourConvolutionTest.H, W = ColourConvolutionTest.W, D = H * W;
 
-	private static boolean[] mask(final long seed) {
+	static boolean[] mask(final long seed) {
 		final SplittableRandom r = new SplittableRandom(seed);
 		final boolean[] observed = new boolean[3 * D];
 		for (int i = 0; i < observed.length; i++) observed[i] = r.nextDouble() < 0.7;
@@ -35,7 +35,7 @@ class ColourInpaintingPosteriorTest {
 	}
 
 	/** The textons' covariance plus the posterior's DC adjustment ΔM/N in every entry pair (a constant image per channel pair). */
-	private static DMatrixRMaj priorCovariance(final ColourConvolutionTest.Fixture f, final ColourInpaintingPosterior post) {
+	static DMatrixRMaj priorCovariance(final ColourConvolutionTest.Fixture f, final ColourInpaintingPosterior post) {
 		final DMatrixRMaj s = f.sigma().copy();
 		final double[] added = post.dcBlockAdded();
 		for (int c = 0; c < 3; c++) for (int d = 0; d < 3; d++) for (int p = 0; p < D; p++) for (int q = 0; q < D; q++) s.add(c * D + p, d * D + q, added[c * 3 + d] / D);
