@@ -217,6 +217,10 @@ final class SciJavaBridge {
 		// optionsRecorded flag, so under load both calls got through and the recorder wrote every option
 		// twice (CI's 1.53t recorder check: "image=… output_folder=[] image=… output_folder=[]").
 		// The check and the read under one lock, which the plugin's thread takes too before using them.
+		// The plugin's thread may also get there first (showDialog returned before the event thread's
+		// dispose() called the listener; CI's 1.54p recorder check under load recorded Tune Sampler
+		// Weights' options twice): then its read is the one kept, and the listener's later call reads
+		// nothing — every path reads the fields at most once, so the recorder writes them once.
 		final List<String> read = new ArrayList<>();
 		gd.addDialogListener((dialog, event) -> {
 			if (event == null) {
@@ -231,7 +235,8 @@ final class SciJavaBridge {
 		if (gd.wasCanceled()) return false;
 		final List<String> values;
 		synchronized (read) {
-			values = read.size() == fields.size() ? new ArrayList<>(read) : readAll(gd, fields);
+			if (read.isEmpty()) read.addAll(readAll(gd, fields));
+			values = new ArrayList<>(read);
 		}
 		final Map<String, Object> chosen = new LinkedHashMap<>();
 		for (int i = 0; i < fields.size(); i++) {
