@@ -56,22 +56,25 @@ public class ColourBenchmark {
 	double[][] v;
 	DiffusionSampler.Config cfg;
 
+	/** A smooth, strongly coherent colour spectrum: Σ(k) = s(k) (a aᵀ + 0.1 I) with a frequency-dependent a (3×3 complex blocks, row-major). */
+	static double[] coherentBlocks(final HalfPlane plane) {
+		final double[] blocks = new double[plane.size * 18];
+		for (int k = 0; k < plane.size; k++) {
+			final double kr = plane.freqRow(k), kc = plane.freqCol(k), s = 1 / (1 + (kr * kr + kc * kc) / 64);
+			final double[] a = { 1, 0.8 + 0.1 * Math.cos(kr / 50), 0.5 + 0.2 * Math.sin(kc / 70) };
+			for (int i = 0; i < 3; i++) for (int l = 0; l < 3; l++) blocks[k * 18 + 2 * (i * 3 + l)] = s * (a[i] * a[l] + (i == l ? 0.1 : 0));
+		}
+		return blocks;
+	}
+
 	@Setup
 	public void setup() {
 		plane = new HalfPlane(SIZE, SIZE);
 		blur = SuperResolutionBenchmark.blur(SIZE);
-		// A smooth, strongly coherent colour spectrum: Σ(k) = s(k) (a aᵀ + 0.1 I) with a frequency-dependent a.
-		blocks = new double[plane.size * 18];
+		blocks = coherentBlocks(plane);
 		greys = new GaussianPrior[3];
 		final double[][] lam = new double[3][plane.size];
-		for (int k = 0; k < plane.size; k++) {
-			final double kr = plane.freqRow(k), kc = plane.freqCol(k), s = 1 / (1 + (kr * kr + kc * kc) / 64);
-			final double[] a = { 1, 0.8 + 0.1 * Math.cos(kr / 50), 0.5 + 0.2 * Math.sin(kc / 70) };
-			for (int i = 0; i < 3; i++) {
-				for (int l = 0; l < 3; l++) blocks[k * 18 + 2 * (i * 3 + l)] = s * (a[i] * a[l] + (i == l ? 0.1 : 0));
-				lam[i][k] = blocks[k * 18 + 2 * (i * 3 + i)];
-			}
-		}
+		for (int k = 0; k < plane.size; k++) for (int i = 0; i < 3; i++) lam[i][k] = blocks[k * 18 + 2 * (i * 3 + i)];
 		means = new double[] { 0.1, 0, -0.1 };
 		for (int c = 0; c < 3; c++) greys[c] = new GaussianPrior(means[c], new org.spectralposterior.core.fourier.Spectrum(plane, lam[c]));
 		final SplittableRandom r = new SplittableRandom(4);

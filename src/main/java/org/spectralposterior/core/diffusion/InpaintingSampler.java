@@ -154,6 +154,8 @@ public final class InpaintingSampler {
 		final RealFft2 fft = new RealFft2(plane);
 		/** Eigen-channel spectra: the state, the denoised x̂0, the guidance term, the noise (and CG scratch). */
 		final double[][] x = spectra(), x0 = spectra(), tmp = spectra(), z = spectra();
+		/** The step's denoiser gain g_e(k), kept from x̂0 for the guidance filter (one division per frequency, not two). */
+		final double[][] gain = new double[channels][plane.size];
 		/** Channel spectra between the rotation and the FFTs (colour only). */
 		final double[][] ch = basis == null ? null : spectra();
 		final double[] px = new double[entries], px2 = new double[entries], noise = new double[entries];
@@ -235,9 +237,10 @@ public final class InpaintingSampler {
 		final int size = plane.size;
 		final double ab = grid.abT[j], sab = Math.sqrt(ab), one = 1 - ab, ph = grid.phi[j], ps = grid.psi[j], nuJ = grid.nu[j];
 		for (int e = 0; e < channels; e++) {
-			final double[] x = w.x[e], x0 = w.x0[e], l = lam[e];
+			final double[] x = w.x[e], x0 = w.x0[e], l = lam[e], gain = w.gain[e];
 			for (int k = 0; k < size; k++) {
 				final double g = sab * l[k] / (ab * l[k] + one);
+				gain[k] = g;
 				x0[2 * k] = g * x[2 * k];
 				x0[2 * k + 1] = g * x[2 * k + 1];
 			}
@@ -250,8 +253,8 @@ public final class InpaintingSampler {
 		}
 		final Guidance u = unit[j];
 		double wj = weight[j];
-		for (final double[] t : w.tmp) java.util.Arrays.fill(t, 0);
-		if (!u.none()) {
+		if (u.none()) for (final double[] t : w.tmp) java.util.Arrays.fill(t, 0);
+		else {
 			// y on Ω: x̂0, or x_t/sqrt(ᾱ_t) for a guidance on x_t.
 			if (u.onXt()) {
 				for (int e = 0; e < channels; e++) for (int i = 0; i < w.x[e].length; i++) w.tmp[e][i] = w.x[e][i] / sab;
@@ -274,12 +277,12 @@ public final class InpaintingSampler {
 			java.util.Arrays.fill(w.px, 0);
 			for (int i = 0; i < omega.length; i++) w.px[omega[i]] = w.u[i];
 			w.toSpectra(w.px, w.tmp);
-			final double sc = wj * u.scale();
+			final double sc = wj * u.scale(), fG = u.fG(), fGam = u.fGamma() * one / sab, fI = u.fI();
 			for (int e = 0; e < channels; e++) {
-				final double[] t = w.tmp[e], l = lam[e];
+				final double[] t = w.tmp[e], gain = w.gain[e];
 				for (int k = 0; k < size; k++) {
-					final double g = sab * l[k] / (ab * l[k] + one), gam = g * one / sab;
-					final double f = sc * (u.fG() * g + u.fGamma() * gam + u.fI());
+					// Γ = g (1 − ᾱ)/√ᾱ.
+					final double g = gain[k], f = sc * (fG * g + fGam * g + fI);
 					t[2 * k] *= f;
 					t[2 * k + 1] *= f;
 				}
