@@ -149,8 +149,21 @@ public class Screenshots {
 		final Rectangle screen = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
 		final Rectangle b = new Rectangle(gd.getLocationOnScreen(), gd.getSize());
 		if (!screen.contains(b)) errors.add("the dialog of '" + label + "' is cut off by the screen: " + b + " on " + screen.width + "×" + screen.height);
-		settle(gd);
-		save(gd, "dialog-" + slug(label));
+		// Raised and captured until the capture shows the dialog: a committed capture once showed the image
+		// windows in front of it (raised too late under load); a dialog is mostly its own background.
+		// Under Xvfb (no window manager) the image windows stayed in front of some dialogs however often
+		// these were raised, so a covered dialog is moved to the screen's free right-hand side.
+		BufferedImage shot = null;
+		for (int attempt = 0; attempt < 5 && (shot == null || backgroundShare(shot, gd.getBackground()) < 0.3); attempt++) {
+			if (attempt > 0) {
+				final GenericDialog moved = gd;
+				EventQueue.invokeAndWait(() -> moved.setLocation(Math.max(0, screen.width - moved.getWidth() - 10), 10));
+			}
+			settle(gd);
+			shot = capture(gd);
+		}
+		if (backgroundShare(shot, gd.getBackground()) < 0.3) errors.add("the dialog of '" + label + "' stays covered by other windows (" + Math.round(100 * backgroundShare(shot, gd.getBackground())) + "% of its background visible)");
+		else save(gd, "dialog-" + slug(label), shot);
 		final Button cancel = button(gd, "Cancel");
 		final GenericDialog g = gd;
 		if (cancel == null) EventQueue.invokeLater(g::dispose);
@@ -236,10 +249,27 @@ public class Screenshots {
 
 	/** The window as on screen, under a title bar of our own (Xvfb has no window manager to draw one). */
 	static void save(final Window w, final String name) throws Exception {
+		save(w, name, capture(w));
+	}
+
+	/** The window's area of the screen (clipped to it). */
+	static BufferedImage capture(final Window w) {
 		final Rectangle b = new Rectangle(w.getLocationOnScreen(), w.getSize());
 		b.width = Math.min(b.width, Toolkit.getDefaultToolkit().getScreenSize().width - b.x);
 		b.height = Math.min(b.height, Toolkit.getDefaultToolkit().getScreenSize().height - b.y);
-		final BufferedImage shot = robot.createScreenCapture(b);
+		return robot.createScreenCapture(b);
+	}
+
+	/** The share of the capture's pixels in the window's background colour. */
+	static double backgroundShare(final BufferedImage image, final Color background) {
+		final int bg = background == null ? new Color(238, 238, 238).getRGB() : background.getRGB();
+		long n = 0;
+		for (int y = 0; y < image.getHeight(); y++) for (int x = 0; x < image.getWidth(); x++) if ((image.getRGB(x, y) & 0xffffff) == (bg & 0xffffff)) n++;
+		return (double) n / ((long) image.getWidth() * image.getHeight());
+	}
+
+	static void save(final Window w, final String name, final BufferedImage shot) throws Exception {
+		final Rectangle b = new Rectangle(0, 0, shot.getWidth(), shot.getHeight());
 		if (singleColour(shot)) {
 			errors.add("the capture of '" + title(w) + "' is blank (one colour)");
 			return;

@@ -38,7 +38,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	public double motion_length = 9;
 
 	@Parameter(label = "Motion angle (degrees)", persist = false,
-		attrs = { @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_angle = 0;
 
 	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false,
@@ -55,7 +55,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	@Parameter(callback = "refreshInUse", label = "Schedule", choices = { "linear", "cosine", "table" }, persist = false)
 	public String schedule = "linear";
 
-	@Parameter(label = "Training timesteps T", min = "1", persist = false)
+	@Parameter(label = "Training timesteps T", min = "1", persist = false, attrs = { @Attr(name = DialogRules.ROW, value = "same") })
 	public int timesteps = 1000;
 
 	@Parameter(label = "ᾱ table (schedule = table)", required = false, persist = false,
@@ -66,7 +66,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 	public String base_step = "ddpm";
 
 	@Parameter(label = "DDIM eta", min = "0", max = "1", stepSize = "0.1", persist = false,
-		attrs = { @Attr(name = DialogRules.WHEN, value = "base_step=ddim") })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.WHEN, value = "base_step=ddim") })
 	public double eta = 0;
 
 	@Parameter(label = "Data range (auto or lo,hi)", persist = false)

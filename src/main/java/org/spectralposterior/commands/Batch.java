@@ -60,7 +60,7 @@ public class Batch extends SpectralCommand {
 	public double motion_length = 9;
 
 	@Parameter(label = "Motion angle (degrees)", persist = false,
-		attrs = { @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_angle = 0;
 
 	@Parameter(label = "Noise sigma (intensity units)", min = "0", persist = false)

@@ -30,6 +30,8 @@ import org.scijava.plugin.Plugin;
 public final class DialogRules {
 
 	public static final String UNIT = "unit", WHEN = "when";
+	/** {@code row = "same"}: the plain-ImageJ dialog puts the field beside the one before it (a shorter dialog; the macro key is unchanged). */
+	public static final String ROW = "row";
 	/** A MESSAGE item whose text a callback keeps current (Fiji's in-use line): no heading, and not in the plain-ImageJ dialog. */
 	public static final String LIVE = "live";
 
@@ -48,6 +50,11 @@ public final class DialogRules {
 	/** A heading's text: the MESSAGE field's value. */
 	public static String heading(final org.scijava.module.Module module, final ModuleItem<?> item) {
 		return String.valueOf(module.getInput(item.getName()));
+	}
+
+	/** Whether the field shares the previous field's row ({@link #ROW}). */
+	public static boolean sameRow(final ModuleItem<?> item) {
+		return "same".equals(item.get(ROW));
 	}
 
 	/** The unit shown after a number field, or null. */

@@ -47,7 +47,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(label = "Number of samples", min = "1", persist = false)
 	public int samples = 16;
 
-	@Parameter(label = "Random seed", persist = false)
+	@Parameter(label = "Random seed", persist = false, attrs = { @Attr(name = DialogRules.ROW, value = "same") })
 	public long seed = 1;
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
@@ -59,7 +59,7 @@ public class PosteriorSampling extends SpectralCommand {
 	public String mode = "closed form";
 
 	@Parameter(label = "Diffusion: sampling steps n", min = "1", persist = false,
-		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
 	public int steps = 50;
 
 	@Parameter(callback = "refreshInUse", label = "Diffusion: schedule", choices = { "linear", "cosine", "table" }, persist = false,
@@ -67,7 +67,7 @@ public class PosteriorSampling extends SpectralCommand {
 	public String schedule = "linear";
 
 	@Parameter(label = "Diffusion: training timesteps T", min = "1", persist = false,
-		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.WHEN, value = DIFFUSION) })
 	public int timesteps = 1000;
 
 	@Parameter(label = "Diffusion: ᾱ table (schedule = table)", required = false, persist = false,
@@ -79,7 +79,7 @@ public class PosteriorSampling extends SpectralCommand {
 	public String base_step = "ddpm";
 
 	@Parameter(label = "Diffusion: DDIM eta", min = "0", max = "1", stepSize = "0.1", persist = false,
-		attrs = { @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & base_step=ddim") })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.WHEN, value = DIFFUSION + " & base_step=ddim") })
 	public double eta = 0;
 
 	@Parameter(callback = "refreshInUse", label = "Diffusion: weights", choices = { "heuristic", "custom", "tuned" },
@@ -122,7 +122,7 @@ public class PosteriorSampling extends SpectralCommand {
 	public double motion_length = 9;
 
 	@Parameter(label = "Motion angle (degrees)", persist = false,
-		attrs = { @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_angle = 0;
 
 	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false,

@@ -44,7 +44,7 @@ public class SimulateDegradation extends SpectralCommand {
 	public double motion_length = 9;
 
 	@Parameter(label = "Motion angle (degrees)", persist = false,
-		attrs = { @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_angle = 0;
 
 	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false,

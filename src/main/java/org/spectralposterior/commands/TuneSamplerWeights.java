@@ -41,7 +41,7 @@ public class TuneSamplerWeights extends AnalysisCommand {
 
 	@Parameter(label = "Bands by", choices = { "frequency", "eigenvalue" },
 		description = "frequency: rings of equal width in |ω|; eigenvalue: quantiles of the prior's λ (equal numbers of frequencies)", persist = false,
-		attrs = { @Attr(name = DialogRules.WHEN, value = "parametrisation=per step and band & method!=sdedit") })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.WHEN, value = "parametrisation=per step and band & method!=sdedit") })
 	public String band_by = "frequency";
 
 	@Parameter(label = "Smoothness penalty γ (0 = none)", min = "0", description = "adds γ Σ (w_{j+1} − w_j)² to the objective", persist = false,
@@ -52,7 +52,7 @@ public class TuneSamplerWeights extends AnalysisCommand {
 		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit") })
 	public int iterations = 500;
 
-	@Parameter(label = "Super-resolution factor r (1 = none; a measurement's own factor wins)", min = "1", persist = false)
+	@Parameter(label = "Super-resolution factor r (1 = none; a measurement's own factor wins)", min = "1", persist = false, attrs = { @Attr(name = DialogRules.ROW, value = "same") })
 	public int downsample = 1;
 
 	@Parameter(label = "Robust over noise levels (comma list of σ, or a file; empty = noise sigma only)", required = false, description = "one weight list minimising the sum of E_v W2² over these noise levels", persist = false,
@@ -70,7 +70,7 @@ public class TuneSamplerWeights extends AnalysisCommand {
 
 	@Parameter(label = "Smooth basis: K cosines in t first (0 = none)", min = "0",
 		description = "a first search on K smooth functions of t (K numbers instead of one per step); the per-step search continues from its optimum", persist = false,
-		attrs = { @Attr(name = DialogRules.WHEN, value = "method!=sdedit & parametrisation=per step") })
+		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.WHEN, value = "method!=sdedit & parametrisation=per step") })
 	public int smooth_basis = 0;
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)

@@ -151,14 +151,19 @@ final class SciJavaBridge {
 		final List<Field> fields = new ArrayList<>();
 		final String[] titles = imageTitles();
 		final java.awt.Font bold = new java.awt.Font("SansSerif", java.awt.Font.BOLD, 12);
+		boolean afterField = false;
 		for (final ModuleItem<?> item : info.inputs()) {
 			// Fiji's in-use line: this dialog greys the unused fields instead.
 			if (DialogRules.isLive(item)) continue;
 			if (DialogRules.isHeading(item)) {
 				gd.addMessage(DialogRules.heading(defaults, item), bold);
+				afterField = false;
 				continue;
 			}
 			if (!params.containsKey(item.getName()) || !DialogRules.offered(item)) continue;
+			// Beside the previous field, never beside a heading.
+			if (afterField && DialogRules.sameRow(item)) gd.addToSameRow();
+			afterField = true;
 			final String key = item.getName();
 			final Object def = remembered.containsKey(key) ? remembered.get(key) : defaults.getInput(key);
 			final Class<?> type = item.getType();

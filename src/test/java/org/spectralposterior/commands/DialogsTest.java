@@ -116,6 +116,35 @@ class DialogsTest {
 		}
 	}
 
+	/**
+	 * A field marked to share the previous field's row (the plain-ImageJ dialog's addToSameRow) follows
+	 * an offered field, never a heading — beside a heading it would be dropped onto the heading's line —
+	 * and the long Posterior Sampling dialog uses it (it was 940 px tall under Xvfb, beyond a 900-px laptop screen).
+	 */
+	@Test
+	void sameRowFieldsFollowAFieldNeverAHeading() {
+		int marked = 0;
+		for (final CommandInfo info : ours()) {
+			boolean afterField = false;
+			for (final ModuleItem<?> item : info.inputs()) {
+				if (DialogRules.isLive(item)) continue;
+				if (DialogRules.isHeading(item)) {
+					afterField = false;
+					continue;
+				}
+				if (!DialogRules.offered(item)) continue;
+				if (DialogRules.sameRow(item)) {
+					marked++;
+					assertTrue(afterField, info.getTitle() + ": " + item.getName() + " shares a row but follows a heading");
+				}
+				afterField = true;
+			}
+		}
+		long inPosteriorSampling = 0;
+		for (final ModuleItem<?> item : info(PosteriorSampling.LABEL).inputs()) if (DialogRules.sameRow(item)) inPosteriorSampling++;
+		assertTrue(inPosteriorSampling >= 5 && marked > inPosteriorSampling, "rows shared: " + inPosteriorSampling + " in Posterior Sampling, " + marked + " in all");
+	}
+
 	@Test
 	void headingsAndTheHelpButtonAreNoMacroKeys() {
 		final CommandInfo info = info(PosteriorSampling.LABEL);
