@@ -296,9 +296,12 @@ public final class AnalysisTask {
 		final boolean binned = exact.entries() > TuningTask.BINNING_ABOVE;
 		final Thread caller = Thread.currentThread();
 		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
-		final double[] start = org.spectralposterior.core.diffusion.ScheduleDesign.alphaBars(problem.schedule(), n);
 		// Large images: designed on (λ, ρ) groups; the law below is the exact one on all frequencies.
-		final org.spectralposterior.core.diffusion.ScheduleDesign.Result r = (binned ? exact.binned(TuningTask.BINS) : exact).design(start, iterations, cancelled);
+		final org.spectralposterior.core.diffusion.ConditionalScheduleDesign search = binned ? exact.binned(TuningTask.BINS) : exact;
+		// SDEdit: from its best integer t0's grid (a table from T forgets the measurement).
+		final double[] start = m.start() == org.spectralposterior.core.diffusion.Method.Start.POSTERIOR_MEAN ? search.bestStartTimeGrid(problem.schedule(), n, cancelled)
+			: org.spectralposterior.core.diffusion.ScheduleDesign.alphaBars(problem.schedule(), n);
+		final org.spectralposterior.core.diffusion.ScheduleDesign.Result r = search.design(start, iterations, cancelled);
 		final DiffusionSampler.Config cfg = org.spectralposterior.core.diffusion.ConditionalScheduleDesign.config(m, r.alphaBars(), base, problem.setup().eta());
 		final DiffusionSampler ds = new DiffusionSampler(problem.unitPrior(), problem.op(), problem.unitSigma(), cfg);
 		final DiffusionSampler.Law law = ds.closedForm();

@@ -100,7 +100,8 @@ public final class ScheduleTask {
 		progress.update(0, 1);
 		final Thread caller = Thread.currentThread();
 		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
-		final ScheduleDesign.Result r = warm(req, start, (s0, it) -> design.design(s0, it, cancelled));
+		final ScheduleDesign.Result r = warm(req, start, nc -> start(req, ScheduleDesign.alphaBars(Schedule.linear(), nc), ScheduleDesign.alphaBars(Schedule.cosine(1000), nc)),
+			(s0, it) -> design.design(s0, it, cancelled));
 		progress.update(1, 1);
 		final double vd = exact.value(r.alphaBars(), null), vl = exact.value(linear, null), vc = exact.value(cosine, null);
 
@@ -142,10 +143,11 @@ public final class ScheduleTask {
 	 * The design from {@code start}, or with {@code warm_start} = n' first at n' steps (from the same kind
 	 * of start there) and then at n from that optimum carried over ({@link ScheduleDesign#warmStart}).
 	 */
-	private static ScheduleDesign.Result warm(final Request req, final double[] start, final java.util.function.BiFunction<double[], Integer, ScheduleDesign.Result> design) {
+	private static ScheduleDesign.Result warm(final Request req, final double[] start, final java.util.function.IntFunction<double[]> startAt,
+		final java.util.function.BiFunction<double[], Integer, ScheduleDesign.Result> design) {
 		if (req.warmStart() == 0) return design.apply(start, req.iterations());
 		final int nc = req.warmStart();
-		final double[] coarseStart = start(req, ScheduleDesign.alphaBars(Schedule.linear(), nc), ScheduleDesign.alphaBars(Schedule.cosine(1000), nc));
+		final double[] coarseStart = startAt.apply(nc);
 		final ScheduleDesign.Result coarse = design.apply(coarseStart, req.iterations());
 		final ScheduleDesign.Result fine = design.apply(ScheduleDesign.warmStart(coarse.alphaBars(), req.steps()), req.iterations());
 		return new ScheduleDesign.Result(fine.alphaBars(), fine.value(), fine.startValue(), fine.iterations(), fine.stop() + "; warm start from n = " + nc + " (" + coarse.iterations()
@@ -195,7 +197,7 @@ public final class ScheduleTask {
 			throw new IllegalArgumentException("criterion=" + POSTERIOR + " needs a prior image: the operator acts per frequency, which an eigenvalue list does not locate; give prior=<a prior image>.");
 		}
 		if (post == null || post.operator() == null) throw new IllegalArgumentException("criterion=" + POSTERIOR + " needs an operator and a noise level: give operator=… (or a measurement) and noise_sigma=….");
-		if (post.method() == null || post.method().isBlank()) throw new IllegalArgumentException("criterion=" + POSTERIOR + " needs a method: give method=pigdm (or dps, cgdm, ddnm, scoreald).");
+		if (post.method() == null || post.method().isBlank()) throw new IllegalArgumentException("criterion=" + POSTERIOR + " needs a method: give method=pigdm (or dps, cgdm, ddnm, scoreald, sdedit).");
 		final Method method = Methods.parse(post.method());
 		ConditionalScheduleDesign.check(method);
 		if (!post.operator().circulant()) throw new IllegalArgumentException(OperatorSpec.NOT_CIRCULANT);
@@ -225,11 +227,17 @@ public final class ScheduleTask {
 			searches.add(exact.entries() > TuningTask.BINNING_ABOVE ? exact.binned(TuningTask.BINS) : exact);
 		}
 		final ConditionalScheduleDesign first = exacts.get(0), firstSearch = searches.get(0);
+		// SDEdit: from the best integer t0's grid on the start_from schedule (a table from T forgets v).
+		final boolean sdedit = method.start() == Method.Start.POSTERIOR_MEAN;
+		final Schedule startSchedule = start == cosine ? Schedule.cosine(1000) : Schedule.linear();
+		final java.util.function.IntFunction<double[]> startAt = k -> sdedit ? firstSearch.bestStartTimeGrid(startSchedule, k, () -> progress.cancelled())
+			: start(req, ScheduleDesign.alphaBars(Schedule.linear(), k), ScheduleDesign.alphaBars(Schedule.cosine(1000), k));
+		final double[] from = startAt.apply(n);
 		final boolean binned = first.entries() > TuningTask.BINNING_ABOVE;
 		progress.update(0, 1);
 		final Thread caller = Thread.currentThread();
 		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
-		final ScheduleDesign.Result r = warm(req, start, (s0, it) -> ConditionalScheduleDesign.robust(searches, s0, it, cancelled));
+		final ScheduleDesign.Result r = warm(req, from, startAt, (s0, it) -> ConditionalScheduleDesign.robust(searches, s0, it, cancelled));
 		final int iterations = r.iterations();
 		// Large images: the grouped optimum is scored on every frequency and not refined there (as Tune Sampler
 		// Weights does): 30 exact iterations cost ~13× a sampling run at 1024² for no measurable gain.

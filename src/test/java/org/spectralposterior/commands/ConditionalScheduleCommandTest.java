@@ -51,6 +51,39 @@ class ConditionalScheduleCommandTest {
 		assertFalse(s.isCanceled(), () -> s.getCancelReason());
 	}
 
+	/**
+	 * SDEdit's table designed from the user's side (its first ᾱ is the start level, t0 made continuous):
+	 * it beats the linear and cosine tables and the best integer t0 on the linear schedule, as Compare
+	 * Samplers computes that one, and Posterior Sampling runs the saved table with t0 at its top.
+	 */
+	@Test
+	void sdeditsDesignedTableBeatsItsBestStartTime(@TempDir final Path dir) throws Exception {
+		final ImagePlus image = CommandsTest.gravel(33);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final int n = 6;
+		final CommandModule m = CommandsTest.run(DesignNoiseSchedule.class, "prior", prior, "steps", n, "criterion", "posterior", "method", "sdedit", "operator", "gaussian", "blur_sigma", 1.5,
+			"noise_sigma", 4.0, "output_folder", dir.toFile());
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable summary = ResultsTable.open(dir.resolve("gravel_schedule_summary.csv").toString());
+		final double designed = summary.getValue("E_v W2^2", 0), linear = summary.getValue("E_v W2^2", 1), cosine = summary.getValue("E_v W2^2", 2);
+		assertTrue(designed < linear && designed < cosine, "designed " + designed + " < linear " + linear + ", cosine " + cosine);
+		double bestT0 = Double.POSITIVE_INFINITY;
+		for (final int t0 : new int[] { 50, 100, 150, 200, 300, 500 }) {
+			final Path out = dir.resolve("t0_" + t0);
+			out.toFile().mkdirs();
+			final CommandModule c = CommandsTest.run(CompareSamplers.class, "prior", prior, "operator", "gaussian", "blur_sigma", 1.5, "noise_sigma", 4.0, "methods", "sdedit", "steps_list",
+				String.valueOf(n), "t0", t0, "output_folder", out.toFile());
+			assertFalse(c.isCanceled(), () -> c.getCancelReason());
+			bestT0 = Math.min(bestT0, ResultsTable.open(out.resolve("gravel_compare.csv").toString()).getValue("E_v W2^2", 0));
+		}
+		System.out.println("SDEdit, gravel 33², blur 1.5, noise 4, n = " + n + ": E_v W2² designed table " + designed + ", best of t0 = 50…500 " + bestT0 + ", linear table " + linear);
+		assertTrue(designed < bestT0, "designed " + designed + " < best t0 " + bestT0);
+		final CommandModule d = CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "gaussian", "blur_sigma", 1.5, "noise_sigma", 4.0);
+		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", d.getOutput("degraded"), "method", "sdedit", "schedule", "table", "timesteps", n, "steps", n,
+			"t0", n, "schedule_table", dir.resolve("gravel_schedule_table.csv").toString(), "samples", 1);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+	}
+
 	@Test
 	void refusesWhatHasNoExactSmoothPosteriorCriterion() throws Exception {
 		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(24)).getOutput("prior");

@@ -26,8 +26,11 @@ import org.spectralposterior.core.prior.GaussianPrior;
  * analytic); only the 11 × 2 partial derivatives of each step's scalars in (ᾱ_t, ᾱ_s) — per step, not per
  * frequency — are central differences of their closed forms, evaluated through the method's own code.
  * <p>
- * Only the methods {@link WeightObjective} accepts (tunable, affine in their weight, started from
- * noise) qualify: DDRM's branches switch with ᾱ and SDEdit starts from t0, both refused.
+ * The guided methods {@link WeightObjective} accepts (tunable, affine in their weight, started from
+ * noise) qualify, and SDEdit: its steps are unguided and it starts from the noised posterior mean at the
+ * table's first ᾱ, p = sqrt(ᾱ_0) κ*, q = sqrt(ᾱ_0) q*, s² = 1 − ᾱ_0 (MATH §7.6), so ᾱ_0 is its start
+ * level — t0 made continuous — and its adjoint adds (p̄ κ* + q̄ q*)/(2 sqrt(ᾱ_0)) − s̄² to ∂ℒ/∂ᾱ_0.
+ * {@link #startTime} relaxes SDEdit's integer t0 itself. DDRM's branches switch with ᾱ: refused.
  */
 public final class ConditionalScheduleDesign {
 
@@ -80,16 +83,24 @@ public final class ConditionalScheduleDesign {
 	/** The weight objective of the problem (its entries do not depend on the schedule; a linear one stands in). */
 	private static WeightObjective objective(final GaussianPrior prior, final BlurOperator op, final double sigma, final Method method, final BaseStep base, final double eta) {
 		check(method);
-		return new WeightObjective(new DiffusionSampler(prior, op, sigma, new DiffusionSampler.Config(method, Schedule.linear(), 1, base, eta, null, 0)));
+		// The entries (λ, ρ, κ*, s*, the DC terms) belong to the problem, not to the method: SDEdit, which has
+		// no weights for a WeightObjective, borrows a guided method's.
+		final Method entries = method.tunable() ? method : Methods.PIGDM;
+		return new WeightObjective(new DiffusionSampler(prior, op, sigma, new DiffusionSampler.Config(entries, Schedule.linear(), 1, base, eta, null, 0)));
+	}
+
+	/** SDEdit's kind: started from the noised posterior mean at the table's first ᾱ. */
+	private boolean fromPosteriorMean() {
+		return method.start() == Method.Start.POSTERIOR_MEAN;
 	}
 
 	/** Refuses a method whose law is not an affine recurrence from noise with heuristic weights (the message names the fix). */
 	public static void check(final Method method) {
 		if (method.start() == Method.Start.SPECTRAL) {
-			throw new IllegalArgumentException(method.label + "'s update switches branch with ᾱ (MATH §7.5), so its E_v W2² is not smooth in the schedule; design the schedule for pigdm, dps, cgdm, ddnm or scoreald.");
+			throw new IllegalArgumentException(method.label + "'s update switches branch with ᾱ (MATH §7.5), so its E_v W2² is not smooth in the schedule; design the schedule for pigdm, dps, cgdm, ddnm, scoreald or sdedit.");
 		}
-		if (!method.tunable()) {
-			throw new IllegalArgumentException(method.label + " has no guidance to condition on in its steps; the posterior criterion needs a guided method (pigdm, dps, cgdm, ddnm or scoreald), or use criterion=w2 or kl for the prior.");
+		if (!method.tunable() && method.start() != Method.Start.POSTERIOR_MEAN) {
+			throw new IllegalArgumentException(method.label + " has no guidance to condition on in its steps; the posterior criterion needs a guided method (pigdm, dps, cgdm, ddnm or scoreald) or sdedit, or use criterion=w2 or kl for the prior.");
 		}
 		if (!method.linear()) {
 			throw new IllegalArgumentException(method.label + " divides its weight by the residual, so its law is not affine and has no exact E_v W2²; design the schedule for the linear DPS (dps) instead.");
@@ -107,7 +118,8 @@ public final class ConditionalScheduleDesign {
 
 	/** The sampler that runs ᾱ (execution order) as Posterior Sampling does: schedule=table timesteps=n steps=n, heuristic weights. */
 	public static DiffusionSampler.Config config(final Method method, final double[] ab, final BaseStep base, final double eta) {
-		return new DiffusionSampler.Config(method, Schedule.table(ScheduleDesign.asTable(ab)), ab.length, base, eta, null, 0);
+		// SDEdit starts at the table's top, t0 = n: its first ᾱ is its start level.
+		return new DiffusionSampler.Config(method, Schedule.table(ScheduleDesign.asTable(ab)), ab.length, base, eta, null, method.start() == Method.Start.POSTERIOR_MEAN ? ab.length : 0);
 	}
 
 	/** The step grid of ᾱ (execution order): the table's, every timestep a step. */
@@ -287,12 +299,14 @@ public final class ConditionalScheduleDesign {
 		final double[] out = new double[n * (NS + 1) + 1];
 		final double[] p = new double[n + 1], s2 = new double[n + 1], q = new double[n + 1];
 		double loss = 0;
+		final boolean posteriorStart = fromPosteriorMean();
+		final double sab0 = Math.sqrt(ab[0]);
 		for (int k = from; k < to; k++) {
 			if (cancelled.getAsBoolean()) throw new java.util.concurrent.CancellationException("Cancelled by the user");
-			final double l = lam[k], r = rho[k], m = k == 0 ? meanDc : 0;
-			p[0] = 0;
-			s2[0] = 1;
-			q[0] = 0;
+			final double l = lam[k], r = rho[k], m = k == 0 ? meanDc : 0, qStar = k == 0 ? qStarDc : 0;
+			p[0] = posteriorStart ? sab0 * kStar[k] : 0;
+			s2[0] = posteriorStart ? 1 - ab[0] : 1;
+			q[0] = posteriorStart ? sab0 * qStar : 0;
 			for (int j = 0; j < n; j++) {
 				final double[] c = sc[j];
 				final double sab = Math.sqrt(ab[j]), den = ab[j] * l + 1 - ab[j], g = sab * l / den, gam = g * (1 - ab[j]) / sab;
@@ -380,6 +394,8 @@ public final class ConditionalScheduleDesign {
 				sBar *= a * a;
 				qBar *= a;
 			}
+			// SDEdit's start law depends on ᾱ_0: dp₀/dᾱ_0 = κ*/(2 sqrt ᾱ_0), dq₀/dᾱ_0 = q*/(2 sqrt ᾱ_0), ds₀²/dᾱ_0 = −1.
+			if (posteriorStart) out[NS] += (pBar * kStar[k] + qBar * qStar) / (2 * sab0) - sBar;
 		}
 		out[out.length - 1] = loss;
 		return out;
@@ -388,6 +404,50 @@ public final class ConditionalScheduleDesign {
 	private static double kappa(final double[] c, final double g, final double gam, final double r, final boolean pinv) {
 		final double d = c[DAA] * r + c[DAGA] * gam * r + c[DI];
 		return d > (pinv ? Guidance.PINV_THRESHOLD : 0) ? c[W] * c[SCALE] * (c[FG] * g + c[FGAM] * gam + c[FI]) / d : 0;
+	}
+
+	/**
+	 * SDEdit's ℒ at a real start time t0 on {@code schedule} with n steps, and dℒ/dt0 into {@code dT0[0]}
+	 * when not null: the strided timesteps τ_i = 1 + (t0 − 1)(i − 1)/(n − 1) left unrounded and ᾱ(τ)
+	 * interpolated linearly between the schedule's integer timesteps, so ℒ is continuous in t0 and
+	 * smooth between integers; dℒ/dt0 = Σ_i ∂ℒ/∂ᾱ(τ_i) · ᾱ′(τ_i) · (i − 1)/(n − 1), the first factor the
+	 * adjoint of {@link #value}. At an integer t0 the rounded grid Posterior Sampling runs differs from
+	 * this one by the rounding of the τ_i only (n = 1 or t0 − 1 a multiple of n − 1: none).
+	 */
+	public double startTime(final Schedule schedule, final int n, final double t0, final double[] dT0) {
+		if (!fromPosteriorMean()) throw new IllegalArgumentException(method.label + " starts from noise at T: it has no start time.");
+		if (n < 1 || !(t0 >= n) || t0 > schedule.T()) throw new IllegalArgumentException("t0 must lie in [n, T] = [" + n + ", " + schedule.T() + "], got " + t0);
+		final double[] ab = new double[n], slope = new double[n], share = new double[n];
+		for (int j = 0; j < n; j++) {
+			// Execution order: step j starts at τ_{n−j}.
+			final int i = n - j;
+			final double tau = n == 1 ? t0 : 1 + (t0 - 1) * (i - 1) / (n - 1);
+			final int lo = Math.min((int) Math.floor(tau), schedule.T() - 1), hi = lo + 1;
+			final double f = tau - lo, aLo = schedule.alphaBar(lo), aHi = schedule.alphaBar(hi);
+			ab[j] = aLo + f * (aHi - aLo);
+			slope[j] = aHi - aLo;
+			share[j] = n == 1 ? 1 : (double) (i - 1) / (n - 1);
+		}
+		final double[] grad = dT0 == null ? null : new double[n];
+		final double value = value(ab, grad);
+		if (dT0 != null) {
+			double d = 0;
+			for (int j = 0; j < n; j++) d += grad[j] * slope[j] * share[j];
+			dT0[0] = d;
+		}
+		return value;
+	}
+
+	/**
+	 * SDEdit's start for a schedule design: the grid (execution order) of the integer t0 in [n, T] that
+	 * minimises this ℒ on {@code schedule} ({@link StartTimeSearch}). A table that starts at T, as the
+	 * linear and cosine ones do, forgets the measurement, and there ∂ℒ/∂ᾱ_0 all but vanishes: L-BFGS
+	 * from it stopped at 5.5× the best t0's value (ConditionalScheduleDesignTest).
+	 */
+	public double[] bestStartTimeGrid(final Schedule schedule, final int n, final BooleanSupplier cancelled) {
+		if (!fromPosteriorMean()) throw new IllegalArgumentException(method.label + " starts from noise at T: it has no start time.");
+		final StartTimeSearch.Result r = StartTimeSearch.minimise(t -> value(new StepGrid(schedule, n, t, base, eta).abT, null), n, schedule.T(), 40, cancelled);
+		return new StepGrid(schedule, n, r.best(), base, eta).abT;
 	}
 
 	/** ℒ in θ (MATH §6.3), with its gradient. */
