@@ -63,6 +63,19 @@ class AnalysisCommandsTest {
 		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "variants", "best"), "variants holds 'best'");
 	}
 
+	/** SDEdit's designed curve (its table, start level included, from its best integer t0) lies below its curve at t0 = 500. */
+	@Test
+	void compareSamplersDesignsSdeditsTable() throws Exception {
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(24)).getOutput("prior");
+		final CommandModule m = CommandsTest.run(CompareSamplers.class, "prior", prior, "methods", "sdedit", "steps_list", "5", "noise_sigma", 5.0, "variants", "heuristic,designed", "t0", 500,
+			"iterations", 40);
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable t = table(m);
+		assertEquals("designed", t.getStringValue("variant", 1));
+		assertEquals("ok", t.getStringValue("status", 1));
+		assertTrue(t.getValue("E_v W2^2", 1) < t.getValue("E_v W2^2", 0), "designed " + t.getValue("E_v W2^2", 1) + " < t0 = 500's " + t.getValue("E_v W2^2", 0));
+	}
+
 	@Test
 	void transferFunctionsOfCgdmApproachTheWienerFilter() throws Exception {
 		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(32)).getOutput("prior");
