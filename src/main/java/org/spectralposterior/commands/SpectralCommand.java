@@ -136,8 +136,12 @@ public abstract class SpectralCommand extends ContextCommand {
 		}
 	}
 
+	/** The reason a cancelled run gives (the plain-ImageJ bridge shows it in the status line, not in a dialog). */
+	public static final String CANCELLED = "Cancelled: no output was made.";
+
 	@Override
 	public final void run() {
+		boolean cancelled = false;
 		IJ.resetEscape();
 		try {
 			final File folder = outputFolder();
@@ -166,9 +170,8 @@ public abstract class SpectralCommand extends ContextCommand {
 			fail(e.getMessage());
 		}
 		catch (final CancellationException e) {
-			fail("Cancelled: no output was made.");
-			// The status line says so (the bar is reset below); ImageJ's own commands do the same on Esc.
-			if (IJ.getInstance() != null) IJ.showStatus(getClass().getSimpleName() + ": cancelled, no output was made");
+			fail(CANCELLED);
+			cancelled = true;
 		}
 		catch (final IOException e) {
 			fail("Could not save the outputs: " + e.getMessage());
@@ -178,6 +181,8 @@ public abstract class SpectralCommand extends ContextCommand {
 			// A cancelled or failed run must not leave the bar where it stopped (it stayed at 5 % after Esc).
 			if (status != null) status.showProgress(0, 0);
 			if (IJ.getInstance() != null) IJ.showProgress(1.0);
+			// After the clearing, or it would wipe it: the status line says so, as ImageJ's own commands do on Esc.
+			if (cancelled && IJ.getInstance() != null) IJ.showStatus(getClass().getSimpleName() + ": cancelled, no output was made");
 		}
 	}
 

@@ -38,6 +38,8 @@ public class SpectralPosteriorPlugin implements PlugIn {
 				ij.macro.Interpreter.abort();
 				Macro.abort();
 			}
+			// Esc: the status line says so (ImageJ's own commands do not open a dialog on Esc).
+			else if (error.equals(org.spectralposterior.commands.SpectralCommand.CANCELLED)) IJ.showStatus("Spectral Posterior: " + label + " cancelled, no output was made");
 			else IJ.error("Spectral Posterior", error);
 		}
 	}

@@ -17,6 +17,10 @@ public final class DisplayStyle {
 
 	private DisplayStyle() {}
 
+	static boolean isPrior(final ImagePlus imp) {
+		return PriorImage.KIND.equals(Metadata.kind(imp));
+	}
+
 	static boolean isErrorMap(final ImagePlus imp) {
 		final String t = imp.getTitle();
 		return t.endsWith("_w2map") || t.endsWith("_w2spectrum") || t.matches(".*_w2map-\\d+") || t.matches(".*_w2spectrum-\\d+");
@@ -24,6 +28,13 @@ public final class DisplayStyle {
 
 	/** LUT and robust range of a W2 map or spectrum (single-channel images; composites keep their channel LUTs). */
 	public static void style(final ImagePlus imp) {
+		if (isPrior(imp) && !imp.isComposite() && imp.getType() == ImagePlus.GRAY32) {
+			// A prior's log spectrum spans ~30 decades because of a few near-zero frequencies: min–max showed
+			// a uniform grey square; the 1st–99th percentiles show its shape.
+			final double[] range = percentileRange(imp, 0.01, 0.99);
+			if (range != null) imp.setDisplayRange(range[0], range[1]);
+			return;
+		}
 		if (!isErrorMap(imp) || imp.isComposite() || imp.getType() != ImagePlus.GRAY32) return;
 		final double[] range = percentileRange(imp, 0.005, 0.995);
 		if (range == null) return;

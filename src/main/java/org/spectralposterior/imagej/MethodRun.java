@@ -143,7 +143,8 @@ final class MethodRun {
 	String lawKind() {
 		if (sampler == null) return "exact";
 		final String law = sampler.config().method().linear() ? "exact (closed form)" : "linearised given v (docs/MATHEMATICS.md)";
-		// The samples of a step-by-step run are the sampler's own; only the reported law is the closed form.
-		return settings.stepByStep() ? "samples step by step; law " + law : law;
+		// The samples of a step-by-step run are the sampler's own; the figures (W2, std) are those of its
+		// output law, which is computed in closed form — said in those words, not as "law: exact (closed form)".
+		return settings.stepByStep() ? "samples drawn step by step; W2 and std from the sampler's output law, " + (sampler.config().method().linear() ? "computed exactly" : "linearised given v") : law;
 	}
 }

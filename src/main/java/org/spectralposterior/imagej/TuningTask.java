@@ -252,7 +252,7 @@ public final class TuningTask {
 	}
 
 	/**
-	 * SDEdit has no guidance weights; what it can tune is its start time t0 (MATH §7.6): the t0 in
+	 * SDEdit has no guidance weights; what it can tune is its start time t0 (MATH §0.5): the t0 in
 	 * [n, T] minimising the exact E_v W2² to the posterior ({@link StartTimeSearch}), against the
 	 * given t0. Tables {@code <name>_sdedit_tuning} (given and best t0) and {@code <name>_sdedit_t0}
 	 * (every t0 evaluated), and a plot of E_v W2 against t0.

@@ -95,4 +95,23 @@ class UninformativeOutputsTest {
 		image.setRoi(new ij.gui.Roi(4, 6, 40, 30));
 		assertTrue(((SpectralCommand) CommandsTest.run(BuildGaussianPrior.class, "image", image).getCommand()).result().notes().isEmpty(), "a rectangle is used as it is");
 	}
+
+	/**
+	 * The prior's log spectrum is displayed from its 1st to its 99th percentile: min–max spanned ~30 decades
+	 * because of a few near-zero frequencies and showed a uniform grey square (the README's tutorial step 1).
+	 */
+	@org.junit.jupiter.api.Test
+	void thePriorSpectrumIsDisplayedOverItsPercentiles() throws Exception {
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(48)).getOutput("prior");
+		final ij.process.ImageStatistics st = prior.getProcessor().getStats();
+		final double lo = prior.getDisplayRangeMin(), hi = prior.getDisplayRangeMax();
+		assertTrue(lo > st.min && hi <= st.max && hi > lo, "range " + lo + ".." + hi + " inside " + st.min + ".." + st.max);
+		final float[] px = (float[]) prior.getProcessor().getPixels();
+		int below = 0, above = 0;
+		for (final float v : px) {
+			if (v < lo) below++;
+			if (v > hi) above++;
+		}
+		assertTrue(below <= 0.011 * px.length + 1 && above <= 0.011 * px.length + 1, below + " below, " + above + " above of " + px.length);
+	}
 }

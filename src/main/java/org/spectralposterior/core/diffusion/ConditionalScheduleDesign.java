@@ -28,7 +28,7 @@ import org.spectralposterior.core.prior.GaussianPrior;
  * <p>
  * The guided methods {@link WeightObjective} accepts (tunable, affine in their weight, started from
  * noise) qualify, and SDEdit: its steps are unguided and it starts from the noised posterior mean at the
- * table's first ᾱ, p = sqrt(ᾱ_0) κ*, q = sqrt(ᾱ_0) q*, s² = 1 − ᾱ_0 (MATH §7.6), so ᾱ_0 is its start
+ * table's first ᾱ, p = sqrt(ᾱ_0) κ*, q = sqrt(ᾱ_0) q*, s² = 1 − ᾱ_0 (MATH §0.5), so ᾱ_0 is its start
  * level — t0 made continuous — and its adjoint adds (p̄ κ* + q̄ q*)/(2 sqrt(ᾱ_0)) − s̄² to ∂ℒ/∂ᾱ_0.
  * {@link #startTime} relaxes SDEdit's integer t0 itself. DDRM's branches switch with ᾱ: refused.
  */

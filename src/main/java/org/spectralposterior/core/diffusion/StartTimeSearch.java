@@ -7,7 +7,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntToDoubleFunction;
 
 /**
- * The start time t0 of a method that starts from the noised posterior mean (SDEdit, MATH §7.6) that
+ * The start time t0 of a method that starts from the noised posterior mean (SDEdit, MATH §0.5) that
  * minimises the exact E_v W2² to the posterior. t0 is one integer in [n, T] and each evaluation is one
  * closed form, so no gradient is needed: a scan of evenly spaced t0, then a golden-section search on
  * the integers of the best scanned point's neighbourhood. ℒ(t0) need not be unimodal (a large t0
