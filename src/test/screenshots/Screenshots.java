@@ -309,7 +309,7 @@ public class Screenshots {
 	static void figure() throws Exception {
 		final String[][] panels = {
 			{"gravel.png", "ground truth", null},
-			{"gravel_degraded", "measurement: blur σ 2 + noise 5", null},
+			{"gravel_degraded", "measurement\nblur σ 2 + noise 5", null},
 			{"gravel_degraded_exact_samples", "exact posterior sample", "gravel_degraded_exact_results"},
 			{"gravel_degraded_pigdm_samples", "PiGDM, 50 steps", "gravel_degraded_pigdm_results"},
 			{"gravel_degraded_ddnm_samples", "DDNM, 50 steps", "gravel_degraded_ddnm_results"}};
@@ -333,7 +333,9 @@ public class Screenshots {
 			g.drawImage(c.convertToByteProcessor(true).createImage(), x, gap, null);
 			g.setColor(Color.BLACK);
 			g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-			g.drawString(panels[i][1], x, gap + crop + 16);
+			// A second caption line ("\n") where a panel has no W2 line: one 200-px line held only ~28 characters.
+			final String[] lines = panels[i][1].split("\n");
+			for (int l = 0; l < lines.length; l++) g.drawString(lines[l], x, gap + crop + 16 + 17 * l);
 			if (panels[i][2] != null) {
 				final String w2 = tableValue(panels[i][2], "W2");
 				g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));

@@ -63,6 +63,22 @@ class AnalysisCommandsTest {
 		CommandsTest.expectFailure(CommandsTest.run(CompareSamplers.class, "prior", prior, "variants", "best"), "variants holds 'best'");
 	}
 
+	/**
+	 * Above 20 000 frequencies the weights are searched on (λ, ρ) groups; when an exact evaluation is
+	 * affordable the result is then refined on all frequencies, so the tuned weights never score worse
+	 * than the best constant exactly (on the README's tutorial the groups' weights did, after 30 and 300 iterations).
+	 */
+	@Test
+	void groupedTuningIsRefinedOnAllFrequencies() throws Exception {
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", CommandsTest.gravel(200)).getOutput("prior");
+		final CommandModule tune = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "method", "pigdm", "steps", 20, "noise_sigma", 5.0, "iterations", 30);
+		assertFalse(tune.isCanceled(), () -> tune.getCancelReason());
+		final ResultsTable t = ((SpectralCommand) tune.getCommand()).result().tables().get("gravel_pigdm_tuning");
+		final String how = t.getStringValue("weights", 2);
+		assertTrue(how.contains("searched on (λ, ρ) groups") && how.contains("refined on all frequencies"), how);
+		assertTrue(t.getValue("E_v W2^2", 2) < t.getValue("E_v W2^2", 1), "tuned " + t.getValue("E_v W2^2", 2) + " < best constant " + t.getValue("E_v W2^2", 1));
+	}
+
 	/** SDEdit's designed curve (its table, start level included, from its best integer t0) lies below its curve at t0 = 500. */
 	@Test
 	void compareSamplersDesignsSdeditsTable() throws Exception {
