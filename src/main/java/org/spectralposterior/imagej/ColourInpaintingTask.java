@@ -208,7 +208,9 @@ final class ColourInpaintingTask {
 		if (denseLaw) {
 			final double[] cov = sampler.covariance(progress.within("the output law's covariance (dense)"));
 			for (int i = 0; i < d; i++) std[i] = Math.sqrt(Math.max(0, cov[i * d + i])) * half;
-			bures = org.spectralposterior.core.metric.DenseGaussian.bures(cov, post.denseFactor(progress), null);
+			final org.ejml.data.DMatrixRMaj factor = post.denseFactor(progress);
+			progress.checkCancelled();
+			bures = org.spectralposterior.core.metric.DenseGaussian.bures(cov, factor, null);
 			stdKind[0] = "exact standard deviation of the output law (dense)";
 		}
 		else if (ns > 1) {

@@ -277,12 +277,12 @@ public final class InpaintingSampler {
 			java.util.Arrays.fill(w.px, 0);
 			for (int i = 0; i < omega.length; i++) w.px[omega[i]] = w.u[i];
 			w.toSpectra(w.px, w.tmp);
-			final double sc = wj * u.scale(), fG = u.fG(), fGam = u.fGamma() * one / sab, fI = u.fI();
+			final double sc = wj * u.scale(), fG = u.fG(), fGam = u.fGamma(), fI = u.fI();
 			for (int e = 0; e < channels; e++) {
 				final double[] t = w.tmp[e], gain = w.gain[e];
 				for (int k = 0; k < size; k++) {
-					// Γ = g (1 − ᾱ)/√ᾱ.
-					final double g = gain[k], f = sc * (fG * g + fGam * g + fI);
+					// Γ = g (1 − ᾱ)/√ᾱ, rounded as before the gain was kept (grey CGDM's draws stay bit-identical).
+					final double g = gain[k], f = sc * (fG * g + fGam * (g * one / sab) + fI);
 					t[2 * k] *= f;
 					t[2 * k + 1] *= f;
 				}

@@ -157,8 +157,8 @@ public final class ColourInpaintingPosterior {
 
 	/**
 	 * A factor F (C·N × C·N) of the exact posterior covariance, F Fᵀ = Σ_post, for the Bures distance
-	 * ({@link org.spectralposterior.core.metric.DenseGaussian#bures}): the symmetric square root, by
-	 * EJML's eigendecomposition (negative rounding eigenvalues clamped to 0), because Σ_post is
+	 * ({@link org.spectralposterior.core.metric.DenseGaussian#bures}): F = V diag(√λ) from EJML's
+	 * eigendecomposition Σ_post = V diag(λ) Vᵀ (negative rounding eigenvalues clamped to 0), because Σ_post is
 	 * singular whenever the prior is (colour ADSN: rank one per frequency) and a Cholesky factor would
 	 * not exist. Up to {@link #DENSE_VARIANCE_LIMIT} channel-pixels.
 	 */
@@ -170,6 +170,8 @@ public final class ColourInpaintingPosterior {
 		final org.ejml.data.DMatrixRMaj cross = new org.ejml.data.DMatrixRMaj(d, d);
 		org.ejml.dense.row.CommonOps_DDRM.multTransA(solved[0], solved[1], cross);
 		for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) post.data[i * d + j] -= 0.5 * (cross.data[i * d + j] + cross.data[j * d + i]);
+		// Measured at the limit (3 × 24²): this eigendecomposition ~7 s and the Bures products after it ~6 s,
+		// each uninterruptible inside EJML: Esc is honoured between them.
 		if (progress != null) progress.checkCancelled();
 		final org.ejml.interfaces.decomposition.EigenDecomposition_F64<org.ejml.data.DMatrixRMaj> eig = org.ejml.dense.row.factory.DecompositionFactory_DDRM.eig(d, true, true);
 		if (!eig.decompose(post)) throw new ArithmeticException("the eigendecomposition of the colour posterior covariance failed");
