@@ -237,12 +237,7 @@ final class ColourInpaintingTask {
 		table.addValue("observed channel-pixels", d - missing);
 		table.addValue("missing channel-pixels", missing);
 		if (cfg.method().guidance(sampler.grid(), 0, sigmaUnit).dAGammaA() != 0) table.addValue("CG iterations per solve", sampler.cgIterationsPerSolve());
-		if (denseLaw) {
-			table.addValue("W2", Math.sqrt((meanPart + bures) * h2));
-			table.addValue("W2^2", (meanPart + bures) * h2);
-			table.addValue("W2^2 mean part", meanPart * h2);
-			table.addValue("W2^2 covariance part", bures * h2);
-		}
+		if (denseLaw) InpaintingTask.exactW2Columns(table, meanPart, bures, h2);
 		else {
 			table.addValue("W2", Double.NaN);
 			table.addValue("W2^2", linear ? "exact value not computed: the dense law needs at most " + ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT + " channel-pixels (" + d + " here)"

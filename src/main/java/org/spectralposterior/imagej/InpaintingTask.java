@@ -205,12 +205,7 @@ final class InpaintingTask {
 		table.addValue("observed pixels", d - missing);
 		table.addValue("missing pixels", missing);
 		if (cfg.method().guidance(sampler.grid(), 0, sigmaUnit).dAGammaA() != 0) table.addValue("CG iterations per solve", sampler.cgIterationsPerSolve());
-		if (parts != null) {
-			table.addValue("W2", Math.sqrt(parts[0] * h2));
-			table.addValue("W2^2", parts[0] * h2);
-			table.addValue("W2^2 mean part", parts[1] * h2);
-			table.addValue("W2^2 covariance part", parts[2] * h2);
-		}
+		if (parts != null) exactW2Columns(table, parts[1], parts[2], h2);
 		else if (!linear) {
 			table.addValue("W2", Double.NaN);
 			table.addValue("W2^2 mean part", "no closed form (not affine): see the samples");
@@ -232,6 +227,14 @@ final class InpaintingTask {
 		}
 		table.addValue("std", parts != null ? "exact (dense output covariance)" : ns > 1 ? "sample std over " + ns + " samples" : "needs ≥ 2 samples");
 		return std;
+	}
+
+	/** W2, W2² and its two parts of an exact law, from unit-space parts scaled by h2 = half² to image units. */
+	static void exactW2Columns(final ResultsTable table, final double meanPart, final double covariancePart, final double h2) {
+		table.addValue("W2", Math.sqrt((meanPart + covariancePart) * h2));
+		table.addValue("W2^2", (meanPart + covariancePart) * h2);
+		table.addValue("W2^2 mean part", meanPart * h2);
+		table.addValue("W2^2 covariance part", covariancePart * h2);
 	}
 
 	private static int countMissing(final boolean[] observed) {
