@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import ij.ImagePlus;
 import ij.Macro;
 import org.scijava.Priority;
 import org.scijava.module.Module;
@@ -74,7 +75,21 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 		for (final Map.Entry<String, Object> e : Remembered.load(module.getInfo()).entrySet()) {
 			if (!module.isInputResolved(e.getKey())) module.setInput(e.getKey(), e.getValue());
 		}
+		// Image fields start on an image of their kind, as in the plain-ImageJ dialog: SciJava's object
+		// widget keeps a value that is in its pool and otherwise shows the pool's first image
+		// (DefaultWidgetModel#ensureValidObject, read in scijava-common), which was the oldest window —
+		// the exemplar, not the prior, in the tutorial's Posterior Sampling.
+		for (final ModuleItem<?> item : Options.parameters(module.getInfo()).values()) {
+			if (!ImagePlus.class.isAssignableFrom(item.getType()) || module.isInputResolved(item.getName()) || module.getInput(item.getName()) != null) continue;
+			final ImagePlus pick = imageDefault.apply(item.getName(), item.isRequired());
+			if (pick != null) module.setInput(item.getName(), pick);
+		}
+		// The dialog opens on those values, corrected where they are impossible (a real image's operator).
+		((SpectralCommand) module.getDelegateObject()).refreshDialog();
 	}
+
+	/** The image a field starts on ({@link ImageDefaults#open}); replaceable by tests, which have no windows. */
+	static java.util.function.BiFunction<String, Boolean, ImagePlus> imageDefault = ImageDefaults::open;
 
 	/**
 	 * Keeps what the user chose in the dialog, before the run, so that a dialog reopened after an error

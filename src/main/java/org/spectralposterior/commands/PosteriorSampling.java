@@ -11,6 +11,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 import org.spectralposterior.core.Progress;
+import org.spectralposterior.core.operator.OperatorSpec;
 import org.spectralposterior.imagej.SamplingTask;
 import org.spectralposterior.imagej.TaskResult;
 
@@ -31,7 +32,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(callback = "refreshInUse", label = "Prior image", description = "Made by Build Gaussian Prior", persist = false)
 	public ImagePlus prior;
 
-	@Parameter(label = "Measurement", persist = false)
+	@Parameter(callback = "refreshInUse", label = "Measurement", persist = false)
 	public ImagePlus measurement;
 
 	@Parameter(label = "Ground truth (optional)", required = false, autoFill = false, persist = false)
@@ -113,23 +114,23 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(callback = "refreshInUse", label = "Operator", choices = { FROM_MEASUREMENT, "none", "gaussian", "motion", "psf", "inpaint" }, persist = false)
 	public String operator = FROM_MEASUREMENT;
 
-	@Parameter(label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,
+	@Parameter(callback = "refreshInUse", label = "Gaussian blur sigma (px)", min = "0", stepSize = "0.1", persist = false,
 		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=gaussian") })
 	public double blur_sigma = 2;
 
-	@Parameter(label = "Motion length (px)", min = "0", persist = false,
+	@Parameter(callback = "refreshInUse", label = "Motion length (px)", min = "0", persist = false,
 		attrs = { @Attr(name = DialogRules.UNIT, value = "px"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_length = 9;
 
-	@Parameter(label = "Motion angle (degrees)", persist = false,
+	@Parameter(callback = "refreshInUse", label = "Motion angle (degrees)", persist = false,
 		attrs = { @Attr(name = DialogRules.ROW, value = "same"), @Attr(name = DialogRules.UNIT, value = "°"), @Attr(name = DialogRules.WHEN, value = "operator=motion") })
 	public double motion_angle = 0;
 
-	@Parameter(label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false,
+	@Parameter(callback = "refreshInUse", label = "PSF image (operator = psf)", required = false, autoFill = false, persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = "operator=psf") })
 	public ImagePlus psf;
 
-	@Parameter(label = "Noise sigma (auto = estimated from the image; ignored when the operator comes from the measurement)", persist = false,
+	@Parameter(callback = "refreshInUse", label = "Noise sigma (auto = estimated from the image; ignored when the operator comes from the measurement)", persist = false,
 		attrs = { @Attr(name = DialogRules.WHEN, value = "operator!=" + FROM_MEASUREMENT) })
 	public String noise_sigma = "auto";
 
@@ -159,6 +160,68 @@ public class PosteriorSampling extends SpectralCommand {
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Trajectory x̂0")
 	public ImagePlus trajectory_x0;
+
+	/** The last estimate shown, by what it depends on, so typing in another field does not redo it. */
+	private String estimateKey;
+	private double estimate = Double.NaN;
+
+	/**
+	 * A measurement that does not record its degradation (a real image, not made by Simulate
+	 * Degradation) cannot give the operator: the dialog switches to an explicit one (a Gaussian blur, its
+	 * width to be set) and says so; and whenever σ is to be estimated it shows the estimate the run will
+	 * use, so that a real image never runs with a σ the user has not seen (before, σ = 0 gave a
+	 * posterior std of 1.3 where 15 was right).
+	 */
+	@Override
+	public boolean advises() {
+		return true;
+	}
+
+	@Override
+	protected String dialogAdvice(final boolean correct) {
+		if (measurement == null) return "";
+		final boolean recorded = org.spectralposterior.imagej.MeasurementImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(measurement));
+		final boolean fromMeasurement = operator == null || FROM_MEASUREMENT.equalsIgnoreCase(operator.trim());
+		final String title = measurement.getTitle();
+		String switched = "";
+		if (fromMeasurement && !recorded) {
+			if (!correct) return title + " does not record its degradation (it was not made by Simulate Degradation): choose its operator and noise_sigma.";
+			operator = "gaussian";
+			switched = title + " does not record its degradation (it was not made by Simulate Degradation): set its operator below (here a Gaussian blur; use none for noise only). ";
+		}
+		else if (fromMeasurement) {
+			return "Operator and noise from " + title + ": " + org.spectralposterior.imagej.MeasurementImage.operator(measurement).describe() + ", noise_sigma = "
+				+ shown(org.spectralposterior.imagej.MeasurementImage.noiseSigma(measurement)) + ".";
+		}
+		final boolean auto;
+		try {
+			auto = Double.isNaN(SamplingTask.parseNoiseSigma(noise_sigma));
+		}
+		catch (final IllegalArgumentException e) {
+			return switched + "noise_sigma must be auto or a number ≥ 0.";
+		}
+		if (!auto) return switched;
+		final OperatorSpec spec;
+		try {
+			spec = SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf);
+		}
+		catch (final IllegalArgumentException e) {
+			return switched + "noise_sigma auto: estimated from " + title + " once the operator is complete.";
+		}
+		final String key = System.identityHashCode(prior) + "/" + System.identityHashCode(measurement) + "/" + spec.describe();
+		if (!key.equals(estimateKey)) {
+			estimate = SamplingTask.estimatedSigma(prior, measurement, spec);
+			estimateKey = key;
+		}
+		return switched + (Double.isNaN(estimate) ? "noise_sigma auto: estimated from " + title + " when the run starts (shown in its table)."
+			: "noise_sigma auto ≈ " + shown(estimate) + ", estimated from " + title
+				+ " (robust Haar-detail estimate, less the prior's share; the run's table shows it). Type a number to override it.");
+	}
+
+	/** Three significant digits: what a person reads in a dialog line. */
+	private static String shown(final double v) {
+		return String.format(java.util.Locale.ROOT, "%.3g", v);
+	}
 
 	@Override
 	protected TaskResult compute(final Progress progress) {

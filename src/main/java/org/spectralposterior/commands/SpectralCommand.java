@@ -34,9 +34,10 @@ public abstract class SpectralCommand extends ContextCommand {
 	public static final String MENU = "Plugins>Spectral Posterior>";
 
 	/**
-	 * Decimals the result tables show (ImageJ's most; its default is 3), so a table saved from its
-	 * ImageJ window keeps useful digits. The values themselves are full doubles, and the CSV files
-	 * of output_folder have every digit.
+	 * Decimals the result tables show to a macro (ImageJ's most; its default is 3), so a table a macro
+	 * saves keeps useful digits. At the screen each column shows about five significant digits instead
+	 * ({@link org.spectralposterior.imagej.ResultViews#readable}). The values themselves are full
+	 * doubles either way, and the CSV files of output_folder have every digit.
 	 */
 	static final int DISPLAYED_DECIMALS = 9;
 
@@ -64,7 +65,7 @@ public abstract class SpectralCommand extends ContextCommand {
 	 * calls {@link #refreshInUse} and this text follows the choices. The plain-ImageJ dialog greys the
 	 * fields instead and leaves this line out ({@link DialogRules#LIVE}).
 	 */
-	@Parameter(visibility = org.scijava.ItemVisibility.MESSAGE, persist = false, required = false, initializer = "refreshInUse",
+	@Parameter(visibility = org.scijava.ItemVisibility.MESSAGE, persist = false, required = false, initializer = "initInUse",
 		attrs = { @org.scijava.plugin.Attr(name = DialogRules.LIVE, value = "true") })
 	private String in_use = "";
 
@@ -150,7 +151,11 @@ public abstract class SpectralCommand extends ContextCommand {
 			if (saving) TaskResult.checkFolder(folder);
 			final TaskResult r = compute(progress());
 			for (final String note : r.notes()) IJ.log(label() + ": " + note);
-			for (final ResultsTable t : r.tables().values()) t.setPrecision(DISPLAYED_DECIMALS);
+			final boolean macro = IJ.isMacro() || MacroDefaults.options.get() != null;
+			for (final ResultsTable t : r.tables().values()) {
+				if (macro) t.setPrecision(DISPLAYED_DECIMALS);
+				else org.spectralposterior.imagej.ResultViews.readable(t);
+			}
 			if (saving) written = r.save(folder, inputFiles());
 			result = r;
 			// Saved files keep their canonical names; what is shown follows ImageJ's unique-name
@@ -195,7 +200,55 @@ public abstract class SpectralCommand extends ContextCommand {
 	/** The callback of every field a dialog rule names, and the in-use line's initializer (SciJava calls it by name). */
 	@SuppressWarnings("unused")
 	private void refreshInUse() {
-		in_use = inUseText();
+		in_use = inUseLine(true);
+	}
+
+	/**
+	 * The in-use line's initializer. SciJava runs initializers on every run, a macro's too, and with
+	 * the inputs a caller passed already set, so this one never corrects a field: corrections belong to
+	 * a dialog's changes ({@link #refreshDialog}).
+	 */
+	@SuppressWarnings("unused")
+	private void initInUse() {
+		in_use = inUseLine(false);
+	}
+
+	private String advice = "";
+
+	private String inUseLine(final boolean correct) {
+		advice = dialogAdvice(correct);
+		final String unused = inUseText();
+		return advice.isEmpty() ? unused : unused.replace("</i></html>", "</i><br>" + escape(advice) + "</html>");
+	}
+
+	/**
+	 * A dialog's fields changed (Fiji's callbacks, the plain-ImageJ dialog's listener) or it is about to
+	 * open on the values now set: corrects what they make impossible, refreshes the in-use line and
+	 * returns the advice.
+	 */
+	public String refreshDialog() {
+		refreshInUse();
+		return advice;
+	}
+
+	/**
+	 * What the dialog should tell the user about the values now in its fields, both in Fiji's in-use
+	 * line and under the plain-ImageJ dialog's fields (empty: nothing). With {@code correct}, a command
+	 * may also change a field the values make impossible (e.g. an operator a measurement cannot give);
+	 * both dialogs then show the corrected value. Called on every change, so it must be quick and must
+	 * not throw.
+	 */
+	protected String dialogAdvice(final boolean correct) {
+		return "";
+	}
+
+	/** Whether {@link #dialogAdvice} can say anything, so the plain-ImageJ dialog makes room for it. */
+	public boolean advises() {
+		return false;
+	}
+
+	private static String escape(final String text) {
+		return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
 	}
 
 	/** The in-use line for the fields' current values: the offered fields the choices leave unused. */
@@ -255,7 +308,7 @@ public abstract class SpectralCommand extends ContextCommand {
 		final java.awt.Window w = ij.WindowManager.getWindow(logTitle);
 		final ResultsTable previous = w instanceof ij.text.TextWindow tw ? tw.getResultsTable() : null;
 		final ResultsTable log = org.spectralposterior.imagej.ResultViews.append(previous, run.replaceFirst("_results$", ""), main);
-		log.setPrecision(DISPLAYED_DECIMALS);
+		org.spectralposterior.imagej.ResultViews.readable(log);
 		log.show(logTitle);
 		final ResultsTable summary = org.spectralposterior.imagej.ResultViews.summary(main);
 		if (summary != null) {

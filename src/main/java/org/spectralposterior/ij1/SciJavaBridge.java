@@ -21,6 +21,7 @@ import org.scijava.module.ModuleService;
 import org.scijava.thread.ThreadService;
 import org.spectralposterior.commands.BatchModeOutputs;
 import org.spectralposterior.commands.DialogRules;
+import org.spectralposterior.commands.ImageDefaults;
 import org.spectralposterior.commands.Options;
 import org.spectralposterior.commands.Remembered;
 import org.spectralposterior.commands.SpectralCommand;
@@ -144,7 +145,7 @@ final class SciJavaBridge {
 	 * key itself: ImageJ's recorder writes a field as the first word of its label (Recorder /
 	 * Macro.trimKey), so the recorded line is {@code key=value}, which every route reads.
 	 */
-	private static boolean dialog(final CommandInfo info, final CommandModule defaults, final Map<String, Object> inputs) {
+	private static boolean dialog(final CommandInfo info, final CommandModule defaults, final Map<String, Object> inputs) throws org.scijava.module.ModuleException {
 		final GenericDialog gd = new GenericDialog(info.getTitle());
 		final Map<String, ModuleItem<?>> params = Options.parameters(info);
 		final Map<String, Object> remembered = Remembered.load(info);
@@ -172,7 +173,7 @@ final class SciJavaBridge {
 			if (ImagePlus.class.isAssignableFrom(type)) {
 				final String[] fitting = fitting(key, titles);
 				final String[] choices = item.isRequired() ? fitting : prepend("none", fitting);
-				gd.addChoice(key, choices, item.isRequired() ? defaultImage(key, choices) : "none");
+				gd.addChoice(key, choices, ImageDefaults.choose(key, item.isRequired(), List.of(fitting), kinds(titles), currentTitle()));
 				component = last(gd.getChoices());
 			}
 			else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
@@ -201,8 +202,39 @@ final class SciJavaBridge {
 			}
 			fields.add(new Field(item, component, gd.getLabel()));
 		}
+		// The command's advice on the values in the fields (the noise estimate a run will use, an
+		// operator a real image cannot give): three wrapped lines under the fields, kept current with them.
+		final CommandModule live = (CommandModule) info.createModule();
+		final SpectralCommand adviser = (SpectralCommand) live.getCommand();
+		final ij.gui.MultiLineLabel adviceLabel;
+		if (adviser.advises()) {
+			gd.addMessage(adviceLines(" ".repeat(ADVICE_WIDTH + 6)));
+			adviceLabel = gd.getMessage() instanceof ij.gui.MultiLineLabel m ? m : null;
+		}
+		else adviceLabel = null;
 		gd.addHelp(DialogRules.helpHtml(info));
+		final Runnable advise = () -> {
+			if (adviceLabel == null) return;
+			for (final Field f : fields) {
+				try {
+					live.setInput(f.item().getName(), Options.value(f.item(), f.text(), Options::byTitle));
+				}
+				catch (final IllegalArgumentException halfTyped) {
+					// the field's previous value stays, until the user finishes typing
+				}
+			}
+			final String advice = adviser.refreshDialog();
+			// What the command corrected shows in its field (only choices are corrected).
+			for (final Field f : fields) {
+				if (!(f.component() instanceof java.awt.Choice c) || ImagePlus.class.isAssignableFrom(f.item().getType())) continue;
+				final String now = DialogRules.text(live.getInput(f.item().getName()));
+				if (!now.equals(c.getSelectedItem())) c.select(now);
+			}
+			adviceLabel.setText(adviceLines(advice));
+			adviceLabel.repaint();
+		};
 		final Runnable grey = () -> {
+			advise.run();
 			final Map<String, String> now = new LinkedHashMap<>();
 			for (final Field f : fields) now.put(f.item().getName(), f.text());
 			for (final Field f : fields) {
@@ -268,6 +300,31 @@ final class SciJavaBridge {
 		return out;
 	}
 
+	/** Characters per line of the advice under a dialog's fields. */
+	private static final int ADVICE_WIDTH = 90;
+
+	/** The advice wrapped into exactly three lines (a MultiLineLabel keeps the size it was laid out with). */
+	static String adviceLines(final String advice) {
+		final List<String> lines = new ArrayList<>();
+		StringBuilder line = new StringBuilder();
+		for (final String word : advice.trim().split("\\s+")) {
+			if (line.length() > 0 && line.length() + 1 + word.length() > ADVICE_WIDTH) {
+				lines.add(line.toString());
+				line = new StringBuilder();
+			}
+			if (line.length() > 0) line.append(' ');
+			line.append(word);
+		}
+		if (line.length() > 0) lines.add(line.toString());
+		while (lines.size() > 3) {
+			lines.remove(3);
+			lines.set(2, lines.get(2) + " …");
+		}
+		// StringTokenizer, which MultiLineLabel splits with, skips empty lines: a space keeps each one.
+		while (lines.size() < 3) lines.add(" ");
+		return String.join("\n", lines);
+	}
+
 	private static java.awt.Component last(final java.util.Vector<?> components) {
 		return (java.awt.Component) components.get(components.size() - 1);
 	}
@@ -298,15 +355,15 @@ final class SciJavaBridge {
 		return fit.isEmpty() ? titles : fit.toArray(String[]::new);
 	}
 
-	/** A prior for "prior", a measurement for "measurement", else the current image where it fits, else the first listed. */
-	private static String defaultImage(final String key, final String[] titles) {
-		for (final String t : titles) {
-			final String kind = org.spectralposterior.imagej.Metadata.kind(WindowManager.getImage(t));
-			if (key.equals("prior") && "prior".equals(kind) || key.equals("measurement") && "measurement".equals(kind)) return t;
-		}
+	private static Map<String, String> kinds(final String[] titles) {
+		final Map<String, String> kinds = new java.util.HashMap<>();
+		for (final String t : titles) kinds.put(t, org.spectralposterior.imagej.Metadata.kind(WindowManager.getImage(t)));
+		return kinds;
+	}
+
+	private static String currentTitle() {
 		final ImagePlus current = WindowManager.getCurrentImage();
-		if (current != null && List.of(titles).contains(current.getTitle())) return current.getTitle();
-		return titles.length > 0 ? titles[0] : "none";
+		return current == null ? null : current.getTitle();
 	}
 
 	private static String[] imageTitles() {

@@ -194,6 +194,7 @@ public final class AnalysisTask {
 			final Method m = sr.method();
 			for (int i = 0; i < steps.length; i++) {
 				progress.checkCancelled();
+				progress.detail(sr.label() + " · n = " + steps[i] + " · curve point " + (done + 1) + "/" + series.size() * steps.length);
 				rows[si][i] = -1;
 				final String unavailable = unavailable(setup, sr);
 				final Object[] r = unavailable != null ? null : switch (sr.variant()) {
@@ -222,8 +223,8 @@ public final class AnalysisTask {
 				table.addValue("E_v W2^2", e.squared());
 				table.addValue("E_v W2", ys[si][i]);
 				table.addValue("E_v W2^2 per pixel", e.perPixel());
-				table.addValue("mean part", e.meanPart());
-				table.addValue("covariance part", e.covariancePart());
+				table.addValue("E_v W2^2 mean part", e.meanPart());
+				table.addValue("E_v W2^2 covariance part", e.covariancePart());
 				if (setup.factor() > 1) table.addValue("operator", setup.operator().describe() + ", downsampled ×" + setup.factor());
 				if (setup.observed() != null) table.addValue("operator", setup.operator().describe());
 				table.addValue("law", (Boolean) r[1] ? "exact" : "linearised (marginal)");
@@ -432,6 +433,7 @@ public final class AnalysisTask {
 		int done = 0;
 		for (final Method m : methods) {
 			progress.checkCancelled();
+			progress.detail(m.label + " · method " + (done + 1) + "/" + methods.size());
 			if (setup.factor() > 1) {
 				// Super-resolution: per HR frequency, the gain from its aliasing group's LR coefficient and
 				// the output's marginal std (the noise gains are r²×r² matrices: not shown).
@@ -525,6 +527,7 @@ public final class AnalysisTask {
 		for (int i = 0; i < ts.size(); i++) {
 			progress.checkCancelled();
 			final int t = ts.get(i);
+			if (i % 10 == 0) progress.detail("curves · t = " + t + "/" + sch.T());
 			final double[] ms = ReverseDynamics.stepJacobian(prior.spectrum(), sch, t);
 			final double[] g = ReverseDynamics.impulseResponse(plane, ReverseDynamics.scoreJacobian(prior.spectrum(), sch, t));
 			tx[i] = t;

@@ -81,6 +81,7 @@ public final class ContinuousTask {
 		for (int j = 0; j < configs.size(); j++) {
 			progress.checkCancelled();
 			final Config c = configs.get(j);
+			progress.detail(c.scheme().key + " · NFE " + c.nfe() + " · run " + (j + 1) + "/" + configs.size());
 			final Result r = ContinuousSchemes.run(eig, c, progress);
 			curves.set(j, r.defined(), r.w2(), r.times(), r.trajectoryW2());
 			table.incrementCounter();
@@ -151,6 +152,7 @@ public final class ContinuousTask {
 		for (int j = 0; j < configs.size(); j++) {
 			progress.checkCancelled();
 			final Config c = configs.get(j);
+			progress.detail(c.scheme().key + " · NFE " + c.nfe() + " · run " + (j + 1) + "/" + configs.size());
 			final GuidedSchemes.Result r = GuidedSchemes.run(pb, guide, weight, c, progress);
 			final double[] trajW2 = new double[r.trajectoryW2sq().length];
 			for (int k = 0; k < trajW2.length; k++) trajW2[k] = Math.sqrt(r.trajectoryW2sq()[k]);
@@ -161,7 +163,7 @@ public final class ContinuousTask {
 			table.addValue("guidance", guide.key);
 			table.addValue("weight", weight);
 			table.addValue("operator", setup.operator().describe());
-			table.addValue("noise sigma", setup.sigma());
+			table.addValue("noise_sigma", setup.sigma());
 			table.addValue("NFE", c.nfe());
 			table.addValue("grid points N", c.gridPoints());
 			table.addValue("epsilon", c.epsilon());
@@ -169,8 +171,8 @@ public final class ContinuousTask {
 			final Wasserstein.Expected e = r.expected();
 			table.addValue("E_v W2^2 to posterior", e == null ? Double.NaN : e.squared());
 			table.addValue("E_v W2 to posterior", r.w2());
-			table.addValue("mean part", e == null ? Double.NaN : e.meanPart());
-			table.addValue("covariance part", e == null ? Double.NaN : e.covariancePart());
+			table.addValue("E_v W2^2 mean part", e == null ? Double.NaN : e.meanPart());
+			table.addValue("E_v W2^2 covariance part", e == null ? Double.NaN : e.covariancePart());
 			table.addValue("E_v W2 (image units)", e == null ? Double.NaN : Math.sqrt(e.scaled(half).squared()));
 			table.addValue("exact-score continuous E_v W2 (" + (c.scheme().ode ? "ODE" : "SDE") + ")", c.scheme().ode ? ode : sde);
 			table.addValue("exact-score continuous SDE E_v W2", sde);

@@ -8,7 +8,7 @@ import ij.measure.ResultsTable;
  * Readable views of a command's main results table, for a person at the screen (the tables a run
  * saves and that macros read are unchanged): a log that gains one row per run, as Analyze › Measure
  * does, and a key/value summary of the last run that says, for every figure, its unit and what it
- * means in plain words.
+ * means in plain words (for a table of several rows, each figure's range over them).
  */
 public final class ResultViews {
 
@@ -31,7 +31,10 @@ public final class ResultViews {
 		entry("SSIM mean", "0..1", "structural similarity of the mean to the ground truth: 1 = identical"),
 		entry("coverage ±2 std", "fraction", "share of pixels whose true value lies within ±2 std of the mean; about 0.95 when the std is honest, less when it is too small"),
 		entry("coverage ±2 std (missing pixels)", "fraction", "the same, over the missing pixels only"),
-		entry("noise sigma", "intensity", "the measurement noise level the posterior assumes"),
+		entry("noise_sigma", "intensity", "the measurement noise level the posterior assumes"),
+		entry("blur_sigma", "px", "the Gaussian blur's standard deviation"),
+		entry("E_v W2^2 mean part", "intensity²", "the part of E_v W2² due to the method's mean being wrong (bias), averaged over measurements"),
+		entry("E_v W2^2 covariance part", "intensity²", "the part of E_v W2² due to the wrong spread and correlations of the samples"),
 		entry("noise_sigma source", "", "whether σ was recorded by Simulate Degradation, given, or estimated from the image"),
 		entry("law", "", "how the output law and its W2 were obtained: exact (closed form), dense algebra, or Monte-Carlo"),
 		entry("status", "", "ok, or why the figures could not be computed (e.g. the sampler diverged)"),
@@ -64,9 +67,13 @@ public final class ResultViews {
 		else to.addValue(column, d);
 	}
 
-	/** The one-row table as rows of quantity, value, unit and meaning; null when it has several rows (a comparison reads better as it is). */
+	/**
+	 * The table as rows of quantity, value, unit and meaning: for one row, its values; for several (a
+	 * comparison, a robust set), each figure's range over the rows and each setting's value when every
+	 * row shares it ("varies" when not) — the per-row values stay in the table itself.
+	 */
 	public static ResultsTable summary(final ResultsTable main) {
-		if (main.size() != 1) return null;
+		if (main.size() == 0) return null;
 		final ResultsTable out = new ResultsTable();
 		// The figures first, then the settings that produced them.
 		final java.util.List<String> columns = new java.util.ArrayList<>();
@@ -75,14 +82,66 @@ public final class ResultViews {
 		for (final String column : columns) {
 			out.incrementCounter();
 			out.addValue("quantity", column);
-			final String text = main.getStringValue(column, 0);
-			final double d = main.getValue(column, 0);
-			out.addValue("value", Double.isNaN(d) && text != null && !text.equals("NaN") ? text : format(d));
+			out.addValue("value", main.size() == 1 ? cell(main, column, 0) : overRows(main, column));
 			final String[] g = GLOSSARY.get(column);
 			out.addValue("unit", g == null ? "" : g[0]);
 			out.addValue("meaning", g == null ? "setting" : g[1]);
 		}
 		return out;
+	}
+
+	private static String cell(final ResultsTable t, final String column, final int row) {
+		final String text = t.getStringValue(column, row);
+		final double d = t.getValue(column, row);
+		return Double.isNaN(d) && text != null && !text.equals("NaN") ? text : format(d);
+	}
+
+	/** A column over several rows: the one value they share, else the finite numbers' range, else "varies". */
+	private static String overRows(final ResultsTable t, final String column) {
+		final java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		int finite = 0;
+		for (int row = 0; row < t.size(); row++) {
+			distinct.add(cell(t, column, row));
+			final double d = t.getValue(column, row);
+			if (Double.isFinite(d)) {
+				lo = Math.min(lo, d);
+				hi = Math.max(hi, d);
+				finite++;
+			}
+		}
+		if (distinct.size() == 1) return distinct.iterator().next();
+		if (finite >= 2 && GLOSSARY.containsKey(column)) {
+			return format(lo) + " … " + format(hi) + " over " + t.size() + " rows" + (finite < t.size() ? " (" + (t.size() - finite) + " not finite)" : "");
+		}
+		return "varies (" + distinct.size() + " values over " + t.size() + " rows)";
+	}
+
+	/**
+	 * Decimals per column for a person reading the table: whole-number columns without decimals, the
+	 * others with about five significant digits of their smallest non-zero value (so 0.95 and 26876.3
+	 * both read well, not 26876.312345678), and scientific notation below 10⁻⁴, where fixed decimals
+	 * would show zeros (ImageJ formats negative decimal places that way).
+	 */
+	public static void readable(final ResultsTable table) {
+		for (int c = 0; c <= table.getLastColumn(); c++) {
+			if (!table.columnExists(c)) continue;
+			double smallest = Double.POSITIVE_INFINITY;
+			boolean whole = true;
+			for (int row = 0; row < table.size(); row++) {
+				final double v = table.getValueAsDouble(c, row);
+				if (!Double.isFinite(v)) continue;
+				if (v != Math.rint(v)) whole = false;
+				if (v != 0) smallest = Math.min(smallest, Math.abs(v));
+			}
+			table.setDecimalPlaces(c, decimals(whole, smallest));
+		}
+	}
+
+	static int decimals(final boolean whole, final double smallest) {
+		if (whole || smallest == Double.POSITIVE_INFINITY) return 0;
+		if (smallest < 1e-4) return -4;
+		return (int) Math.max(0, Math.min(9, 4 - Math.floor(Math.log10(smallest))));
 	}
 
 	/** Six significant digits: enough to read, and the full value stays in the results log and the saved CSV. */

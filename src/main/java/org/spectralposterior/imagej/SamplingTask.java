@@ -308,6 +308,26 @@ public final class SamplingTask {
 		return sigma;
 	}
 
+	/**
+	 * The σ a run with {@code noise_sigma=auto} and this explicit operator would use, for the dialog to
+	 * show before the run (the same estimate, {@link #sigma}); NaN when it cannot be made yet — a colour
+	 * or super-resolution prior, sizes that do not match, an operator that is not a blur — the run then
+	 * says why.
+	 */
+	public static double estimatedSigma(final ImagePlus priorImp, final ImagePlus measurementImage, final OperatorSpec spec) {
+		try {
+			if (priorImp == null || measurementImage == null || spec == null || PriorImage.isColour(priorImp)) return Double.NaN;
+			final ImagePlus measurement = Planes.channels(measurementImage);
+			final List<GaussianPrior> priors = PriorImage.readAll(priorImp);
+			final int w = measurement.getWidth(), h = measurement.getHeight();
+			if (priors.get(0).plane().width != w || priors.get(0).plane().height != h || !spec.circulant()) return Double.NaN;
+			return sigma(Request.exact(EXACT, 1, 1, spec, Double.NaN), measurement, priors, DegradationTask.channelOperators(measurement, spec)[0].rho());
+		}
+		catch (final IllegalArgumentException e) {
+			return Double.NaN;
+		}
+	}
+
 	/** Where the run's σ came from, for the table. */
 	static String sigmaSource(final Request req) {
 		if (req.operator() == null) return "recorded in the measurement";

@@ -98,6 +98,7 @@ public final class ScheduleTask {
 		final ScheduleDesign.Nodes search = all.binned(NODES);
 		final ScheduleDesign design = new ScheduleDesign(search, base, req.eta(), criterion), exact = new ScheduleDesign(all, base, req.eta(), criterion);
 		progress.update(0, 1);
+		progress.detail("designing the ᾱ table: " + req.steps() + " steps" + (req.warmStart() > 0 ? ", warm start from " + req.warmStart() : ""));
 		final Thread caller = Thread.currentThread();
 		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
 		final ScheduleDesign.Result r = warm(req, start, nc -> start(req, ScheduleDesign.alphaBars(Schedule.linear(), nc), ScheduleDesign.alphaBars(Schedule.cosine(1000), nc)),
@@ -235,6 +236,7 @@ public final class ScheduleTask {
 		final double[] from = startAt.apply(n);
 		final boolean binned = first.entries() > TuningTask.BINNING_ABOVE;
 		progress.update(0, 1);
+		progress.detail("designing the ᾱ table: " + req.steps() + " steps" + (req.warmStart() > 0 ? ", warm start from " + req.warmStart() : ""));
 		final Thread caller = Thread.currentThread();
 		final java.util.function.BooleanSupplier cancelled = () -> caller.isInterrupted() || progress.cancelled();
 		final ScheduleDesign.Result r = warm(req, from, startAt, (s0, it) -> ConditionalScheduleDesign.robust(searches, s0, it, cancelled));
@@ -287,7 +289,7 @@ public final class ScheduleTask {
 		summary.addValue("steps", n);
 		summary.addValue("base step", base.key + (base == BaseStep.DDIM ? " η=" + eta : ""));
 		summary.addValue("operator", operator.describe());
-		summary.addValue("noise sigma", sigma);
+		summary.addValue("noise_sigma", sigma);
 		summary.addValue("search", "");
 		summary.addValue("use", "");
 	}

@@ -26,6 +26,7 @@ public final class SynthesisTask {
 		final double[] x = new double[w * h];
 		for (int s = 0; s < samples; s++) {
 			progress.checkCancelled();
+			progress.detail("texture " + (s + 1) + "/" + samples);
 			sampler.next(x);
 			stack.addSlice("texture " + (s + 1), Planes.toProcessor(x, w, h));
 			progress.update(s + 1, samples);

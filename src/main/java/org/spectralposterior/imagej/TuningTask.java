@@ -122,14 +122,15 @@ public final class TuningTask {
 		if (warmStart > 0) {
 			// Tune at the coarser n first, carry its weights to this grid by their ratio to the heuristic
 			// (interpolated in t), then continue here: the fine search starts near its optimum.
-			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas, blurs, param).search(), smoothness, iterations, Math.min(smoothBasis, warmStart)).tune(progress);
+			final WeightTuner.Result c = new WeightTuner(objectives(setup, first, method, warmStart, sigmas, blurs, param).search(), smoothness, iterations, Math.min(smoothBasis, warmStart)).tune(progress.within("warm start at n = " + warmStart));
 			final TuningObjective target = binned ? search : objective;
-			final WeightTuner.Result fine = new WeightTuner(target, smoothness, iterations).refine(warmStarted(c, target, method.maxWeight() == 1), iterations, progress);
+			final WeightTuner.Result fine = new WeightTuner(target, smoothness, iterations).refine(warmStarted(c, target, method.maxWeight() == 1), iterations, progress.within("n = " + steps));
 			r = binned ? WeightTuner.scored(fine, objective, progress::cancelled) : fine;
 		}
 		// Large images: the search runs on (λ, ρ) groups and every reported loss is exact (one fused pass).
 		else {
-			r = binned ? WeightTuner.scored(new WeightTuner(search, smoothness, iterations).tune(progress), objective, progress::cancelled) : new WeightTuner(objective, smoothness, iterations).tune(progress);
+			final Progress stage = progress.within(method.label + " · " + steps + " steps" + (binned ? " · on frequency groups" : ""));
+			r = binned ? WeightTuner.scored(new WeightTuner(search, smoothness, iterations).tune(stage), objective, progress::cancelled) : new WeightTuner(objective, smoothness, iterations).tune(stage);
 			if (smoothBasis > 0) {
 				// The per-step search from the smooth curve, kept only if it scores better on all frequencies than
 				// the one from the best constant: on (λ, ρ) groups a smooth curve can look stable and diverge on the
@@ -153,7 +154,7 @@ public final class TuningTask {
 		// its weights scored worse on all frequencies than the best constant after 30 and after 300 iterations,
 		// and 1.2 % better after 100. So when one exact evaluation is affordable the result is refined on all
 		// frequencies, from the better of its weights and the constant, which can only lower the exact loss.
-		if (binned && smoothBasis == 0 && obj.entrySteps() <= REFINE_BUDGET) r = new WeightTuner(objective, smoothness, iterations).refine(r, REFINE_ITERATIONS, progress);
+		if (binned && smoothBasis == 0 && obj.entrySteps() <= REFINE_BUDGET) r = new WeightTuner(objective, smoothness, iterations).refine(r, REFINE_ITERATIONS, progress.within("refining on all frequencies"));
 		// The η design's grouped search can miss where the weights' does not; polished on all frequencies when affordable.
 		final boolean polishEta = binned && obj.entrySteps() <= REFINE_BUDGET;
 		final AnalysisTask.Problem problem = first;
@@ -243,8 +244,8 @@ public final class TuningTask {
 			for (int j = 0; j < steps; j++) constant[j] = method.maxWeight() == 1 ? r.bestConstant() : r.bestConstant() * r.heuristic()[j];
 			for (int i = 0; i < exact.size(); i++) {
 				each.incrementCounter();
-				each.addValue("noise sigma", sigmas[i % sigmas.length]);
-				if (blurs != null) each.addValue("blur sigma", blurs[i / sigmas.length]);
+				each.addValue("noise_sigma", sigmas[i % sigmas.length]);
+				if (blurs != null) each.addValue("blur_sigma", blurs[i / sigmas.length]);
 				final double[] v = exact.get(i).values(progress::cancelled, r.heuristic(), constant, r.tuned());
 				each.addValue("E_v W2^2 heuristic", v[0] * units);
 				each.addValue("E_v W2^2 best constant", v[1] * units);
@@ -293,7 +294,7 @@ public final class TuningTask {
 			summary.addValue("t0", kinds[i] + " = " + t0s[i]);
 			summary.addValue("E_v W2^2", values[i]);
 			summary.addValue("E_v W2", Math.sqrt(values[i]));
-			summary.addValue("noise sigma", setup.sigma());
+			summary.addValue("noise_sigma", setup.sigma());
 			summary.addValue("operator", setup.operator().describe());
 			summary.addValue("use", i == 1 ? "Posterior Sampling method=" + method.key + " steps=" + steps + " t0=" + r.best() : "");
 		}
@@ -506,7 +507,7 @@ public final class TuningTask {
 		table.addValue("weights", weights);
 		table.addValue("E_v W2^2", loss);
 		table.addValue("E_v W2", Math.sqrt(loss));
-		table.addValue("noise sigma", setup.sigma());
+		table.addValue("noise_sigma", setup.sigma());
 		if (!robust.isEmpty()) table.addValue("robust over noise sigmas", robust);
 		if (!robustBlurs.isEmpty()) table.addValue("robust over blur sigmas", robustBlurs);
 		table.addValue("operator", setup.operator().describe());

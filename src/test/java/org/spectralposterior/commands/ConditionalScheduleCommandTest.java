@@ -114,7 +114,7 @@ class ConditionalScheduleCommandTest {
 		for (int i = 0; i < 3; i++) {
 			final double sum = summary.getValue("E_v W2^2", i) + summary.getValue("E_v W2^2", 3 + i);
 			assertEquals(sum, summary.getValue("E_v W2^2", 6 + i), 1e-12 * sum, "row " + i + ": the sum row is the sum");
-			assertEquals(sigmas[1], summary.getValue("noise sigma", 3 + i), 0);
+			assertEquals(sigmas[1], summary.getValue("noise_sigma", 3 + i), 0);
 		}
 		final double robustSum = summary.getValue("E_v W2^2", 6);
 		assertTrue(robustSum < summary.getValue("E_v W2^2", 7) && robustSum < summary.getValue("E_v W2^2", 8), "the robust schedule beats linear and cosine on the sum");

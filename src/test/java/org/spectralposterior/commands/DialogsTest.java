@@ -3,6 +3,7 @@ package org.spectralposterior.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -246,7 +247,7 @@ class DialogsTest {
 		// The psf run failed (no PSF image): its choice is still what the dialog reopens with.
 		shown = interactive(SimulateDegradation.LABEL, null, Map.of("image", clean, "operator", "gaussian"));
 		assertEquals("psf", shown.get("operator"));
-		assertNull(shown.get("image"), "images are not remembered");
+		assertSame(clean, shown.get("image"), "images are not remembered: the clean image starts on one this plugin did not make, not on the run's output");
 		// A macro that leaves keys out gets the defaults, not the remembered values, and leaves them alone.
 		final CommandModule macro = (CommandModule) interactive(SimulateDegradation.LABEL, "image=dialogs_clean", Map.of()).get("module");
 		assertEquals(2.0, macro.getInput("blur_sigma"));
@@ -256,6 +257,68 @@ class DialogsTest {
 		assertEquals("gaussian", shown.get("operator"));
 		assertEquals(3.5, shown.get("blur_sigma"));
 		Remembered.forget(info);
+	}
+
+	@Test
+	void imageFieldsStartOnAnImageOfTheirKind() {
+		final List<String> open = List.of("gravel.png", "gravel_prior", "gravel_degraded", "other_prior", "gravel_degraded-1", "notes.tif");
+		final Map<String, String> kinds = Map.of("gravel_prior", "prior", "other_prior", "prior", "gravel_degraded", "measurement", "gravel_degraded-1", "measurement");
+		// The current image wins when it is of the wanted kind …
+		assertEquals("gravel_prior", ImageDefaults.choose("prior", true, open, kinds, "gravel_prior"));
+		assertEquals("gravel_degraded", ImageDefaults.choose("measurement", true, open, kinds, "gravel_degraded"));
+		// … else the newest of that kind, whatever is current (the exemplar, in the tutorial).
+		assertEquals("other_prior", ImageDefaults.choose("prior", true, open, kinds, "gravel.png"));
+		assertEquals("gravel_degraded-1", ImageDefaults.choose("measurement", false, open, kinds, "gravel.png"));
+		// An optional measurement with none open, and every other optional field, start on none.
+		assertEquals(ImageDefaults.NONE, ImageDefaults.choose("measurement", false, List.of("gravel.png", "gravel_prior"), kinds, "gravel.png"));
+		assertEquals(ImageDefaults.NONE, ImageDefaults.choose("ground_truth", false, open, kinds, "gravel.png"));
+		assertEquals(ImageDefaults.NONE, ImageDefaults.choose("psf", false, open, kinds, "notes.tif"));
+		// The image a prior is learnt from or a degradation simulated on: one this plugin did not make.
+		assertEquals("notes.tif", ImageDefaults.choose("image", true, open, kinds, "notes.tif"));
+		assertEquals("notes.tif", ImageDefaults.choose("image", true, open, kinds, "gravel_degraded-1"));
+		assertEquals("gravel.png", ImageDefaults.choose("image", true, open.subList(0, 5), kinds, "gravel_degraded-1"));
+		// A required field of a kind none has takes the current image, else the first.
+		assertEquals("gravel.png", ImageDefaults.choose("measurement", true, List.of("gravel.png", "notes.tif"), kinds, null));
+		assertEquals("notes.tif", ImageDefaults.choose("measurement", true, List.of("gravel.png", "notes.tif"), kinds, "notes.tif"));
+	}
+
+	@Test
+	void fijisDialogStartsOnThePriorAndTheNewestMeasurement() throws Exception {
+		final CommandInfo info = info(PosteriorSampling.LABEL);
+		Remembered.forget(info);
+		Interpreter.batchMode = true;
+		final ImagePlus exemplar = CommandsTest.gravel(24);
+		exemplar.setTitle("kind_exemplar");
+		exemplar.show();
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", exemplar).getOutput("prior");
+		prior.setTitle("kind_prior");
+		prior.show();
+		final ImagePlus older = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", exemplar, "seed", 1L).getOutput("degraded");
+		older.setTitle("kind_degraded_old");
+		older.show();
+		final ImagePlus newer = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", exemplar, "seed", 2L).getOutput("degraded");
+		newer.setTitle("kind_degraded_new");
+		newer.show();
+		try {
+			// The current image again the exemplar, as after a user clicks it (batch mode's selectImage: its
+			// current image is global, not per thread, so the command's own thread sees it too).
+			Interpreter.activateImage(exemplar);
+			Map<String, Object> shown = interactive(PosteriorSampling.LABEL, null, Map.of("samples", 1));
+			assertSame(prior, shown.get("prior"));
+			assertSame(newer, shown.get("measurement"));
+			assertNull(shown.get("ground_truth"), "an optional field the user did not ask for starts on none");
+			// A measurement that is current is the one the dialog starts on.
+			Interpreter.activateImage(older);
+			shown = interactive(PosteriorSampling.LABEL, null, Map.of("samples", 1));
+			assertSame(older, shown.get("measurement"));
+			// A macro leaves its omitted optional image alone: no default is filled in.
+			final CommandModule macro = (CommandModule) interactive(PosteriorSampling.LABEL, "prior=kind_prior measurement=kind_degraded_new samples=1", Map.of()).get("module");
+			assertNull(macro.getInput("ground_truth"));
+		}
+		finally {
+			for (final ImagePlus imp : new ImagePlus[] { exemplar, prior, older, newer }) imp.close();
+			Remembered.forget(info);
+		}
 	}
 
 	@Test

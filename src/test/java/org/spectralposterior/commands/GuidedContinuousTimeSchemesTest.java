@@ -30,7 +30,7 @@ class GuidedContinuousTimeSchemesTest {
 			// The exact conditional score: a finer grid is closer to the posterior.
 			assertTrue(t.getValue("E_v W2 to posterior", 2 * s + 1) < t.getValue("E_v W2 to posterior", 2 * s), t.getStringValue("scheme", 2 * s));
 			assertEquals(t.getValue("E_v W2 to posterior", 2 * s), Math.sqrt(t.getValue("E_v W2^2 to posterior", 2 * s)), 1e-12);
-			assertEquals(t.getValue("E_v W2^2 to posterior", 2 * s), t.getValue("mean part", 2 * s) + t.getValue("covariance part", 2 * s), 1e-9 * t.getValue("E_v W2^2 to posterior", 2 * s));
+			assertEquals(t.getValue("E_v W2^2 to posterior", 2 * s), t.getValue("E_v W2^2 mean part", 2 * s) + t.getValue("E_v W2^2 covariance part", 2 * s), 1e-9 * t.getValue("E_v W2^2 to posterior", 2 * s));
 		}
 		final ResultsTable tt = ((SpectralCommand) m.getCommand()).result().tables().get("gravel_continuous_trajectory");
 		assertEquals(240 + 240 + 60, tt.size(), "one row per grid point of each scheme at the largest NFE");

@@ -16,13 +16,20 @@ import org.scijava.command.CommandModule;
  */
 class NoiseEstimateCommandTest {
 
-	@Test
-	void anUnrecordedMeasurementGetsAnEstimatedNoiseLevel() throws Exception {
-		final ImagePlus image = CommandsTest.gravel(128);
+	/** A prior, a measurement made by Simulate Degradation (blur 2, σ = 5) and the same pixels as a real image would come: no Info. */
+	private record Images(ImagePlus prior, ImagePlus made, ImagePlus real) {}
+
+	private static Images images(final int size) throws Exception {
+		final ImagePlus image = CommandsTest.gravel(size);
 		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
 		final ImagePlus made = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "gaussian", "blur_sigma", 2.0, "noise_sigma", 5.0, "seed", 4L).getOutput("degraded");
-		// What a microscope gives: the same pixels, no Info.
-		final ImagePlus real = new ImagePlus("real.tif", made.getProcessor().duplicate());
+		return new Images(prior, made, new ImagePlus("real.tif", made.getProcessor().duplicate()));
+	}
+
+	@Test
+	void anUnrecordedMeasurementGetsAnEstimatedNoiseLevel() throws Exception {
+		final Images in = images(128);
+		final ImagePlus prior = in.prior(), real = in.real();
 		final CommandModule auto = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", real, "operator", "gaussian", "blur_sigma", 2.0, "samples", 1);
 		assertFalse(auto.isCanceled(), () -> auto.getCancelReason());
 		final ResultsTable t = AnalysisCommandsTest.table(auto);
@@ -34,5 +41,47 @@ class NoiseEstimateCommandTest {
 		final double stdAuto = t.getValue("output std per pixel", 0), stdTrue = g.getValue("output std per pixel", 0);
 		assertEquals(stdTrue, stdAuto, 0.1 * stdTrue, "the posterior std with the estimate is the one with the true σ");
 		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", real, "operator", "gaussian", "noise_sigma", "five"), "not auto or a finite number");
+	}
+
+	/**
+	 * The dialog, before the run: a real image switches the operator to an explicit one and shows the σ
+	 * the run will use — the same number the table then reports. A run that is not a dialog (a macro, a
+	 * script passing inputs) is never corrected: SciJava runs the in-use line's initializer on every
+	 * run, with the caller's inputs already set, so the initializer must leave the operator alone.
+	 */
+	@Test
+	void theDialogShowsTheEstimateTheRunWillUse() throws Exception {
+		final Images in = images(96);
+		final ImagePlus prior = in.prior(), made = in.made(), real = in.real();
+
+		final PosteriorSampling dialog = new PosteriorSampling();
+		dialog.prior = prior;
+		dialog.measurement = real;
+		String advice = dialog.refreshDialog();
+		assertEquals("gaussian", dialog.operator, "a real image cannot give its operator: the dialog offers an explicit one");
+		assertTrue(advice.contains("real.tif does not record its degradation"), advice);
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("noise_sigma auto ≈ ([0-9.]+)").matcher(advice);
+		assertTrue(m.find(), advice);
+		final double shown = Double.parseDouble(m.group(1));
+		final CommandModule run = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", real, "operator", "gaussian", "blur_sigma", 2.0, "samples", 1);
+		final double used = AnalysisCommandsTest.table(run).getValue("noise_sigma", 0);
+		assertEquals(used, shown, 0.005 * used + 1e-9, "the dialog shows (to three digits) the σ the run uses");
+		assertEquals(5, shown, 0.5);
+		// The estimate follows the operator: a wider blur leaves less of the prior's detail to subtract.
+		dialog.blur_sigma = 4;
+		advice = dialog.refreshDialog();
+		assertTrue(advice.contains("≈") && !advice.contains("≈ " + m.group(1) + ","), advice);
+		// A number typed in is the σ: no estimate is shown.
+		dialog.noise_sigma = "5";
+		assertFalse(dialog.refreshDialog().contains("≈"));
+		// A measurement made by Simulate Degradation: its own operator and σ, said in the line.
+		final PosteriorSampling recorded = new PosteriorSampling();
+		recorded.prior = prior;
+		recorded.measurement = made;
+		advice = recorded.refreshDialog();
+		assertEquals(PosteriorSampling.FROM_MEASUREMENT, recorded.operator);
+		assertTrue(advice.contains("Gaussian blur σ=2") && advice.contains("noise_sigma = 5.00"), advice);
+		// Not a dialog: the documented default stays, and the run says what to choose.
+		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", real, "samples", 1), "choose operator and noise_sigma explicitly");
 	}
 }

@@ -36,4 +36,29 @@ class ProgressTextTest {
 			assertTrue(text.matches("Posterior Sampling: (sample [12]/2|the output law's mean \\(a noise-free pass\\)) · step \\d+/20"), measurement.getTitle() + ": " + text);
 		}
 	}
+
+	/** The analyses say which method, curve point, iteration or run they are at, not only a bar. */
+	@Test
+	void theAnalysesSayWhatTheyAreAt() throws Exception {
+		final ImagePlus image = CommandsTest.gravel(32);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final Object[][] runs = {
+			{ CompareSamplers.class, new Object[] { "methods", "pigdm,dps", "steps_list", "5,10" }, "Compare Samplers: (PiGDM|DPS)[^·]* · n = (5|10) · curve point [1-4]/4" },
+			{ TuneSamplerWeights.class, new Object[] { "method", "pigdm", "steps", 8, "iterations", 10 }, "Tune Sampler Weights: PiGDM · 8 steps · (L-BFGS iteration \\d+/10|best constant weight: grid point \\d+/25)" },
+			{ TransferFunctions.class, new Object[] { "methods", "pigdm,ddnm" }, "Transfer Functions: (PiGDM|DDNM)[^·]* · method [12]/2" },
+			{ SynthesizeTexture.class, new Object[] { "samples", 3 }, "Synthesize Texture: texture [1-3]/3" } };
+		for (final Object[] run : runs) {
+			final Object[] kv = (Object[]) run[1];
+			final Object[] all = new Object[kv.length + 2];
+			all[0] = "prior";
+			all[1] = prior;
+			System.arraycopy(kv, 0, all, 2, kv.length);
+			@SuppressWarnings("unchecked")
+			final CommandModule m = CommandsTest.run((Class<? extends SpectralCommand>) run[0], all);
+			assertFalse(m.isCanceled(), () -> m.getCancelReason());
+			final String text = ((SpectralCommand) m.getCommand()).lastDetail;
+			assertNotNull(text, run[0] + ": a status text was shown");
+			assertTrue(text.matches((String) run[2]), text);
+		}
+	}
 }

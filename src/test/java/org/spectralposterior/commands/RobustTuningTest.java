@@ -110,7 +110,7 @@ class RobustTuningTest {
 		final org.spectralposterior.core.diffusion.StepGrid grid = new DiffusionSampler.Config(Methods.PIGDM, Schedule.linear(), 10, BaseStep.DDIM, 0.5, null, 0).grid();
 		double total = 0;
 		for (int i = 0; i < 4; i++) {
-			final double noise = each.getValue("noise sigma", i), blur = each.getValue("blur sigma", i);
+			final double noise = each.getValue("noise_sigma", i), blur = each.getValue("blur_sigma", i);
 			final org.spectralposterior.core.diffusion.ConditionalScheduleDesign o = new org.spectralposterior.core.diffusion.ConditionalScheduleDesign(p,
 				BlurOperator.of(OperatorSpec.gaussian(blur), 40, 40), noise / half, Methods.PIGDM, BaseStep.DDIM, 0.5);
 			final double ref = o.stepsValue(grid, tuned, etas, null, null, () -> false) * half * half, got = each.getValue("E_v W2^2 tuned weights and eta (robust)", i);
@@ -143,7 +143,7 @@ class RobustTuningTest {
 		final GaussianPrior p = new org.spectralposterior.core.diffusion.IntensityMap(lo, hi).toUnit(org.spectralposterior.imagej.PriorImage.read(prior));
 		double total = 0;
 		for (int i = 0; i < 4; i++) {
-			final double noise = each.getValue("noise sigma", i), blur = each.getValue("blur sigma", i);
+			final double noise = each.getValue("noise_sigma", i), blur = each.getValue("blur_sigma", i);
 			assertEquals(i % 2 == 0 ? 3 : 9, noise, 0, "noise level fastest");
 			assertEquals(i < 2 ? 1.5 : 2.5, blur, 0);
 			final WeightObjective o = new WeightObjective(new DiffusionSampler(p, BlurOperator.of(OperatorSpec.gaussian(blur), 40, 40), noise / half,

@@ -35,6 +35,18 @@ class ResultViewsTest {
 	}
 
 	@Test
+	void screenDecimalsGiveAboutFiveSignificantDigits() {
+		assertEquals(0, ResultViews.decimals(true, 3));
+		assertEquals(4, ResultViews.decimals(false, 3.21));
+		assertEquals(0, ResultViews.decimals(false, 26876.3));
+		assertEquals(6, ResultViews.decimals(false, 0.0123));
+		assertEquals(-4, ResultViews.decimals(false, 9e-8), "scientific where fixed decimals would show zeros");
+		final ResultsTable t = run("pigdm", 26876.312345678, true);
+		ResultViews.readable(t);
+		assertTrue(t.getRowAsString(0).contains("\t26876\t"), t.getRowAsString(0));
+	}
+
+	@Test
 	void theSummaryReadsAsQuantityValueUnitMeaning() {
 		final ResultsTable s = ResultViews.summary(run("pigdm", 12.3456789, true));
 		assertEquals(4, s.size());
@@ -46,9 +58,22 @@ class ResultViewsTest {
 		assertEquals("method", s.getStringValue("quantity", 3), "then the settings");
 		assertEquals("pigdm", s.getStringValue("value", 3));
 		assertEquals("setting", s.getStringValue("meaning", 3));
-		final ResultsTable two = run("a", 1, false);
-		two.incrementCounter();
-		two.addValue("W2", 2);
-		assertNull(ResultViews.summary(two), "a comparison is shown as it is");
+		// Several rows (a comparison): each figure's range, each shared setting once, "varies" otherwise.
+		final ResultsTable three = run("a", 1, false);
+		three.incrementCounter();
+		three.addValue("method", "b");
+		three.addValue("W2", 2.5);
+		three.addValue("E_v W2^2", Double.NaN);
+		three.incrementCounter();
+		three.addValue("method", "c");
+		three.addValue("W2", Double.POSITIVE_INFINITY);
+		three.addValue("E_v W2^2", Double.NaN);
+		final ResultsTable many = ResultViews.summary(three);
+		assertEquals("W2", many.getStringValue("quantity", 0));
+		assertEquals("1 … 2.5 over 3 rows (1 not finite)", many.getStringValue("value", 0));
+		assertEquals("NaN", many.getStringValue("value", 1), "one value shared by every row is shown once");
+		assertEquals("varies (3 values over 3 rows)", many.getStringValue("value", 2));
+		assertEquals("setting", many.getStringValue("meaning", 2));
+		assertNull(ResultViews.summary(new ResultsTable()));
 	}
 }

@@ -221,6 +221,7 @@ public final class WeightTuner {
 				bestLog = u;
 			}
 			progress.update(i, total);
+			progress.detail("best constant weight: grid point " + (i + 1) + "/" + (grid + 1));
 		}
 		// Golden-section refinement inside the grid cell around the best point.
 		final double cell = (hi - lo) / grid;
@@ -309,7 +310,10 @@ public final class WeightTuner {
 		final BooleanSupplier cancelled = progress::cancelled;
 		final double[] theta0 = new double[h.length];
 		for (int j = 0; j < h.length; j++) theta0[j] = fraction ? logit(startWeights[j]) : Math.log(startWeights[j] / h[j]);
-		return new Lbfgs(10, iterations, 1e-9, 1e-10).minimize(penalised(cancelled), theta0, (it, v) -> progress.update(offset + it, total), cancelled);
+		return new Lbfgs(10, iterations, 1e-9, 1e-10).minimize(penalised(cancelled), theta0, (it, v) -> {
+			progress.update(offset + it, total);
+			progress.detail("L-BFGS iteration " + it + "/" + iterations);
+		}, cancelled);
 	}
 
 	/** ℒ plus the smoothness penalty as a function of θ, with its gradient in θ. */
