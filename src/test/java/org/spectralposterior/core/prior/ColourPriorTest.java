@@ -208,17 +208,22 @@ class ColourPriorTest {
 		}
 	}
 
+	/**
+	 * C = 3 runs the rotation written out for RGB, C = 2 and 4 the general loop; both must give real
+	 * eigen images, a lossless round trip and U diag(λ) U* = Σ against the prior's own blocks.
+	 */
 	@Test
 	void eigenChannelsAreRealImagesAndRoundTrip() {
-		for (final int[] size : new int[][] { { 11, 10 }, { 12, 9 }, { 8, 8 } }) {
+		for (final int nc : new int[] { 3, 2, 4 }) for (final int[] size : new int[][] { { 11, 10 }, { 12, 9 }, { 8, 8 } }) {
 			final int th = size[0], tw = size[1];
-			final ColourPrior prior = ColourPriorEstimator.estimate(PriorEstimator.Estimator.SMOOTHED, List.<double[][]>of(exemplar(8, 8, 9)), 8, 8, th, tw);
+			final ColourPrior prior = ColourPriorEstimator.estimate(PriorEstimator.Estimator.SMOOTHED, List.<double[][]>of(channels(exemplar(8, 8, 9), nc)), 8, 8, th, tw);
+			assertEquals(nc, prior.channels());
 			final ColourBasis basis = prior.basis();
 			final HalfPlane plane = prior.plane();
 			final RealFft2 fft = new RealFft2(plane);
 			final SplittableRandom r = new SplittableRandom(2);
-			final double[][] spec = new double[3][], eig = new double[3][], back = new double[3][];
-			for (int c = 0; c < 3; c++) {
+			final double[][] spec = new double[nc][], eig = new double[nc][], back = new double[nc][];
+			for (int c = 0; c < nc; c++) {
 				final double[] x = new double[plane.pixels];
 				for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
 				spec[c] = fft.newSpectrum();
@@ -229,35 +234,43 @@ class ColourPriorTest {
 			basis.toEigen(spec, eig);
 			// Real eigen images: inverse then forward FFT loses nothing, which fails if a column pair's
 			// two members were rotated by unrelated eigenvectors.
-			for (int e = 0; e < 3; e++) {
+			for (int e = 0; e < nc; e++) {
 				final double[] img = new double[plane.pixels], again = fft.newSpectrum();
 				fft.inverse(eig[e], img);
 				fft.forward(img, again);
-				for (int i = 0; i < again.length; i++) assertEquals(eig[e][i], again[i], 1e-10, th + "×" + tw + " eigen-channel " + e + " entry " + i);
+				for (int i = 0; i < again.length; i++) assertEquals(eig[e][i], again[i], 1e-10, nc + " channels, " + th + "×" + tw + " eigen-channel " + e + " entry " + i);
 			}
 			basis.fromEigen(eig, back);
-			for (int c = 0; c < 3; c++) for (int i = 0; i < back[c].length; i++) assertEquals(spec[c][i], back[c][i], 1e-10);
+			for (int c = 0; c < nc; c++) for (int i = 0; i < back[c].length; i++) assertEquals(spec[c][i], back[c][i], 1e-10);
 			// U diag(λ) U* is Σ.
 			for (int k = 0; k < plane.size; k++) {
-				for (int c = 0; c < 3; c++) {
+				for (int c = 0; c < nc; c++) {
 					final double[] unit = new double[2 * plane.size];
 					unit[2 * k] = 1;
-					final double[][] in = { new double[2 * plane.size], new double[2 * plane.size], new double[2 * plane.size] };
+					final double[][] in = new double[nc][2 * plane.size], y = new double[nc][2 * plane.size], z = new double[nc][2 * plane.size];
 					in[c] = unit;
-					final double[][] y = { fft.newSpectrum(), fft.newSpectrum(), fft.newSpectrum() }, z = { fft.newSpectrum(), fft.newSpectrum(), fft.newSpectrum() };
 					basis.toEigen(in, y);
-					for (int e = 0; e < 3; e++) {
+					for (int e = 0; e < nc; e++) {
 						y[e][2 * k] *= basis.eigenvalue(k, e);
 						y[e][2 * k + 1] *= basis.eigenvalue(k, e);
 					}
 					basis.fromEigen(y, z);
-					for (int d = 0; d < 3; d++) {
+					for (int d = 0; d < nc; d++) {
 						assertEquals(prior.re(k, d, c), z[d][2 * k], 1e-9 * (1 + Math.abs(prior.re(k, c, c))));
 						assertEquals(prior.im(k, d, c), z[d][2 * k + 1], 1e-9 * (1 + Math.abs(prior.re(k, c, c))));
 					}
 				}
 			}
 		}
+	}
+
+	/** The RGB exemplar cut to its first two channels, or with a fourth that mixes the three (C ≠ 3). */
+	private static double[][] channels(final double[][] rgb, final int nc) {
+		if (nc == 3) return rgb;
+		if (nc == 2) return new double[][] { rgb[0], rgb[1] };
+		final double[] fourth = new double[rgb[0].length];
+		for (int i = 0; i < fourth.length; i++) fourth[i] = 0.5 * rgb[0][(i + 1) % fourth.length] - 0.3 * rgb[2][i] + 0.2 * rgb[1][(i + 7) % fourth.length];
+		return new double[][] { rgb[0], rgb[1], rgb[2], fourth };
 	}
 
 	@Test
