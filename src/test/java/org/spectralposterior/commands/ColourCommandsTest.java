@@ -266,7 +266,7 @@ class ColourCommandsTest {
 		assertTrue(errHole < errPrior, "kriging beats the prior mean in the hole: " + errHole + " vs " + errPrior);
 		assertTrue(java.util.Arrays.equals(before, (int[]) image.getProcessor().getPixels()), "the input is untouched");
 
-		diffusionOnTheSameHole(prior, v, mean, observed, before, image);
+		diffusionOnTheSameHole(prior, v, mean, observed, before, image, stdIn / in);
 	}
 
 	/**
@@ -276,8 +276,8 @@ class ColourCommandsTest {
 	 * would; the residual-normalised DPS runs on the joint residual, samples only; the composite
 	 * outputs keep three channels and the inputs stay untouched.
 	 */
-	private static void diffusionOnTheSameHole(final ImagePlus prior, final ImagePlus v, final double[] exactMean, final boolean[] observed, final int[] before, final ImagePlus image)
-		throws Exception {
+	private static void diffusionOnTheSameHole(final ImagePlus prior, final ImagePlus v, final double[] exactMean, final boolean[] observed, final int[] before, final ImagePlus image,
+		final double exactHoleStd) throws Exception {
 		final float[][] vBefore = new float[3][];
 		for (int c = 0; c < 3; c++) vBefore[c] = ((float[]) v.getStack().getProcessor(c + 1).getPixels()).clone();
 		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "method", "cgdm", "steps", 50, "samples", 3, "seed", 2L);
@@ -300,6 +300,22 @@ class ColourCommandsTest {
 			far += (m - exactMean[i]) * (m - exactMean[i]);
 		}
 		System.out.println("colour inpainting, CGDM 50 steps: squared distance to the exact mean in the hole " + off + ", the prior mean's " + far + "; W2 " + w2);
+		// In image units, as the exact posterior's outputs: the std in the hole near the exact one (a std left
+		// in the [-1, 1] units the steps run in would be 64 times smaller here), every sample within a few
+		// of those stds of the exact mean.
+		final ImagePlus stdImp = (ImagePlus) s.getOutput("std");
+		double holeStd = 0, worst = 0;
+		int holes = 0;
+		final int d = W * H;
+		for (int i = 0; i < got.length; i++) {
+			if (observed[i]) continue;
+			holeStd += ((float[]) stdImp.getStack().getPixels(i / d + 1))[i % d];
+			holes++;
+			for (int f = 1; f <= 3; f++) worst = Math.max(worst, Math.abs(flatten(samples, f, 3)[i] - exactMean[i]));
+		}
+		holeStd /= holes;
+		assertEquals(exactHoleStd, holeStd, 0.25 * exactHoleStd, "CGDM's std in the hole, in image units, near the exact posterior's");
+		assertTrue(worst < 6 * exactHoleStd, "samples in image units around the exact mean: worst deviation " + worst + " against the exact hole std " + exactHoleStd);
 		assertTrue(off < 0.05 * far, "CGDM's mean in the hole is near the exact posterior mean: " + off + " vs the prior mean's " + far);
 
 		final CommandModule n = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "method", "dps-normalized", "steps", 20, "samples", 2);
