@@ -39,11 +39,40 @@ public final class Remembered {
 			try {
 				values.put(item.getName(), Options.value(item, text, (k, v) -> null));
 			}
-			catch (final IllegalArgumentException stale) {
-				// A value an older version accepted: the default is shown instead.
+			catch (final IllegalArgumentException refused) {
+				// A number the run refused (samples=0) is shown again as typed, for the user to correct; a
+				// choice that no longer exists, or text that is no number, falls back to the default.
+				final Object number = number(item.getType(), text);
+				if (number != null) values.put(item.getName(), number);
 			}
 		}
 		return values;
+	}
+
+	/** A whole or decimal number of the field's type, without its range checks; null if the text is none. */
+	private static Object number(final Class<?> type, final String text) {
+		try {
+			if (type == int.class || type == Integer.class) return Integer.valueOf(text.trim());
+			if (type == long.class || type == Long.class) return Long.valueOf(text.trim());
+			if (type == double.class || type == Double.class) {
+				final double d = Double.parseDouble(text.trim());
+				return Double.isFinite(d) ? d : null;
+			}
+		}
+		catch (final NumberFormatException e) {
+			// not a number: the default is shown
+		}
+		return null;
+	}
+
+	/** Keeps the dialog's fields as typed, by key (images and unknown keys are skipped). */
+	public static void saveTexts(final ModuleInfo info, final Map<String, String> texts) {
+		final Map<String, ModuleItem<?>> items = Options.parameters(info);
+		for (final Map.Entry<String, String> e : texts.entrySet()) {
+			final ModuleItem<?> item = items.get(e.getKey());
+			if (item == null || ImagePlus.class.isAssignableFrom(item.getType()) || e.getValue() == null) continue;
+			Prefs.set(prefKey(info, e.getKey()), e.getValue());
+		}
 	}
 
 	/** Keeps the given values (images and unknown keys are skipped). */

@@ -275,16 +275,16 @@ final class SciJavaBridge {
 			if (read.isEmpty()) read.addAll(readAll(gd, fields));
 			values = new ArrayList<>(read);
 		}
-		final Map<String, Object> chosen = new LinkedHashMap<>();
+		// Kept as typed, before they are read and before the run: a dialog reopened after an error — also
+		// a value refused right here, such as samples=0 — shows what was typed, not the previous run's.
+		final Map<String, String> typed = new LinkedHashMap<>();
+		for (int i = 0; i < fields.size(); i++) typed.put(fields.get(i).item().getName(), values.get(i));
+		Remembered.saveTexts(info, typed);
 		for (int i = 0; i < fields.size(); i++) {
 			final ModuleItem<?> item = fields.get(i).item();
-			final String value = values.get(i);
-			final Object v = Options.value(item, value, Options::byTitle);
-			chosen.put(item.getName(), v);
+			final Object v = Options.value(item, values.get(i), Options::byTitle);
 			if (v != null) inputs.put(item.getName(), v);
 		}
-		// Kept before the run, so a dialog reopened after an error shows what was typed.
-		Remembered.save(info, chosen);
 		return true;
 	}
 

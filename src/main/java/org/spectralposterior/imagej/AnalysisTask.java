@@ -58,6 +58,46 @@ public final class AnalysisTask {
 			return SamplingTask.intensityMap(priorImp, 1, dataRange);
 		}
 
+		/**
+		 * The independent problems whose E_v W2² add up to the image's: the prior itself (one channel);
+		 * each channel of a per-channel prior, with its own PSF when the operator has one per channel and
+		 * its own intensity map; each eigen-channel of a cross-channel colour prior (ColourBasis: a
+		 * convolution shared by the channels and white noise are unchanged by the rotation U(k), so the
+		 * eigen-channels are independent grey problems with spectra λ_e), under one intensity map for
+		 * every channel, as Posterior Sampling runs it. Not for super-resolution or inpainting with a
+		 * colour prior (an aliasing group or a mask mixes frequencies whose rotations differ).
+		 */
+		List<Problem> problems() {
+			final Schedule sch = Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable));
+			if (PriorImage.isColour(priorImp)) {
+				if (factor > 1 || observed != null || operator.perChannel()) {
+					throw new IllegalArgumentException("With a cross-channel colour prior this analysis handles a blur shared by the channels (or none): super-resolution, inpainting and a PSF per "
+						+ "channel mix its eigen-channels. Rebuild the prior with colour_model=[per channel], or use Posterior Sampling, which runs those.");
+				}
+				final org.spectralposterior.core.prior.ColourPrior colour = PriorImage.readColour(priorImp);
+				final IntensityMap map = ColourTask.commonMap(priorImp, colour.channels(), IntensityMap.Range.parse(dataRange));
+				final org.spectralposterior.core.prior.ColourBasis basis = colour.affine(map.mid(), map.half()).basis();
+				final List<Problem> out = new ArrayList<>();
+				final int h = colour.plane().height, w = colour.plane().width;
+				for (int e = 0; e < colour.channels(); e++) out.add(new Problem(this, basis.eigenPrior(e), BlurOperator.of(operator, h, w), map.noiseToUnit(sigma), map.half(), sch));
+				return out;
+			}
+			final List<GaussianPrior> priors = PriorImage.readAll(priorImp);
+			if (priors.size() == 1) return List.of(problem());
+			if (factor == 1 && observed != null) throw new IllegalArgumentException("Inpainting with a prior of " + priors.size() + " channels: Posterior Sampling runs it; this analysis takes one channel.");
+			if (operator.perChannel() && operator.channelCount() != priors.size()) {
+				throw new IllegalArgumentException("The operator has " + operator.channelCount() + " PSFs but the prior " + priors.size() + " channels; give one PSF per channel, or one for all.");
+			}
+			final List<Problem> out = new ArrayList<>();
+			for (int c = 0; c < priors.size(); c++) {
+				final IntensityMap map = SamplingTask.intensityMap(priorImp, c + 1, dataRange);
+				final GaussianPrior prior = priors.get(c);
+				final OperatorSpec spec = operator.perChannel() ? operator.channel(c) : operator;
+				out.add(new Problem(this, map.toUnit(prior), BlurOperator.of(spec, prior.plane().height, prior.plane().width), map.noiseToUnit(sigma), map.half(), sch));
+			}
+			return out;
+		}
+
 		/** The problem in [−1, 1] units, read once: the prior and operator do not change across methods. */
 		Problem problem() {
 			final GaussianPrior prior = prior();
@@ -175,8 +215,9 @@ public final class AnalysisTask {
 		final int[] steps = ints(stepList, "steps_list");
 		final List<Variant> variants = Variant.parse(variantList);
 		if (iterations < 0) throw new IllegalArgumentException("iterations must be ≥ 0, got " + iterations + ".");
-		setup.budget("Compare Samplers", 1, 0).check();
-		final Problem problem = setup.problem();
+		final List<Problem> problems = setup.problems();
+		setup.budget("Compare Samplers", problems.size(), 0).check();
+		final Problem problem = problems.get(0);
 		final double half = problem.half();
 		final ResultsTable table = new ResultsTable();
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
@@ -196,9 +237,10 @@ public final class AnalysisTask {
 				progress.checkCancelled();
 				progress.detail(sr.label() + " · n = " + steps[i] + " · curve point " + (done + 1) + "/" + series.size() * steps.length);
 				rows[si][i] = -1;
-				final String unavailable = unavailable(setup, sr);
+				final String unavailable = problems.size() > 1 && sr.variant() != Variant.HEURISTIC
+					? "no " + sr.variant().key + " curve: weights and schedules are designed for a prior of one channel; this one has " + problems.size() : unavailable(setup, sr);
 				final Object[] r = unavailable != null ? null : switch (sr.variant()) {
-					case HEURISTIC -> problem.expected(m, steps[i], t0, progress);
+					case HEURISTIC -> problems.size() == 1 ? problem.expected(m, steps[i], t0, progress) : summed(problems, m, steps[i], t0, progress);
 					case TUNED -> tunedExpected(setup, problem, m, steps[i], iterations, progress);
 					case DESIGNED -> designedExpected(problem, m, steps[i], iterations, progress);
 				};
@@ -222,7 +264,9 @@ public final class AnalysisTask {
 				table.addValue("steps", steps[i]);
 				table.addValue("E_v W2^2", e.squared());
 				table.addValue("E_v W2", ys[si][i]);
-				table.addValue("E_v W2^2 per pixel", e.perPixel());
+				// Per channel-pixel: the sum over the channels divided by every channel's pixels.
+				table.addValue("E_v W2^2 per pixel", e.perPixel() / problems.size());
+				if (problems.size() > 1) table.addValue("channels", problems.size() + (PriorImage.isColour(setup.priorImp()) ? " (eigen-channels of the cross-channel prior, summed)" : " (per channel, summed)"));
 				table.addValue("E_v W2^2 mean part", e.meanPart());
 				table.addValue("E_v W2^2 covariance part", e.covariancePart());
 				if (setup.factor() > 1) table.addValue("operator", setup.operator().describe() + ", downsampled ×" + setup.factor());
@@ -244,6 +288,30 @@ public final class AnalysisTask {
 		final ImagePlus plotImp = plot.getImagePlus();
 		plotImp.setTitle(base + "_compare_plot");
 		return new TaskResult().addImage(TaskResult.PLOT, plotImp).addTable(base + "_compare", table);
+	}
+
+	/**
+	 * E_v W2² of independent problems, summed (unit space of the first: each one's parts are rescaled by
+	 * its intensity factor over the first's, so the caller's scaling by the first's gives image units);
+	 * exact when every part is.
+	 */
+	private static Object[] summed(final List<Problem> problems, final Method m, final int steps, final int t0, final Progress progress) {
+		final double half0 = problems.get(0).half();
+		double meanPart = 0, covPart = 0;
+		double[] density = null;
+		boolean exact = true;
+		for (final Problem p : problems) {
+			progress.checkCancelled();
+			final Object[] r = p.expected(m, steps, t0, progress);
+			if (r == null) return null;
+			final Wasserstein.Expected e = ((Wasserstein.Expected) r[0]).scaled(p.half() / half0);
+			meanPart += e.meanPart();
+			covPart += e.covariancePart();
+			if (density == null) density = e.density().clone();
+			else for (int k = 0; k < density.length; k++) density[k] += e.density()[k];
+			exact &= (Boolean) r[1];
+		}
+		return new Object[] { new Wasserstein.Expected(problems.get(0).unitPrior().plane(), meanPart, covPart, density), exact };
 	}
 
 	/** Why a variant has no curve for this problem, or null when it has one. */

@@ -68,7 +68,13 @@ public final class PriorImage {
 
 	/** Reads the prior of the first channel; see {@link #readAll}. */
 	public static GaussianPrior read(final ImagePlus imp) {
-		return readAll(imp).get(0);
+		final List<GaussianPrior> all = readAll(imp);
+		// Not the first channel in silence: an analysis of channel 1 reported as the image's was wrong.
+		if (all.size() > 1) {
+			throw new IllegalArgumentException("The prior '" + imp.getTitle() + "' has " + all.size() + " channels, and this command models one image plane: build the prior from one channel "
+				+ "(Image › Color › Split Channels, then Build Gaussian Prior on the channel you study). Posterior Sampling, Synthesize Texture and Compare Samplers take every channel.");
+		}
+		return all.get(0);
 	}
 
 	/**

@@ -333,6 +333,13 @@ class DialogsTest {
 		assertEquals(0.25, back.get("eta"));
 		assertEquals(new java.io.File("/tmp/x y"), back.get("output_folder"));
 		assertFalse(back.containsKey("mode"), "a choice that no longer exists is dropped");
+		// A number the run refused is shown again as typed (the plain-ImageJ dialog keeps its fields' text
+		// before reading them), so the user corrects it; text that is no number falls back to the default.
+		Remembered.saveTexts(info, Map.of("samples", "0", "seed", "77", "eta", "abc"));
+		final Map<String, Object> typed = Remembered.load(info);
+		assertEquals(0, typed.get("samples"));
+		assertEquals(77L, typed.get("seed"));
+		assertFalse(typed.containsKey("eta"));
 		Remembered.forget(info);
 	}
 }
