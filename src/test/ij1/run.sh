@@ -9,10 +9,10 @@ if ! command -v xvfb-run >/dev/null || ! command -v imagej >/dev/null; then
 fi
 jar=$(ls target/Spectral_Posterior-*.jar | grep -v -e '-cli' -e '-sources' -e '-tests' | head -n 1)
 # Parts and versions can be narrowed while working on one check (the default runs everything):
-# IJ1_VERSIONS="1.54p" IJ1_PARTS="recorder colour" bash src/test/ij1/run.sh
-# Parts: batch bad recorder colour tuned macros debian.
+# IJ1_VERSIONS="1.54p" IJ1_PARTS="recorder remembered" bash src/test/ij1/run.sh
+# Parts: batch bad recorder remembered colour tuned macros debian.
 versions=${IJ1_VERSIONS:-1.53t 1.54p}
-parts=${IJ1_PARTS:-batch bad recorder colour tuned macros debian}
+parts=${IJ1_PARTS:-batch bad recorder remembered colour tuned macros debian}
 want() { case " $parts " in *" $1 "*) return 0;; *) return 1;; esac; }
 pass=0; fail=0
 for v in $versions; do
@@ -77,6 +77,24 @@ for v in $versions; do
   else echo "ImageJ $v recorder: FAILED (recorded: $rec)"; fail=$((fail+1));
     echo "ImageJ $v recorder replay = interactive: FAILED (nothing recorded to replay; interactive pixels: $interactive)"; fail=$((fail+1)); fi
   rm -rf "$rawdir"
+  fi
+
+  # Remembered values: a dialog reopens with what was typed (also after an error), a macro's omitted
+  # keys take the documented defaults (RememberedCheck.java). Its own fresh home (IJ_Prefs.txt).
+  # The second line, a dialog reopened after a value refused as the dialog is read (samples=0), failed
+  # when the check was written: SciJavaBridge.dialog converts the fields before Remembered.save, so such a
+  # value keeps nothing that was typed with it (the dialog shows the previous run's values).
+  if want remembered; then
+  for attempt in 1 2; do
+    uh=$(mktemp -d)
+    log=$(timeout 300 xvfb-run -a java -Xmx2g -Duser.home="$uh" -Dplugins.dir="$home" -cp "$ij" src/test/ij1/RememberedCheck.java "$PWD/sample-images" 2>&1 || true)
+    rm -rf "$uh"
+    echo "$log" | grep -q "^REMEMBERED" && break
+  done
+  if echo "$log" | grep -q "^REMEMBERED OK"; then echo "ImageJ $v remembered values: ok ($(echo "$log" | grep '^REMEMBERED OK' | sed 's/^REMEMBERED OK //'))"; pass=$((pass+1));
+  else echo "ImageJ $v remembered values: FAILED"; echo "$log" | grep -v '^\s*at ' | grep -E 'FAILED|REMEMBERED|Exception|Error|dialog' | tail -20; fail=$((fail+1)); fi
+  if echo "$log" | grep -q "^REFUSED OK"; then echo "ImageJ $v remembered after a refused value: ok ($(echo "$log" | grep '^REFUSED OK' | sed 's/^REFUSED OK //'))"; pass=$((pass+1));
+  else echo "ImageJ $v remembered after a refused value: FAILED ($(echo "$log" | grep '^REFUSED FAILED' | sed 's/^REFUSED FAILED: //'))"; fail=$((fail+1)); fi
   fi
 
   # Colour: an RGB image through prior, degradation and sampling, composites out.
