@@ -13,7 +13,16 @@ import ij.plugin.frame.Recorder;
 /**
  * The macro recorder under a real (xvfb) display: each command is run interactively, its generated
  * dialog is confirmed with its defaults, and the recorded lines are printed for the replay test.
- * Usage: java -Dplugins.dir=HOME -cp ij.jar RecorderCheck.java SAMPLE_IMAGES
+ * With a second argument (a folder), the interactive run's main output of Posterior Sampling
+ * (gravel_degraded_exact_samples) is saved there as interactive.raw, ImageJ's "Raw Data" format: the
+ * pixels only (every slice as 32-bit floats in Prefs.intelByteOrder's order, the same in both runs, which
+ * share one home; no header, title or metadata; read in ij.io.FileSaver.saveAsRaw / saveAsRawStack and
+ * ij.io.ImageWriter of the public ImageJ 1.x source, imagej/ImageJ; ij.IJ.saveAs maps any format
+ * containing "raw" to File › Save As › Raw Data, so Java's IJ.saveAs(imp, "raw", …) and the macro's
+ * saveAs("Raw Data", …) write through the same writer), so run.sh can compare it byte
+ * for byte with the replay's saveAs("Raw Data", …) of the same image: the recorded line must
+ * reproduce what the interactive run made, not only itself.
+ * Usage: java -Dplugins.dir=HOME -cp ij.jar RecorderCheck.java SAMPLE_IMAGES [RAW_FOLDER]
  */
 public class RecorderCheck {
 	public static void main(final String[] args) throws Exception {
@@ -57,6 +66,15 @@ public class RecorderCheck {
 		IJ.selectWindow("gravel.png");
 		menu("Simulate Degradation", "gravel_degraded");
 		menu("Posterior Sampling", "gravel_degraded_exact_samples");
+		if (args.length > 1) {
+			// IJ.saveAs(imp, "raw", path) -> FileSaver.saveAsRaw(Stack); it returns nothing, so the file's
+			// existence is the check (run.sh fails when it is missing). Saving renames the image
+			// (FileSaver.updateImp): the title the later commands look for is put back.
+			final ImagePlus samples = ij.WindowManager.getImage("gravel_degraded_exact_samples");
+			IJ.saveAs(samples, "raw", args[1] + "/interactive.raw");
+			samples.setTitle("gravel_degraded_exact_samples");
+			System.out.println("INTERACTIVE " + samples.getStackSize() + " slices " + samples.getWidth() + "x" + samples.getHeight() + " bit depth " + samples.getBitDepth());
+		}
 		menu("Synthesize Texture", "gravel_prior_samples");
 		menu("Compare Samplers", "gravel_compare_plot");
 		menu("Tune Sampler Weights", "gravel_pigdm_tuned_weights_plot");
