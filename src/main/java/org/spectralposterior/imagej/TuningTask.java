@@ -111,8 +111,10 @@ public final class TuningTask {
 		final double[] sigmas = noiseList == null || noiseList.isBlank() ? new double[] { setup.sigma() }
 			: NumberLists.values("noise_list", NumberLists.resolve("noise_list", noiseList), "noise_list must be noise levels separated by commas (e.g. 2,5,10), or the path of a file of them");
 		for (final double x : sigmas) if (!(x >= 0) || Double.isInfinite(x)) throw new IllegalArgumentException("noise_list holds " + x + "; noise levels must be finite numbers ≥ 0.");
-		setup.budget("Tune Sampler Weights", sigmas.length * (blurs == null ? 1 : blurs.length), 0).check();
-		final AnalysisTask.Problem first = setup.problem();
+		// A colour prior's eigen-channels are problems of their own, each with its objective.
+		final int components = PriorImage.isColour(setup.priorImp()) ? Integer.parseInt(Metadata.read(setup.priorImp()).getOrDefault("channels", "3").trim()) : 1;
+		setup.budget("Tune Sampler Weights", (long) sigmas.length * (blurs == null ? 1 : blurs.length) * components, 0).check();
+		final AnalysisTask.Problem first = colourComponents(setup, sigmas, blurs, param).get(0);
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps + ".");
 		final Objectives obj = objectives(setup, first, method, steps, sigmas, blurs, param);
 		final List<TuningObjective> exact = obj.exact();
@@ -237,7 +239,7 @@ public final class TuningTask {
 			out.addImage(etaImp);
 		}
 		if (nb > 1) out.addTable(base + "_bands", bandTable(bandsOf(first, param), units));
-		if (exact.size() > 1) {
+		if (sigmas.length > 1 || blurs != null) {
 			// The robust design problem by problem, every figure exact.
 			final ResultsTable each = new ResultsTable();
 			final double[] constant = new double[steps];
@@ -434,8 +436,27 @@ public final class TuningTask {
 		return new Objectives(exact, coarse, binned, work);
 	}
 
-	/** Problem i is (sigmas[i % S], blurs[i / S]): noise level fastest, as the robust table lists them. */
+	/**
+	 * The problems a tuning sums: one, or for a cross-channel colour prior its eigen-channels
+	 * ({@link AnalysisTask.Setup#problems}: independent grey problems under one intensity map, so their
+	 * E_v W2² add in one unit and the colour image's is the sum). One set of weights for every
+	 * eigen-channel is what Posterior Sampling runs on a colour measurement with weights=tuned. A
+	 * per-channel prior is refused: its channels have intensity maps of their own, so a sum in the
+	 * steps' units would weigh them unlike the image's error; so are what the colour sampler does not
+	 * take (bands, η per step) and robust sets with colour.
+	 */
+	private static List<AnalysisTask.Problem> colourComponents(final AnalysisTask.Setup setup, final double[] sigmas, final double[] blurs, final Parametrisation param) {
+		if (!PriorImage.isColour(setup.priorImp())) return List.of(setup.problem());
+		if (param.banded() || param.eta()) {
+			throw new IllegalArgumentException("With a colour prior, tune with parametrisation=[per step]: Posterior Sampling takes neither bands nor η per step for colour (its eigen-channels have spectra of their own).");
+		}
+		if (sigmas.length > 1 || blurs != null) throw new IllegalArgumentException("Robust sets (noise_list, blur_list) are not available with a colour prior yet: tune at one noise level and blur.");
+		return setup.problems();
+	}
+
+	/** Problem i is (sigmas[i % S], blurs[i / S]): noise level fastest, as the robust table lists them; with a colour prior, its eigen-channels. */
 	private static List<AnalysisTask.Problem> problems(final AnalysisTask.Setup setup, final AnalysisTask.Problem first, final double[] sigmas, final double[] blurs) {
+		if (PriorImage.isColour(setup.priorImp())) return setup.problems();
 		final IntensityMap map = setup.map();
 		final int ops = blurs == null ? 1 : blurs.length;
 		final List<AnalysisTask.Problem> out = new ArrayList<>();

@@ -115,4 +115,35 @@ class ColourAnalysisTest {
 		assertEquals(expected, m, 4 * se);
 		assertEquals(t.getValue("E_v W2^2 covariance part", row), cov, 1e-6 * cov);
 	}
+
+	/**
+	 * Tune Sampler Weights on a cross-channel prior: one weight list for every eigen-channel, scored on
+	 * their sum. Its heuristic row equals Compare Samplers' E_v W2² (two routes: the adjoint objective
+	 * and the closed-form law), tuning only lowers it, and Posterior Sampling runs the tuned weights on
+	 * a colour measurement.
+	 */
+	@Test
+	void colourWeightsAreTunedOnTheSumOfTheEigenChannels(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception {
+		final ImagePlus image = ColourCommandsTest.rgb(12, 10, 6);
+		final ImagePlus prior = ColourCommandsTest.prior(image);
+		final ResultsTable compared = compare(prior);
+		final CommandModule tune = CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "operator", "gaussian", "blur_sigma", 1.0, "noise_sigma", 4.0, "method", "pigdm", "steps", 20,
+			"iterations", 15, "output_folder", dir.toFile());
+		assertFalse(tune.isCanceled(), () -> tune.getCancelReason());
+		final ResultsTable t = AnalysisCommandsTest.table(tune);
+		final double heuristic = t.getValue("E_v W2^2", 0), constant = t.getValue("E_v W2^2", 1), tuned = t.getValue("E_v W2^2", t.size() - 1);
+		assertEquals(compared.getValue("E_v W2^2", 1), heuristic, 1e-8 * heuristic, "the heuristic row is Compare Samplers' PiGDM at 20 steps");
+		assertTrue(tuned <= constant && constant <= heuristic, heuristic + " ≥ " + constant + " ≥ " + tuned);
+		System.out.printf("colour tuning, PiGDM 20 steps: E_v W2² heuristic %.6g, best constant %.6g, tuned %.6g%n", heuristic, constant, tuned);
+		final ImagePlus v = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "gaussian", "blur_sigma", 1.0, "noise_sigma", 4.0, "seed", 3L).getOutput("degraded");
+		final java.io.File csv = new java.io.File(dir.toFile(), "colour_pigdm_tuned_weights.csv");
+		assertTrue(csv.isFile(), "the tuned weights are saved: " + java.util.Arrays.toString(dir.toFile().list()));
+		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "method", "pigdm", "steps", 20, "weights", "tuned", "tuned_table", csv.getPath(),
+			"samples", 1);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		assertTrue(AnalysisCommandsTest.table(s).getValue("W2", 0) > 0);
+		// What the colour sampler does not take is refused at the tuning, naming the way.
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "operator", "gaussian", "method", "pigdm", "steps", 5, "parametrisation", "per step and band"),
+			"tune with parametrisation=[per step]");
+	}
 }
