@@ -41,8 +41,9 @@ import ij.text.TextWindow;
 /**
  * Screenshots for the README from a real ImageJ 1.x under Xvfb (see run.sh next to this file).
  * Every command of plugins.config is opened from the menu route (an Executer thread, no options),
- * its generated dialog captured and cancelled; then the demo workflow runs by macro calls and every
- * window it opens (images, results tables, plots) is captured. Fails (exit 1, with the reasons) when
+ * its generated dialog captured and cancelled; then the demo workflow, and every other command on its
+ * images (Batch on two crops), runs by macro calls and every window it opens (images, results tables,
+ * plots, chosen slices of stacks, the log when a step wrote to it) is captured. Fails (exit 1, with the reasons) when
  * a dialog does not open, is cut off by the screen, a capture is a single colour, a command reports
  * an error, or an expected output is missing.
  * Usage: java -Dplugins.dir=HOME -cp ij.jar Screenshots.java SAMPLE_IMAGES PLUGINS_CONFIG OUTDIR
@@ -69,6 +70,8 @@ public class Screenshots {
 		out = new File(args[2]);
 		out.mkdirs();
 		robot = new Robot();
+		// The pointer in the screen's far corner, off every window (a plot's status line follows it).
+		robot.mouseMove(Toolkit.getDefaultToolkit().getScreenSize().width - 1, Toolkit.getDefaultToolkit().getScreenSize().height - 1);
 		new ImageJ(ImageJ.NO_SHOW);
 		watchForUnexpectedDialogs();
 
@@ -95,8 +98,22 @@ public class Screenshots {
 		step("Compare Samplers", "prior=gravel_prior measurement=gravel_degraded operator=[from measurement]", "gravel_compare_plot");
 		dialog("Tune Sampler Weights", WindowManager.getImage("gravel_degraded"));
 		step("Tune Sampler Weights", "prior=gravel_prior measurement=gravel_degraded operator=[from measurement] method=pigdm steps=20 iterations=30", "gravel_pigdm_tuned_weights_plot");
-		// The other commands' dialogs, in menu order.
-		for (final String c : commands) if (!new File(out, "dialog-" + slug(c) + ".png").exists()) dialog(c, WindowManager.getImage("gravel_prior"));
+		// The other commands' dialogs, in menu order. (Those not captured by this run: the files of an
+		// earlier run in OUTDIR are no reason to skip one, which left the default run's six stale.)
+		for (final String c : commands) if (!made.contains("dialog-" + slug(c) + ".png")) dialog(c, WindowManager.getImage("gravel_prior"));
+		// The other commands' outputs, on the tutorial's prior and measurement, with small settings.
+		step("Synthesize Texture", "prior=gravel_prior samples=4 seed=1", "gravel_prior_samples");
+		step("Transfer Functions", "prior=gravel_prior measurement=gravel_degraded operator=[from measurement] methods=dps,pigdm,cgdm,ddnm steps=50", "gravel_transfer");
+		// A stack shows its first slice: the PiGDM gain and output std next to the Wiener filter's too.
+		slices("gravel_transfer", 2, 7, 8);
+		step("Reverse-Dynamics Sensitivity", "prior=gravel_prior times=1000,500,250,100,50,10,1 radii=1,2,4,8,16", "gravel_impulse_score");
+		slices("gravel_impulse_score", 4, 7);
+		slices("gravel_impulse_step", 4, 7);
+		step("Design Noise Schedule", "prior=gravel_prior steps=10 criterion=w2 base_step=ddim eta=0 start_from=linear iterations=300", "gravel_schedule_plot");
+		// The same design for PiGDM on the tutorial's measurement (criterion posterior: E_v W2² to the posterior).
+		step("Design Noise Schedule", "prior=gravel_prior steps=10 criterion=posterior method=pigdm measurement=gravel_degraded operator=[from measurement] base_step=ddim eta=0 start_from=linear iterations=100", "gravel_schedule_plot-1");
+		step("Continuous-Time Schemes", "prior=gravel_prior schemes=em,ei,pg-ddpm,euler,heun,rk4 nfe_list=25,50,100,250 guidance=none", "gravel_continuous_plot");
+		batch(images + "/gravel.png");
 		figure();
 
 		System.out.println("screenshots: " + made.size() + " PNGs in " + out + " (" + (System.currentTimeMillis() - start) / 1000 + " s)");
@@ -174,13 +191,82 @@ public class Screenshots {
 		awaiting = null;
 	}
 
+	/**
+	 * Batch on a folder of two 128×128 crops of the sample image, into a fresh output folder (both
+	 * temporary): its results table, and the overview PNG it saved for the first image.
+	 */
+	static void batch(final String image) throws Exception {
+		final File input = Files.createTempDirectory("batch-in").toFile(), output = Files.createTempDirectory("batch-out").toFile();
+		try {
+			final ImagePlus source = IJ.openImage(image);
+			final int[][] corners = { { 0, 0 }, { 256, 256 } };
+			for (int i = 0; i < corners.length; i++) {
+				final ImageProcessor ip = source.getProcessor().duplicate();
+				ip.setRoi(corners[i][0], corners[i][1], 128, 128);
+				new ij.io.FileSaver(new ImagePlus("gravel_crop" + (i + 1), ip.crop())).saveAsPng(new File(input, "gravel_crop" + (i + 1) + ".png").getPath());
+			}
+			step("Batch", "input=" + input + " output_folder=" + output + " degradation=simulate operator=gaussian blur_sigma=2 noise_sigma=5 method=pigdm mode=[closed form] steps=50 samples=2 seed=1 part=1/1",
+				"batch_manifest|Batch results");
+			final File[] written = output.listFiles();
+			System.out.println("batch output folder: " + (written == null ? "nothing" : java.util.Arrays.stream(written).map(f -> f.getName() + (f.isDirectory() ? "/" + java.util.Arrays.toString(f.list()) : "")).toList()));
+			final File manifest = new File(output, "manifest.csv");
+			if (manifest.isFile()) System.out.println("manifest.csv:\n" + Files.readString(manifest.toPath()));
+			else errors.add("Batch wrote no manifest.csv");
+			// The overview Batch saves for each image, opened as a user opens it from the output folder.
+			final File overview = new File(output, "gravel_crop1/gravel_crop1_degraded_pigdm_overview.png");
+			final ImagePlus o = overview.isFile() ? IJ.openImage(overview.getPath()) : null;
+			if (o == null) errors.add("Batch wrote no " + overview);
+			else {
+				o.show();
+				settle(o.getWindow());
+				captured.add(o.getWindow());
+				save(o.getWindow(), "batch-" + slug(o.getTitle().replaceFirst("\\.png$", "")));
+				o.close();
+			}
+		}
+		finally {
+			for (final File d : new File[] { input, output }) try (var walk = Files.walk(d.toPath())) {
+				walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+			}
+		}
+	}
+
+	/** Captures the open stack at the given slices as TITLE-sliceN (its window shows the first slice). */
+	static void slices(final String title, final int... slices) throws Exception {
+		final ImagePlus imp = WindowManager.getImage(title);
+		if (imp == null || imp.getWindow() == null) {
+			errors.add("no stack " + title + " to capture slices of");
+			return;
+		}
+		for (final int n : slices) {
+			if (n > imp.getStackSize()) {
+				errors.add(title + " has " + imp.getStackSize() + " slices, not " + n);
+				continue;
+			}
+			EventQueue.invokeAndWait(() -> imp.setSlice(n));
+			settle(imp.getWindow());
+			save(imp.getWindow(), slug(title) + "-slice" + n);
+		}
+		EventQueue.invokeAndWait(() -> imp.setSlice(1));
+	}
+
 	/** Runs a command with macro options, as run("label", "options") does, then captures each new window. */
 	static void step(final String label, final String options, final String mainOutput) throws Exception {
 		final int logBefore = log().length();
+		final long t = System.currentTimeMillis();
 		IJ.run(label, options);
+		System.out.println(label + ": " + (System.currentTimeMillis() - t) + " ms");
 		final String log = log().substring(Math.min(logBefore, log().length()));
 		if (log.contains("Spectral Posterior:")) errors.add(label + " " + options + ": " + log.trim());
-		if (WindowManager.getImage(mainOutput) == null) errors.add(label + " made no " + mainOutput);
+		// An image, or a table (TITLE|OTHER: either title).
+		if (java.util.Arrays.stream(mainOutput.split("\\|")).allMatch(m -> WindowManager.getImage(m) == null && WindowManager.getWindow(m) == null)) errors.add(label + " made no " + mainOutput);
+		// The log, when the step wrote to it and it was captured before: again, under the step's name.
+		final Window logWindow = WindowManager.getWindow("Log");
+		if (!log.isBlank() && logWindow instanceof TextWindow lw && captured.contains(logWindow)) {
+			fitTable(lw);
+			settle(logWindow);
+			save(logWindow, "log-" + slug(label));
+		}
 		Thread.sleep(500);
 		final Set<Window> windows = new LinkedHashSet<>();
 		final int[] ids = WindowManager.getIDList();
@@ -209,11 +295,37 @@ public class Screenshots {
 		final ResultsTable rt = tp.getResultsTable();
 		final int rows = rt == null ? tp.getLineCount() : rt.size();
 		final Rectangle screen = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
-		final int width = Math.min(screen.width - 20, Math.max(400, columnsWidth(tp)));
+		// A log's one column is as wide as its first lines were when it first painted: measure its longest line.
+		final int width = Math.min(screen.width - 20, Math.max(400, rt == null ? linesWidth(tp) : columnsWidth(tp)));
+		// The header row, every row and a horizontal scroll bar below the window's menu bar (the rows
+		// are ~19 px high, not 17: a 10-row table showed 9 and a half).
+		final int chrome = Math.max(0, tw.getHeight() - tp.getHeight());
+		final int height = chrome + (Math.max(rows, 1) + 1) * rowHeight(tp) + 24;
 		EventQueue.invokeAndWait(() -> {
-			tw.setSize(width, Math.min(screen.height - 40, 90 + 17 * Math.max(rows, 1)));
+			tw.setSize(width, Math.min(screen.height - 40, height));
 			tw.setLocation(10, 10);
 		});
+	}
+
+	/** The width of a text window's longest line. */
+	static int linesWidth(final TextPanel tp) {
+		final java.awt.FontMetrics fm = tp.getFontMetrics(tp.getFont());
+		int max = 0;
+		for (int i = 0; i < tp.getLineCount(); i++) max = Math.max(max, fm.stringWidth(tp.getLine(i)));
+		return max + 40;
+	}
+
+	/** The height TextPanel gives a row (it measures it when it first paints). */
+	static int rowHeight(final TextPanel tp) {
+		try {
+			final java.lang.reflect.Field f = TextPanel.class.getDeclaredField("iRowHeight");
+			f.setAccessible(true);
+			final int h = f.getInt(tp);
+			return h > 0 ? h : 19;
+		}
+		catch (final ReflectiveOperationException | RuntimeException e) {
+			return 19;
+		}
 	}
 
 	/** The width TextPanel gives its columns (it measures them when it first paints). */
@@ -291,7 +403,7 @@ public class Screenshots {
 	static void write(final BufferedImage image, final String name) throws Exception {
 		final File f = new File(out, name + ".png");
 		ImageIO.write(image, "png", f);
-		made.add(f.getName());
+		if (!made.contains(f.getName())) made.add(f.getName()); // (the log, captured again after a later step)
 		System.out.println("captured " + f.getName() + " (" + image.getWidth() + "×" + image.getHeight() + ")");
 	}
 
