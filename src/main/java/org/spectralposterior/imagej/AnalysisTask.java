@@ -612,10 +612,12 @@ public final class AnalysisTask {
 			progress.update(i + 1, ts.size());
 		}
 		final String base = Planes.baseTitle(setup.priorImp()).replace("_prior", "");
-		final Plot energy = new Plot(base + "_enclosed_energy", "t", "score-Jacobian energy within r");
+		final Plot energy = new Plot(base + "_enclosed_energy", "t (log scale)", "score-Jacobian energy within r");
 		for (int r = 0; r < radii.length; r++) Plots.line(energy, tx, enc[r], r, "r = " + radii[r]);
-		// The energies lie in [0, 1]; the band above 1 holds the legend.
-		Plots.legendAbove(energy, 0, sch.T(), false, radii.length, new double[] { 0, 1 });
+		// The energies lie in [0, 1]; the band above 1 holds the legend. They change at small t (all
+		// near 1 from t ≈ 100 for a texture prior), so t is on a log axis.
+		Plots.legendAbove(energy, 1, sch.T(), false, radii.length, new double[] { 0, 1 });
+		energy.setLogScaleX();
 		final Plot radius = new Plot(base + "_spectral_radius", "t", "spectral radius of the reverse-step Jacobian");
 		Plots.line(radius, tx, rad, 0, null);
 		final double[] rr0 = Plots.range(false, rad);

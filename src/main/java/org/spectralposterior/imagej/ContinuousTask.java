@@ -92,14 +92,16 @@ public final class ContinuousTask {
 			table.addValue("epsilon", c.epsilon());
 			table.addValue("init", init.key);
 			table.addValue("W2 to data", r.w2());
-			table.addValue("continuous W2 (" + (c.scheme().ode ? "ODE" : "SDE") + ")", c.scheme().ode ? ode : sde);
+			// One column for the scheme's own limit (the ODE's for an ODE scheme, the SDE's otherwise): a column
+			// named per row made two, each row's zero in the other's.
+			table.addValue("continuous W2 (this scheme's limit)", c.scheme().ode ? ode : sde);
 			table.addValue("continuous SDE W2", sde);
 			table.addValue("continuous ODE W2", ode);
 			table.addValue("status", r.status());
 			progress.update(j + 1, configs.size());
 		}
 		table.setDecimalPlaces(table.getColumnIndex("epsilon"), 9);
-		return plots(base, schemes, nfes, curves, table, "W2 to the data law", "W2(scheme law at t, p_{T−t})", "W2 to p_t", null);
+		return plots(base, schemes, nfes, curves, table, "W2 to the data law", "W2(scheme law at t, p(T−t))", "W2 to p_t", null);
 	}
 
 	/** Per configuration: defined, final W2, trajectory (times, W2). */
@@ -174,22 +176,23 @@ public final class ContinuousTask {
 			table.addValue("E_v W2^2 mean part", e == null ? Double.NaN : e.meanPart());
 			table.addValue("E_v W2^2 covariance part", e == null ? Double.NaN : e.covariancePart());
 			table.addValue("E_v W2 (image units)", e == null ? Double.NaN : Math.sqrt(e.scaled(half).squared()));
-			table.addValue("exact-score continuous E_v W2 (" + (c.scheme().ode ? "ODE" : "SDE") + ")", c.scheme().ode ? ode : sde);
+			table.addValue("exact-score continuous E_v W2 (this scheme's limit)", c.scheme().ode ? ode : sde);
 			table.addValue("exact-score continuous SDE E_v W2", sde);
 			table.addValue("exact-score continuous ODE E_v W2", ode);
 			table.addValue("status", r.status());
 			progress.update(j + 1, configs.size());
 		}
 		table.setDecimalPlaces(table.getColumnIndex("epsilon"), 9);
-		return plots(base, schemes, nfes, curves, table, "E_v W2 to the posterior ([−1, 1] units)", "E_v W2(scheme law at t | v, law of x_{T−t} | v)", "E_v W2 to x_t|v", guide.key);
+		return plots(base, schemes, nfes, curves, table, "E_v W2 to the posterior ([−1, 1] units)", "E_v W2(scheme law at t | v, law of x(T−t) | v)", "E_v W2 to x_t|v", guide.key);
 	}
 
 	private static TaskResult plots(final String base, final List<Scheme> schemes, final int[] nfes, final Curves results, final ResultsTable table, final String yLabel, final String trajLabel,
 		final String trajColumn, final String guidance) {
 		final Plot w2 = new Plot(base + "_continuous_plot", "NFE", yLabel);
-		final Plot traj = new Plot(base + "_continuous_trajectory_plot", "backward time t", trajLabel);
-		final ResultsTable trajTable = new ResultsTable();
 		final int maxNfe = Arrays.stream(nfes).max().getAsInt();
+		// ImageJ's plot labels have no subscripts (p_{T−t} showed as typed); the NFE the curves are at is said.
+		final Plot traj = new Plot(base + "_continuous_trajectory_plot", "backward time t (each scheme at NFE " + maxNfe + ")", trajLabel);
+		final ResultsTable trajTable = new ResultsTable();
 		final List<double[]> w2s = new ArrayList<>(), trajs = new ArrayList<>();
 		int trajCurves = 0;
 		double tMax = 0;

@@ -35,8 +35,13 @@ final class Plots {
 
 	/** A line without markers (for curves of many points), labelled for the legend. */
 	static void line(final Plot plot, final double[] x, final double[] y, final int i, final String label) {
+		line(plot, x, y, i, label, false);
+	}
+
+	/** As {@link #line}, or as dots: for values that are not a function of x (a scatter). */
+	static void line(final Plot plot, final double[] x, final double[] y, final int i, final String label, final boolean dots) {
 		plot.setColor(color(i));
-		plot.addPoints(Tools.toFloat(x), Tools.toFloat(y), null, Plot.LINE, label);
+		plot.addPoints(Tools.toFloat(x), Tools.toFloat(y), null, dots ? Plot.DOT : Plot.LINE, label);
 	}
 
 	/**

@@ -32,6 +32,7 @@ public final class ResultViews {
 		entry("coverage ±2 std", "fraction", "share of pixels whose true value lies within ±2 std of the mean; about 0.95 when the std is honest, less when it is too small"),
 		entry("coverage ±2 std (missing pixels)", "fraction", "the same, over the missing pixels only"),
 		entry("noise_sigma", "intensity", "the measurement noise level the posterior assumes"),
+		entry("value", "unit intensities²", "the schedule design's criterion: W2² or KL from the sampler's output law to the prior, or E_v W2² to the posterior (the posterior criterion)"),
 		entry("blur_sigma", "px", "the Gaussian blur's standard deviation"),
 		entry("E_v W2^2 mean part", "intensity²", "the part of E_v W2² due to the method's mean being wrong (bias), averaged over measurements"),
 		entry("E_v W2^2 covariance part", "intensity²", "the part of E_v W2² due to the wrong spread and correlations of the samples"),

@@ -113,13 +113,14 @@ public final class ScheduleTask {
 		for (int i = 0; i < 3; i++) {
 			summary.incrementCounter();
 			summary.addValue("schedule", kinds[i]);
+			// How to run it comes first: the column a user needs, not the last one past the screen's edge.
+			summary.addValue("use", "");
 			summary.addValue("criterion", criterion.key);
 			summary.addValue("value", values[i]);
 			if (criterion == ScheduleDesign.Criterion.W2) summary.addValue("W2 (unit intensities)", Math.sqrt(values[i]));
 			summary.addValue("steps", n);
 			summary.addValue("base step", base.key + (base == BaseStep.DDIM ? " η=" + req.eta() : ""));
 			summary.addValue("search", "");
-			summary.addValue("use", "");
 			if (i == 0) {
 				summary.addValue("search", (search == all ? "all " : search.lambda().length + " λ nodes of ") + all.lambda().length + " frequencies; " + r.iterations() + " L-BFGS iterations (" + r.stop() + ")");
 				summary.addValue("use", "Posterior Sampling schedule=table timesteps=" + n + " steps=" + n + " schedule_table=<the saved " + name + "_schedule_table.csv>");
@@ -129,7 +130,7 @@ public final class ScheduleTask {
 		final Plot abPlot = alphaBarPlot(name, criterion.key, r.alphaBars(), linear, cosine);
 
 		final double[][] pd = exact.perNode(r.alphaBars()), pl = exact.perNode(linear), pc = exact.perNode(cosine);
-		final Plot errPlot = errorPlot(name, criterion == ScheduleDesign.Criterion.W2 ? "(s − √λ)² per frequency" : "KL per frequency", all.lambda(), 0, pd[0], pl[0], pc[0]);
+		final Plot errPlot = errorPlot(name, criterion == ScheduleDesign.Criterion.W2 ? "(s − √λ)² per frequency" : "KL per frequency", all.lambda(), 0, pd[0], pl[0], pc[0], false);
 		return result(name, abPlot, errPlot, steps, table, summary);
 	}
 
@@ -272,7 +273,7 @@ public final class ScheduleTask {
 		final Plot abPlot = alphaBarPlot(name, POSTERIOR + ", " + method.key + (robust ? ", " + sigmas.length + " noise levels" : ""), designed, linear, cosine);
 		// The error per frequency against λ: each frequency's E_v W2² term (unit space; summed over noise_list), frequencies with λ > 0 (DC apart).
 		final Plot errPlot = errorPlot(name, "E_v W2² per frequency ([−1, 1] units" + (robust ? ", sum over noise_list" : "") + ")", unit.spectrum().values(), 1, perEntry[0], perEntry[1],
-			perEntry[2]);
+			perEntry[2], true);
 		return result(name, abPlot, errPlot, steps, table, summary);
 	}
 
@@ -280,6 +281,7 @@ public final class ScheduleTask {
 		final int n, final OperatorSpec operator, final double sigma) {
 		summary.incrementCounter();
 		summary.addValue("schedule", kind);
+		summary.addValue("use", "");
 		summary.addValue("criterion", criterion);
 		summary.addValue("value", value);
 		summary.addValue("E_v W2^2", value);
@@ -291,7 +293,6 @@ public final class ScheduleTask {
 		summary.addValue("operator", operator.describe());
 		summary.addValue("noise_sigma", sigma);
 		summary.addValue("search", "");
-		summary.addValue("use", "");
 	}
 
 	/** The search and the way to use the designed schedule, on the current (designed) row. */
@@ -303,8 +304,14 @@ public final class ScheduleTask {
 			+ "_schedule_table.csv>");
 	}
 
-	/** Each frequency's error term against its λ (those with λ > 0 from index {@code from} on, sorted by λ), for the three schedules. */
-	private static Plot errorPlot(final String name, final String yLabel, final double[] lam, final int from, final double[] designed, final double[] linear, final double[] cosine) {
+	/**
+	 * Each frequency's error term against its λ (those with λ > 0 from index {@code from} on, sorted by λ),
+	 * for the three schedules: lines where the term is a function of λ alone (the unconditional
+	 * criteria), dots where it also depends on the blur and the mean at that frequency (the posterior
+	 * criterion: joined by lines, the values drew a jagged band).
+	 */
+	private static Plot errorPlot(final String name, final String yLabel, final double[] lam, final int from, final double[] designed, final double[] linear, final double[] cosine,
+		final boolean dots) {
 		final int[] order = java.util.stream.IntStream.range(from, lam.length).filter(i -> lam[i] > 0).boxed().sorted((a, b) -> Double.compare(lam[a], lam[b])).mapToInt(Integer::intValue).toArray();
 		final double[] lx = new double[order.length], ed = new double[order.length], el = new double[order.length], ec = new double[order.length];
 		for (int i = 0; i < order.length; i++) {
@@ -316,9 +323,9 @@ public final class ScheduleTask {
 		final Plot errPlot = new Plot(name + "_schedule_error_plot", "prior eigenvalue λ", yLabel);
 		errPlot.setLogScaleX();
 		errPlot.setLogScaleY();
-		Plots.line(errPlot, lx, ed, 0, "designed");
-		Plots.line(errPlot, lx, el, 1, "linear");
-		Plots.line(errPlot, lx, ec, 2, "cosine");
+		Plots.line(errPlot, lx, ed, 0, "designed", dots);
+		Plots.line(errPlot, lx, el, 1, "linear", dots);
+		Plots.line(errPlot, lx, ec, 2, "cosine", dots);
 		final double[] xr = Plots.range(true, lx);
 		Plots.legendAbove(errPlot, xr == null ? 1e-6 : xr[0], xr == null ? 1 : xr[1], true, 3, ed, el, ec);
 		return errPlot;
