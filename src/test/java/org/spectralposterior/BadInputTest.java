@@ -213,8 +213,9 @@ class BadInputTest {
 		all(PS, "prior={cprior} measurement={cmeasurement} method=pigdm steps=5 trajectory_every=2", "trajectory_every is not available with a colour prior yet; set trajectory_every=0"),
 		all(PS, "prior={cprior} measurement={cmeasurement} method=dps-normalized steps=5", "does not split over colour channels"),
 		all(PS, "prior={cprior} measurement={choled} method=pigdm steps=5 trajectory_every=1", "trajectory_every is not available with a colour prior yet; set trajectory_every=0"),
-		all(TS, "prior={cprior} operator=gaussian blur_sigma=1 noise_sigma=5 method=pigdm steps=5",
-			"is a cross-channel colour prior, which this command does not model"),
+		all(TS, "prior={cprior} operator=gaussian blur_sigma=1 noise_sigma=5 method=pigdm steps=5 parametrisation=[per step and band]",
+			"With a colour prior, tune with parametrisation=[per step]"),
+		all(TF, "prior={cprior} operator=gaussian blur_sigma=1 noise_sigma=5", "is a cross-channel colour prior, which this command does not model"),
 		all(PS, "prior={cprior} measurement={measurement} method=pigdm steps=5", "The colour prior has 3 channels but the measurement"));
 
 	private static Path dir, inputs;

@@ -179,6 +179,16 @@ public class PosteriorSampling extends SpectralCommand {
 
 	@Override
 	protected String dialogAdvice(final boolean correct) {
+		try {
+			return advice(correct);
+		}
+		catch (final RuntimeException e) {
+			// A malformed record, a prior that does not read: the run says what is wrong, the dialog stays usable.
+			return e.getMessage() == null ? "" : e.getMessage();
+		}
+	}
+
+	private String advice(final boolean correct) {
 		if (measurement == null) return "";
 		final boolean recorded = org.spectralposterior.imagej.MeasurementImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(measurement));
 		final boolean fromMeasurement = operator == null || FROM_MEASUREMENT.equalsIgnoreCase(operator.trim());
@@ -208,6 +218,9 @@ public class PosteriorSampling extends SpectralCommand {
 		catch (final IllegalArgumentException e) {
 			return switched + "noise_sigma auto: estimated from " + title + " once the operator is complete.";
 		}
+		// Only for a dialog: SciJava runs the initializer (correct = false) on every run, and the estimate
+		// reads the prior and the measurement.
+		if (!correct) return switched + "noise_sigma auto: estimated from " + title + " (shown in the run's table).";
 		final String key = System.identityHashCode(prior) + "/" + System.identityHashCode(measurement) + "/" + spec.describe();
 		if (!key.equals(estimateKey)) {
 			estimate = SamplingTask.estimatedSigma(prior, measurement, spec);

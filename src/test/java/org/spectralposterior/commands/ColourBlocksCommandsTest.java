@@ -150,8 +150,8 @@ class ColourBlocksCommandsTest {
 			final double[] got = org.spectralposterior.imagej.Planes.read(m, c + 1, all);
 			for (int p = 0; p < want.length; p++) assertEquals(want[p], got[p], 1e-3 * (1 + Math.abs(want[p])), "per-channel prior, channel " + (c + 1));
 		}
-		// A command that needs one operator says so.
-		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", grey, "measurement", vn, "method", "pigdm", "steps", 5), "one PSF per channel");
+		// A command that models one plane says so (before its operator is looked at).
+		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", grey, "measurement", vn, "method", "pigdm", "steps", 5), "has 3 channels");
 		// A PSF stack whose count is not the image's channels.
 		final ImageStack two = new ImageStack(7, 7);
 		two.addSlice(psf.getStack().getProcessor(1));
