@@ -87,9 +87,15 @@ final class Overview {
 		for (int i = 0; i < tiles.size(); i++) out.insert(tiles.get(i), i * w, LABEL);
 		try {
 			out.setColor(Color.BLACK);
-			out.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
 			out.setAntialiasedText(true);
-			for (int i = 0; i < tiles.size(); i++) out.drawString(labels.get(i), i * w + 4, LABEL - 3);
+			for (int i = 0; i < tiles.size(); i++) {
+				// A smaller font where a label is wider than its tile ("W2 map (W2 = 422)" was cut on 128-px tiles).
+				for (int size = 13; size >= 8; size--) {
+					out.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, size));
+					if (out.getStringWidth(labels.get(i)) <= w - 6) break;
+				}
+				out.drawString(labels.get(i), i * w + 4, LABEL - 3);
+			}
 		}
 		catch (final RuntimeException | Error e) {
 			// Headless machines without fonts cannot draw text; the tiles alone still inform.
