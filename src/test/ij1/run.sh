@@ -136,4 +136,6 @@ else echo "Debian imagej batch: FAILED ($n outputs)"; echo "$log" | tail -20; fa
 rm -rf "$home" "$out"
 fi
 echo "ij1: $pass passed, $fail failed"
+# A misspelt IJ1_PARTS or IJ1_VERSIONS runs nothing: that is a failure, not a pass.
+[ "$pass" -gt 0 ] || { echo "ij1: no check ran (IJ1_PARTS='${IJ1_PARTS:-}' IJ1_VERSIONS='${IJ1_VERSIONS:-}')"; exit 1; }
 [ "$fail" -eq 0 ]

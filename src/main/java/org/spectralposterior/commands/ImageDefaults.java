@@ -16,8 +16,10 @@ import org.spectralposterior.imagej.PriorImage;
  * this plugin did not make (not the measurement the last step made), every other required field the
  * current image. The current image wins when it is of the wanted kind (the user just made or clicked it), then
  * the newest one of that kind (ImageJ lists windows oldest first, and the newest is the one the last
- * step made). Optional fields other than a prior or a measurement start on "none": a ground truth or
- * a PSF the user did not ask for would change the run. Interactive dialogs only — a macro that leaves
+ * step made) for a required field; an optional field takes only the current image of its kind, else
+ * "none": a ground truth, a PSF, a measurement or a shared prior the user did not ask for would change
+ * the run. In Fiji a command with a single image field gets the current image from imagej-legacy
+ * before this runs (its active-image preprocessor resolves that field), as every ImageJ command does. Interactive dialogs only — a macro that leaves
  * out an optional image means "none", and one that leaves out the single required image means the
  * current image, as every ImageJ command does.
  */
@@ -60,6 +62,9 @@ public final class ImageDefaults {
 		final String wanted = wantedKind(key);
 		if (wanted != null) {
 			if (current != null && titles.contains(current) && is(wanted, kinds.get(current))) return current;
+			// An optional field is filled only by the image the user made current: a measurement or a prior
+			// there changes the run (an analysis's operator, Batch's shared prior), so it is not guessed.
+			if (!required) return NONE;
 			for (int i = titles.size() - 1; i >= 0; i--) if (is(wanted, kinds.get(titles.get(i)))) return titles.get(i);
 		}
 		if (!required) return NONE;
@@ -67,7 +72,19 @@ public final class ImageDefaults {
 		return titles.isEmpty() ? NONE : titles.get(0);
 	}
 
-	/** {@link #choose} over ImageJ's open windows; null when the field should start on no image. */
+	/**
+	 * The images a field can sensibly take: a prior field the priors, every other image field the images
+	 * that are not priors; all of them when none fits, so the run can say what is wrong with the one
+	 * chosen. (The plain-ImageJ dialog lists these; Fiji's list cannot be filtered, its default is.)
+	 */
+	public static List<String> fitting(final String key, final List<String> titles, final Map<String, String> kinds) {
+		final boolean wantPrior = key.equals("prior");
+		final List<String> fit = new ArrayList<>();
+		for (final String t : titles) if (PriorImage.KIND.equals(kinds.get(t)) == wantPrior) fit.add(t);
+		return fit.isEmpty() ? titles : fit;
+	}
+
+	/** {@link #choose} over ImageJ's open windows that {@link #fitting fit}; null when the field should start on no image. */
 	public static ImagePlus open(final String key, final boolean required) {
 		final int[] ids = WindowManager.getIDList();
 		if (ids == null) return null;
@@ -80,7 +97,7 @@ public final class ImageDefaults {
 			kinds.put(imp.getTitle(), Metadata.kind(imp));
 		}
 		final ImagePlus cur = WindowManager.getCurrentImage();
-		final String t = choose(key, required, titles, kinds, cur == null ? null : cur.getTitle());
+		final String t = choose(key, required, fitting(key, titles, kinds), kinds, cur == null ? null : cur.getTitle());
 		return NONE.equals(t) && !titles.contains(NONE) ? null : WindowManager.getImage(t);
 	}
 }

@@ -84,8 +84,11 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 			final ImagePlus pick = imageDefault.apply(item.getName(), item.isRequired());
 			if (pick != null) module.setInput(item.getName(), pick);
 		}
-		// The dialog opens on those values, corrected where they are impossible (a real image's operator).
-		((SpectralCommand) module.getDelegateObject()).refreshDialog();
+		// The dialog opens on those values, corrected where they are impossible (a real image's operator),
+		// but never a value the caller set: a resolved input is the caller's, and no dialog shows it.
+		final SpectralCommand command = (SpectralCommand) module.getDelegateObject();
+		command.correctable = key -> !module.isInputResolved(key);
+		command.refreshDialog();
 	}
 
 	/** The image a field starts on ({@link ImageDefaults#open}); replaceable by tests, which have no windows. */

@@ -161,28 +161,32 @@ public class PosteriorSampling extends SpectralCommand {
 	@Parameter(type = ItemIO.OUTPUT, label = "Trajectory x̂0")
 	public ImagePlus trajectory_x0;
 
-	/** The last estimate shown, by what it depends on, so typing in another field does not redo it. */
+	/**
+	 * The parts of the estimate shown, each kept by what it depends on: the measurement's detail variance
+	 * (reading and sorting every plane: seconds on a stack) by the measurement alone, the σ by the prior,
+	 * the operator and the PSF too — so typing a blur width does not re-read the measurement.
+	 */
+	private ImagePlus detailOf;
+	private double detail = Double.NaN;
 	private String estimateKey;
 	private double estimate = Double.NaN;
+	/** Whether the operator now shown is one this dialog chose (for a real image), to undo for a recorded one. */
+	private boolean switchedOperator;
 
 	/**
 	 * A measurement that does not record its degradation (a real image, not made by Simulate
 	 * Degradation) cannot give the operator: the dialog switches to an explicit one (a Gaussian blur, its
-	 * width to be set) and says so; and whenever σ is to be estimated it shows the estimate the run will
-	 * use, so that a real image never runs with a σ the user has not seen (before, σ = 0 gave a
-	 * posterior std of 1.3 where 15 was right).
+	 * width to be set) and says so, and switches back if a recorded measurement is chosen after; whenever
+	 * σ is to be estimated it shows the estimate the run will use, so that a real image never runs with a
+	 * σ the user has not seen (before, σ = 0 gave a posterior std of 1.3 where 15 was right). Only
+	 * fields the caller left open are corrected ({@link #correctable}).
 	 */
-	@Override
-	public boolean advises() {
-		return true;
-	}
-
 	@Override
 	protected String dialogAdvice(final boolean correct) {
 		try {
-			return advice(correct);
+			return advice(correct && correctable.test("operator"));
 		}
-		catch (final RuntimeException e) {
+		catch (final RuntimeException | OutOfMemoryError e) {
 			// A malformed record, a prior that does not read: the run says what is wrong, the dialog stays usable.
 			return e.getMessage() == null ? "" : e.getMessage();
 		}
@@ -193,42 +197,54 @@ public class PosteriorSampling extends SpectralCommand {
 		final boolean recorded = org.spectralposterior.imagej.MeasurementImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(measurement));
 		final boolean fromMeasurement = operator == null || FROM_MEASUREMENT.equalsIgnoreCase(operator.trim());
 		final String title = measurement.getTitle();
-		String switched = "";
-		if (fromMeasurement && !recorded) {
-			if (!correct) return title + " does not record its degradation (it was not made by Simulate Degradation): choose its operator and noise_sigma.";
+		if (recorded && !fromMeasurement && correct && switchedOperator) {
+			operator = FROM_MEASUREMENT;
+			switchedOperator = false;
+			return recordedLine(title);
+		}
+		if (fromMeasurement) {
+			if (recorded) return recordedLine(title);
+			if (!correct) return title + " does not record its degradation (it was not made by Simulate Degradation): choose operator and noise_sigma.";
 			operator = "gaussian";
-			switched = title + " does not record its degradation (it was not made by Simulate Degradation): set its operator below (here a Gaussian blur; use none for noise only). ";
+			switchedOperator = true;
 		}
-		else if (fromMeasurement) {
-			return "Operator and noise from " + title + ": " + org.spectralposterior.imagej.MeasurementImage.operator(measurement).describe() + ", noise_sigma = "
-				+ shown(org.spectralposterior.imagej.MeasurementImage.noiseSigma(measurement)) + ".";
-		}
+		final String lead = !recorded ? title + " does not record its degradation: operator set to gaussian; give its blur (or none, motion, psf). "
+			: title + " records " + org.spectralposterior.imagej.MeasurementImage.operator(measurement).describe() + ": operator=" + FROM_MEASUREMENT + " uses it. ";
 		final boolean auto;
 		try {
 			auto = Double.isNaN(SamplingTask.parseNoiseSigma(noise_sigma));
 		}
 		catch (final IllegalArgumentException e) {
-			return switched + "noise_sigma must be auto or a number ≥ 0.";
+			return lead + "noise_sigma must be auto or a number ≥ 0.";
 		}
-		if (!auto) return switched;
+		if (!auto) return lead;
+		// Only for a dialog: SciJava runs the initializer (correct = false) on every run, and the estimate
+		// reads the prior and the measurement.
+		if (!correct) return lead + "noise_sigma auto: estimated from the image (shown in the run's table).";
 		final OperatorSpec spec;
 		try {
 			spec = SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf);
 		}
 		catch (final IllegalArgumentException e) {
-			return switched + "noise_sigma auto: estimated from " + title + " once the operator is complete.";
+			return lead + "noise_sigma auto: estimated once the operator is complete.";
 		}
-		// Only for a dialog: SciJava runs the initializer (correct = false) on every run, and the estimate
-		// reads the prior and the measurement.
-		if (!correct) return switched + "noise_sigma auto: estimated from " + title + " (shown in the run's table).";
-		final String key = System.identityHashCode(prior) + "/" + System.identityHashCode(measurement) + "/" + spec.describe();
+		if (detailOf != measurement) {
+			detail = SamplingTask.detailVariance(measurement);
+			detailOf = measurement;
+			estimateKey = null;
+		}
+		final String key = System.identityHashCode(prior) + "/" + System.identityHashCode(psf) + "/" + spec.describe();
 		if (!key.equals(estimateKey)) {
-			estimate = SamplingTask.estimatedSigma(prior, measurement, spec);
+			estimate = SamplingTask.estimatedSigma(prior, measurement, spec, detail);
 			estimateKey = key;
 		}
-		return switched + (Double.isNaN(estimate) ? "noise_sigma auto: estimated from " + title + " when the run starts (shown in its table)."
-			: "noise_sigma auto ≈ " + shown(estimate) + ", estimated from " + title
-				+ " (robust Haar-detail estimate, less the prior's share; the run's table shows it). Type a number to override it.");
+		return lead + (Double.isNaN(estimate) ? "noise_sigma auto: estimated when the run starts (its table shows it)."
+			: "noise_sigma auto ≈ " + shown(estimate) + " (robust Haar-detail estimate less the prior's share; the table shows it). Type a number to override.");
+	}
+
+	private String recordedLine(final String title) {
+		return "Operator and noise from " + title + ": " + org.spectralposterior.imagej.MeasurementImage.operator(measurement).describe() + ", noise_sigma = "
+			+ shown(org.spectralposterior.imagej.MeasurementImage.noiseSigma(measurement)) + ".";
 	}
 
 	/** Three significant digits: what a person reads in a dialog line. */

@@ -242,6 +242,13 @@ public abstract class SpectralCommand extends ContextCommand {
 		return "";
 	}
 
+	/**
+	 * Which fields {@link #dialogAdvice} may correct: all in the plain-ImageJ dialog; in Fiji only those the
+	 * caller left unresolved (a script that passes operator=[from measurement] with a real image must fail
+	 * as it asked, not run a Gaussian blur the dialog chose). Set by {@link MacroDefaults}.
+	 */
+	protected java.util.function.Predicate<String> correctable = key -> true;
+
 	/** Whether {@link #dialogAdvice} can say anything, so the plain-ImageJ dialog makes room for it. */
 	public boolean advises() {
 		return false;

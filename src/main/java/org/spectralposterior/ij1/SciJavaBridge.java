@@ -203,7 +203,7 @@ final class SciJavaBridge {
 			fields.add(new Field(item, component, gd.getLabel()));
 		}
 		// The command's advice on the values in the fields (the noise estimate a run will use, an
-		// operator a real image cannot give): three wrapped lines under the fields, kept current with them.
+		// operator a real image cannot give): a few wrapped lines under the fields, kept current with them.
 		final CommandModule live = (CommandModule) info.createModule();
 		final SpectralCommand adviser = (SpectralCommand) live.getCommand();
 		final ij.gui.MultiLineLabel adviceLabel;
@@ -300,10 +300,10 @@ final class SciJavaBridge {
 		return out;
 	}
 
-	/** Characters per line of the advice under a dialog's fields. */
-	private static final int ADVICE_WIDTH = 90;
+	/** Characters per line of the advice under a dialog's fields, and its lines. */
+	private static final int ADVICE_WIDTH = 90, ADVICE_LINES = 4;
 
-	/** The advice wrapped into exactly three lines (a MultiLineLabel keeps the size it was laid out with). */
+	/** The advice wrapped into exactly {@link #ADVICE_LINES} lines (a MultiLineLabel keeps the size it was laid out with). */
 	static String adviceLines(final String advice) {
 		final List<String> lines = new ArrayList<>();
 		StringBuilder line = new StringBuilder();
@@ -316,12 +316,12 @@ final class SciJavaBridge {
 			line.append(word);
 		}
 		if (line.length() > 0) lines.add(line.toString());
-		while (lines.size() > 3) {
-			lines.remove(3);
-			lines.set(2, lines.get(2) + " …");
+		if (lines.size() > ADVICE_LINES) {
+			lines.subList(ADVICE_LINES, lines.size()).clear();
+			lines.set(ADVICE_LINES - 1, lines.get(ADVICE_LINES - 1) + " …");
 		}
 		// StringTokenizer, which MultiLineLabel splits with, skips empty lines: a space keeps each one.
-		while (lines.size() < 3) lines.add(" ");
+		while (lines.size() < ADVICE_LINES) lines.add(" ");
 		return String.join("\n", lines);
 	}
 
@@ -340,19 +340,9 @@ final class SciJavaBridge {
 		return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
 	}
 
-	/**
-	 * The images a field can sensibly take: a prior field lists the priors (made by Build Gaussian
-	 * Prior, also reopened from TIFF), every other image field the images that are not priors. When
-	 * none fits, all are listed, so the run can say what is wrong with the one chosen.
-	 */
+	/** The images a field can sensibly take ({@link ImageDefaults#fitting}). */
 	static String[] fitting(final String key, final String[] titles) {
-		final boolean wantPrior = key.equals("prior");
-		final List<String> fit = new ArrayList<>();
-		for (final String t : titles) {
-			final boolean isPrior = org.spectralposterior.imagej.PriorImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(WindowManager.getImage(t)));
-			if (isPrior == wantPrior) fit.add(t);
-		}
-		return fit.isEmpty() ? titles : fit.toArray(String[]::new);
+		return ImageDefaults.fitting(key, List.of(titles), kinds(titles)).toArray(String[]::new);
 	}
 
 	private static Map<String, String> kinds(final String[] titles) {

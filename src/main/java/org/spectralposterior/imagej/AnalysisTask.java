@@ -98,6 +98,17 @@ public final class AnalysisTask {
 			return out;
 		}
 
+		/** How many problems {@link #problems} gives, from the prior's record (1 when it records none). */
+		int components() {
+			final String c = org.spectralposterior.imagej.Metadata.read(priorImp).get("channels");
+			try {
+				return c == null ? 1 : Math.max(1, Integer.parseInt(c.trim()));
+			}
+			catch (final NumberFormatException e) {
+				return 1; // reading the prior says what is wrong
+			}
+		}
+
 		/** The problem in [−1, 1] units, read once: the prior and operator do not change across methods. */
 		Problem problem() {
 			final GaussianPrior prior = prior();
@@ -215,8 +226,10 @@ public final class AnalysisTask {
 		final int[] steps = ints(stepList, "steps_list");
 		final List<Variant> variants = Variant.parse(variantList);
 		if (iterations < 0) throw new IllegalArgumentException("iterations must be ≥ 0, got " + iterations + ".");
+		// The memory is checked before the colour basis and the per-channel priors are built.
+		setup.budget("Compare Samplers", setup.components(), 0).check();
 		final List<Problem> problems = setup.problems();
-		setup.budget("Compare Samplers", problems.size(), 0).check();
+		final boolean crossChannel = PriorImage.isColour(setup.priorImp());
 		final Problem problem = problems.get(0);
 		final double half = problem.half();
 		final ResultsTable table = new ResultsTable();
@@ -238,7 +251,11 @@ public final class AnalysisTask {
 				progress.detail(sr.label() + " · n = " + steps[i] + " · curve point " + (done + 1) + "/" + series.size() * steps.length);
 				rows[si][i] = -1;
 				final String unavailable = problems.size() > 1 && sr.variant() != Variant.HEURISTIC
-					? "no " + sr.variant().key + " curve: weights and schedules are designed for a prior of one channel; this one has " + problems.size() : unavailable(setup, sr);
+					? "no " + sr.variant().key + " curve: Compare Samplers tunes and designs for a prior of one channel (this one has " + problems.size()
+						+ "); Tune Sampler Weights tunes a cross-channel colour prior"
+					: crossChannel && !m.linear() ? "no curve: " + m.label + " normalises its guidance by the residual of the whole image, which does not split over colour channels"
+						+ " (Posterior Sampling refuses it with a colour prior too)"
+					: unavailable(setup, sr);
 				final Object[] r = unavailable != null ? null : switch (sr.variant()) {
 					case HEURISTIC -> problems.size() == 1 ? problem.expected(m, steps[i], t0, progress) : summed(problems, m, steps[i], t0, progress);
 					case TUNED -> tunedExpected(setup, problem, m, steps[i], iterations, progress);

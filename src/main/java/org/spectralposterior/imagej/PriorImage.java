@@ -93,8 +93,8 @@ public final class PriorImage {
 		}
 		if (imp.getType() != ImagePlus.GRAY32) throw new IllegalArgumentException("The prior image '" + title + "' must stay 32-bit; it was converted. Rebuild the prior.");
 		if (isColour(imp)) {
-			throw new IllegalArgumentException("The prior '" + title + "' is a cross-channel colour prior, which this command does not model: use it in Posterior Sampling, Synthesize Texture or "
-				+ "Compare Samplers (blur or no operator); here, rebuild it with colour_model=[per channel] (Posterior Sampling, Compare Samplers) or from one channel (Image › Color › Split Channels).");
+			throw new IllegalArgumentException("The prior '" + title + "' is a cross-channel colour prior, which this command does not model: use it in Posterior Sampling, Synthesize Texture, "
+				+ "Compare Samplers or Tune Sampler Weights (blur or no operator); here, build the prior from one channel (Image › Color › Split Channels, then Build Gaussian Prior).");
 		}
 		final HalfPlane plane = new HalfPlane(imp.getHeight(), imp.getWidth());
 		final int channels = (int) infoNumber(m, "channels", "1", title, true);

@@ -308,22 +308,39 @@ public final class SamplingTask {
 		return sigma;
 	}
 
-	/**
-	 * The σ a run with {@code noise_sigma=auto} and this explicit operator would use, for the dialog to
-	 * show before the run (the same estimate, {@link #sigma}); NaN when it cannot be made yet — a colour
-	 * or super-resolution prior, sizes that do not match, an operator that is not a blur — the run then
-	 * says why.
-	 */
-	public static double estimatedSigma(final ImagePlus priorImp, final ImagePlus measurementImage, final OperatorSpec spec) {
+	/** The measurement's robust detail variance, the part of {@link #sigma}'s estimate that depends on it alone (NaN if unreadable). */
+	public static double detailVariance(final ImagePlus measurementImage) {
 		try {
-			if (priorImp == null || measurementImage == null || spec == null || PriorImage.isColour(priorImp)) return Double.NaN;
+			final ImagePlus measurement = Planes.channels(measurementImage);
+			final double[][] planes = new double[measurement.getStackSize()][];
+			for (int i = 0; i < planes.length; i++) planes[i] = Planes.readRaw(measurement, i + 1);
+			return NoiseLevel.detailVariance(planes, measurement.getWidth(), measurement.getHeight());
+		}
+		catch (final RuntimeException e) {
+			return Double.NaN;
+		}
+	}
+
+	/**
+	 * The σ a run with {@code noise_sigma=auto} and this explicit operator would use ({@link #sigma}'s
+	 * estimate: the measurement's detail variance, {@link #detailVariance}, less the priors' share
+	 * through the operator), for the dialog to show before the run; NaN when it cannot be made yet — a
+	 * colour prior, sizes that do not match, an operator that is not a blur — the run then says why.
+	 * Never throws: a dialog calls it on every change.
+	 */
+	public static double estimatedSigma(final ImagePlus priorImp, final ImagePlus measurementImage, final OperatorSpec spec, final double detailVariance) {
+		try {
+			if (priorImp == null || measurementImage == null || spec == null || !Double.isFinite(detailVariance) || PriorImage.isColour(priorImp)) return Double.NaN;
 			final ImagePlus measurement = Planes.channels(measurementImage);
 			final List<GaussianPrior> priors = PriorImage.readAll(priorImp);
 			final int w = measurement.getWidth(), h = measurement.getHeight();
 			if (priors.get(0).plane().width != w || priors.get(0).plane().height != h || !spec.circulant()) return Double.NaN;
-			return sigma(Request.exact(EXACT, 1, 1, spec, Double.NaN), measurement, priors, DegradationTask.channelOperators(measurement, spec)[0].rho());
+			final double[] rho = DegradationTask.channelOperators(measurement, spec)[0].rho();
+			double signal = 0;
+			for (final GaussianPrior p : priors) signal += NoiseLevel.signalDetailVariance(p, rho);
+			return NoiseLevel.sigma(detailVariance, signal / priors.size());
 		}
-		catch (final IllegalArgumentException e) {
+		catch (final RuntimeException e) {
 			return Double.NaN;
 		}
 	}

@@ -62,19 +62,23 @@ class ColourAnalysisTest {
 		// The analyses that model one plane refuse, naming the way out, instead of reading channel 1.
 		final CommandModule tune = CommandsTest.run(TuneSamplerWeights.class, "prior", perChannel, "method", "pigdm", "steps", 5, "iterations", 3);
 		CommandsTest.expectFailure(tune, "has 3 channels");
-		// Synthesize Texture draws every channel, each from its own prior.
-		final CommandModule syn = CommandsTest.run(SynthesizeTexture.class, "prior", perChannel, "samples", 2, "seed", 4L);
+		// Synthesize Texture draws every channel, each from its own prior: the channels' spreads are in the
+		// exemplar's ratio (channel 1 has about 1.7 times the std of channel 3), not one prior's three times.
+		final CommandModule syn = CommandsTest.run(SynthesizeTexture.class, "prior", perChannel, "samples", 6, "seed", 4L);
 		assertFalse(syn.isCanceled(), () -> syn.getCancelReason());
 		final ImagePlus tex = (ImagePlus) syn.getOutput("textures");
 		assertEquals(3, tex.getNChannels());
-		assertEquals(2, tex.getNFrames());
+		assertEquals(6, tex.getNFrames());
 		final ImageStack st = tex.getStack();
-		double spread0 = 0, spread2 = 0;
-		for (int f = 1; f <= 2; f++) {
-			spread0 += new ij.process.FloatProcessor(16, 12, (float[]) st.getPixels(tex.getStackIndex(1, 1, f))).getStatistics().stdDev;
-			spread2 += new ij.process.FloatProcessor(16, 12, (float[]) st.getPixels(tex.getStackIndex(3, 1, f))).getStatistics().stdDev;
+		double var0 = 0, var2 = 0;
+		for (int f = 1; f <= 6; f++) {
+			var0 += Math.pow(new ij.process.FloatProcessor(16, 12, (float[]) st.getPixels(tex.getStackIndex(1, 1, f))).getStatistics().stdDev, 2);
+			var2 += Math.pow(new ij.process.FloatProcessor(16, 12, (float[]) st.getPixels(tex.getStackIndex(3, 1, f))).getStatistics().stdDev, 2);
 		}
-		assertTrue(Math.abs(spread0 - spread2) > 1e-6, "the channels are drawn from their own priors, not one: " + spread0 + " vs " + spread2);
+		final ImagePlus c1 = channel(image, 1), c3 = channel(image, 3);
+		final double want = c1.getStatistics().stdDev / c3.getStatistics().stdDev, got = Math.sqrt(var0 / var2);
+		assertEquals(want, got, 0.3 * want, "texture channel 1 / channel 3 std against the exemplar's");
+		assertTrue(Math.abs(want - 1) > 0.3, "the fixture's channels differ in spread: " + want);
 	}
 
 	/**

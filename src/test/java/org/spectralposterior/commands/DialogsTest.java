@@ -203,6 +203,11 @@ class DialogsTest {
 
 	/** One run through SciJava's pipeline with the user step at the harvester's place; returns the values the dialog showed. */
 	private static Map<String, Object> interactive(final String label, final String options, final Map<String, Object> typed) throws Exception {
+		return interactive(label, options, typed, new HashMap<>());
+	}
+
+	/** As above, with inputs a caller (a script) passed: SciJava resolves them before any preprocessor. */
+	private static Map<String, Object> interactive(final String label, final String options, final Map<String, Object> typed, final Map<String, Object> preset) throws Exception {
 		final PluginService plugins = CommandsTest.commands().context().service(PluginService.class);
 		final ModuleService modules = CommandsTest.commands().context().service(ModuleService.class);
 		final UserStep user = new UserStep(typed);
@@ -218,8 +223,9 @@ class DialogsTest {
 		MacroDefaults.options = () -> options;
 		MacroDefaults.headless = () -> false;
 		try {
-			final CommandModule m = (CommandModule) modules.run(modules.createModule(info(label)), pre, post, new HashMap<>()).get();
+			final CommandModule m = (CommandModule) modules.run(modules.createModule(info(label)), pre, post, preset).get();
 			assertTrue(pre.indexOf(user) > pre.indexOf(pre.stream().filter(p -> p instanceof MacroDefaults).findFirst().orElseThrow()));
+			if (options == null) user.shown.put("module", m);
 			return options == null ? user.shown : Map.of("module", m);
 		}
 		finally {
@@ -268,7 +274,15 @@ class DialogsTest {
 		assertEquals("gravel_degraded", ImageDefaults.choose("measurement", true, open, kinds, "gravel_degraded"));
 		// … else the newest of that kind, whatever is current (the exemplar, in the tutorial).
 		assertEquals("other_prior", ImageDefaults.choose("prior", true, open, kinds, "gravel.png"));
-		assertEquals("gravel_degraded-1", ImageDefaults.choose("measurement", false, open, kinds, "gravel.png"));
+		assertEquals("gravel_degraded-1", ImageDefaults.choose("measurement", true, open, kinds, "gravel.png"));
+		// An optional field takes only the current image of its kind: a measurement or a shared prior the
+		// user did not pick would change the run (an analysis's operator, Batch's prior).
+		assertEquals(ImageDefaults.NONE, ImageDefaults.choose("measurement", false, open, kinds, "gravel.png"));
+		assertEquals("gravel_degraded", ImageDefaults.choose("measurement", false, open, kinds, "gravel_degraded"));
+		assertEquals(ImageDefaults.NONE, ImageDefaults.choose("prior", false, open, kinds, "gravel_degraded"));
+		// Fields other than a prior list no priors.
+		assertEquals(List.of("gravel.png", "gravel_degraded", "gravel_degraded-1", "notes.tif"), ImageDefaults.fitting("measurement", open, kinds));
+		assertEquals(List.of("gravel_prior", "other_prior"), ImageDefaults.fitting("prior", open, kinds));
 		// An optional measurement with none open, and every other optional field, start on none.
 		assertEquals(ImageDefaults.NONE, ImageDefaults.choose("measurement", false, List.of("gravel.png", "gravel_prior"), kinds, "gravel.png"));
 		assertEquals(ImageDefaults.NONE, ImageDefaults.choose("ground_truth", false, open, kinds, "gravel.png"));
@@ -317,6 +331,31 @@ class DialogsTest {
 		}
 		finally {
 			for (final ImagePlus imp : new ImagePlus[] { exemplar, prior, older, newer }) imp.close();
+			Remembered.forget(info);
+		}
+	}
+
+	/**
+	 * Fiji's interactive path corrects a real image's operator only where the caller left it open: a
+	 * script that passes operator=[from measurement] with a real image fails as it asked, while a dialog
+	 * that offers the operator opens on gaussian.
+	 */
+	@Test
+	void aCallersOperatorIsNeverCorrected() throws Exception {
+		final CommandInfo info = info(PosteriorSampling.LABEL);
+		Remembered.forget(info);
+		final ImagePlus image = CommandsTest.gravel(24);
+		final ImagePlus prior = (ImagePlus) CommandsTest.run(BuildGaussianPrior.class, "image", image).getOutput("prior");
+		final ImagePlus made = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image).getOutput("degraded");
+		final ImagePlus real = new ImagePlus("real_for_script.tif", made.getProcessor().duplicate());
+		try {
+			final Map<String, Object> set = new HashMap<>(Map.of("prior", prior, "measurement", real, "operator", PosteriorSampling.FROM_MEASUREMENT, "samples", 1));
+			final CommandModule script = (CommandModule) interactive(PosteriorSampling.LABEL, null, Map.of(), set).get("module");
+			assertTrue(script.isCanceled() && script.getCancelReason().contains("choose operator and noise_sigma explicitly"), String.valueOf(script.getCancelReason()));
+			final Map<String, Object> dialog = interactive(PosteriorSampling.LABEL, null, Map.of(), new HashMap<>(Map.of("prior", prior, "measurement", real, "samples", 1)));
+			assertEquals("gaussian", dialog.get("operator"), "the dialog offers an explicit operator for a real image");
+		}
+		finally {
 			Remembered.forget(info);
 		}
 	}

@@ -70,7 +70,7 @@ class NoiseEstimateCommandTest {
 		// The estimate follows the operator: a wider blur leaves less of the prior's detail to subtract.
 		dialog.blur_sigma = 4;
 		advice = dialog.refreshDialog();
-		assertTrue(advice.contains("≈") && !advice.contains("≈ " + m.group(1) + ","), advice);
+		assertTrue(advice.contains("≈") && !advice.contains("≈ " + m.group(1) + " "), advice);
 		// A number typed in is the σ: no estimate is shown.
 		dialog.noise_sigma = "5";
 		assertFalse(dialog.refreshDialog().contains("≈"));
@@ -81,6 +81,24 @@ class NoiseEstimateCommandTest {
 		advice = recorded.refreshDialog();
 		assertEquals(PosteriorSampling.FROM_MEASUREMENT, recorded.operator);
 		assertTrue(advice.contains("Gaussian blur σ=2") && advice.contains("noise_sigma = 5.00"), advice);
+		// Choosing a recorded measurement after a real one undoes the dialog's own switch.
+		dialog.noise_sigma = "auto";
+		dialog.measurement = made;
+		advice = dialog.refreshDialog();
+		assertEquals(PosteriorSampling.FROM_MEASUREMENT, dialog.operator, advice);
+		// An operator the user chose stays, and the line says what the recorded measurement would give.
+		dialog.operator = "motion";
+		advice = dialog.refreshDialog();
+		assertEquals("motion", dialog.operator);
+		assertTrue(advice.contains("records Gaussian blur") && advice.contains("operator=from measurement uses it"), advice);
+		// A value the caller set (a resolved input in Fiji: no dialog shows it) is never corrected.
+		final PosteriorSampling script = new PosteriorSampling();
+		script.prior = prior;
+		script.measurement = real;
+		script.correctable = key -> !key.equals("operator");
+		advice = script.refreshDialog();
+		assertEquals(PosteriorSampling.FROM_MEASUREMENT, script.operator, advice);
+		assertTrue(advice.contains("choose operator and noise_sigma"), advice);
 		// Not a dialog: the documented default stays, and the run says what to choose.
 		CommandsTest.expectFailure(CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", real, "samples", 1), "choose operator and noise_sigma explicitly");
 	}
