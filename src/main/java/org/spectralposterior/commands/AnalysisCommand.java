@@ -135,9 +135,15 @@ public abstract class AnalysisCommand extends SpectralCommand {
 			if (measurement.getWidth() != prior.getWidth() || measurement.getHeight() != prior.getHeight()) {
 				throw new IllegalArgumentException("The prior is " + prior.getWidth() + "×" + prior.getHeight() + " but the measurement is " + measurement.getWidth() + "×" + measurement.getHeight() + ".");
 			}
-			final float[] px = (float[]) measurement.getProcessor().convertToFloatProcessor().getPixels();
-			observed = new boolean[px.length];
-			for (int i = 0; i < px.length; i++) observed[i] = !Float.isNaN(px[i]);
+			// A cross-channel colour prior takes every channel's mask, channel-major (the holes may differ
+			// between channels); a grey prior the first plane's, as before.
+			final ImagePlus planes = org.spectralposterior.imagej.PriorImage.isColour(prior) ? org.spectralposterior.imagej.Planes.channels(measurement) : measurement;
+			final int nc = org.spectralposterior.imagej.PriorImage.isColour(prior) ? planes.getNChannels() : 1, np = prior.getWidth() * prior.getHeight();
+			observed = new boolean[nc * np];
+			for (int c = 0; c < nc; c++) {
+				final float[] px = (float[]) planes.getStack().getProcessor(planes.getStackIndex(c + 1, 1, 1)).convertToFloatProcessor().getPixels();
+				for (int i = 0; i < np; i++) observed[c * np + i] = !Float.isNaN(px[i]);
+			}
 		}
 		return new AnalysisTask.Setup(prior, spec, sigma, schedule, timesteps, schedule_table, base_step, eta, data_range, factor, observed);
 	}

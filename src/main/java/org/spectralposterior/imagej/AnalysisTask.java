@@ -69,6 +69,21 @@ public final class AnalysisTask {
 		 */
 		List<Problem> problems() {
 			final Schedule sch = Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable));
+			if (PriorImage.isColour(priorImp) && observed != null && factor == 1) {
+				// Colour inpainting: the mask mixes the eigen-channels, so one dense problem in channel pixels.
+				final org.spectralposterior.core.prior.ColourPrior colour = PriorImage.readColour(priorImp);
+				final int d = colour.channels() * colour.plane().pixels;
+				if (d > org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT) {
+					throw new IllegalArgumentException("Colour inpainting's expected W2 is computed densely, up to " + org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT
+						+ " channel-pixels (e.g. 24×24 RGB); this image has " + d + ": crop it, or use Posterior Sampling, which gives the W2 for the measurement at hand.");
+				}
+				if (observed.length != d) throw new IllegalArgumentException("The colour prior has " + colour.channels() + " channels but the measurement's mask " + observed.length / colour.plane().pixels + ".");
+				final IntensityMap map = ColourTask.commonMap(priorImp, colour.channels(), IntensityMap.Range.parse(dataRange));
+				final org.spectralposterior.core.prior.ColourPrior unit = colour.affine(map.mid(), map.half());
+				// The eigen-channel prior stands in where a plane is read (the table, the spectral density's size).
+				return List.of(new Problem(this, unit.basis().eigenPrior(0), BlurOperator.of(OperatorSpec.none(), colour.plane().height, colour.plane().width), map.noiseToUnit(sigma), map.half(), sch,
+					unit));
+			}
 			if (PriorImage.isColour(priorImp)) {
 				if (factor > 1 || observed != null || operator.perChannel()) {
 					throw new IllegalArgumentException("With a cross-channel colour prior this analysis handles a blur shared by the channels (or none): super-resolution, inpainting and a PSF per "
@@ -121,7 +136,12 @@ public final class AnalysisTask {
 	}
 
 	/** A prior, operator and noise level in [−1, 1] units, with the factor back to image units. */
-	record Problem(Setup setup, GaussianPrior unitPrior, BlurOperator op, double unitSigma, double half, Schedule schedule) {
+	record Problem(Setup setup, GaussianPrior unitPrior, BlurOperator op, double unitSigma, double half, Schedule schedule, org.spectralposterior.core.prior.ColourPrior unitColour) {
+
+		/** A grey problem (or one eigen-channel or channel of a colour one). */
+		Problem(final Setup setup, final GaussianPrior unitPrior, final BlurOperator op, final double unitSigma, final double half, final Schedule schedule) {
+			this(setup, unitPrior, op, unitSigma, half, schedule, null);
+		}
 
 		DiffusionSampler sampler(final Method m, final int steps, final int t0) {
 			return new DiffusionSampler(unitPrior, op, unitSigma, config(m, steps, t0));
@@ -133,6 +153,18 @@ public final class AnalysisTask {
 
 		/** E_v W2² (unit space) of method m with n steps and its law's kind, for a blur or, per aliasing group, for super-resolution. */
 		Object[] expected(final Method m, final int steps, final int t0, final Progress progress) {
+			if (setup.observed() != null && unitColour != null) {
+				if (!m.linear()) return null;
+				// Colour inpainting (at most 3 × 24² channel-pixels): dense, exact, in channel pixels.
+				final org.spectralposterior.core.posterior.ColourInpaintingPosterior post = new org.spectralposterior.core.posterior.ColourInpaintingPosterior(unitColour, setup.observed(), unitSigma);
+				final int d = setup.observed().length;
+				// SDEdit's start is each measurement's posterior mean (expectedW2 asks for it); any one stands in here.
+				final double[] start = m.start() == Method.Start.POSTERIOR_MEAN ? post.mean(new double[d], null) : null;
+				final org.spectralposterior.core.diffusion.InpaintingSampler is = new org.spectralposterior.core.diffusion.InpaintingSampler(post.conditionedBasis(), setup.observed(), unitSigma,
+					config(m, steps, t0), start);
+				final double[] e = is.expectedW2(post, unitSigma, progress);
+				return new Object[] { new Wasserstein.Expected(unitPrior.plane(), e[1], e[2], new double[unitPrior.plane().size]), true };
+			}
 			if (setup.observed() != null) {
 				if (!m.linear()) return null;
 				// Inpainting (images of at most 64×64 pixels): dense, exact.
@@ -227,7 +259,8 @@ public final class AnalysisTask {
 		final List<Variant> variants = Variant.parse(variantList);
 		if (iterations < 0) throw new IllegalArgumentException("iterations must be ≥ 0, got " + iterations + ".");
 		// The memory is checked before the colour basis and the per-channel priors are built.
-		setup.budget("Compare Samplers", setup.components(), 0).check();
+		final int components = setup.components();
+		setup.budget("Compare Samplers", components, 0).check();
 		final List<Problem> problems = setup.problems();
 		final boolean crossChannel = PriorImage.isColour(setup.priorImp());
 		final Problem problem = problems.get(0);
@@ -282,8 +315,11 @@ public final class AnalysisTask {
 				table.addValue("E_v W2^2", e.squared());
 				table.addValue("E_v W2", ys[si][i]);
 				// Per channel-pixel: the sum over the channels divided by every channel's pixels.
-				table.addValue("E_v W2^2 per pixel", e.perPixel() / problems.size());
-				if (problems.size() > 1) table.addValue("channels", problems.size() + (PriorImage.isColour(setup.priorImp()) ? " (eigen-channels of the cross-channel prior, summed)" : " (per channel, summed)"));
+				table.addValue("E_v W2^2 per pixel", e.perPixel() / components);
+				if (components > 1) {
+					table.addValue("channels", components + (!crossChannel ? " (per channel, summed)" : setup.observed() != null ? " (one dense colour inpainting problem)"
+						: " (eigen-channels of the cross-channel prior, summed)"));
+				}
 				table.addValue("E_v W2^2 mean part", e.meanPart());
 				table.addValue("E_v W2^2 covariance part", e.covariancePart());
 				if (setup.factor() > 1) table.addValue("operator", setup.operator().describe() + ", downsampled ×" + setup.factor());

@@ -150,4 +150,34 @@ class ColourAnalysisTest {
 		CommandsTest.expectFailure(CommandsTest.run(TuneSamplerWeights.class, "prior", prior, "operator", "gaussian", "method", "pigdm", "steps", 5, "parametrisation", "per step and band"),
 			"tune with parametrisation=[per step]");
 	}
+
+	/**
+	 * Compare Samplers on a colour inpainting measurement (12×10 RGB, a 4×3 hole in every channel): one
+	 * dense problem in channel pixels. Its covariance part does not depend on the measurement, so it must
+	 * equal the covariance part Posterior Sampling computes for the measurement at hand (its own route:
+	 * the sampler's propagated law and the posterior's factor); E_v W2² ≥ it; CGDM beats the 6-step PiGDM.
+	 */
+	@Test
+	void colourInpaintingHasAnExpectedW2() throws Exception {
+		final ImagePlus image = ColourCommandsTest.rgb(12, 10, 8);
+		final ImagePlus prior = ColourCommandsTest.prior(image);
+		image.setRoi(new ij.gui.Roi(4, 3, 4, 3));
+		final ImagePlus v = (ImagePlus) CommandsTest.run(SimulateDegradation.class, "image", image, "operator", "inpaint", "noise_sigma", 1.0, "seed", 3L).getOutput("degraded");
+		image.deleteRoi();
+		final CommandModule m = CommandsTest.run(CompareSamplers.class, "prior", prior, "measurement", v, "operator", PosteriorSampling.FROM_MEASUREMENT, "methods", "pigdm,cgdm", "steps_list", "6");
+		assertFalse(m.isCanceled(), () -> m.getCancelReason());
+		final ResultsTable t = AnalysisCommandsTest.table(m);
+		assertEquals(2, t.size());
+		assertTrue(t.getStringValue("channels", 0).contains("dense colour inpainting"), t.getStringValue("channels", 0));
+		final CommandModule s = CommandsTest.run(PosteriorSampling.class, "prior", prior, "measurement", v, "method", "pigdm", "steps", 6, "samples", 1);
+		assertFalse(s.isCanceled(), () -> s.getCancelReason());
+		final ResultsTable st = AnalysisCommandsTest.table(s);
+		final double cov = st.getValue("W2^2 covariance part", 0), expectedCov = t.getValue("E_v W2^2 covariance part", 0);
+		System.out.printf("colour inpainting, PiGDM 6 steps: E_v W2² %.6g (covariance part %.6g; Posterior Sampling's for this v %.6g); CGDM %.6g%n", t.getValue("E_v W2^2", 0), expectedCov, cov,
+			t.getValue("E_v W2^2", 1));
+		assertEquals(cov, expectedCov, 1e-6 * cov, "the covariance part does not depend on v");
+		assertTrue(t.getValue("E_v W2^2", 0) >= expectedCov && t.getValue("E_v W2^2 mean part", 0) > 0);
+		assertTrue(t.getValue("E_v W2^2", 1) < t.getValue("E_v W2^2", 0), "CGDM nearer the posterior than PiGDM at 6 steps");
+		assertEquals(t.getValue("E_v W2^2", 0) / (3.0 * 120), t.getValue("E_v W2^2 per pixel", 0), 1e-9 * t.getValue("E_v W2^2", 0), "per channel-pixel");
+	}
 }

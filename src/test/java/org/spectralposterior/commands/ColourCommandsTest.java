@@ -79,7 +79,7 @@ class ColourCommandsTest {
 		assertFalse(PriorImage.isColour(perChannel));
 		assertEquals(3, perChannel.getStackSize());
 		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PriorImage.readAll(prior));
-		assertTrue(e.getMessage().contains("colour_model=[per channel]"), e.getMessage());
+		assertTrue(e.getMessage().contains("build the prior from one channel") && e.getMessage().contains("Compare Samplers or Tune Sampler Weights"), e.getMessage());
 		// An edited coherence is refused, not silently used.
 		final ImagePlus edited = prior.duplicate();
 		edited.setProperty("Info", prior.getProperty("Info"));

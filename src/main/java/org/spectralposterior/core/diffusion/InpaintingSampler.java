@@ -622,31 +622,54 @@ public final class InpaintingSampler {
 	 * memory checked first.
 	 */
 	public double[] expectedW2(final org.spectralposterior.core.posterior.InpaintingPosterior posterior, final double noiseSigma, final Progress progress) {
-		if (prior == null) throw new IllegalArgumentException("E_v W2² on inpainting is computed for grey priors only; with a colour prior the W2 is given for the measurement at hand.");
-		final int d = plane.pixels, m = omega.length;
+		if (prior == null) throw new IllegalArgumentException("This sampler runs a colour prior: give its ColourInpaintingPosterior.");
+		return expectedW2(v -> posterior.mean(v, null), () -> posterior.variance(progress), () -> posterior.denseFactor(DENSE_LIMIT, progress), noiseSigma, progress);
+	}
+
+	/**
+	 * The same for colour inpainting under a cross-channel prior: entries are channel-major (c·N + p),
+	 * Σ is applied through the eigen-channels of the conditioned basis this sampler runs on (the
+	 * posterior's, DC block included), the prior mean is each channel's, and the posterior's variance and
+	 * factor are its dense ones (up to {@link org.spectralposterior.core.posterior.ColourInpaintingPosterior#DENSE_VARIANCE_LIMIT}).
+	 */
+	public double[] expectedW2(final org.spectralposterior.core.posterior.ColourInpaintingPosterior posterior, final double noiseSigma, final Progress progress) {
+		if (basis == null) throw new IllegalArgumentException("This sampler runs a grey prior: give its InpaintingPosterior.");
+		return expectedW2(v -> posterior.mean(v, null), () -> posterior.pixelVariance(progress), () -> posterior.denseFactor(progress), noiseSigma, progress);
+	}
+
+	private double[] expectedW2(final java.util.function.UnaryOperator<double[]> posteriorMean, final java.util.function.Supplier<double[]> posteriorVariance,
+		final java.util.function.Supplier<org.ejml.data.DMatrixRMaj> posteriorFactor, final double noiseSigma, final Progress progress) {
+		final int d = entries, m = omega.length;
 		checkAffine();
 		checkDense(true);
-		final double mu = prior.mean();
 		final Work w = new Work();
+		// The prior mean, entry by entry (each channel's): the image whose eigen-spectra hold only the DC means.
+		final double[] mu = new double[d];
+		for (int e = 0; e < channels; e++) {
+			java.util.Arrays.fill(w.x[e], 0);
+			w.x[e][0] = meanDc[e];
+		}
+		w.toPixels(w.x, mu);
 		final double[][] state = new double[m + 1][];
 		final double[] v = new double[d];
 		for (int c = 0; c <= m; c++) {
 			if (progress != null) progress.checkCancelled();
 			unitMeasurement(c, v);
 			// SDEdit's start: the posterior mean of this v (kriging by CG; other methods ignore it).
-			begin(w, v, null, true, method.start() == Method.Start.POSTERIOR_MEAN ? posterior.mean(v, null) : null);
+			begin(w, v, null, true, method.start() == Method.Start.POSTERIOR_MEAN ? posteriorMean.apply(v) : null);
 			state[c] = w.storeState(null);
 		}
 		final double[] s = propagate(w, state, progress);
 		final double[] q = new double[d];
-		w.fft.inverse(state[0], q);
-		// P's columns, pixels, into the state arrays (each at least d long).
+		w.copyState(state[0]);
+		w.toPixels(w.x, q);
+		// P's columns, pixels, into the state arrays (each at least d long: C spectra of ≥ N/C·2 … ≥ d values).
 		for (int c = 1; c <= m; c++) {
-			w.fft.inverse(state[c], w.px);
+			w.copyState(state[c]);
+			w.toPixels(w.x, w.px);
 			for (int p = 0; p < d; p++) state[c][p] = w.px[p] - q[p];
 		}
 		final double var = noiseSigma * noiseSigma;
-		final double[][] lamPost = { posterior.effectivePrior().spectrum().values() };
 		double fluct = 0, cross = 0, bias = 0;
 		final double[] row = new double[d], cvRow = new double[m];
 		for (int p = 0; p < d; p++) {
@@ -655,28 +678,28 @@ public final class InpaintingSampler {
 			double mean = q[p];
 			for (int i = 0; i < m; i++) {
 				row[omega[i]] = state[i + 1][p];
-				mean += state[i + 1][p] * mu;
+				mean += state[i + 1][p] * mu[omega[i]];
 			}
-			bias += (mean - mu) * (mean - mu);
-			w.filter(lamPost, row, w.px2);
+			bias += (mean - mu[p]) * (mean - mu[p]);
+			w.filter(lam, row, w.px2);
 			for (int i = 0; i < m; i++) cvRow[i] = w.px2[omega[i]] + var * row[omega[i]];
 			for (int i = 0; i < m; i++) fluct += row[omega[i]] * cvRow[i];
 		}
 		for (int i = 0; i < m; i++) {
 			System.arraycopy(state[i + 1], 0, row, 0, d);
-			w.filter(lamPost, row, row);
+			w.filter(lam, row, row);
 			cross += row[omega[i]];
 		}
 		double trPrior = 0;
-		for (int k = 0; k < plane.size; k++) trPrior += plane.multiplicity(k) * lamPost[0][k];
+		for (int e = 0; e < channels; e++) for (int k = 0; k < plane.size; k++) trPrior += plane.multiplicity(k) * lam[e][k];
 		double trPost = 0;
-		for (final double x : posterior.variance(progress)) trPost += x;
+		for (final double x : posteriorVariance.get()) trPost += x;
 		// Four terms of size tr Σ cancel here: a law with the posterior's gain (CGDM) leaves a rounding
 		// residue of either sign (−4e-9 of tr Σ ≈ 2300 at 48²); the trace of a PSD form is ≥ 0.
 		fluct = Math.max(0, fluct - 2 * cross + trPrior - trPost);
 		java.util.Arrays.fill(state, null);
 		if (progress != null) progress.checkCancelled();
-		final org.ejml.data.DMatrixRMaj f = posterior.denseFactor(DENSE_LIMIT, progress);
+		final org.ejml.data.DMatrixRMaj f = posteriorFactor.get();
 		final double bures = org.spectralposterior.core.metric.DenseGaussian.bures(s, f, null);
 		if (progress != null) progress.update(n + 1, n + 1);
 		return new double[] { fluct + bias + bures, fluct + bias, bures };

@@ -156,4 +156,28 @@ class ColourInpaintingSamplerTest {
 			assertTrue(expected > 1e-3, "a sampler with 6 steps is not the posterior: " + expected);
 		}
 	}
+
+	/**
+	 * E_v W2² over measurements of the colour inpainting law to the exact posterior, against the
+	 * independent dense expectation (mean maps read off the dense law and dense kriging, the Gaussian
+	 * v ~ N(Aμ, AΣAᵀ + σ²I), the two-eigendecomposition Bures term), for every affine method, a
+	 * full-rank and a rank-one prior. The parts: mean part + covariance part = the total.
+	 */
+	@Test
+	void expectedW2OverMeasurementsIsTheDenseExpectation() {
+		for (final int exemplars : new int[] { 4, 1 }) {
+			final double sigma = 0.1;
+			final Case c = fixture(exemplars, sigma);
+			final DenseSamplerLaw.Law post = DenseSamplerLaw.posterior(c.a(), c.sigma(), c.mu(), sigma);
+			for (final Method m : Methods.ALL) {
+				if (!m.linear()) continue;
+				final InpaintingSampler is = sampler(c, m, 6, sigma);
+				final double want = DenseSamplerLaw.expectedW2Squared(dense(c, m, is, sigma), post, c.a(), c.sigma(), c.mu(), sigma);
+				final double[] got = is.expectedW2(c.post(), sigma, null);
+				assertEquals(want, got[0], 1e-6 * want + 1e-9, exemplars + " exemplar(s), " + m.key + ": E_v W2²");
+				assertEquals(got[0], got[1] + got[2], 1e-12 * got[0]);
+				assertTrue(got[1] >= 0 && got[2] >= -1e-12, m.key + " parts " + got[1] + ", " + got[2]);
+			}
+		}
+	}
 }
