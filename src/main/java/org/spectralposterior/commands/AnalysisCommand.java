@@ -136,7 +136,7 @@ public abstract class AnalysisCommand extends SpectralCommand {
 				throw new IllegalArgumentException("The prior is " + prior.getWidth() + "×" + prior.getHeight() + " but the measurement is " + measurement.getWidth() + "×" + measurement.getHeight() + ".");
 			}
 			// A cross-channel colour prior takes every channel's mask, channel-major (the holes may differ
-			// between channels); a grey prior the first plane's, as before.
+			// between channels); a grey prior the first plane's (a single-plane measurement: its only one).
 			final ImagePlus planes = org.spectralposterior.imagej.PriorImage.isColour(prior) ? org.spectralposterior.imagej.Planes.channels(measurement) : measurement;
 			final int nc = org.spectralposterior.imagej.PriorImage.isColour(prior) ? planes.getNChannels() : 1, np = prior.getWidth() * prior.getHeight();
 			observed = new boolean[nc * np];

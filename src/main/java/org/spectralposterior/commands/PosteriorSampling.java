@@ -170,8 +170,13 @@ public class PosteriorSampling extends SpectralCommand {
 	private double detail = Double.NaN;
 	private String estimateKey;
 	private double estimate = Double.NaN;
-	/** Whether the operator now shown is one this dialog chose (for a real image), to undo for a recorded one. */
-	private boolean switchedOperator;
+	/** The operator this dialog chose for a real image ("gaussian"), or null: undone for a recorded measurement while the user has not changed it. */
+	private String switchedTo;
+
+	@Override
+	public boolean advises() {
+		return true;
+	}
 
 	/**
 	 * A measurement that does not record its degradation (a real image, not made by Simulate
@@ -184,7 +189,7 @@ public class PosteriorSampling extends SpectralCommand {
 	@Override
 	protected String dialogAdvice(final boolean correct) {
 		try {
-			return advice(correct && correctable.test("operator"));
+			return advice(correct, correct && correctable.test("operator"));
 		}
 		catch (final RuntimeException | OutOfMemoryError e) {
 			// A malformed record, a prior that does not read: the run says what is wrong, the dialog stays usable.
@@ -192,23 +197,29 @@ public class PosteriorSampling extends SpectralCommand {
 		}
 	}
 
-	private String advice(final boolean correct) {
+	/**
+	 * @param dialog     a dialog shows this (not the initializer SciJava runs on every run): the estimate is made
+	 * @param mayCorrect the operator may be switched (a dialog, and not a value the caller set)
+	 */
+	private String advice(final boolean dialog, final boolean mayCorrect) {
 		if (measurement == null) return "";
 		final boolean recorded = org.spectralposterior.imagej.MeasurementImage.KIND.equals(org.spectralposterior.imagej.Metadata.kind(measurement));
 		final boolean fromMeasurement = operator == null || FROM_MEASUREMENT.equalsIgnoreCase(operator.trim());
 		final String title = measurement.getTitle();
-		if (recorded && !fromMeasurement && correct && switchedOperator) {
+		// A switch the user has since overridden (another operator chosen) is theirs, not the dialog's.
+		if (switchedTo != null && !switchedTo.equals(operator)) switchedTo = null;
+		if (recorded && switchedTo != null && mayCorrect) {
 			operator = FROM_MEASUREMENT;
-			switchedOperator = false;
+			switchedTo = null;
 			return recordedLine(title);
 		}
 		if (fromMeasurement) {
 			if (recorded) return recordedLine(title);
-			if (!correct) return title + " does not record its degradation (it was not made by Simulate Degradation): choose operator and noise_sigma.";
+			if (!mayCorrect) return title + " does not record its degradation (it was not made by Simulate Degradation): choose operator and noise_sigma.";
 			operator = "gaussian";
-			switchedOperator = true;
+			switchedTo = operator;
 		}
-		final String lead = !recorded ? title + " does not record its degradation: operator set to gaussian; give its blur (or none, motion, psf). "
+		final String lead = !recorded ? title + " does not record its degradation" + (switchedTo != null ? ": operator set to gaussian; give its blur (or none, motion, psf). " : ". ")
 			: title + " records " + org.spectralposterior.imagej.MeasurementImage.operator(measurement).describe() + ": operator=" + FROM_MEASUREMENT + " uses it. ";
 		final boolean auto;
 		try {
@@ -220,7 +231,7 @@ public class PosteriorSampling extends SpectralCommand {
 		if (!auto) return lead;
 		// Only for a dialog: SciJava runs the initializer (correct = false) on every run, and the estimate
 		// reads the prior and the measurement.
-		if (!correct) return lead + "noise_sigma auto: estimated from the image (shown in the run's table).";
+		if (!dialog) return lead + "noise_sigma auto: estimated from the image (shown in the run's table).";
 		final OperatorSpec spec;
 		try {
 			spec = SimulateDegradation.operatorSpec(operator, blur_sigma, motion_length, motion_angle, psf);
@@ -228,6 +239,7 @@ public class PosteriorSampling extends SpectralCommand {
 		catch (final IllegalArgumentException e) {
 			return lead + "noise_sigma auto: estimated once the operator is complete.";
 		}
+		if (prior != null && org.spectralposterior.imagej.PriorImage.isColour(prior)) return lead + "noise_sigma auto: estimated when the run starts (its table shows it).";
 		if (detailOf != measurement) {
 			detail = SamplingTask.detailVariance(measurement);
 			detailOf = measurement;

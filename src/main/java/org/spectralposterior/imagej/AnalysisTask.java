@@ -75,7 +75,7 @@ public final class AnalysisTask {
 				final int d = colour.channels() * colour.plane().pixels;
 				if (d > org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT) {
 					throw new IllegalArgumentException("Colour inpainting's expected W2 is computed densely, up to " + org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT
-						+ " channel-pixels (e.g. 24×24 RGB); this image has " + d + ": crop it, or use Posterior Sampling, which gives the W2 for the measurement at hand.");
+						+ " channel-pixels (e.g. 24×24 RGB); this image has " + d + ": crop it, or use Posterior Sampling, which gives W2 for the measurement at hand (above that size, its exact mean part: a lower bound).");
 				}
 				if (observed.length != d) throw new IllegalArgumentException("The colour prior has " + colour.channels() + " channels but the measurement's mask " + observed.length / colour.plane().pixels + ".");
 				final IntensityMap map = ColourTask.commonMap(priorImp, colour.channels(), IntensityMap.Range.parse(dataRange));

@@ -103,6 +103,7 @@ public final class TuningTask {
 			throw new IllegalArgumentException("Weights per frequency band need a convolution operator: a super-resolution frequency is aliased with r² others. Use parametrisation=[per step].");
 		}
 		final double[] blurs = blurWidths(setup, blurList);
+		if (param.eta() && PriorImage.isColour(setup.priorImp())) colourComponents(setup, new double[1], null, param);
 		if (param.eta()) checkEtaDesign(setup);
 		if (warmStart < 0 || warmStart >= Math.max(2, steps) && warmStart != 0) {
 			throw new IllegalArgumentException("warm_start must be 0 (none) or a number of steps below steps=" + steps + ", got " + warmStart + ".");
@@ -112,7 +113,7 @@ public final class TuningTask {
 			: NumberLists.values("noise_list", NumberLists.resolve("noise_list", noiseList), "noise_list must be noise levels separated by commas (e.g. 2,5,10), or the path of a file of them");
 		for (final double x : sigmas) if (!(x >= 0) || Double.isInfinite(x)) throw new IllegalArgumentException("noise_list holds " + x + "; noise levels must be finite numbers ≥ 0.");
 		// A colour prior's eigen-channels are problems of their own, each with its objective.
-		final int components = PriorImage.isColour(setup.priorImp()) ? Integer.parseInt(Metadata.read(setup.priorImp()).getOrDefault("channels", "3").trim()) : 1;
+		final int components = setup.components();
 		setup.budget("Tune Sampler Weights", (long) sigmas.length * (blurs == null ? 1 : blurs.length) * components, 0).check();
 		final AnalysisTask.Problem first = colourComponents(setup, sigmas, blurs, param).get(0);
 		if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, got " + steps + ".");
@@ -269,6 +270,9 @@ public final class TuningTask {
 		final Method method = Methods.parse(methodName);
 		if (method.start() != Method.Start.POSTERIOR_MEAN) throw new IllegalArgumentException(method.label + " does not start from the posterior mean; it has no start time t0 to tune.");
 		setup.budget("Tune Sampler Weights", 1, 0).check();
+		if (PriorImage.isColour(setup.priorImp())) {
+			throw new IllegalArgumentException("SDEdit's start time is tuned for a one-channel prior; with a colour prior, compare start times with Posterior Sampling (method=sdedit, t0=…) or Compare Samplers.");
+		}
 		final AnalysisTask.Problem problem = setup.problem();
 		final int T = problem.schedule().T();
 		if (steps < 1 || steps > T) throw new IllegalArgumentException("steps must lie in 1.." + T + " (at most one step per timestep), got " + steps + ".");

@@ -91,6 +91,26 @@ class NoiseEstimateCommandTest {
 		advice = dialog.refreshDialog();
 		assertEquals("motion", dialog.operator);
 		assertTrue(advice.contains("records Gaussian blur") && advice.contains("operator=from measurement uses it"), advice);
+		// The plain-ImageJ dialog makes room for the line only for a command that advises.
+		assertTrue(new PosteriorSampling().advises());
+		// An operator the user picks after the dialog's switch is theirs: a recorded measurement then keeps it.
+		final PosteriorSampling user = new PosteriorSampling();
+		user.prior = prior;
+		user.measurement = real;
+		user.refreshDialog();
+		assertEquals("gaussian", user.operator);
+		user.operator = "none";
+		assertFalse(user.refreshDialog().contains("operator set to gaussian"));
+		user.measurement = made;
+		user.refreshDialog();
+		assertEquals("none", user.operator, "the user's choice is not undone");
+		// A caller's operator is not corrected, yet the dialog still shows the σ the run will use.
+		final PosteriorSampling given = new PosteriorSampling();
+		given.prior = prior;
+		given.measurement = real;
+		given.operator = "gaussian";
+		given.correctable = key -> !key.equals("operator");
+		assertTrue(given.refreshDialog().contains("noise_sigma auto ≈"));
 		// A value the caller set (a resolved input in Fiji: no dialog shows it) is never corrected.
 		final PosteriorSampling script = new PosteriorSampling();
 		script.prior = prior;

@@ -623,6 +623,10 @@ public final class InpaintingSampler {
 	 */
 	public double[] expectedW2(final org.spectralposterior.core.posterior.InpaintingPosterior posterior, final double noiseSigma, final Progress progress) {
 		if (prior == null) throw new IllegalArgumentException("This sampler runs a colour prior: give its ColourInpaintingPosterior.");
+		// Σ is this sampler's spectrum: the posterior must condition on the same (its effective prior).
+		if (!java.util.Arrays.equals(lam[0], posterior.effectivePrior().spectrum().values())) {
+			throw new IllegalArgumentException("The sampler must run on the posterior's effective prior (InpaintingPosterior#effectivePrior).");
+		}
 		return expectedW2(v -> posterior.mean(v, null), () -> posterior.variance(progress), () -> posterior.denseFactor(DENSE_LIMIT, progress), noiseSigma, progress);
 	}
 
@@ -634,6 +638,11 @@ public final class InpaintingSampler {
 	 */
 	public double[] expectedW2(final org.spectralposterior.core.posterior.ColourInpaintingPosterior posterior, final double noiseSigma, final Progress progress) {
 		if (basis == null) throw new IllegalArgumentException("This sampler runs a grey prior: give its InpaintingPosterior.");
+		// Checked before minutes of dense propagation: the posterior's variance and factor are dense up to this size.
+		if (entries > org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT) {
+			throw new IllegalArgumentException("E_v W2² on colour inpainting is exact up to " + org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT + " channel-pixels (" + entries + " here).");
+		}
+		if (!java.util.Arrays.equals(observed, posterior.observedMask())) throw new IllegalArgumentException("The posterior is for another mask than this sampler's.");
 		return expectedW2(v -> posterior.mean(v, null), () -> posterior.pixelVariance(progress), () -> posterior.denseFactor(progress), noiseSigma, progress);
 	}
 
