@@ -637,13 +637,20 @@ public final class InpaintingSampler {
 	 * factor are its dense ones (up to {@link org.spectralposterior.core.posterior.ColourInpaintingPosterior#DENSE_VARIANCE_LIMIT}).
 	 */
 	public double[] expectedW2(final org.spectralposterior.core.posterior.ColourInpaintingPosterior posterior, final double noiseSigma, final Progress progress) {
+		return expectedW2(posterior, null, null, noiseSigma, progress);
+	}
+
+	/** As above, with the posterior's dense variance and factor already computed (null: computed here), so a comparison of methods computes them once. */
+	public double[] expectedW2(final org.spectralposterior.core.posterior.ColourInpaintingPosterior posterior, final double[] posteriorVariance, final org.ejml.data.DMatrixRMaj posteriorFactor,
+		final double noiseSigma, final Progress progress) {
 		if (basis == null) throw new IllegalArgumentException("This sampler runs a grey prior: give its InpaintingPosterior.");
 		// Checked before minutes of dense propagation: the posterior's variance and factor are dense up to this size.
 		if (entries > org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT) {
 			throw new IllegalArgumentException("E_v W2² on colour inpainting is exact up to " + org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT + " channel-pixels (" + entries + " here).");
 		}
 		if (!java.util.Arrays.equals(observed, posterior.observedMask())) throw new IllegalArgumentException("The posterior is for another mask than this sampler's.");
-		return expectedW2(v -> posterior.mean(v, null), () -> posterior.pixelVariance(progress), () -> posterior.denseFactor(progress), noiseSigma, progress);
+		return expectedW2(v -> posterior.mean(v, null), () -> posteriorVariance != null ? posteriorVariance : posterior.pixelVariance(progress),
+			() -> posteriorFactor != null ? posteriorFactor : posterior.denseFactor(progress), noiseSigma, progress);
 	}
 
 	private double[] expectedW2(final java.util.function.UnaryOperator<double[]> posteriorMean, final java.util.function.Supplier<double[]> posteriorVariance,
