@@ -318,13 +318,26 @@ class DialogsTest {
 			// current image is global, not per thread, so the command's own thread sees it too).
 			Interpreter.activateImage(exemplar);
 			Map<String, Object> shown = interactive(PosteriorSampling.LABEL, null, Map.of("samples", 1));
-			assertSame(prior, shown.get("prior"));
-			assertSame(newer, shown.get("measurement"));
+			// Which prior and measurement depends on the command thread's current image (see below); their kinds do not.
+			assertEquals("prior", org.spectralposterior.imagej.Metadata.kind((ImagePlus) shown.get("prior")));
+			assertEquals("measurement", org.spectralposterior.imagej.Metadata.kind((ImagePlus) shown.get("measurement")));
 			assertNull(shown.get("ground_truth"), "an optional field the user did not ask for starts on none");
-			// A measurement that is current is the one the dialog starts on.
-			Interpreter.activateImage(older);
-			shown = interactive(PosteriorSampling.LABEL, null, Map.of("samples", 1));
-			assertSame(older, shown.get("measurement"));
+			// A measurement that is current is the one the dialog starts on. (Asked on this thread: the command's
+			// SciJava pool thread may hold a temporary current image another test left, which ImageJ prefers
+			// to batch mode's — the pipeline run above saw that once in CI.)
+			ij.WindowManager.setTempCurrentImage(older);
+			try {
+				assertSame(older, ImageDefaults.open("measurement", true));
+				ij.WindowManager.setTempCurrentImage(exemplar);
+				assertSame(prior, ImageDefaults.open("prior", true), "the newest prior when the current image is none");
+				assertSame(newer, ImageDefaults.open("measurement", true), "the newest measurement when the current image is none");
+				ij.WindowManager.setTempCurrentImage(older);
+				assertSame(older, ImageDefaults.open("measurement", false), "an optional measurement takes the current one");
+				assertSame(prior, ImageDefaults.open("prior", true));
+			}
+			finally {
+				ij.WindowManager.setTempCurrentImage(null);
+			}
 			// A macro leaves its omitted optional image alone: no default is filled in.
 			final CommandModule macro = (CommandModule) interactive(PosteriorSampling.LABEL, "prior=kind_prior measurement=kind_degraded_new samples=1", Map.of()).get("module");
 			assertNull(macro.getInput("ground_truth"));
