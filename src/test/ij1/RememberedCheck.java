@@ -147,25 +147,29 @@ public class RememberedCheck {
 		t = menu();
 		gd = awaitDialog();
 		expect(gd, "dialog after the macro calls", "3", "42", "pigdm");
-		type(gd, "samples", "2000000000");
-		type(gd, "seed", "99");
-		ok(gd);
-		finish(t, "memory");
-		t = menu();
-		gd = awaitDialog();
-		expect(gd, "dialog reopened after the run's error", "2000000000", "99", "pigdm");
+		Open reopened = failAndReopen(new Open(t, gd), "2000000000", "99", "memory", "dialog reopened after the run's error");
 		// 6. A value refused as it is read from the dialog (below samples' minimum of 1).
 		if (!main.isEmpty()) return;
 		failures = refused;
-		type(gd, "samples", "0");
-		type(gd, "seed", "77");
-		ok(gd);
-		finish(t, "samples");
-		t = menu();
-		gd = awaitDialog();
-		expect(gd, "dialog reopened after a refused value", "0", "77", "pigdm");
-		cancel(gd);
-		finish(t, null);
+		reopened = failAndReopen(reopened, "0", "77", "samples", "dialog reopened after a refused value");
+		cancel(reopened.dialog());
+		finish(reopened.thread(), null);
+	}
+
+	/** A dialog on the screen and the menu thread waiting for it. */
+	record Open(Thread thread, GenericDialog dialog) {}
+
+	/** Types samples and seed, presses OK, expects the run to end with an error naming {@code error}, reopens the
+	 * dialog from the menu and expects it to show what was typed. */
+	static Open failAndReopen(final Open open, final String samples, final String seed, final String error, final String when) throws Exception {
+		type(open.dialog(), "samples", samples);
+		type(open.dialog(), "seed", seed);
+		ok(open.dialog());
+		finish(open.thread(), error);
+		final Thread t = menu();
+		final GenericDialog gd = awaitDialog();
+		expect(gd, when, samples, seed, "pigdm");
+		return new Open(t, gd);
 	}
 
 	static void need(final boolean ok, final String what) {

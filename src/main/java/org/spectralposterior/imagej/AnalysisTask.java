@@ -71,15 +71,16 @@ public final class AnalysisTask {
 			final Schedule sch = Schedule.parse(schedule, trainSteps, NumberLists.resolve("schedule_table", scheduleTable));
 			if (PriorImage.isColour(priorImp) && observed != null && factor == 1) {
 				// Colour inpainting: the mask mixes the eigen-channels, so one dense problem in channel pixels.
-				final org.spectralposterior.core.prior.ColourPrior colour = PriorImage.readColour(priorImp);
+				final ColourUnits units = colourUnits();
+				final org.spectralposterior.core.prior.ColourPrior colour = units.colour();
 				final int d = colour.channels() * colour.plane().pixels;
 				if (d > org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT) {
 					throw new IllegalArgumentException("Colour inpainting's expected W2 is computed densely, up to " + org.spectralposterior.core.posterior.ColourInpaintingPosterior.DENSE_VARIANCE_LIMIT
 						+ " channel-pixels (e.g. 24×24 RGB); this image has " + d + ": crop it, or use Posterior Sampling, which gives W2 for the measurement at hand (above that size, its exact mean part: a lower bound).");
 				}
 				if (observed.length != d) throw new IllegalArgumentException("The colour prior has " + colour.channels() + " channels but the measurement's mask " + observed.length / colour.plane().pixels + ".");
-				final IntensityMap map = ColourTask.commonMap(priorImp, colour.channels(), IntensityMap.Range.parse(dataRange));
-				final org.spectralposterior.core.prior.ColourPrior unit = colour.affine(map.mid(), map.half());
+				final IntensityMap map = units.map();
+				final org.spectralposterior.core.prior.ColourPrior unit = units.unit();
 				// The eigen-channel prior stands in where a plane is read (the table, the spectral density's size).
 				return List.of(new Problem(this, unit.basis().eigenPrior(0), BlurOperator.of(OperatorSpec.none(), colour.plane().height, colour.plane().width), map.noiseToUnit(sigma), map.half(), sch,
 					new Problem.ColourInpainting(unit, observed, map.noiseToUnit(sigma))));
@@ -89,9 +90,10 @@ public final class AnalysisTask {
 					throw new IllegalArgumentException("With a cross-channel colour prior this analysis handles a blur shared by the channels (or none): super-resolution, inpainting and a PSF per "
 						+ "channel mix its eigen-channels. Rebuild the prior with colour_model=[per channel], or use Posterior Sampling, which runs those.");
 				}
-				final org.spectralposterior.core.prior.ColourPrior colour = PriorImage.readColour(priorImp);
-				final IntensityMap map = ColourTask.commonMap(priorImp, colour.channels(), IntensityMap.Range.parse(dataRange));
-				final org.spectralposterior.core.prior.ColourBasis basis = colour.affine(map.mid(), map.half()).basis();
+				final ColourUnits units = colourUnits();
+				final org.spectralposterior.core.prior.ColourPrior colour = units.colour();
+				final IntensityMap map = units.map();
+				final org.spectralposterior.core.prior.ColourBasis basis = units.unit().basis();
 				final List<Problem> out = new ArrayList<>();
 				final int h = colour.plane().height, w = colour.plane().width;
 				for (int e = 0; e < colour.channels(); e++) out.add(new Problem(this, basis.eigenPrior(e), BlurOperator.of(operator, h, w), map.noiseToUnit(sigma), map.half(), sch));
@@ -111,6 +113,15 @@ public final class AnalysisTask {
 				out.add(new Problem(this, map.toUnit(prior), BlurOperator.of(spec, prior.plane().height, prior.plane().width), map.noiseToUnit(sigma), map.half(), sch));
 			}
 			return out;
+		}
+
+		/** A cross-channel colour prior as read, the one intensity map of its channels, and the prior in [−1, 1] units under it. */
+		private record ColourUnits(org.spectralposterior.core.prior.ColourPrior colour, IntensityMap map, org.spectralposterior.core.prior.ColourPrior unit) {}
+
+		private ColourUnits colourUnits() {
+			final org.spectralposterior.core.prior.ColourPrior colour = PriorImage.readColour(priorImp);
+			final IntensityMap map = ColourTask.commonMap(priorImp, colour.channels(), IntensityMap.Range.parse(dataRange));
+			return new ColourUnits(colour, map, colour.affine(map.mid(), map.half()));
 		}
 
 		/** How many problems {@link #problems} gives, from the prior's record (1 when it records none). */

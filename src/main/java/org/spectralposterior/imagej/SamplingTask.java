@@ -296,13 +296,7 @@ public final class SamplingTask {
 	static double sigma(final Request req, final ImagePlus measurement, final List<GaussianPrior> priors, final double[] rho) {
 		final double sigma;
 		if (req.operator() == null) sigma = MeasurementImage.noiseSigma(measurement);
-		else if (Double.isNaN(req.noiseSigma())) {
-			final double[][] planes = new double[measurement.getStackSize()][];
-			for (int i = 0; i < planes.length; i++) planes[i] = Planes.readRaw(measurement, i + 1);
-			double signal = 0;
-			for (final GaussianPrior p : priors) signal += NoiseLevel.signalDetailVariance(p, rho);
-			sigma = NoiseLevel.sigma(NoiseLevel.detailVariance(planes, measurement.getWidth(), measurement.getHeight()), signal / priors.size());
-		}
+		else if (Double.isNaN(req.noiseSigma())) sigma = autoSigma(planesDetailVariance(measurement), priors, rho);
 		else sigma = req.noiseSigma();
 		if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise_sigma must be a finite number ≥ 0, got " + sigma);
 		return sigma;
@@ -311,14 +305,25 @@ public final class SamplingTask {
 	/** The measurement's robust detail variance, the part of {@link #sigma}'s estimate that depends on it alone (NaN if unreadable). */
 	public static double detailVariance(final ImagePlus measurementImage) {
 		try {
-			final ImagePlus measurement = Planes.channels(measurementImage);
-			final double[][] planes = new double[measurement.getStackSize()][];
-			for (int i = 0; i < planes.length; i++) planes[i] = Planes.readRaw(measurement, i + 1);
-			return NoiseLevel.detailVariance(planes, measurement.getWidth(), measurement.getHeight());
+			return planesDetailVariance(Planes.channels(measurementImage));
 		}
 		catch (final RuntimeException e) {
 			return Double.NaN;
 		}
+	}
+
+	/** The robust detail variance over every plane of a measurement already split into channel planes. */
+	private static double planesDetailVariance(final ImagePlus measurement) {
+		final double[][] planes = new double[measurement.getStackSize()][];
+		for (int i = 0; i < planes.length; i++) planes[i] = Planes.readRaw(measurement, i + 1);
+		return NoiseLevel.detailVariance(planes, measurement.getWidth(), measurement.getHeight());
+	}
+
+	/** The auto σ: the detail variance less the priors' mean share of it through the operator's |h|² (rho). */
+	private static double autoSigma(final double detailVariance, final List<GaussianPrior> priors, final double[] rho) {
+		double signal = 0;
+		for (final GaussianPrior p : priors) signal += NoiseLevel.signalDetailVariance(p, rho);
+		return NoiseLevel.sigma(detailVariance, signal / priors.size());
 	}
 
 	/**
@@ -335,10 +340,7 @@ public final class SamplingTask {
 			final List<GaussianPrior> priors = PriorImage.readAll(priorImp);
 			final int w = measurement.getWidth(), h = measurement.getHeight();
 			if (priors.get(0).plane().width != w || priors.get(0).plane().height != h || !spec.circulant()) return Double.NaN;
-			final double[] rho = DegradationTask.channelOperators(measurement, spec)[0].rho();
-			double signal = 0;
-			for (final GaussianPrior p : priors) signal += NoiseLevel.signalDetailVariance(p, rho);
-			return NoiseLevel.sigma(detailVariance, signal / priors.size());
+			return autoSigma(detailVariance, priors, DegradationTask.channelOperators(measurement, spec)[0].rho());
 		}
 		catch (final RuntimeException e) {
 			return Double.NaN;
